@@ -1,0 +1,1 @@
+"""Fondsportaal: the portal application, accounts, networks and shared services."""

@@ -1,0 +1,119 @@
+"""The application factory: one place where settings, database, templates and routes meet."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from jinja2 import Environment
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.exceptions import HTTPException
+from litestar.middleware import DefineMiddleware
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine as Jinja
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from litestar.types import Message, Scope
+
+from ledger.money import format_euros
+from portal import db
+from portal.controllers import routes
+from portal.errors import http_exception_handler, internal_error_handler
+from portal.formatting import datum, datumtijd
+from portal.guards import PUBLIC, enforce_access
+from portal.sessions import SessionMiddleware
+from portal.settings import PROJECT_ROOT, Settings
+
+STATIC_DIR = Path(__file__).parent / "static"
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
+
+log = logging.getLogger("portal")
+
+
+def configure_jinja(engine: Jinja) -> None:
+    env: Environment = engine.engine
+    env.filters["euro"] = format_euros
+    env.filters["datum"] = datum
+    env.filters["datumtijd"] = datumtijd
+    env.globals["static_url"] = lambda path: f"/static/{path}"
+
+
+def security_headers(settings: Settings):
+    csp = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    )
+    headers = [
+        (b"content-security-policy", csp.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+        (b"x-frame-options", b"DENY"),
+    ]
+    if settings.production:
+        headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+
+    async def before_send(message: Message, scope: Scope) -> None:
+        if message["type"] == "http.response.start":
+            message.setdefault("headers", [])
+            existing = {key.lower() for key, _ in message["headers"]}
+            message["headers"] = [
+                *message["headers"],
+                *(h for h in headers if h[0] not in existing),
+            ]
+
+    return before_send
+
+
+def create_app(settings: Settings | None = None, *, manage_engine: bool = True) -> Litestar:
+    """Build the portal. Tests pass `manage_engine=False` and bind the engine themselves."""
+    settings = settings or Settings.from_env()
+    engine = db.engine_from_url(settings.database_url) if manage_engine else None
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if engine is not None:
+            db.use_engine(engine)
+            await db.start(engine)
+        try:
+            yield
+        finally:
+            if engine is not None:
+                await db.stop(engine)
+
+    settings.upload_dir.mkdir(parents=True, exist_ok=True)
+    return Litestar(
+        route_handlers=[
+            *routes(),
+            create_static_files_router(
+                path="/static",
+                directories=[STATIC_DIR],
+                opt=PUBLIC,
+                name="static",
+                include_in_schema=False,
+            ),
+        ],
+        lifespan=[lifespan],
+        state=State({"settings": settings}),
+        guards=[enforce_access],
+        middleware=[DefineMiddleware(SessionMiddleware, settings=settings)],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="csrftoken",
+            header_name="x-csrftoken",
+            cookie_secure=settings.production,
+            cookie_httponly=True,
+            exclude=["/api/"],
+        ),
+        template_config=TemplateConfig(
+            directory=TEMPLATE_DIR, engine=Jinja, engine_callback=configure_jinja
+        ),
+        plugins=[HTMXPlugin()],
+        exception_handlers={HTTPException: http_exception_handler, 500: internal_error_handler},
+        before_send=[security_headers(settings)],
+        debug=False,
+        openapi_config=None,
+    )

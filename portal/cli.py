@@ -1,0 +1,143 @@
+"""The `portal` command: serve, migrate, demo, createuser."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+
+from portal import db
+from portal.settings import Settings, SettingsError
+
+
+async def _with_engine(settings: Settings, work):
+    engine = db.engine_from_url(settings.database_url)
+    db.use_engine(engine)
+    await db.start(engine)
+    try:
+        return await work()
+    finally:
+        await db.stop(engine)
+
+
+async def migrate() -> bool:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    result = await run_forwards(app_name="all", migration_id="all")
+    if not result.success:
+        print(f"Migratie mislukt: {result.message}", file=sys.stderr)
+    return result.success
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="portal", description="Fondsportaal")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="start the web server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    commands.add_parser("migrate", help="apply the database migrations")
+    demo = commands.add_parser("demo", help="load demo data (development only)")
+    demo.add_argument(
+        "--if-empty", action="store_true", help="only when the database has no networks"
+    )
+    create = commands.add_parser("createuser", help="create an account")
+    create.add_argument("--email", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--superadmin", action="store_true", help="beheerder of all networks")
+    commands.add_parser("outbox", help="send the e-mails waiting in the outbox")
+    args = parser.parse_args(argv)
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"Configuratiefout: {error}", file=sys.stderr)
+        return 2
+
+    if args.command == "serve":
+        import uvicorn
+
+        uvicorn.run(
+            "portal.asgi:app",
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            proxy_headers=True,
+            log_level="info",
+        )
+        return 0
+    if args.command == "migrate":
+        return 0 if asyncio.run(_with_engine(settings, migrate)) else 1
+    if args.command == "demo":
+        if settings.production:
+            print("portal demo weigert in productie (PORTAL_ENV=production).", file=sys.stderr)
+            return 2
+        return asyncio.run(_with_engine(settings, lambda: _demo(args.if_empty)))
+    if args.command == "createuser":
+        return asyncio.run(_with_engine(settings, lambda: _createuser(args)))
+    if args.command == "outbox":
+        from portal.mail import deliver_pending
+
+        sent = asyncio.run(_with_engine(settings, lambda: deliver_pending(settings)))
+        print(f"{sent} e-mail(s) verstuurd.")
+        return 0
+    return 1
+
+
+async def _demo(if_empty: bool) -> int:
+    from portal.demo import DEMO_PASSWORD, database_is_empty, load_demo_data
+
+    if not await database_is_empty():
+        if if_empty:
+            print("Demodata staat er al.")
+            _print_logins()
+            return 0
+        print(
+            "De database is niet leeg; demodata wordt alleen in een lege database geladen.",
+            file=sys.stderr,
+        )
+        return 1
+    await load_demo_data()
+    print(f"Demodata geladen. Elk account heeft het wachtwoord '{DEMO_PASSWORD}'.")
+    _print_logins()
+    return 0
+
+
+def _print_logins() -> None:
+    from portal.demo import DEMO_PASSWORD, PEOPLE
+    from portal.principal import ROLE_LABELS
+
+    print(f"Demo-accounts (wachtwoord: {DEMO_PASSWORD}):")
+    for email, _name, network, role, _kind, region, _org in PEOPLE:
+        scope = ", ".join(x for x in (network, region) if x)
+        print(f"  {email:<26} {ROLE_LABELS[role]}{' (' + scope + ')' if scope else ''}")
+
+
+async def _createuser(args) -> int:
+    from portal.passwords import hash_password, password_problem
+    from portal.rules import email_problem
+    from portal.services import create_user
+    from portal.tables import Membership, Role, User
+
+    problem = email_problem(args.email)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    if await User.exists().where(User.email == args.email.strip().lower()):
+        print("Er bestaat al een account met dit e-mailadres.", file=sys.stderr)
+        return 1
+    password = getpass.getpass("Wachtwoord: ")
+    problem = password_problem(password, email=args.email, name=args.name)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    user_id = await create_user(args.email, args.name, await hash_password(password))
+    if args.superadmin:
+        await Membership.insert(Membership(user=user_id, network=None, role=Role.admin.value))
+    print(f"Account {args.email} aangemaakt.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

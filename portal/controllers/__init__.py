@@ -1,0 +1,13 @@
+"""All route handlers of the app; each domain adds its controllers here."""
+
+from __future__ import annotations
+
+from litestar.types import ControllerRouterHandler
+
+
+def routes() -> list[ControllerRouterHandler]:
+    from portal.controllers.admin import AdminController
+    from portal.controllers.auth import AuthController
+    from portal.controllers.home import HomeController
+
+    return [AuthController, HomeController, AdminController]

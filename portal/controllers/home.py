@@ -1,0 +1,91 @@
+"""The start pages, the account page and the health check."""
+
+from __future__ import annotations
+
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.response import Redirect, Template
+
+from portal import accounts, db
+from portal.guards import LOGGED_IN, PUBLIC
+from portal.layout import redirect, render
+from portal.principal import Principal
+from portal.tables import AuditEvent, Membership, Role
+
+
+def start_page(principal: Principal) -> str:
+    networks = principal.networks()
+    if len(networks) == 1:
+        return f"/n/{networks[0].slug}"
+    if not networks and principal.is_superadmin:
+        return "/beheer"
+    return "/netwerken"
+
+
+class HomeController(Controller):
+    path = ""
+
+    @get("/", opt=PUBLIC)
+    async def index(self, request: Request) -> Redirect:
+        if request.user is None:
+            return Redirect(path="/login", status_code=303)
+        return Redirect(path=start_page(request.user), status_code=303)
+
+    @get("/netwerken", opt=LOGGED_IN)
+    async def choose_network(self, request: Request) -> Template:
+        return render(request, "portal/networks.html", networks=request.user.networks())
+
+    @get("/n/{network:str}", opt=LOGGED_IN)
+    async def network_start(self, request: Request, network: str) -> Template:
+        ref = request.state.network
+        principal: Principal = request.user
+        memberships = [m for m in principal.memberships if m.network_id == ref.id]
+        coordinators = await Membership.select(
+            Membership.user.name.as_alias("name"), Membership.user.email.as_alias("email")
+        ).where(
+            (Membership.network == ref.id)
+            & (Membership.role == Role.coordinator.value)
+            & (Membership.user.active == True)  # noqa: E712
+        )
+        recent = (
+            await AuditEvent.select(AuditEvent.at, AuditEvent.summary)
+            .where(AuditEvent.actor == principal.user_id)
+            .order_by(AuditEvent.id, ascending=False)
+            .limit(8)
+        )
+        return render(
+            request,
+            "portal/start.html",
+            memberships=memberships,
+            roles={m.role.value for m in memberships}
+            | ({"admin"} if principal.is_superadmin else set()),
+            coordinators=coordinators,
+            recent=recent,
+        )
+
+    @get("/account", opt=LOGGED_IN)
+    async def account(self, request: Request) -> Template:
+        return render(request, "portal/account.html", errors={})
+
+    @post("/account/wachtwoord", opt=LOGGED_IN)
+    async def change_password(self, request: Request) -> Template | Redirect:
+        form = await request.form()
+        errors = await accounts.change_password(
+            request.user.user_id,
+            str(form.get("current_password", "")),
+            str(form.get("password", "")),
+            str(form.get("password_repeat", "")),
+        )
+        if errors:
+            return render(request, "portal/account.html", status_code=422, errors=errors)
+        return redirect(request, "/account", "Uw wachtwoord is gewijzigd.")
+
+    @get("/healthz", opt=PUBLIC, media_type=MediaType.JSON)
+    async def healthz(self) -> Response[dict[str, str]]:
+        healthy = await db.ping()
+        return Response(
+            {
+                "status": "ok" if healthy else "fout",
+                "database": "bereikbaar" if healthy else "onbereikbaar",
+            },
+            status_code=200 if healthy else 503,
+        )

@@ -1,0 +1,155 @@
+"""Demo data: two networks with their youth regions, organisations and one person per role.
+
+Every person is fictitious; the seeds name real people, and none of them belong here.
+"""
+
+from __future__ import annotations
+
+from portal.db import write_transaction
+from portal.passwords import hash_password
+from portal.tables import Membership, Network, Organisation, Region, ReviewerKind, Role, User
+
+DEMO_PASSWORD = "demo-wachtwoord"
+
+NETWORKS = [
+    {
+        "slug": "zuid-west",
+        "name": "Expertisenetwerk Zuid-West",
+        "municipality": "Rotterdam",
+        "regions": [
+            "Rotterdam Rijnmond",
+            "Midden-Holland",
+            "Holland Rijnland",
+            "Haaglanden",
+            "Zuid-Holland Zuid",
+        ],
+        "organisations": [
+            ("Gemeente Rotterdam", "municipality", "Rotterdam Rijnmond"),
+            ("Jeugdhulp Voorbeeld Rijnmond", "care_provider", "Rotterdam Rijnmond"),
+            ("Stichting De Kleine Haven", "care_provider", "Midden-Holland"),
+            ("Regionaal Expertteam Haaglanden", "expert_team", "Haaglanden"),
+            ("Regionaal Expertteam Zuid-Holland Zuid", "expert_team", "Zuid-Holland Zuid"),
+            ("Kenniswerkplaats Jeugd Zuid-West", "knowledge_institute", None),
+            ("Ouderplatform Jeugd Zuid-West", "client_organisation", None),
+        ],
+    },
+    {
+        "slug": "limburg",
+        "name": "Expertisecentrum Jeugdhulp Limburg",
+        "municipality": "Roermond",
+        "regions": ["Noord-Limburg", "Midden-Limburg", "Zuid-Limburg"],
+        "organisations": [
+            ("Gemeente Roermond", "municipality", "Midden-Limburg"),
+            ("Jeugdzorg Maasdal Voorbeeld", "care_provider", "Noord-Limburg"),
+            ("Regionaal Expertteam Zuid-Limburg", "expert_team", "Zuid-Limburg"),
+            ("Kennisplaats Jeugd Limburg", "knowledge_institute", None),
+            ("Jongerenraad Limburg", "client_organisation", None),
+        ],
+    },
+]
+
+# (e-mail, name, network slug or None, role, reviewer kind, region, organisation)
+PEOPLE = [
+    (
+        "aanvrager@example.org",
+        "Anna Aanvrager",
+        "zuid-west",
+        Role.applicant,
+        "",
+        None,
+        "Stichting De Kleine Haven",
+    ),
+    (
+        "regio@example.org",
+        "Ruben Regio",
+        "zuid-west",
+        Role.region_officer,
+        "",
+        "Midden-Holland",
+        None,
+    ),
+    (
+        "ao@example.org",
+        "Olga AO-lid",
+        "zuid-west",
+        Role.reviewer,
+        ReviewerKind.ao.value,
+        "Haaglanden",
+        None,
+    ),
+    (
+        "voorzitter@example.org",
+        "Victor Voorzitter",
+        "zuid-west",
+        Role.reviewer,
+        ReviewerKind.chair.value,
+        "Zuid-Holland Zuid",
+        "Regionaal Expertteam Zuid-Holland Zuid",
+    ),
+    (
+        "coordinator@example.org",
+        "Carla Coördinator",
+        "zuid-west",
+        Role.coordinator,
+        "",
+        None,
+        "Gemeente Rotterdam",
+    ),
+    ("beheerder@example.org", "Bram Beheerder", None, Role.admin, "", None, None),
+]
+
+
+async def database_is_empty() -> bool:
+    return await Network.count() == 0
+
+
+async def load_demo_data() -> list[tuple[str, str]]:
+    """Create the demo networks and people; returns the log-ins (e-mail, role label)."""
+    password_hash = await hash_password(DEMO_PASSWORD)
+    network_ids: dict[str, int] = {}
+    region_ids: dict[tuple[str, str], int] = {}
+    organisation_ids: dict[tuple[str, str], int] = {}
+    async with write_transaction():
+        for spec in NETWORKS:
+            row = await Network.insert(
+                Network(
+                    name=spec["name"],
+                    slug=spec["slug"],
+                    coordinating_municipality=spec["municipality"],
+                )
+            ).returning(Network.id)
+            network_id = network_ids[spec["slug"]] = row[0]["id"]
+            for region in spec["regions"]:
+                r = await Region.insert(Region(network=network_id, name=region)).returning(
+                    Region.id
+                )
+                region_ids[(spec["slug"], region)] = r[0]["id"]
+            for name, kind, region in spec["organisations"]:
+                o = await Organisation.insert(
+                    Organisation(
+                        network=network_id,
+                        name=name,
+                        kind=kind,
+                        region=region_ids.get((spec["slug"], region)) if region else None,
+                    )
+                ).returning(Organisation.id)
+                organisation_ids[(spec["slug"], name)] = o[0]["id"]
+        logins = []
+        for email, name, slug, role, kind, region, organisation in PEOPLE:
+            u = await User.insert(
+                User(email=email, name=name, password_hash=password_hash, active=True)
+            ).returning(User.id)
+            await Membership.insert(
+                Membership(
+                    user=u[0]["id"],
+                    network=network_ids[slug] if slug else None,
+                    role=role.value,
+                    reviewer_kind=kind,
+                    region=region_ids[(slug, region)] if slug and region else None,
+                    organisation=organisation_ids[(slug, organisation)]
+                    if slug and organisation
+                    else None,
+                )
+            )
+            logins.append((email, name))
+    return logins

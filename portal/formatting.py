@@ -1,0 +1,45 @@
+"""Dutch display of dates and times for the templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+
+
+def datum(value: dt.date | dt.datetime | None) -> str:
+    """'1 maart 2022'."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _local(value).date()
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def datumtijd(value: dt.datetime | None) -> str:
+    """'1 maart 2022, 14:05' in Dutch local time."""
+    if value is None:
+        return ""
+    local = _local(value)
+    return f"{datum(local.date())}, {local:%H:%M}"
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(AMSTERDAM)

@@ -1,0 +1,19 @@
+"""Small helpers to read submitted forms at the edge."""
+
+from __future__ import annotations
+
+from litestar.datastructures import FormMultiDict
+
+
+def text(form: FormMultiDict, name: str, max_length: int = 10_000) -> str:
+    value = form.get(name, "")
+    return str(value).strip()[:max_length] if isinstance(value, str) else ""
+
+
+def optional_id(form: FormMultiDict, name: str) -> int | None:
+    value = text(form, name)
+    return int(value) if value.isdigit() else None
+
+
+def page_number(value: int | None) -> int:
+    return max(1, min(value or 1, 10_000))

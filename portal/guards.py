@@ -1,0 +1,85 @@
+"""Who may use a route. Every handler declares it with `opt=allow(...)`; the app-wide guard
+refuses any route that declares nothing, so a forgotten rule fails closed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from portal.principal import NetworkRef, Principal
+from portal.tables import Network, Role
+
+ALLOW_KEY = "allow"
+
+
+@dataclass(frozen=True)
+class Allow:
+    public: bool = False
+    roles: frozenset[Role] | None = None  # None: any logged-in user
+
+    def describe(self) -> str:
+        if self.public:
+            return "public"
+        if self.roles is None:
+            return "logged-in"
+        return ",".join(sorted(r.value for r in self.roles))
+
+
+PUBLIC = {ALLOW_KEY: Allow(public=True)}
+LOGGED_IN = {ALLOW_KEY: Allow()}
+
+
+def allow(*roles: Role) -> dict[str, Allow]:
+    """Route option: only users holding one of these roles (in the route's network, when the
+    path has a `network` slug) may use the route."""
+    return {ALLOW_KEY: Allow(roles=frozenset(roles))}
+
+
+def principal_of(connection: ASGIConnection) -> Principal | None:
+    return connection.scope.get("user")  # type: ignore[return-value]
+
+
+async def enforce_access(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    rule = handler.opt.get(ALLOW_KEY)
+    if not isinstance(rule, Allow):
+        raise PermissionDeniedException("Deze pagina heeft geen toegangsregel.")
+    if rule.public:
+        return
+    principal = principal_of(connection)
+    if principal is None:
+        raise NotAuthorizedException("Log in om verder te gaan.")
+    slug = connection.path_params.get("network")
+    if slug is not None:
+        network = await resolve_network(principal, slug)
+        connection.state.network = network
+        if rule.roles is not None and not principal.has_role(network.id, *rule.roles):
+            raise PermissionDeniedException("U heeft in dit netwerk geen toegang tot deze pagina.")
+        return
+    if rule.roles is not None and not principal.has_role_anywhere(*rule.roles):
+        raise PermissionDeniedException("U heeft geen toegang tot deze pagina.")
+
+
+async def resolve_network(principal: Principal, slug: str) -> NetworkRef:
+    """The network of the path, if the user belongs to it; otherwise 404, so that a member of
+    one network cannot even learn which other networks exist."""
+    for network in principal.networks():
+        if network.slug == slug:
+            row = (
+                await Network.select(Network.coordinating_municipality)
+                .where(Network.id == network.id)
+                .first()
+            )
+            return NetworkRef(
+                network.id,
+                network.slug,
+                network.name,
+                row["coordinating_municipality"] if row else "",
+            )
+    if principal.is_superadmin:
+        row = await Network.select().where(Network.slug == slug).first()
+        if row:
+            return NetworkRef(row["id"], row["slug"], row["name"], row["coordinating_municipality"])
+    raise NotFoundException("Dit netwerk bestaat niet of u bent er geen lid van.")

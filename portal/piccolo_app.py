@@ -1,0 +1,35 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from portal.tables import (
+    AccountToken,
+    AuditEvent,
+    LoginThrottle,
+    Membership,
+    Network,
+    Organisation,
+    OutboxMessage,
+    Region,
+    User,
+    UserSession,
+)
+
+APP_CONFIG = AppConfig(
+    app_name="portal",
+    migrations_folder_path=str(Path(__file__).parent.parent / "migrations" / "portal"),
+    table_classes=[
+        Network,
+        Region,
+        Organisation,
+        User,
+        Membership,
+        UserSession,
+        LoginThrottle,
+        AccountToken,
+        AuditEvent,
+        OutboxMessage,
+    ],
+    migration_dependencies=[],
+    commands=[],
+)

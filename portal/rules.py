@@ -1,0 +1,83 @@
+"""Pure rules of the portal domain: what a membership needs, how slugs and e-mails look."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from portal.tables import OrganisationKind, Role
+
+ORGANISATION_KIND_LABELS: dict[str, str] = {
+    OrganisationKind.care_provider.value: "Zorgaanbieder",
+    OrganisationKind.expert_team.value: "Expertteam",
+    OrganisationKind.municipality.value: "Gemeente",
+    OrganisationKind.knowledge_institute.value: "Kennisinstituut",
+    OrganisationKind.client_organisation.value: "Cliëntorganisatie",
+}
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+
+
+def normalise_email(value: str) -> str:
+    return value.strip().lower()
+
+
+def email_problem(value: str) -> str | None:
+    if not value.strip():
+        return "Vul een e-mailadres in."
+    if len(value) > 254 or not _EMAIL.match(value.strip()):
+        return "Dit is geen geldig e-mailadres (bijvoorbeeld naam@organisatie.nl)."
+    return None
+
+
+def slugify(value: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60]
+
+
+def membership_problems(
+    role: Role,
+    *,
+    has_network: bool,
+    reviewer_kind: str,
+    region_id: int | None,
+    organisation_id: int | None,
+) -> dict[str, str]:
+    """What a membership of this role lacks, per form field, in Dutch."""
+    problems: dict[str, str] = {}
+    if role is not Role.admin and not has_network:
+        problems["network"] = "Deze rol hoort bij een netwerk."
+    if role is Role.applicant and organisation_id is None:
+        problems["organisation"] = "Een aanvrager hoort bij een organisatie; kies er een."
+    if role is Role.region_officer and region_id is None:
+        problems["region"] = "Een regio-indiener dient in voor één jeugdhulpregio; kies de regio."
+    if role is Role.reviewer:
+        if reviewer_kind not in {"ao", "chair"}:
+            problems["reviewer_kind"] = "Kies of de beoordelaar AO-lid of voorzitter expertteam is."
+        if region_id is None:
+            problems["region"] = "Een beoordelaar vertegenwoordigt een regio; kies de regio."
+    if role is not Role.reviewer and reviewer_kind:
+        problems["reviewer_kind"] = "Alleen een beoordelaar heeft een soort (AO-lid of voorzitter)."
+    return problems
+
+
+def reserve_percentage_problem(text: str) -> tuple[int | None, str | None]:
+    """Parse a Dutch percentage ("10" or "7,5") into basis points."""
+    cleaned = text.strip().replace("%", "").replace(",", ".").strip()
+    if not cleaned:
+        return None, "Vul een percentage in."
+    try:
+        whole, _, fraction = cleaned.partition(".")
+        if not whole.isdigit() or (fraction and not fraction.isdigit()) or len(fraction) > 2:
+            raise ValueError
+        basis_points = int(whole) * 100 + int((fraction + "00")[:2])
+    except ValueError:
+        return None, "Vul een percentage in als getal, bijvoorbeeld 10 of 7,5."
+    if basis_points > 5000:
+        return None, "Een reservepercentage ligt tussen 0 en 50."
+    return basis_points, None
+
+
+def format_basis_points(basis_points: int) -> str:
+    whole, rest = divmod(basis_points, 100)
+    return f"{whole}" if rest == 0 else f"{whole},{rest:02d}".rstrip("0")

@@ -1,0 +1,168 @@
+"""Server-side sessions: the cookie holds a random token, the database its hash and times.
+
+Kept in the database rather than a signed cookie so that logout and deactivation end a
+session at once, and so that several workers share them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from litestar.datastructures import Cookie
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from portal import clock
+from portal.principal import MembershipInfo, Principal
+from portal.settings import Settings
+from portal.tables import Membership, Role, User, UserSession
+from portal.tokens import new_token, token_hash
+
+SESSION_COOKIE = "fp_session"
+# Writing last_seen on every request would turn each page view into a write.
+TOUCH_INTERVAL = dt.timedelta(seconds=60)
+
+
+async def create_session(user_id: int) -> str:
+    token = new_token()
+    now = clock.now()
+    await UserSession.insert(
+        UserSession(token_hash=token_hash(token), user=user_id, created_at=now, last_seen_at=now)
+    )
+    return token
+
+
+async def end_session(token: str) -> None:
+    await UserSession.delete().where(UserSession.token_hash == token_hash(token))
+
+
+async def end_all_sessions(user_id: int) -> None:
+    await UserSession.delete().where(UserSession.user == user_id)
+
+
+def session_cookie(token: str, settings: Settings) -> Cookie:
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=token,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=settings.production,
+    )
+
+
+def expired_session_cookie(settings: Settings) -> Cookie:
+    return Cookie(
+        key=SESSION_COOKIE,
+        value="",
+        path="/",
+        max_age=0,
+        httponly=True,
+        samesite="lax",
+        secure=settings.production,
+    )
+
+
+async def load_principal(token: str, settings: Settings) -> Principal | None:
+    row = (
+        await UserSession.select(
+            UserSession.id,
+            UserSession.created_at,
+            UserSession.last_seen_at,
+            UserSession.user.id.as_alias("user_id"),
+            UserSession.user.email.as_alias("email"),
+            UserSession.user.name.as_alias("name"),
+            UserSession.user.active.as_alias("active"),
+        )
+        .where(UserSession.token_hash == token_hash(token))
+        .first()
+    )
+    if row is None:
+        return None
+    now = clock.now()
+    idle = now - clock.as_utc(row["last_seen_at"])
+    age = now - clock.as_utc(row["created_at"])
+    if (
+        not row["active"]
+        or idle > dt.timedelta(minutes=settings.session_idle_minutes)
+        or age > dt.timedelta(hours=settings.session_max_hours)
+    ):
+        await UserSession.delete().where(UserSession.id == row["id"])
+        return None
+    if idle > TOUCH_INTERVAL:
+        await UserSession.update({UserSession.last_seen_at: now}).where(UserSession.id == row["id"])
+    return Principal(
+        user_id=row["user_id"],
+        email=row["email"],
+        name=row["name"],
+        memberships=await memberships_of(row["user_id"]),
+        session_id=row["id"],
+    )
+
+
+async def memberships_of(user_id: int) -> tuple[MembershipInfo, ...]:
+    rows = (
+        await Membership.select(
+            Membership.id,
+            Membership.network.id.as_alias("network_id"),
+            Membership.network.slug.as_alias("network_slug"),
+            Membership.network.name.as_alias("network_name"),
+            Membership.role,
+            Membership.reviewer_kind,
+            Membership.region.id.as_alias("region_id"),
+            Membership.region.name.as_alias("region_name"),
+            Membership.organisation.id.as_alias("organisation_id"),
+            Membership.organisation.name.as_alias("organisation_name"),
+        )
+        .where(Membership.user == user_id)
+        .order_by(Membership.id)
+    )
+    return tuple(
+        MembershipInfo(
+            id=r["id"],
+            network_id=r["network_id"],
+            network_slug=r["network_slug"],
+            network_name=r["network_name"],
+            role=Role(r["role"]),
+            reviewer_kind=r["reviewer_kind"] or "",
+            region_id=r["region_id"],
+            region_name=r["region_name"],
+            organisation_id=r["organisation_id"],
+            organisation_name=r["organisation_name"],
+        )
+        for r in rows
+    )
+
+
+async def active_user_exists(user_id: int) -> bool:
+    return await User.exists().where((User.id == user_id) & (User.active == True))  # noqa: E712
+
+
+class SessionMiddleware:
+    """Puts the Principal (or None) in scope["user"] for every HTTP request."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope["user"] = None
+            token = _cookie(scope, SESSION_COOKIE)
+            if token:
+                scope["user"] = await load_principal(token, self.settings)
+        await self.app(scope, receive, send)
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    from http.cookies import SimpleCookie
+
+    for key, value in scope.get("headers", []):
+        if key == b"cookie":
+            jar: SimpleCookie = SimpleCookie()
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:
+                return None
+            if name in jar:
+                return jar[name].value
+    return None

@@ -1,0 +1,133 @@
+"""Tables of the portal domain: networks and their members, sessions, audit log and outbox."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+
+class Role(str, Enum):
+    applicant = "applicant"
+    region_officer = "region_officer"
+    reviewer = "reviewer"
+    coordinator = "coordinator"
+    admin = "admin"
+
+
+class ReviewerKind(str, Enum):
+    none = ""
+    ao = "ao"
+    chair = "chair"
+
+
+class OrganisationKind(str, Enum):
+    care_provider = "care_provider"
+    expert_team = "expert_team"
+    municipality = "municipality"
+    knowledge_institute = "knowledge_institute"
+    client_organisation = "client_organisation"
+
+
+class TokenPurpose(str, Enum):
+    reset = "reset"
+    invitation = "invitation"
+
+
+class Network(Table):
+    name = Varchar(length=200)
+    slug = Varchar(length=60, unique=True)
+    coordinating_municipality = Varchar(length=200)
+    # Basis points (1000 = 10 %): the default reserve percentages a new budget year starts with.
+    unforeseen_reserve_bp = Integer(default=1000)
+    themes_reserve_bp = Integer(default=1000)
+
+
+class Region(Table):
+    network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict)
+    name = Varchar(length=200)
+
+
+class Organisation(Table):
+    network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict)
+    name = Varchar(length=200)
+    kind = Varchar(length=30, choices=OrganisationKind)
+    region = ForeignKey(Region, null=True, on_delete=OnDelete.set_null)
+
+
+class User(Table, tablename="portal_user"):
+    email = Varchar(length=254, unique=True)
+    name = Varchar(length=200)
+    # Empty until an invited user sets a password.
+    password_hash = Text(default="")
+    active = Boolean(default=True)
+    last_login_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Membership(Table):
+    user = ForeignKey(User, null=False, on_delete=OnDelete.cascade)
+    # An admin membership without a network administers the whole installation.
+    network = ForeignKey(Network, null=True, on_delete=OnDelete.cascade)
+    role = Varchar(length=20, choices=Role)
+    reviewer_kind = Varchar(length=10, choices=ReviewerKind, default="")
+    region = ForeignKey(Region, null=True, on_delete=OnDelete.restrict)
+    organisation = ForeignKey(Organisation, null=True, on_delete=OnDelete.restrict)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class UserSession(Table, tablename="portal_session"):
+    # Only the SHA-256 of the cookie value is stored: a leaked table opens no session.
+    token_hash = Varchar(length=64, unique=True)
+    user = ForeignKey(User, null=False, on_delete=OnDelete.cascade)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_seen_at = Timestamptz(default=TimestamptzNow())
+
+
+class LoginThrottle(Table):
+    # Keyed by the e-mail typed, known or not, so that lockout does not reveal who has an account.
+    email = Varchar(length=254, unique=True)
+    failures = Integer(default=0)
+    locked_until = Timestamptz(null=True, default=None)
+
+
+class AccountToken(Table):
+    token_hash = Varchar(length=64, unique=True)
+    user = ForeignKey(User, null=False, on_delete=OnDelete.cascade)
+    purpose = Varchar(length=20, choices=TokenPurpose)
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class AuditEvent(Table):
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+    actor = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    network = ForeignKey(Network, null=True, on_delete=OnDelete.cascade)
+    action = Varchar(length=80)
+    object_type = Varchar(length=60)
+    object_id = Varchar(length=60, index=True)
+    # The Dutch line a timeline shows; details keep the machine-readable facts.
+    summary = Text()
+    details = JSON(default="{}")
+
+
+class OutboxMessage(Table):
+    created_at = Timestamptz(default=TimestamptzNow())
+    recipient = Varchar(length=254)
+    subject = Varchar(length=300)
+    body = Text()
+    sent_at = Timestamptz(null=True, default=None)
+    attempts = Integer(default=0)
+    last_error = Text(default="")
