@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from portal import queries, services
@@ -102,7 +103,7 @@ class AdminController(Controller):
         return redirect(request, f"/beheer/{row['slug']}", f"Netwerk {row['name']} is aangemaakt.")
 
     @get("/{network:str}", opt=ADMIN)
-    async def network(self, request: Request, network: str) -> Template:
+    async def network(self, request: Request) -> Template:
         ref = request.state.network
         return render(
             request,
@@ -115,7 +116,7 @@ class AdminController(Controller):
         )
 
     @get("/{network:str}/instellingen", opt=ADMIN)
-    async def network_form(self, request: Request, network: str) -> Template:
+    async def network_form(self, request: Request) -> Template:
         row = await queries.network_row(request.state.network.id)
         return render(
             request,
@@ -126,7 +127,7 @@ class AdminController(Controller):
         )
 
     @post("/{network:str}/instellingen", opt=ADMIN)
-    async def update_network(self, request: Request, network: str) -> Template | Redirect:
+    async def update_network(self, request: Request) -> Template | Redirect:
         ref = request.state.network
         form = await request.form()
         data, errors = _network_input(form)
@@ -145,17 +146,17 @@ class AdminController(Controller):
         return redirect(request, f"/beheer/{row['slug']}", "De instellingen zijn opgeslagen.")
 
     @get("/{network:str}/regios/nieuw", opt=ADMIN)
-    async def new_region_form(self, request: Request, network: str) -> Template:
+    async def new_region_form(self, request: Request) -> Template:
         return render(
             request, "portal/admin/region_form.html", values={"name": ""}, errors={}, region=None
         )
 
     @post("/{network:str}/regios/nieuw", opt=ADMIN)
-    async def create_region(self, request: Request, network: str) -> Template | Redirect:
+    async def create_region(self, request: Request) -> Template | Redirect:
         return await self._save_region(request, None)
 
     @get("/{network:str}/regios/{region_id:int}", opt=ADMIN)
-    async def region_form(self, request: Request, network: str, region_id: int) -> Template:
+    async def region_form(self, request: Request, region_id: FromPath[int]) -> Template:
         region = self._find(await queries.regions_of(request.state.network.id), region_id)
         return render(
             request,
@@ -167,7 +168,7 @@ class AdminController(Controller):
 
     @post("/{network:str}/regios/{region_id:int}", opt=ADMIN)
     async def update_region(
-        self, request: Request, network: str, region_id: int
+        self, request: Request, region_id: FromPath[int]
     ) -> Template | Redirect:
         self._find(await queries.regions_of(request.state.network.id), region_id)
         return await self._save_region(request, region_id)
@@ -190,26 +191,24 @@ class AdminController(Controller):
         return redirect(request, f"/beheer/{ref.slug}", "De regio is opgeslagen.")
 
     @get("/{network:str}/organisaties/nieuw", opt=ADMIN)
-    async def new_organisation_form(self, request: Request, network: str) -> Template:
+    async def new_organisation_form(self, request: Request) -> Template:
         return await self._organisation_page(
             request, {"name": "", "kind": "", "region": ""}, {}, None
         )
 
     @post("/{network:str}/organisaties/nieuw", opt=ADMIN)
-    async def create_organisation(self, request: Request, network: str) -> Template | Redirect:
+    async def create_organisation(self, request: Request) -> Template | Redirect:
         return await self._save_organisation(request, None)
 
     @get("/{network:str}/organisaties/{organisation_id:int}", opt=ADMIN)
-    async def organisation_form(
-        self, request: Request, network: str, organisation_id: int
-    ) -> Template:
+    async def organisation_form(self, request: Request, organisation_id: FromPath[int]) -> Template:
         row = self._find(await queries.organisations_of(request.state.network.id), organisation_id)
         values = {"name": row["name"], "kind": row["kind"], "region": str(row["region"] or "")}
         return await self._organisation_page(request, values, {}, row)
 
     @post("/{network:str}/organisaties/{organisation_id:int}", opt=ADMIN)
     async def update_organisation(
-        self, request: Request, network: str, organisation_id: int
+        self, request: Request, organisation_id: FromPath[int]
     ) -> Template | Redirect:
         self._find(await queries.organisations_of(request.state.network.id), organisation_id)
         return await self._save_organisation(request, organisation_id)
@@ -258,7 +257,7 @@ class AdminController(Controller):
         return redirect(request, f"/beheer/{ref.slug}", "De organisatie is opgeslagen.")
 
     @get("/{network:str}/gebruikers", opt=ADMIN)
-    async def users(self, request: Request, network: str) -> Template:
+    async def users(self, request: Request) -> Template:
         return render(
             request,
             "portal/admin/users.html",
@@ -268,11 +267,11 @@ class AdminController(Controller):
         )
 
     @get("/{network:str}/gebruikers/uitnodigen", opt=ADMIN)
-    async def invite_form(self, request: Request, network: str) -> Template:
+    async def invite_form(self, request: Request) -> Template:
         return await self._invite_page(request, {}, {})
 
     @post("/{network:str}/gebruikers/uitnodigen", opt=ADMIN)
-    async def invite(self, request: Request, network: str) -> Template | Redirect:
+    async def invite(self, request: Request) -> Template | Redirect:
         ref = request.state.network
         form = await request.form()
         user_id, errors = await services.invite_user(
@@ -324,11 +323,16 @@ class AdminController(Controller):
         )
 
     @get("/{network:str}/gebruikers/{user_id:int}", opt=ADMIN)
-    async def user(self, request: Request, network: str, user_id: int) -> Template:
+    async def user(self, request: Request, user_id: FromPath[int]) -> Template:
         return await self._user_page(request, user_id, {}, {})
 
     async def _user_page(
-        self, request: Request, user_id: int, values: dict, errors: dict, status_code: int = 200
+        self,
+        request: Request,
+        user_id: FromPath[int],
+        values: dict,
+        errors: dict,
+        status_code: int = 200,
     ) -> Template:
         user = await queries.user_in_network(request.state.network.id, user_id)
         if user is None:
@@ -344,7 +348,7 @@ class AdminController(Controller):
         )
 
     @post("/{network:str}/gebruikers/{user_id:int}/rollen", opt=ADMIN)
-    async def add_role(self, request: Request, network: str, user_id: int) -> Template | Redirect:
+    async def add_role(self, request: Request, user_id: FromPath[int]) -> Template | Redirect:
         ref = request.state.network
         if await queries.user_in_network(ref.id, user_id) is None:
             raise NotFoundException("Deze gebruiker bestaat niet in dit netwerk.")
@@ -358,7 +362,7 @@ class AdminController(Controller):
 
     @post("/{network:str}/gebruikers/{user_id:int}/rollen/{membership_id:int}/intrekken", opt=ADMIN)
     async def remove_role(
-        self, request: Request, network: str, user_id: int, membership_id: int
+        self, request: Request, user_id: FromPath[int], membership_id: FromPath[int]
     ) -> Redirect:
         ref = request.state.network
         removed = await services.remove_membership(request.user, ref.id, membership_id)
@@ -372,7 +376,7 @@ class AdminController(Controller):
         return redirect(request, f"/beheer/{ref.slug}/gebruikers", "De rol is ingetrokken.")
 
     @post("/{network:str}/gebruikers/{user_id:int}/actief", opt=ADMIN)
-    async def set_active(self, request: Request, network: str, user_id: int) -> Redirect:
+    async def set_active(self, request: Request, user_id: FromPath[int]) -> Redirect:
         ref = request.state.network
         if await queries.user_in_network(ref.id, user_id) is None:
             raise NotFoundException("Deze gebruiker bestaat niet in dit netwerk.")
@@ -392,7 +396,7 @@ class AdminController(Controller):
         )
 
     @get("/{network:str}/logboek", opt=ADMIN)
-    async def audit(self, request: Request, network: str, pagina: int | None = None) -> Template:
+    async def audit(self, request: Request, pagina: FromQuery[int | None] = None) -> Template:
         page = page_number(pagina)
         rows, total = await queries.audit_page(request.state.network.id, page)
         return render(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from portal import accounts
@@ -24,7 +25,9 @@ class AuthController(Controller):
     path = ""
 
     @get("/login", opt=PUBLIC)
-    async def login_form(self, request: Request, next: str | None = None) -> Template | Redirect:
+    async def login_form(
+        self, request: Request, next: FromQuery[str | None] = None
+    ) -> Template | Redirect:
         if request.user is not None:
             return Redirect(path=safe_next(next), status_code=303)
         return render(request, "portal/login.html", email="", next=safe_next(next), errors={})
@@ -99,19 +102,21 @@ class AuthController(Controller):
         return render(request, "portal/forgot.html", email=email, errors={}, sent=True)
 
     @get("/wachtwoord-herstellen/{token:str}", opt=PUBLIC)
-    async def reset_form(self, request: Request, token: str) -> Template:
+    async def reset_form(self, request: Request, token: FromPath[str]) -> Template:
         return await self._password_form(request, token, TokenPurpose.reset)
 
     @post("/wachtwoord-herstellen/{token:str}", opt=PUBLIC)
-    async def reset(self, request: Request, token: str) -> Template | Redirect:
+    async def reset(self, request: Request, token: FromPath[str]) -> Template | Redirect:
         return await self._set_password(request, token, TokenPurpose.reset)
 
     @get("/uitnodiging/{token:str}", opt=PUBLIC)
-    async def invitation_form(self, request: Request, token: str) -> Template:
+    async def invitation_form(self, request: Request, token: FromPath[str]) -> Template:
         return await self._password_form(request, token, TokenPurpose.invitation)
 
     @post("/uitnodiging/{token:str}", opt=PUBLIC)
-    async def accept_invitation(self, request: Request, token: str) -> Template | Redirect:
+    async def accept_invitation(
+        self, request: Request, token: FromPath[str]
+    ) -> Template | Redirect:
         return await self._set_password(request, token, TokenPurpose.invitation)
 
     async def _password_form(self, request: Request, token: str, purpose: TokenPurpose) -> Template:

@@ -35,7 +35,7 @@ class HomeController(Controller):
         return render(request, "portal/networks.html", networks=request.user.networks())
 
     @get("/n/{network:str}", opt=LOGGED_IN)
-    async def network_start(self, request: Request, network: str) -> Template:
+    async def network_start(self, request: Request) -> Template:
         ref = request.state.network
         principal: Principal = request.user
         memberships = [m for m in principal.memberships if m.network_id == ref.id]

@@ -1,0 +1,123 @@
+"""Test fixtures: every database test runs on SQLite and on PostgreSQL.
+
+PostgreSQL comes from TEST_POSTGRES_URL (default: the local server on 127.0.0.1:5432). Under
+CI=true it is required; elsewhere its tests are skipped with a message when no server answers.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from piccolo.engine.base import Engine
+from piccolo.table import sort_table_classes
+
+from portal import clock, db
+from portal.app import create_app
+from portal.passwords import use_fast_hashing
+from portal.settings import Settings
+
+use_fast_hashing()
+
+TMP = Path(tempfile.mkdtemp(prefix="fondsportaal-tests-"))
+os.environ.setdefault("PORTAL_VAR_DIR", str(TMP))
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/fondsportaal_test"
+)
+ENGINES = ["sqlite", "postgres"]
+
+
+def test_settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        secret_key="test-secret-key-" + "x" * 40,
+        upload_dir=TMP / "uploads",
+        base_url="http://testserver",
+        environment="test",
+    )
+
+
+async def _fresh_postgres_database(url: str) -> None:
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    admin = await asyncpg.connect(
+        host=parsed.hostname,
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password or None,
+        database="postgres",
+        timeout=5,
+    )
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+async def engine(request: pytest.FixtureRequest) -> AsyncIterator[Engine]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{TMP / 'test.sqlite'}"
+    else:
+        url = POSTGRES_URL
+        try:
+            await _fresh_postgres_database(url)
+        except (OSError, asyncpg.PostgresError, TimeoutError) as error:
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"PostgreSQL is required under CI=true and not reachable: {error}")
+            pytest.skip(f"PostgreSQL not reachable at {url} ({error}); its tests are skipped")
+    engine = db.engine_from_url(url)
+    db.use_engine(engine)
+    await db.start(engine)
+    from portal.cli import migrate
+
+    assert await migrate()
+    yield engine
+    await db.stop(engine)
+
+
+async def _empty_all_tables(engine: Engine) -> None:
+    tables = [t for t in sort_table_classes(db.all_tables()[:-1])]
+    if db.is_sqlite(engine):
+        for table in reversed(tables):
+            await engine.run_ddl(f'DELETE FROM "{table._meta.tablename}"')
+    else:
+        names = ", ".join(f'"{t._meta.tablename}"' for t in tables)
+        await engine.run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+async def database(engine: Engine) -> AsyncIterator[Engine]:
+    """A clean database on the engine of this run; the clock back at real time."""
+    db.use_engine(engine)
+    await _empty_all_tables(engine)
+    clock.reset()
+    yield engine
+    clock.reset()
+
+
+@pytest.fixture
+def settings(database: Engine) -> Settings:
+    return test_settings("sqlite:///unused" if db.is_sqlite(database) else POSTGRES_URL)
+
+
+@pytest.fixture
+async def app(settings: Settings):
+    return create_app(settings, manage_engine=False)
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+        base_url="http://testserver",
+    ) as client:
+        yield client
