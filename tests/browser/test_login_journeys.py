@@ -29,7 +29,9 @@ def log_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
 
 
 @pytest.mark.parametrize(("email", "start", "role"), JOURNEYS)
-def test_demo_role_lands_on_its_start_page(page: Page, email: str, start: str, role: str | None) -> None:
+def test_demo_role_lands_on_its_start_page(
+    page: Page, email: str, start: str, role: str | None
+) -> None:
     log_in(page, email)
     expect(page).to_have_url(re.compile(start))
     if role:
