@@ -121,3 +121,9 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:
         base_url="http://testserver",
     ) as client:
         yield client
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API keeps an event loop of its own running while
+    its browser is open, which the async database tests must not meet."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -73,7 +73,7 @@ def live_server() -> Iterator[str]:
         log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         message = f"{CHROMIUM} is missing; `make test` installs Debian's chromium"
