@@ -1,17 +1,4 @@
-"""Piccolo's configuration: the engine comes from DATABASE_URL (see portal/settings.py)."""
+"""For Piccolo's own CLI run from the repository root (`piccolo migrations new portal --auto`).
+The portal itself uses portal.piccolo_conf (see portal/__init__.py)."""
 
-from piccolo.conf.apps import AppRegistry
-
-from portal.db import engine_from_url
-from portal.settings import database_url_from_env
-
-DB = engine_from_url(database_url_from_env())
-
-APP_REGISTRY = AppRegistry(
-    apps=[
-        "portal.piccolo_app",
-        "proposals.piccolo_app",
-        "review.piccolo_app",
-        "ledger.piccolo_app",
-    ]
-)
+from portal.piccolo_conf import *  # noqa: F403

@@ -55,13 +55,13 @@ def is_sqlite(engine: Engine | None = None) -> bool:
 
 
 def current_engine() -> Engine:
-    import piccolo_conf
+    from portal import piccolo_conf
 
     return piccolo_conf.DB
 
 
 def use_engine(engine: Engine) -> None:
-    import piccolo_conf
+    from portal import piccolo_conf
 
     piccolo_conf.DB = engine
     for table in all_tables():

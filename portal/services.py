@@ -98,10 +98,8 @@ async def save_region(
     name = name.strip()
     if not name:
         return None, {"name": "Vul de naam van de jeugdhulpregio in."}
-    duplicate = Region.exists().where(
-        (Region.network == network_id) & (Region.name.ilike(name)) & (Region.id != (region_id or 0))
-    )
-    if await duplicate:
+    others = await Region.select(Region.id, Region.name).where(Region.network == network_id)
+    if any(r["name"].casefold() == name.casefold() and r["id"] != region_id for r in others):
         return None, {"name": f"Regio '{name}' bestaat al in dit netwerk."}
     async with write_transaction():
         if region_id is None:

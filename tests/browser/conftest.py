@@ -25,6 +25,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ROOT = Path(__file__).resolve().parents[2]
+# The installed `portal` command, run from elsewhere than the repository: what `make run` uses.
+PORTAL = str(Path(sys.executable).with_name("portal"))
 
 
 def _free_port() -> int:
@@ -40,8 +42,8 @@ def live_server() -> Iterator[str]:
     env.pop("DATABASE_URL", None)
     for command in (["migrate"], ["demo"]):
         subprocess.run(
-            [sys.executable, "-m", "portal", *command],
-            cwd=ROOT,
+            [PORTAL, *command],
+            cwd=var_dir,
             env=env,
             check=True,
             capture_output=True,
@@ -49,8 +51,8 @@ def live_server() -> Iterator[str]:
     port = _free_port()
     log = open(var_dir / "server.log", "w")  # noqa: SIM115 - open for the server's lifetime
     server = subprocess.Popen(
-        [sys.executable, "-m", "portal", "serve", "--port", str(port)],
-        cwd=ROOT,
+        [PORTAL, "serve", "--port", str(port)],
+        cwd=var_dir,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
