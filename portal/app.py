@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from jinja2 import Environment
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException
@@ -20,11 +20,12 @@ from litestar.template.config import TemplateConfig
 from litestar.types import Message, Scope
 
 from ledger.money import format_euros
-from portal import db
+from portal import db, events
 from portal.controllers import routes
 from portal.errors import http_exception_handler, internal_error_handler
 from portal.formatting import datum, datumtijd
 from portal.guards import PUBLIC, enforce_access
+from portal.mail import deliver_pending
 from portal.sessions import SessionMiddleware
 from portal.settings import PROJECT_ROOT, Settings
 
@@ -66,6 +67,17 @@ def security_headers(settings: Settings):
             ]
 
     return before_send
+
+
+async def deliver_queued_mail(request: Request) -> None:
+    """After the response: send what this request put in the outbox. A failure leaves the
+    message in the outbox for `portal outbox` to retry; it never affects the response."""
+    if not events.mail_queued.get():
+        return
+    try:
+        await deliver_pending(request.app.state.settings)
+    except Exception:
+        log.exception("delivering the outbox failed")
 
 
 def create_app(settings: Settings | None = None, *, manage_engine: bool = True) -> Litestar:
@@ -114,6 +126,7 @@ def create_app(settings: Settings | None = None, *, manage_engine: bool = True) 
         plugins=[HTMXPlugin()],
         exception_handlers={HTTPException: http_exception_handler, 500: internal_error_handler},
         before_send=[security_headers(settings)],
+        after_response=deliver_queued_mail,
         debug=False,
         openapi_config=None,
     )

@@ -3,11 +3,15 @@ same transaction, so the audit log and the e-mail outbox never drift apart."""
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from portal import clock
 from portal.tables import AuditEvent, OutboxMessage
+
+# Set when a request queued e-mail, so that the app delivers it once the response is sent.
+mail_queued: ContextVar[bool] = ContextVar("mail_queued", default=False)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ async def record(
                 for m in mails
             ]
         )
+        mail_queued.set(True)
 
 
 async def timeline(object_type: str, object_id: int | str, limit: int = 200) -> list[dict]:
