@@ -104,3 +104,9 @@ async def ping() -> bool:
     except Exception:
         return False
     return True
+
+
+def contains(column, text: str):
+    """Case-insensitive substring match: ILIKE on PostgreSQL; SQLite's LIKE already ignores case."""
+    term = "%" + text.replace("\\", "").replace("%", "").replace("_", "")[:100] + "%"
+    return column.like(term) if is_sqlite() else column.ilike(term)

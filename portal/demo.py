@@ -103,7 +103,7 @@ async def database_is_empty() -> bool:
     return await Network.count() == 0
 
 
-async def load_demo_data() -> list[tuple[str, str]]:
+async def load_demo_data(settings=None) -> list[tuple[str, str]]:
     """Create the demo networks and people; returns the log-ins (e-mail, role label)."""
     password_hash = await hash_password(DEMO_PASSWORD)
     network_ids: dict[str, int] = {}
@@ -152,4 +152,9 @@ async def load_demo_data() -> list[tuple[str, str]]:
                 )
             )
             logins.append((email, name))
+    # The proposals domain adds its rounds and proposals through its own services.
+    from portal.settings import Settings
+    from proposals import demo as proposals_demo
+
+    await proposals_demo.load(settings or Settings.from_env())
     return logins

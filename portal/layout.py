@@ -15,6 +15,12 @@ from portal.tables import Role
 # (label, path under /n/{slug}, roles that see it); later domains add their pages here.
 NETWORK_NAV: list[tuple[str, str, frozenset[Role] | None]] = [
     ("Start", "", None),
+    (
+        "Voorstellen",
+        "/voorstellen",
+        frozenset({Role.applicant, Role.region_officer, Role.coordinator}),
+    ),
+    ("Rondes", "/rondes", frozenset({Role.coordinator})),
 ]
 
 

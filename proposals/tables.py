@@ -1,1 +1,137 @@
-"""Tables of the proposals domain."""
+"""Tables of the proposals domain: rounds, themes, proposals and what hangs off them."""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    JSON,
+    BigInt,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from ledger.tables import BudgetYear
+from portal.tables import Network, Organisation, Region, User
+
+
+class Round(Table, tablename="proposal_round"):
+    network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict)
+    budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict)
+    title = Varchar(length=200)
+    opens_at = Timestamptz()
+    closes_at = Timestamptz()
+    attachment_limit_mb = Integer(default=10)
+    # The criteria reviewers score, as [{"code", "label", "kind": "score"|"precondition"}].
+    criteria = JSON(default="[]")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Theme(Table):
+    round = ForeignKey(Round, null=False, on_delete=OnDelete.cascade)
+    position = Integer(default=1)
+    name = Varchar(length=200)
+    description = Text(default="")
+    guide_budget_cents = BigInt(default=0)
+
+
+class Proposal(Table):
+    network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict)
+    round = ForeignKey(Round, null=False, on_delete=OnDelete.restrict)
+    theme = ForeignKey(Theme, null=True, on_delete=OnDelete.set_null)
+    region = ForeignKey(Region, null=True, on_delete=OnDelete.restrict)
+    lead_organisation = ForeignKey(Organisation, null=True, on_delete=OnDelete.restrict)
+    created_by = ForeignKey(User, null=False, on_delete=OnDelete.restrict)
+    state = Varchar(length=30, default="draft", index=True)
+    # The version being worked on; frozen versions live in ProposalVersion.
+    version = Integer(default=1)
+    title = Varchar(length=300)
+    summary = Text(default="")
+    contact_name = Varchar(length=200, default="")
+    contact_email = Varchar(length=254, default="")
+    contact_phone = Varchar(length=40, default="")
+    goals = Text(default="")
+    results = Text(default="")
+    activities = Text(default="")
+    target_group = Text(default="")
+    start_date = Date(null=True, default=None)
+    end_date = Date(null=True, default=None)
+    functions = JSON(default="[]")
+    transformation_goals = JSON(default="{}")
+    participating_region_ids = JSON(default="[]")
+    benefiting_region_ids = JSON(default="[]")
+    supra_regional_reason = Text(default="")
+    innovation = Text(default="")
+    extends_offer = Varchar(length=20, default="")
+    extension_region = ForeignKey(Region, null=True, on_delete=OnDelete.restrict)
+    extension_description = Text(default="")
+    procurement_expert_name = Varchar(length=200, default="")
+    procurement_expert_organisation = Varchar(length=200, default="")
+    procurement_route = Varchar(length=40, default="")
+    procurement_service_kind = Varchar(length=20, default="social")
+    estimated_contract_value_cents = BigInt(null=True, default=None)
+    procurement_policy_fit = Varchar(length=10, default="")
+    procurement_notes = Text(default="")
+    requested_amount_cents = BigInt(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+    ready_at = Timestamptz(null=True, default=None)
+    submitted_at = Timestamptz(null=True, default=None)
+    submitted_by = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
+
+
+class ProposalAuthor(Table):
+    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade)
+    user = ForeignKey(User, null=False, on_delete=OnDelete.cascade)
+    added_at = Timestamptz(default=TimestamptzNow())
+
+
+class BouwteamMember(Table):
+    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade)
+    # region / expert_team / client / research are the "vierkant"; other are further members.
+    position = Varchar(length=20)
+    name = Varchar(length=200, default="")
+    organisation_name = Varchar(length=200, default="")
+    is_kartrekker = Boolean(default=False)
+    sort_order = Integer(default=0)
+
+
+class BudgetLine(Table):
+    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade)
+    sort_order = Integer(default=0)
+    kind = Varchar(length=20)
+    year = Integer()
+    description = Varchar(length=500)
+    hours_hundredths = Integer(null=True, default=None)
+    hourly_rate_cents = BigInt(null=True, default=None)
+    amount_cents = BigInt()
+
+
+class Attachment(Table):
+    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade)
+    kind = Varchar(length=30)
+    # For a consent letter: the region that consents to the extension.
+    region = ForeignKey(Region, null=True, on_delete=OnDelete.restrict)
+    display_name = Varchar(length=200)
+    stored_name = Varchar(length=64, unique=True)
+    format = Varchar(length=10)
+    size = BigInt()
+    sha256 = Varchar(length=64)
+    uploaded_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    uploaded_at = Timestamptz(default=TimestamptzNow())
+    # Removed from the draft; the file stays because a frozen version may list it.
+    removed_at = Timestamptz(null=True, default=None)
+
+
+class ProposalVersion(Table):
+    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade)
+    number = Integer()
+    snapshot = JSON(default="{}")
+    frozen_at = Timestamptz(default=TimestamptzNow())
+    frozen_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)

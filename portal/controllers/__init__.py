@@ -9,5 +9,6 @@ def routes() -> list[ControllerRouterHandler]:
     from portal.controllers.admin import AdminController
     from portal.controllers.auth import AuthController
     from portal.controllers.home import HomeController
+    from proposals.controllers import ProposalController, RoundController
 
-    return [AuthController, HomeController, AdminController]
+    return [AuthController, HomeController, AdminController, RoundController, ProposalController]

@@ -1,0 +1,36 @@
+"""Object-level access to proposals: who relates to a proposal how, and who may see it."""
+
+from __future__ import annotations
+
+from portal.principal import Principal
+from portal.tables import Role
+from proposals.rules import Actor
+from proposals.tables import ProposalAuthor
+
+# States a region officer sees: once the authors hand the proposal to the region.
+REGION_VISIBLE = frozenset({"ready", "submitted", "withdrawn"})
+
+
+async def actors_for(principal: Principal, proposal: dict) -> set[Actor]:
+    actors: set[Actor] = set()
+    if await ProposalAuthor.exists().where(
+        (ProposalAuthor.proposal == proposal["id"]) & (ProposalAuthor.user == principal.user_id)
+    ):
+        actors.add(Actor.author)
+    network_id = proposal["network"]
+    if proposal["region"] in principal.region_ids(network_id, Role.region_officer):
+        actors.add(Actor.region_officer)
+    if principal.has_role(network_id, Role.coordinator):
+        actors.add(Actor.coordinator)
+    return actors
+
+
+def may_view(actors: set[Actor], proposal: dict) -> bool:
+    if Actor.author in actors:
+        return True
+    if Actor.region_officer in actors and (
+        proposal["state"] in REGION_VISIBLE and proposal["ready_at"] is not None
+    ):
+        return True
+    # Coordinators see what a region has submitted; drafts belong to their authors.
+    return Actor.coordinator in actors and proposal["submitted_at"] is not None

@@ -1,0 +1,327 @@
+"""Reading the proposal forms: each section's fields, validated, with Dutch messages.
+
+A draft may be incomplete, so only what is typed wrongly is refused (a date that is no date, an
+amount that is no amount); what is missing is the checklist's business.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from litestar.datastructures import FormMultiDict
+
+from ledger.money import MoneyError, parse_euros
+from portal.rules import email_problem
+from proposals.budget_workbook import (
+    BUDGET_LINE_KINDS,
+    BudgetLineInput,
+    line_problems,
+    personnel_amount_cents,
+)
+from proposals.rules import (
+    BOUWTEAM_POSITIONS,
+    EXTENDS_OFFER,
+    FUNCTIONS,
+    PROCUREMENT_ROUTES,
+    PROCUREMENT_SERVICE_KINDS,
+    TRANSFORMATION_GOALS,
+    VIERKANT,
+)
+
+SECTIONS: dict[str, str] = {
+    "algemeen": "Algemeen",
+    "bouwteam": "Bouwteam",
+    "inhoud": "Doelen en aanpak",
+    "criteria": "Criteria",
+    "inkoop": "Inkoop",
+    "begroting": "Begroting",
+    "bijlagen": "Bijlagen",
+}
+EXTRA_MEMBER_ROWS = 6
+MAX_TEXT = 20_000
+
+
+@dataclass
+class SectionInput:
+    values: dict[str, object] = field(default_factory=dict)  # column name -> value to store
+    errors: dict[str, str] = field(default_factory=dict)
+    bouwteam: list[dict] | None = None  # rows to store for the bouwteam section
+
+
+def _text(form: FormMultiDict, name: str, limit: int = MAX_TEXT) -> str:
+    value = form.get(name, "")
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def _id(
+    form: FormMultiDict, name: str, allowed: set[int], errors: dict, message: str
+) -> int | None:
+    raw = _text(form, name)
+    if not raw:
+        return None
+    if raw.isdigit() and int(raw) in allowed:
+        return int(raw)
+    errors[name] = message
+    return None
+
+
+def parse_date(raw: str) -> dt.date:
+    """ISO (what a date input sends) or Dutch day-month-year."""
+    raw = raw.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        return dt.date.fromisoformat(raw)
+    match = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", raw)
+    if match:
+        day, month, year = map(int, match.groups())
+        return dt.date(year, month, day)
+    raise ValueError(raw)
+
+
+def _date(form: FormMultiDict, name: str, errors: dict) -> dt.date | None:
+    raw = _text(form, name)
+    if not raw:
+        return None
+    try:
+        return parse_date(raw)
+    except ValueError:
+        errors[name] = "Vul een geldige datum in, bijvoorbeeld 1-3-2022."
+        return None
+
+
+def _money(form: FormMultiDict, name: str, errors: dict) -> int | None:
+    raw = _text(form, name)
+    if not raw:
+        return None
+    try:
+        cents = parse_euros(raw)
+    except MoneyError as error:
+        errors[name] = str(error)
+        return None
+    if cents < 0:
+        errors[name] = "Een bedrag kan niet negatief zijn."
+        return None
+    return cents
+
+
+def parse_general(
+    form: FormMultiDict, theme_ids: set[int], region_ids: set[int], organisation_ids: set[int]
+) -> SectionInput:
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {
+        "title": _text(form, "title", 300),
+        "summary": _text(form, "summary"),
+        "theme": _id(form, "theme", theme_ids, errors, "Kies een thema van deze ronde."),
+        "region": _id(form, "region", region_ids, errors, "Kies een regio van dit netwerk."),
+        "lead_organisation": _id(
+            form,
+            "lead_organisation",
+            organisation_ids,
+            errors,
+            "Kies een organisatie van dit netwerk.",
+        ),
+        "contact_name": _text(form, "contact_name", 200),
+        "contact_email": _text(form, "contact_email", 254).lower(),
+        "contact_phone": _text(form, "contact_phone", 40),
+    }
+    if not values["title"]:
+        errors["title"] = "Een voorstel heeft altijd een titel."
+    if values["contact_email"] and email_problem(str(values["contact_email"])):
+        errors["contact_email"] = email_problem(str(values["contact_email"])) or ""
+    if values["contact_phone"] and not re.fullmatch(
+        r"[0-9 +()-]{6,40}", str(values["contact_phone"])
+    ):
+        errors["contact_phone"] = "Vul een telefoonnummer in met cijfers, spaties, + of -."
+    return SectionInput(values, errors)
+
+
+def parse_bouwteam(form: FormMultiDict) -> SectionInput:
+    errors: dict[str, str] = {}
+    rows: list[dict] = []
+    kartrekker = _text(form, "kartrekker")
+    keys = [*VIERKANT, *(f"other{i}" for i in range(1, EXTRA_MEMBER_ROWS + 1))]
+    for order, key in enumerate(keys):
+        name = _text(form, f"{key}_name", 200)
+        organisation = _text(form, f"{key}_organisation", 200)
+        if not name and not organisation:
+            if kartrekker == key:
+                errors["kartrekker"] = "De kartrekker moet een lid met een naam zijn."
+            continue
+        if not name:
+            errors[f"{key}_name"] = "Vul ook de naam in."
+        rows.append(
+            {
+                "position": key if key in BOUWTEAM_POSITIONS else "other",
+                "name": name,
+                "organisation_name": organisation,
+                "is_kartrekker": kartrekker == key,
+                "sort_order": order,
+            }
+        )
+    return SectionInput({}, errors, rows)
+
+
+def parse_content(form: FormMultiDict) -> SectionInput:
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {
+        "goals": _text(form, "goals"),
+        "results": _text(form, "results"),
+        "activities": _text(form, "activities"),
+        "target_group": _text(form, "target_group"),
+        "start_date": _date(form, "start_date", errors),
+        "end_date": _date(form, "end_date", errors),
+    }
+    start, end = values["start_date"], values["end_date"]
+    if isinstance(start, dt.date) and isinstance(end, dt.date) and start >= end:
+        errors["end_date"] = "De einddatum moet na de begindatum liggen."
+    return SectionInput(values, errors)
+
+
+def parse_criteria(form: FormMultiDict, region_ids: set[int]) -> SectionInput:
+    errors: dict[str, str] = {}
+    functions = [f for f in form.getall("functions", []) if f in FUNCTIONS]
+    goals = {
+        code: _text(form, f"goal_{code}_explanation", 2000)
+        for code in TRANSFORMATION_GOALS
+        if code in form.getall("transformation_goals", [])
+    }
+    participating = sorted(
+        {
+            int(r)
+            for r in form.getall("participating_regions", [])
+            if r.isdigit() and int(r) in region_ids
+        }
+    )
+    benefiting = sorted(
+        {
+            int(r)
+            for r in form.getall("benefiting_regions", [])
+            if r.isdigit() and int(r) in region_ids
+        }
+    )
+    extends = _text(form, "extends_offer")
+    if extends and extends not in EXTENDS_OFFER:
+        errors["extends_offer"] = "Kies een van de mogelijkheden."
+        extends = ""
+    values: dict[str, object] = {
+        "functions": functions,
+        "transformation_goals": goals,
+        "participating_region_ids": participating,
+        "benefiting_region_ids": benefiting,
+        "supra_regional_reason": _text(form, "supra_regional_reason"),
+        "innovation": _text(form, "innovation"),
+        "extends_offer": extends,
+        "extension_region": _id(
+            form, "extension_region", region_ids, errors, "Kies een regio van dit netwerk."
+        )
+        if extends == "other_region"
+        else None,
+        "extension_description": _text(form, "extension_description"),
+    }
+    return SectionInput(values, errors)
+
+
+def parse_procurement(form: FormMultiDict) -> SectionInput:
+    errors: dict[str, str] = {}
+    route = _text(form, "procurement_route")
+    if route and route not in PROCUREMENT_ROUTES:
+        errors["procurement_route"] = "Kies een van de inkoopvormen."
+        route = ""
+    kind = _text(form, "procurement_service_kind") or "social"
+    if kind not in PROCUREMENT_SERVICE_KINDS:
+        errors["procurement_service_kind"] = "Kies het soort opdracht."
+        kind = "social"
+    fit = _text(form, "procurement_policy_fit")
+    values: dict[str, object] = {
+        "procurement_expert_name": _text(form, "procurement_expert_name", 200),
+        "procurement_expert_organisation": _text(form, "procurement_expert_organisation", 200),
+        "procurement_route": route,
+        "procurement_service_kind": kind,
+        "estimated_contract_value_cents": _money(form, "estimated_contract_value", errors),
+        "procurement_policy_fit": fit if fit in {"yes", "no"} else "",
+        "procurement_notes": _text(form, "procurement_notes"),
+    }
+    return SectionInput(values, errors)
+
+
+@dataclass
+class BudgetInput:
+    requested_amount_cents: int | None
+    lines: list[BudgetLineInput]
+    rows: list[dict]  # what was typed, to show the form again
+    errors: dict[str, str]
+
+    @property
+    def total_cents(self) -> int:
+        return sum(line.amount_cents for line in self.lines)
+
+    def totals_per_year(self) -> dict[int, int]:
+        totals: dict[int, int] = {}
+        for line in self.lines:
+            totals[line.year] = totals.get(line.year, 0) + line.amount_cents
+        return dict(sorted(totals.items()))
+
+
+def _hours(raw: str) -> int:
+    """'12,5' -> 1250 hundredths of an hour."""
+    cents = parse_euros(raw)  # the same Dutch decimal notation, two decimals at most
+    return cents
+
+
+def parse_budget(form: FormMultiDict, allowed_years: set[int]) -> BudgetInput:
+    """The budget editor's rows: kind[], year[], description[], hours[], rate[], amount[]."""
+    errors: dict[str, str] = {}
+    requested = _money(form, "requested_amount", errors)
+    columns = ["kind", "year", "description", "hours", "rate", "amount"]
+    values = {c: form.getall(c, []) for c in columns}
+    count = max((len(v) for v in values.values()), default=0)
+    rows, lines = [], []
+    for i in range(min(count, 500)):
+        row = {c: (values[c][i].strip() if i < len(values[c]) else "") for c in columns}
+        if not any(row[c] for c in ("description", "hours", "rate", "amount")):
+            continue
+        rows.append(row)
+        n = len(rows)
+        kind = row["kind"] if row["kind"] in BUDGET_LINE_KINDS else ""
+        if not kind:
+            errors[f"line{n}_kind"] = "Kies het soort kosten."
+        year = int(row["year"]) if row["year"].isdigit() else None
+        if year is None:
+            errors[f"line{n}_year"] = "Kies een jaar."
+        hours = rate = amount = None
+        try:
+            hours = _hours(row["hours"]) if row["hours"] else None
+        except MoneyError:
+            errors[f"line{n}_hours"] = "Schrijf uren als 12 of 12,5."
+        for name in ("rate", "amount"):
+            if row[name]:
+                try:
+                    parsed = parse_euros(row[name])
+                except MoneyError as error:
+                    errors[f"line{n}_{name}"] = str(error)
+                    continue
+                if name == "rate":
+                    rate = parsed
+                else:
+                    amount = parsed
+        if kind == "personnel" and hours is not None and rate is not None:
+            if amount is None:
+                amount = personnel_amount_cents(hours, rate)
+        if any(k.startswith(f"line{n}_") for k in errors) or not kind or year is None:
+            continue
+        line = BudgetLineInput(
+            kind=kind,
+            year=year,
+            description=row["description"][:500],
+            amount_cents=amount if amount is not None else 0,
+            hours_hundredths=hours,
+            hourly_rate_cents=rate,
+        )
+        problems = line_problems(line, allowed_years)
+        if problems:
+            errors[f"line{n}_description"] = " ".join(problems)
+        if amount is None and kind != "personnel":
+            errors[f"line{n}_amount"] = "Vul het bedrag in."
+        lines.append(line)
+    return BudgetInput(requested, lines, rows, errors)

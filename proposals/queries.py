@@ -1,0 +1,390 @@
+"""Reads of the proposals domain that pages and services share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from piccolo.query import Select
+
+from ledger.money import format_euros
+from portal.db import contains
+from portal.tables import Organisation, Region, User
+from proposals.eligibility import Facts
+from proposals.rules import (
+    BOUWTEAM_POSITIONS,
+    EXTENDS_OFFER,
+    FUNCTIONS,
+    PROCUREMENT_ROUTES,
+    TRANSFORMATION_GOALS,
+    VIERKANT,
+)
+from proposals.tables import (
+    Attachment,
+    BouwteamMember,
+    BudgetLine,
+    Proposal,
+    ProposalAuthor,
+    ProposalVersion,
+    Round,
+    Theme,
+)
+
+# Proposals that still lay a claim on a theme's guide budget.
+CLAIMING_STATES = ("submitted",)
+
+
+async def rounds_of(network_id: int) -> list[dict]:
+    return (
+        await Round.select(Round.all_columns(), Round.budget_year.year.as_alias("year"))
+        .where(Round.network == network_id)
+        .order_by(Round.opens_at, ascending=False)
+    )
+
+
+async def round_of(network_id: int, round_id: int) -> dict | None:
+    return (
+        await Round.select(Round.all_columns(), Round.budget_year.year.as_alias("year"))
+        .where((Round.id == round_id) & (Round.network == network_id))
+        .first()
+    )
+
+
+async def themes_of(round_id: int) -> list[dict]:
+    return await Theme.select().where(Theme.round == round_id).order_by(Theme.position, Theme.id)
+
+
+async def round_has_submissions(round_id: int) -> bool:
+    return await Proposal.exists().where(
+        (Proposal.round == round_id) & (Proposal.submitted_at.is_not_null())
+    )
+
+
+async def proposal_row(network_id: int, proposal_id: int) -> dict | None:
+    return (
+        await Proposal.select(
+            Proposal.all_columns(),
+            Proposal.round.title.as_alias("round_title"),
+            Proposal.round.opens_at.as_alias("round_opens_at"),
+            Proposal.round.closes_at.as_alias("round_closes_at"),
+            Proposal.round.attachment_limit_mb.as_alias("attachment_limit_mb"),
+            Proposal.round.budget_year.year.as_alias("year"),
+            Proposal.theme.name.as_alias("theme_name"),
+            Proposal.region.name.as_alias("region_name"),
+            Proposal.lead_organisation.name.as_alias("lead_organisation_name"),
+            Proposal.extension_region.name.as_alias("extension_region_name"),
+            Proposal.created_by.name.as_alias("created_by_name"),
+        )
+        .where((Proposal.id == proposal_id) & (Proposal.network == network_id))
+        .output(load_json=True)
+        .first()
+    )
+
+
+async def bouwteam_of(proposal_id: int) -> list[dict]:
+    return (
+        await BouwteamMember.select()
+        .where(BouwteamMember.proposal == proposal_id)
+        .order_by(BouwteamMember.sort_order)
+    )
+
+
+async def budget_lines_of(proposal_id: int) -> list[dict]:
+    return (
+        await BudgetLine.select()
+        .where(BudgetLine.proposal == proposal_id)
+        .order_by(BudgetLine.sort_order, BudgetLine.id)
+    )
+
+
+async def attachments_of(proposal_id: int, include_removed: bool = False) -> list[dict]:
+    query = Attachment.select(
+        Attachment.all_columns(),
+        Attachment.region.name.as_alias("region_name"),
+        Attachment.uploaded_by.name.as_alias("uploaded_by_name"),
+    ).where(Attachment.proposal == proposal_id)
+    if not include_removed:
+        query = query.where(Attachment.removed_at.is_null())
+    return await query.order_by(Attachment.uploaded_at)
+
+
+async def authors_of(proposal_id: int) -> list[dict]:
+    return (
+        await ProposalAuthor.select(
+            ProposalAuthor.user.id.as_alias("id"),
+            ProposalAuthor.user.name.as_alias("name"),
+            ProposalAuthor.user.email.as_alias("email"),
+        )
+        .where(ProposalAuthor.proposal == proposal_id)
+        .order_by(ProposalAuthor.id)
+    )
+
+
+async def versions_of(proposal_id: int) -> list[dict]:
+    return (
+        await ProposalVersion.select(
+            ProposalVersion.id,
+            ProposalVersion.number,
+            ProposalVersion.frozen_at,
+            ProposalVersion.frozen_by.name.as_alias("frozen_by_name"),
+        )
+        .where(ProposalVersion.proposal == proposal_id)
+        .order_by(ProposalVersion.number)
+    )
+
+
+async def version_snapshot(proposal_id: int, number: int) -> dict | None:
+    row = (
+        await ProposalVersion.select(ProposalVersion.snapshot)
+        .where((ProposalVersion.proposal == proposal_id) & (ProposalVersion.number == number))
+        .output(load_json=True)
+        .first()
+    )
+    return row["snapshot"] if row else None
+
+
+async def region_names(network_id: int) -> dict[int, str]:
+    rows = (
+        await Region.select(Region.id, Region.name)
+        .where(Region.network == network_id)
+        .order_by(Region.name)
+    )
+    return {r["id"]: r["name"] for r in rows}
+
+
+async def organisations(network_id: int) -> dict[int, str]:
+    rows = (
+        await Organisation.select(Organisation.id, Organisation.name)
+        .where(Organisation.network == network_id)
+        .order_by(Organisation.name)
+    )
+    return {r["id"]: r["name"] for r in rows}
+
+
+async def theme_claims(theme_id: int, excluding_proposal: int) -> int:
+    """What other proposals in the theme ask for while they lay a claim on its guide budget."""
+    rows = await Proposal.select(Proposal.requested_amount_cents).where(
+        (Proposal.theme == theme_id)
+        & (Proposal.id != excluding_proposal)
+        & (Proposal.state.is_in(list(CLAIMING_STATES)))
+    )
+    return sum(r["requested_amount_cents"] or 0 for r in rows)
+
+
+async def facts_for(proposal: dict, now: dt.datetime, thresholds: dict[str, int]) -> Facts:
+    lines = await budget_lines_of(proposal["id"])
+    themes = await themes_of(proposal["round"])
+    theme = next((t for t in themes if t["id"] == proposal["theme"]), None)
+    attachments = await attachments_of(proposal["id"])
+    members = await bouwteam_of(proposal["id"])
+    present = {m["position"] for m in members if m["name"]}
+    region_ids = await region_names(proposal["network"])
+    return Facts(
+        now=now,
+        round_opens_at=_utc(proposal["round_opens_at"]),
+        round_closes_at=_utc(proposal["round_closes_at"]),
+        round_theme_ids=frozenset(t["id"] for t in themes),
+        network_region_ids=frozenset(region_ids),
+        title=proposal["title"],
+        summary=proposal["summary"],
+        theme_id=proposal["theme"],
+        region_id=proposal["region"],
+        functions=tuple(proposal["functions"] or ()),
+        transformation_goals=dict(proposal["transformation_goals"] or {}),
+        goals=proposal["goals"],
+        results=proposal["results"],
+        activities=proposal["activities"],
+        start_date=proposal["start_date"],
+        end_date=proposal["end_date"],
+        participating_region_ids=frozenset(
+            [
+                *(proposal["participating_region_ids"] or []),
+                *(proposal["benefiting_region_ids"] or []),
+            ]
+        ),
+        supra_regional_reason=proposal["supra_regional_reason"],
+        innovation=proposal["innovation"],
+        requested_amount_cents=proposal["requested_amount_cents"],
+        budget_line_total_cents=sum(line["amount_cents"] for line in lines),
+        budget_line_count=len(lines),
+        budget_line_years=frozenset(line["year"] for line in lines),
+        theme_guide_budget_cents=theme["guide_budget_cents"] if theme else None,
+        theme_claimed_by_others_cents=await theme_claims(theme["id"], proposal["id"])
+        if theme
+        else 0,
+        extends_offer=proposal["extends_offer"],
+        extension_region_id=proposal["extension_region"],
+        consent_letter_region_ids=frozenset(
+            a["region"] for a in attachments if a["kind"] == "consent_letter" and a["region"]
+        ),
+        procurement_expert_name=proposal["procurement_expert_name"],
+        procurement_service_kind=proposal["procurement_service_kind"],
+        estimated_contract_value_cents=proposal["estimated_contract_value_cents"],
+        thresholds_cents=thresholds,
+        vierkant_missing=tuple(BOUWTEAM_POSITIONS[p] for p in VIERKANT if p not in present),
+    )
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+async def snapshot(proposal: dict) -> dict:
+    """The proposal as display text per field: what a frozen version keeps and a diff compares."""
+    regions = await region_names(proposal["network"])
+    members = await bouwteam_of(proposal["id"])
+    lines = await budget_lines_of(proposal["id"])
+    attachments = await attachments_of(proposal["id"])
+    goals = proposal["transformation_goals"] or {}
+    period = ""
+    if proposal["start_date"] or proposal["end_date"]:
+        period = f"{proposal['start_date'] or '?'} t/m {proposal['end_date'] or '?'}"
+    return {
+        "title": proposal["title"],
+        "summary": proposal["summary"],
+        "theme": proposal["theme_name"] or "",
+        "region": proposal["region_name"] or "",
+        "lead_organisation": proposal["lead_organisation_name"] or "",
+        "contact": " · ".join(
+            x
+            for x in (
+                proposal["contact_name"],
+                proposal["contact_email"],
+                proposal["contact_phone"],
+            )
+            if x
+        ),
+        "bouwteam": [
+            f"{BOUWTEAM_POSITIONS.get(m['position'], m['position'])}: {m['name']}"
+            f"{' (' + m['organisation_name'] + ')' if m['organisation_name'] else ''}"
+            f"{' — kartrekker' if m['is_kartrekker'] else ''}"
+            for m in members
+        ],
+        "goals": proposal["goals"],
+        "results": proposal["results"],
+        "activities": proposal["activities"],
+        "target_group": proposal["target_group"],
+        "period": period,
+        "functions": [FUNCTIONS[f] for f in proposal["functions"] or [] if f in FUNCTIONS],
+        "transformation_goals": [
+            f"{TRANSFORMATION_GOALS[k]}: {v}" for k, v in goals.items() if k in TRANSFORMATION_GOALS
+        ],
+        "participating_regions": [
+            regions.get(r, "?") for r in proposal["participating_region_ids"] or []
+        ],
+        "benefiting_regions": [
+            regions.get(r, "?") for r in proposal["benefiting_region_ids"] or []
+        ],
+        "supra_regional_reason": proposal["supra_regional_reason"],
+        "innovation": proposal["innovation"],
+        "extension": " — ".join(
+            x
+            for x in (
+                EXTENDS_OFFER.get(proposal["extends_offer"], ""),
+                proposal["extension_region_name"] or "",
+                proposal["extension_description"],
+            )
+            if x
+        ),
+        "procurement": " · ".join(
+            x
+            for x in (
+                proposal["procurement_expert_name"],
+                proposal["procurement_expert_organisation"],
+                PROCUREMENT_ROUTES.get(proposal["procurement_route"], ""),
+                format_euros(proposal["estimated_contract_value_cents"])
+                if proposal["estimated_contract_value_cents"] is not None
+                else "",
+            )
+            if x
+        ),
+        "requested_amount": format_euros(proposal["requested_amount_cents"])
+        if proposal["requested_amount_cents"] is not None
+        else "",
+        "budget_lines": [
+            f"{line['year']} · {line['description']} · {format_euros(line['amount_cents'])}"
+            for line in lines
+        ],
+        "attachments": [f"{a['display_name']} ({a['kind']})" for a in attachments],
+    }
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    round_id: int | None = None
+    theme_id: int | None = None
+    region_id: int | None = None
+    state: str | None = None
+    search: str = ""
+    page: int = 1
+    per_page: int = 25
+
+
+def _apply_filter(query: Select, f: ListFilter) -> Select:
+    if f.round_id:
+        query = query.where(Proposal.round == f.round_id)
+    if f.theme_id:
+        query = query.where(Proposal.theme == f.theme_id)
+    if f.region_id:
+        query = query.where(Proposal.region == f.region_id)
+    if f.state:
+        query = query.where(Proposal.state == f.state)
+    if f.search:
+        query = query.where(
+            contains(Proposal.title, f.search) | contains(Proposal.summary, f.search)
+        )
+    return query
+
+
+LIST_COLUMNS = (
+    Proposal.id,
+    Proposal.title,
+    Proposal.state,
+    Proposal.version,
+    Proposal.updated_at,
+    Proposal.submitted_at,
+    Proposal.requested_amount_cents,
+    Proposal.theme.name.as_alias("theme_name"),
+    Proposal.region.name.as_alias("region_name"),
+    Proposal.round.title.as_alias("round_title"),
+    Proposal.round.closes_at.as_alias("closes_at"),
+    Proposal.lead_organisation.name.as_alias("lead_organisation_name"),
+)
+
+
+async def list_proposals(
+    network_id: int, scope: str, user_id: int, region_ids: set[int], f: ListFilter
+) -> tuple[list[dict], int]:
+    """One page of proposals for a list page; scope is mine / region / all."""
+
+    def base(query):
+        query = query.where(Proposal.network == network_id)
+        if scope == "mine":
+            authored = ProposalAuthor.select(ProposalAuthor.proposal).where(
+                ProposalAuthor.user == user_id
+            )
+            query = query.where(Proposal.id.is_in(authored))
+        elif scope == "region":
+            query = query.where(Proposal.region.is_in(list(region_ids) or [0])).where(
+                Proposal.ready_at.is_not_null()
+            )
+        else:
+            query = query.where(Proposal.submitted_at.is_not_null())
+        return _apply_filter(query, f)
+
+    rows = (
+        await base(Proposal.select(*LIST_COLUMNS))
+        .order_by(Proposal.updated_at, ascending=False)
+        .limit(f.per_page)
+        .offset((f.page - 1) * f.per_page)
+    )
+    total = await base(Proposal.count())
+    return rows, total
+
+
+async def users_by_email(email: str) -> dict | None:
+    return (
+        await User.select(User.id, User.name, User.email, User.active)
+        .where(User.email == email.strip().lower())
+        .first()
+    )

@@ -1,0 +1,224 @@
+"""Pure rules of the proposals domain: vocabularies, the state machine and the version diff.
+
+No I/O here; everything is tested without a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+# The three functions of an expertise network (seed 004 §6.4 criterion 3).
+FUNCTIONS: dict[str, str] = {
+    "consultation": "Consultatie en advies aan behandelaren wanneer jeugdhulp stagneert",
+    "organising_help": "Organiseren van hulp met aanvullende expertise op de plek waar de jongere "
+    "al hulp krijgt",
+    "knowledge": "Bundelen van kennis en expertise en leren van complexe casussen",
+}
+
+# The transformation goals of the Jeugdwet (seed 004 §6.4 criterion 1).
+TRANSFORMATION_GOALS: dict[str, str] = {
+    "own_strength": "Gebruikmaken van de eigen kracht van jongeren, ouders en hun sociale netwerk",
+    "less_medicalisation": "Minder snel medicijnen voorschrijven en de zorgvraag terugbrengen",
+    "earlier_help": "Eerder (jeugd)hulp bieden op maat voor kwetsbare kinderen",
+    "one_family_one_plan": "Samenhangende hulp: één gezin, één plan, één regisseur",
+    "room_for_professionals": "Meer ruimte voor jeugdprofessionals en minder regeldruk",
+}
+
+# The "vierkant" of the bouwteam (seed 004 §6.4 step 3), then further members.
+BOUWTEAM_POSITIONS: dict[str, str] = {
+    "region": "Jeugdhulpregio",
+    "expert_team": "Expertteam",
+    "client": "Cliëntperspectief",
+    "research": "Onderzoek / wetenschap",
+    "other": "Overig lid",
+}
+VIERKANT = ("region", "expert_team", "client", "research")
+
+EXTENDS_OFFER: dict[str, str] = {
+    "no": "Nee, het voorstel breidt geen bestaand zorgaanbod uit",
+    "own_region": "Ja, in de eigen jeugdhulpregio",
+    "other_region": "Ja, naar een andere jeugdhulpregio van het netwerk",
+}
+
+PROCUREMENT_ROUTES: dict[str, str] = {
+    "existing_contract": "Binnen een bestaand contract of raamovereenkomst",
+    "subsidy": "Subsidie",
+    "single_private": "Enkelvoudig onderhands",
+    "multiple_private": "Meervoudig onderhands",
+    "national_tender": "Nationale aanbesteding",
+    "european_tender": "Europese aanbesteding",
+    "other": "Anders (toelichten)",
+}
+
+PROCUREMENT_SERVICE_KINDS: dict[str, str] = {
+    "social": "Sociale en andere specifieke diensten (zoals jeugdhulp)",
+    "other": "Overige diensten",
+}
+
+ATTACHMENT_KINDS: dict[str, str] = {
+    "consent_letter": "Akkoordverklaring van een andere jeugdhulpregio",
+    "procurement_advice": "Advies van de inkoopexpert",
+    "other": "Overige bijlage",
+}
+
+STATE_LABELS: dict[str, str] = {
+    "draft": "Concept",
+    "ready": "Klaar voor de regio",
+    "submitted": "Ingediend",
+    "withdrawn": "Ingetrokken",
+}
+
+
+class Actor(str, Enum):
+    """How the person acting relates to the proposal."""
+
+    author = "author"
+    region_officer = "region_officer"  # of the proposal's submitting region
+    coordinator = "coordinator"
+
+
+@dataclass(frozen=True)
+class Transition:
+    to_state: str
+    actors: frozenset[Actor]
+    label: str  # the button text
+    done: str  # the timeline line
+
+
+TRANSITIONS: dict[tuple[str, str], Transition] = {
+    ("draft", "mark_ready"): Transition(
+        "ready", frozenset({Actor.author}), "Klaar voor de regio", "Klaargezet voor de regio"
+    ),
+    ("ready", "back_to_draft"): Transition(
+        "draft",
+        frozenset({Actor.author, Actor.region_officer}),
+        "Terug naar concept",
+        "Teruggezet naar concept",
+    ),
+    ("ready", "submit"): Transition(
+        "submitted", frozenset({Actor.region_officer}), "Indienen namens de regio", "Ingediend"
+    ),
+    ("draft", "withdraw"): Transition(
+        "withdrawn", frozenset({Actor.author}), "Intrekken", "Ingetrokken"
+    ),
+    ("ready", "withdraw"): Transition(
+        "withdrawn", frozenset({Actor.author, Actor.region_officer}), "Intrekken", "Ingetrokken"
+    ),
+    ("submitted", "withdraw"): Transition(
+        "withdrawn", frozenset({Actor.author, Actor.region_officer}), "Intrekken", "Ingetrokken"
+    ),
+}
+
+EDITABLE_STATES = frozenset({"draft"})
+
+
+class TransitionRefused(ValueError):
+    """str() is the Dutch reason."""
+
+
+def apply_transition(state: str, action: str, actors: set[Actor]) -> Transition:
+    transition = TRANSITIONS.get((state, action))
+    if transition is None:
+        raise TransitionRefused(
+            f"Dit kan niet: een voorstel met status '{STATE_LABELS.get(state, state)}' "
+            "kan deze stap niet zetten."
+        )
+    if not transition.actors & actors:
+        raise TransitionRefused("U mag deze stap voor dit voorstel niet zetten.")
+    return transition
+
+
+def allowed_actions(state: str, actors: set[Actor]) -> list[tuple[str, Transition]]:
+    return [
+        (action, t)
+        for (from_state, action), t in TRANSITIONS.items()
+        if from_state == state and t.actors & actors
+    ]
+
+
+# --- versions -------------------------------------------------------------------------------
+
+SNAPSHOT_LABELS: dict[str, str] = {
+    "title": "Titel",
+    "summary": "Samenvatting",
+    "theme": "Thema",
+    "region": "Indienende jeugdhulpregio",
+    "lead_organisation": "Penvoerende organisatie",
+    "contact": "Contactpersoon",
+    "bouwteam": "Bouwteam",
+    "goals": "Doelen",
+    "results": "Resultaten",
+    "activities": "Activiteiten",
+    "target_group": "Doelgroep",
+    "period": "Looptijd",
+    "functions": "Functies",
+    "transformation_goals": "Transformatiedoelen",
+    "participating_regions": "Deelnemende regio's",
+    "benefiting_regions": "Regio's die er baat bij hebben",
+    "supra_regional_reason": "Bovenregionaal belang",
+    "innovation": "Wat is vernieuwend",
+    "extension": "Uitbreiding bestaand aanbod",
+    "procurement": "Inkoop",
+    "requested_amount": "Gevraagd bedrag",
+    "budget_lines": "Begroting",
+    "attachments": "Bijlagen",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+def diff_snapshots(before: dict, after: dict) -> list[Change]:
+    """What changed between two versions, field by field, in display text."""
+    changes = []
+    for field, label in SNAPSHOT_LABELS.items():
+        a, b = _display(before.get(field)), _display(after.get(field))
+        if a != b:
+            changes.append(Change(field, label, a, b))
+    return changes
+
+
+def _display(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "\n".join(_display(v) for v in value)
+    if isinstance(value, dict):
+        return "\n".join(f"{k}: {_display(v)}" for k, v in value.items())
+    return str(value)
+
+
+# --- criteria -------------------------------------------------------------------------------
+
+# The default criteria set of a round (DESIGN.md §2.3; seed 004 §6.4 step 2 and 4).
+DEFAULT_CRITERIA: list[dict[str, str]] = [
+    {
+        "code": "C1",
+        "kind": "score",
+        "label": "Draagt bij aan een duurzame transformatie van de jeugdhulp",
+    },
+    {"code": "C2", "kind": "score", "label": "Bovenregionaal belang: speelt in het hele netwerk"},
+    {
+        "code": "C3",
+        "kind": "score",
+        "label": "Past binnen de drie functies van het expertisenetwerk",
+    },
+    {
+        "code": "C4",
+        "kind": "score",
+        "label": "Doelen, activiteiten en inzet van middelen hangen logisch en consistent samen",
+    },
+    {
+        "code": "R1",
+        "kind": "precondition",
+        "label": "Ondersteunend aan de bestaande infrastructuur; geen verbreding van eigen aanbod",
+    },
+    {"code": "R3", "kind": "precondition", "label": "Verantwoording is geregeld"},
+    {"code": "R4", "kind": "precondition", "label": "Rechtmatige besteding (aanbestedingsrecht)"},
+]

@@ -1,0 +1,544 @@
+"""Services of the proposals domain: the only code that writes rounds, themes and proposals.
+
+One use case per function, one transaction each, with the audit event (and e-mail) inside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ledger import services as ledger
+from ledger.money import format_euros
+from portal import clock, events
+from portal.db import write_transaction
+from portal.events import Mail
+from portal.formatting import datumtijd
+from portal.principal import Principal
+from portal.settings import Settings
+from portal.tables import Membership, Role
+from proposals import queries
+from proposals.budget_workbook import BudgetLineInput
+from proposals.eligibility import Check, blocking_failures
+from proposals.files import CheckedFile
+from proposals.forms import SECTIONS, SectionInput
+from proposals.rules import (
+    ATTACHMENT_KINDS,
+    DEFAULT_CRITERIA,
+    Actor,
+    TransitionRefused,
+    apply_transition,
+)
+from proposals.tables import (
+    Attachment,
+    BouwteamMember,
+    BudgetLine,
+    Proposal,
+    ProposalAuthor,
+    ProposalVersion,
+    Round,
+    Theme,
+)
+
+Problems = dict[str, str]
+
+
+class ProposalRefused(ValueError):
+    """str() is the Dutch reason the action was refused."""
+
+
+# --- rounds ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThemeInput:
+    id: int | None
+    name: str
+    description: str
+    guide_budget_cents: int
+
+
+@dataclass(frozen=True)
+class RoundInput:
+    budget_year_id: int | None
+    title: str
+    opens_at: dt.datetime | None
+    closes_at: dt.datetime | None
+    attachment_limit_mb: int | None
+    themes: list[ThemeInput]
+
+
+async def save_round(
+    actor: Principal, network_id: int, data: RoundInput, round_id: int | None = None
+) -> tuple[int | None, Problems]:
+    """Create or change a round with its themes. Once a proposal has been submitted in it, only
+    the closing moment may move, and the move is logged."""
+    existing = await queries.round_of(network_id, round_id) if round_id else None
+    if round_id and existing is None:
+        return None, {"title": "Deze ronde bestaat niet in dit netwerk."}
+    if existing and await queries.round_has_submissions(round_id):
+        return await _move_deadline(actor, network_id, existing, data.closes_at)
+    problems: Problems = {}
+    if (
+        data.budget_year_id is None
+        or await ledger.budget_year(network_id, data.budget_year_id) is None
+    ):
+        problems["budget_year"] = "Kies een begrotingsjaar van dit netwerk."
+    if not data.title.strip():
+        problems["title"] = "Vul de titel van de ronde in."
+    if data.opens_at is None:
+        problems["opens_at"] = "Vul in wanneer de ronde opent."
+    if data.closes_at is None:
+        problems["closes_at"] = "Vul de sluitingstermijn in."
+    if data.opens_at and data.closes_at and data.opens_at >= data.closes_at:
+        problems["closes_at"] = "De ronde moet sluiten na het moment waarop zij opent."
+    if data.attachment_limit_mb is None or not 1 <= data.attachment_limit_mb <= 50:
+        problems["attachment_limit_mb"] = "Kies een grens tussen 1 en 50 MB."
+    if not data.themes:
+        problems["themes"] = "Een ronde heeft minstens één thema."
+    for i, theme in enumerate(data.themes, start=1):
+        if not theme.name.strip():
+            problems[f"theme{i}_name"] = "Vul de naam van het thema in."
+        if theme.guide_budget_cents < 0:
+            problems[f"theme{i}_budget"] = "Een richtinggevend budget kan niet negatief zijn."
+    if problems:
+        return None, problems
+    values = {
+        Round.budget_year: data.budget_year_id,
+        Round.title: data.title.strip(),
+        Round.opens_at: data.opens_at,
+        Round.closes_at: data.closes_at,
+        Round.attachment_limit_mb: data.attachment_limit_mb,
+    }
+    async with write_transaction():
+        if round_id is None:
+            row = await Round.insert(
+                Round(
+                    network=network_id,
+                    budget_year=data.budget_year_id,
+                    title=data.title.strip(),
+                    opens_at=data.opens_at,
+                    closes_at=data.closes_at,
+                    attachment_limit_mb=data.attachment_limit_mb,
+                    criteria=DEFAULT_CRITERIA,
+                )
+            ).returning(Round.id)
+            round_id = row[0]["id"]
+            summary = f"Ronde {data.title.strip()} aangemaakt"
+        else:
+            await Round.update(values).where(Round.id == round_id)
+            summary = f"Ronde {data.title.strip()} gewijzigd"
+        await _save_themes(round_id, data.themes)
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=network_id,
+            action="round_saved",
+            object_type="round",
+            object_id=round_id,
+            summary=summary,
+            details={"themes": [t.name for t in data.themes]},
+        )
+    return round_id, {}
+
+
+async def _save_themes(round_id: int, themes: list[ThemeInput]) -> None:
+    kept = [t.id for t in themes if t.id]
+    in_use = {
+        r["theme"] for r in await Proposal.select(Proposal.theme).where(Proposal.round == round_id)
+    }
+    current = await Theme.select(Theme.id).where(Theme.round == round_id)
+    for row in current:
+        if row["id"] not in kept and row["id"] not in in_use:
+            await Theme.delete().where(Theme.id == row["id"])
+    for position, theme in enumerate(themes, start=1):
+        values = {
+            Theme.name: theme.name.strip(),
+            Theme.description: theme.description.strip(),
+            Theme.guide_budget_cents: theme.guide_budget_cents,
+            Theme.position: position,
+        }
+        if theme.id:
+            await Theme.update(values).where((Theme.id == theme.id) & (Theme.round == round_id))
+        else:
+            await Theme.insert(
+                Theme(
+                    round=round_id,
+                    name=theme.name.strip(),
+                    description=theme.description.strip(),
+                    guide_budget_cents=theme.guide_budget_cents,
+                    position=position,
+                )
+            )
+
+
+async def _move_deadline(
+    actor: Principal, network_id: int, existing: dict, closes_at: dt.datetime | None
+) -> tuple[int | None, Problems]:
+    if closes_at is None:
+        return None, {"closes_at": "Vul de sluitingstermijn in."}
+    opens_at = clock.as_utc(existing["opens_at"])
+    if closes_at <= opens_at:
+        return None, {"closes_at": "De ronde moet sluiten na het moment waarop zij opent."}
+    before = clock.as_utc(existing["closes_at"])
+    if closes_at == before:
+        return existing["id"], {}
+    async with write_transaction():
+        await Round.update({Round.closes_at: closes_at}).where(Round.id == existing["id"])
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=network_id,
+            action="round_deadline_moved",
+            object_type="round",
+            object_id=existing["id"],
+            summary=f"Sluitingstermijn van {existing['title']} verplaatst van {datumtijd(before)} "
+            f"naar {datumtijd(closes_at)}",
+            details={"from": before.isoformat(), "to": closes_at.isoformat()},
+        )
+    return existing["id"], {}
+
+
+# --- proposals ------------------------------------------------------------------------------
+
+
+async def create_proposal(
+    actor: Principal, network_id: int, round_id: int | None, title: str
+) -> tuple[int | None, Problems]:
+    problems: Problems = {}
+    round_row = await queries.round_of(network_id, round_id) if round_id else None
+    if round_row is None:
+        problems["round"] = "Kies een ronde van dit netwerk."
+    elif clock.as_utc(round_row["closes_at"]) <= clock.now():
+        problems["round"] = "Deze ronde is gesloten; er kunnen geen voorstellen meer bij."
+    if not title.strip():
+        problems["title"] = "Geef het voorstel een (voorlopige) titel."
+    if problems:
+        return None, problems
+    organisations = sorted(actor.organisation_ids(network_id, Role.applicant))
+    async with write_transaction():
+        row = await Proposal.insert(
+            Proposal(
+                network=network_id,
+                round=round_id,
+                created_by=actor.user_id,
+                title=title.strip()[:300],
+                lead_organisation=organisations[0] if organisations else None,
+                contact_name=actor.name,
+                contact_email=actor.email,
+                state="draft",
+                created_at=clock.now(),
+                updated_at=clock.now(),
+            )
+        ).returning(Proposal.id)
+        proposal_id = row[0]["id"]
+        await ProposalAuthor.insert(ProposalAuthor(proposal=proposal_id, user=actor.user_id))
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=network_id,
+            action="proposal_created",
+            object_type="proposal",
+            object_id=proposal_id,
+            summary=f"Voorstel '{title.strip()}' aangemaakt",
+        )
+    return proposal_id, {}
+
+
+def _require_editable(proposal: dict, actors: set[Actor]) -> None:
+    if Actor.author not in actors:
+        raise ProposalRefused("Alleen de auteurs van dit voorstel kunnen het bewerken.")
+    if proposal["state"] != "draft":
+        raise ProposalRefused(
+            "Dit voorstel is niet meer in concept en kan niet worden bewerkt. Zet het eerst terug "
+            "naar concept."
+        )
+
+
+async def save_section(
+    actor: Principal, proposal: dict, actors: set[Actor], section: str, data: SectionInput
+) -> None:
+    _require_editable(proposal, actors)
+    async with write_transaction():
+        values = {getattr(Proposal, k): v for k, v in data.values.items()}
+        values[Proposal.updated_at] = clock.now()
+        await Proposal.update(values).where(Proposal.id == proposal["id"])
+        if data.bouwteam is not None:
+            await BouwteamMember.delete().where(BouwteamMember.proposal == proposal["id"])
+            if data.bouwteam:
+                await BouwteamMember.insert(
+                    *[BouwteamMember(proposal=proposal["id"], **row) for row in data.bouwteam]
+                )
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=proposal["network"],
+            action="proposal_section_saved",
+            object_type="proposal",
+            object_id=proposal["id"],
+            summary=f"Onderdeel {SECTIONS[section]} opgeslagen",
+        )
+
+
+async def save_budget(
+    actor: Principal,
+    proposal: dict,
+    actors: set[Actor],
+    requested_amount_cents: int | None,
+    lines: list[BudgetLineInput],
+    source: str = "formulier",
+) -> None:
+    """Replace the draft's budget lines (from the form or an uploaded workbook)."""
+    _require_editable(proposal, actors)
+    async with write_transaction():
+        await BudgetLine.delete().where(BudgetLine.proposal == proposal["id"])
+        if lines:
+            await BudgetLine.insert(
+                *[
+                    BudgetLine(
+                        proposal=proposal["id"],
+                        sort_order=i,
+                        kind=line.kind,
+                        year=line.year,
+                        description=line.description,
+                        hours_hundredths=line.hours_hundredths,
+                        hourly_rate_cents=line.hourly_rate_cents,
+                        amount_cents=line.amount_cents,
+                    )
+                    for i, line in enumerate(lines)
+                ]
+            )
+        await Proposal.update(
+            {
+                Proposal.requested_amount_cents: requested_amount_cents,
+                Proposal.updated_at: clock.now(),
+            }
+        ).where(Proposal.id == proposal["id"])
+        total = sum(line.amount_cents for line in lines)
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=proposal["network"],
+            action="proposal_budget_saved",
+            object_type="proposal",
+            object_id=proposal["id"],
+            summary=f"Begroting opgeslagen via {source}: {len(lines)} regels, totaal "
+            f"{format_euros(total)}",
+        )
+
+
+async def add_attachment(
+    actor: Principal,
+    proposal: dict,
+    actors: set[Actor],
+    kind: str,
+    region_id: int | None,
+    checked: CheckedFile,
+    stored_name: str,
+) -> int:
+    _require_editable(proposal, actors)
+    if kind not in ATTACHMENT_KINDS:
+        raise ProposalRefused("Kies het soort bijlage.")
+    if kind == "consent_letter" and region_id is None:
+        raise ProposalRefused("Kies van welke jeugdhulpregio de akkoordverklaring is.")
+    async with write_transaction():
+        row = await Attachment.insert(
+            Attachment(
+                proposal=proposal["id"],
+                kind=kind,
+                region=region_id if kind == "consent_letter" else None,
+                display_name=checked.display_name,
+                stored_name=stored_name,
+                format=checked.format,
+                size=checked.size,
+                sha256=checked.sha256,
+                uploaded_by=actor.user_id,
+                uploaded_at=clock.now(),
+            )
+        ).returning(Attachment.id)
+        await Proposal.update({Proposal.updated_at: clock.now()}).where(
+            Proposal.id == proposal["id"]
+        )
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=proposal["network"],
+            action="attachment_added",
+            object_type="proposal",
+            object_id=proposal["id"],
+            summary=f"Bijlage {checked.display_name} toegevoegd ({ATTACHMENT_KINDS[kind].lower()})",
+        )
+    return row[0]["id"]
+
+
+async def remove_attachment(
+    actor: Principal, proposal: dict, actors: set[Actor], attachment_id: int
+) -> None:
+    _require_editable(proposal, actors)
+    async with write_transaction():
+        removed = (
+            await Attachment.update({Attachment.removed_at: clock.now()})
+            .where(
+                (Attachment.id == attachment_id)
+                & (Attachment.proposal == proposal["id"])
+                & (Attachment.removed_at.is_null())
+            )
+            .returning(Attachment.display_name)
+        )
+        if not removed:
+            raise ProposalRefused("Deze bijlage bestaat niet (meer).")
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=proposal["network"],
+            action="attachment_removed",
+            object_type="proposal",
+            object_id=proposal["id"],
+            summary=f"Bijlage {removed[0]['display_name']} verwijderd",
+        )
+
+
+async def add_coauthor(
+    actor: Principal, proposal: dict, actors: set[Actor], email: str, settings: Settings
+) -> Problems:
+    if Actor.author not in actors:
+        raise ProposalRefused("Alleen auteurs kunnen collega's uitnodigen.")
+    user = await queries.users_by_email(email)
+    in_network = (
+        user is not None
+        and user["active"]
+        and await Membership.exists().where(
+            (Membership.user == user["id"]) & (Membership.network == proposal["network"])
+        )
+    )
+    if not in_network:
+        return {
+            "email": "Er is geen collega met dit e-mailadres in dit netwerk. Vraag de "
+            "beheerder om deze persoon eerst uit te nodigen voor het portaal."
+        }
+    async with write_transaction():
+        if await ProposalAuthor.exists().where(
+            (ProposalAuthor.proposal == proposal["id"]) & (ProposalAuthor.user == user["id"])
+        ):
+            return {"email": f"{user['name']} is al auteur van dit voorstel."}
+        await ProposalAuthor.insert(ProposalAuthor(proposal=proposal["id"], user=user["id"]))
+        link = (
+            f"{settings.base_url}/n/{await _slug(proposal['network'])}/voorstellen/{proposal['id']}"
+        )
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=proposal["network"],
+            action="coauthor_added",
+            object_type="proposal",
+            object_id=proposal["id"],
+            summary=f"{user['name']} toegevoegd als mede-auteur",
+            mails=[
+                Mail(
+                    to=user["email"],
+                    subject=f"U bent mede-auteur van '{proposal['title']}'",
+                    body=f"Beste {user['name']},\n\n{actor.name} heeft u toegevoegd als "
+                    "mede-auteur "
+                    f"van het projectvoorstel '{proposal['title']}'. U kunt het concept nu samen "
+                    f"bewerken:\n\n{link}\n",
+                )
+            ],
+        )
+    return {}
+
+
+async def _slug(network_id: int) -> str:
+    from portal.tables import Network
+
+    row = await Network.select(Network.slug).where(Network.id == network_id).first()
+    return row["slug"] if row else ""
+
+
+async def transition(
+    actor: Principal,
+    proposal: dict,
+    actors: set[Actor],
+    action: str,
+    checks: list[Check],
+    settings: Settings,
+) -> str:
+    """Move the proposal along the state machine; returns the new state."""
+    try:
+        step = apply_transition(proposal["state"], action, actors)
+    except TransitionRefused as error:
+        raise ProposalRefused(str(error)) from error
+    if action in {"mark_ready", "submit"}:
+        failing = blocking_failures(checks)
+        if failing:
+            raise ProposalRefused(
+                "Dit kan nog niet: " + "; ".join(c.why_not.rstrip(".") for c in failing) + "."
+            )
+    now = clock.now()
+    slug = await _slug(proposal["network"])
+    link = f"{settings.base_url}/n/{slug}/voorstellen/{proposal['id']}"
+    values: dict = {Proposal.state: step.to_state, Proposal.updated_at: now}
+    if action == "mark_ready":
+        values[Proposal.ready_at] = now
+    if action == "submit":
+        values[Proposal.submitted_at] = now
+        values[Proposal.submitted_by] = actor.user_id
+    async with write_transaction():
+        # Conditional on the state we read: two people acting at once cannot both succeed.
+        moved = (
+            await Proposal.update(values)
+            .where((Proposal.id == proposal["id"]) & (Proposal.state == proposal["state"]))
+            .returning(Proposal.id)
+        )
+        if not moved:
+            raise ProposalRefused(
+                "Iemand anders heeft dit voorstel net gewijzigd; laad de pagina opnieuw."
+            )
+        mails: list[Mail] = []
+        summary = step.done
+        if action == "submit":
+            fresh = await queries.proposal_row(proposal["network"], proposal["id"])
+            await ProposalVersion.insert(
+                ProposalVersion(
+                    proposal=proposal["id"],
+                    number=proposal["version"],
+                    snapshot=await queries.snapshot(fresh),
+                    frozen_at=now,
+                    frozen_by=actor.user_id,
+                )
+            )
+            summary = (
+                f"Ingediend namens {proposal['region_name']} door {actor.name} "
+                f"(versie {proposal['version']})"
+            )
+            mails = [
+                Mail(
+                    to=a["email"],
+                    subject=f"Voorstel '{proposal['title']}' is ingediend",
+                    body=f"Beste {a['name']},\n\n{actor.name} heeft het voorstel "
+                    f"'{proposal['title']}' namens {proposal['region_name']} ingediend."
+                    f"\n\n{link}\n",
+                )
+                for a in await queries.authors_of(proposal["id"])
+            ]
+        elif action == "mark_ready":
+            officers = await Membership.select(
+                Membership.user.email.as_alias("email"), Membership.user.name.as_alias("name")
+            ).where(
+                (Membership.network == proposal["network"])
+                & (Membership.region == proposal["region"])
+                & (Membership.role == Role.region_officer.value)
+                & (Membership.user.active == True)  # noqa: E712
+            )
+            mails = [
+                Mail(
+                    to=o["email"],
+                    subject=f"Voorstel klaar om in te dienen: {proposal['title']}",
+                    body=f"Beste {o['name']},\n\nHet voorstel '{proposal['title']}' staat klaar "
+                    f"om namens {proposal['region_name']} te worden ingediend (sluitingstermijn "
+                    f"{datumtijd(clock.as_utc(proposal['round_closes_at']))}).\n\n{link}\n",
+                )
+                for o in officers
+            ]
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=proposal["network"],
+            action=f"proposal_{action}",
+            object_type="proposal",
+            object_id=proposal["id"],
+            summary=summary,
+            mails=mails,
+            details={"from": proposal["state"], "to": step.to_state},
+        )
+    return step.to_state
