@@ -163,10 +163,13 @@ async def load(settings: Settings) -> None:
                 SectionInput(
                     {
                         "goals": "Jongeren krijgen binnen vier weken passende hulp dicht bij huis.",
-                        "results": "Een werkende aanpak in drie regio's en een evaluatie met lessen.",
-                        "activities": "Kwartaal 1: bouwteam en werkwijze. Kwartaal 2-4: uitvoering in "
+                        "results": "Een werkende aanpak in drie regio's en een "
+                        "evaluatie met lessen.",
+                        "activities": "Kwartaal 1: bouwteam en werkwijze. "
+                        "Kwartaal 2-4: uitvoering in "
                         "drie regio's. Daarna: evaluatie door de kenniswerkplaats.",
-                        "target_group": "Jongeren tot 23 jaar met complexe, meervoudige zorgvragen.",
+                        "target_group": "Jongeren tot 23 jaar met complexe, "
+                        "meervoudige zorgvragen.",
                         "start_date": dt.date(2021, 9, 1),
                         "end_date": dt.date(2022, 12, 31),
                     }
@@ -190,7 +193,8 @@ async def load(settings: Settings) -> None:
                             regions["Zuid-Holland Zuid"],
                         ],
                         "benefiting_region_ids": list(regions.values()),
-                        "supra_regional_reason": "Alle vijf regio's zien dezelfde knelpunten; geen regio "
+                        "supra_regional_reason": "Alle vijf regio's zien dezelfde knelpunten; "
+                        "geen regio "
                         "heeft genoeg casussen om dit alleen op te lossen.",
                         "innovation": "Expertise komt naar de jongere toe in plaats van andersom.",
                         "extends_offer": "no",
