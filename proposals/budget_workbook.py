@@ -393,7 +393,9 @@ def _write_guide(sheet: Worksheet, years: list[int], proposal_title: str) -> Non
         (
             "Bedrag (€): het bedrag in euro's. Bij personeel is Bedrag Uren × Uurtarief, "
             "afgerond op hele centen; u mag de cel dan leeg laten, het portaal rekent het uit. "
-            "Vult u het wel in, dan moet het gelijk zijn aan Uren × Uurtarief. Bij de andere "
+            "In het voorbeeld en in regels die al in het portaal stonden, rekent een formule het "
+            "bedrag uit. Vult u het zelf in, dan moet het gelijk zijn aan Uren × Uurtarief. "
+            "Bij de andere "
             "soorten is Bedrag verplicht en blijven Uren en Uurtarief leeg.",
             "",
         ),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+import anyio.to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
@@ -617,8 +618,9 @@ class ProposalController(Controller):
             errors = {"file": "Kies het ingevulde Excel-bestand."}
             return await self._edit_page(request, proposal, "begroting", values, errors, 422)
         content = await upload.read()
-        lines, problems = parse_budget_workbook(
-            content, set(project_years(proposal)), upload.filename
+        # Parsing is CPU work (seconds for a hostile file): keep it off the event loop.
+        lines, problems = await anyio.to_thread.run_sync(
+            parse_budget_workbook, content, set(project_years(proposal)), upload.filename
         )
         if problems:
             errors = {
@@ -663,7 +665,7 @@ class ProposalController(Controller):
         content = await upload.read()
         limit = proposal["attachment_limit_mb"] * 1024 * 1024
         try:
-            checked = check_upload(content, upload.filename, limit)
+            checked = await anyio.to_thread.run_sync(check_upload, content, upload.filename, limit)
         except FileRefused as error:
             return redirect(request, url, f"{upload.filename[:80]}: {error}", "error")
         if region_id is not None and region_id not in await queries.region_names(

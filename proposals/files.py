@@ -196,7 +196,8 @@ def _check_pdf(data: bytes) -> None:
     # (pages, fonts, images) holds data, not the actions refused here.
     budget = MAX_PDF_OBJECT_STREAMS_BYTES
     for start, dictionary in _pdf_streams(data):
-        if b"objstm" not in _pdf_names(dictionary):
+        names = _pdf_names(dictionary)
+        if b"objstm" not in names or b"filter" not in names:  # unfiltered: searched already
             continue
         unpacked = _inflate(data, start, budget)
         if unpacked is None:
@@ -250,9 +251,9 @@ def _pdf_names(data: bytes) -> set[bytes]:
 
 
 def _refuse_pdf_names(data: bytes) -> None:
-    found = _pdf_names(data) & _PDF_REFUSED_NAMES.keys()
-    for name in sorted(found):
-        message, reason = _PDF_REFUSED_NAMES[name]
+    found = sorted(_pdf_names(data) & _PDF_REFUSED_NAMES.keys())
+    if found:
+        message, reason = _PDF_REFUSED_NAMES[found[0]]
         raise FileRefused(message, reason)
 
 

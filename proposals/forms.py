@@ -312,7 +312,7 @@ def parse_budget(form: FormMultiDict, allowed_years: set[int]) -> BudgetInput:
         line = BudgetLineInput(
             kind=kind,
             year=year,
-            description=row["description"][:500],
+            description=row["description"],
             amount_cents=amount if amount is not None else 0,
             hours_hundredths=hours,
             hourly_rate_cents=rate,

@@ -288,8 +288,9 @@ def test_refuses_other_content_whatever_its_name(data: bytes) -> None:
         make_odf(b"application/vnd.oasis.opendocument.presentation"),
         make_ole2({"PowerPoint Document": None, "ObjectPool": {"WordDocument": None}}),
         make_ole2({}),
+        b"PK\x03\x04" + bytes(26) + b"PK\x05\x06" + bytes(18),
     ],
-    ids=["plain-zip", "pptx", "word-and-excel", "odp", "ppt", "empty-ole2"],
+    ids=["plain-zip", "pptx", "word-and-excel", "odp", "ppt", "empty-ole2", "empty-zip"],
 )
 def test_refuses_containers_of_other_formats(data: bytes) -> None:
     assert refused(data).reason == "not_allowed"
@@ -447,6 +448,20 @@ def test_refuses_javascript_hidden_in_compressed_object_stream() -> None:
 def test_accepts_object_stream_without_actions() -> None:
     data = make_pdf(extra_objects=(object_stream(b"5 0 << /Producer (Fondsportaal) >>"),))
     assert check_upload(data, "x.pdf", LIMIT).format == "pdf"
+
+
+def test_reads_uncompressed_object_stream_as_it_is() -> None:
+    def uncompressed(payload: bytes) -> bytes:
+        return b"<< /Type /ObjStm /N 1 /First 4 /Length %d >>\nstream\n%s\nendstream" % (
+            len(payload),
+            payload,
+        )
+
+    harmless = make_pdf(extra_objects=(uncompressed(b"5 0 << /Producer (x) >>"),))
+    assert check_upload(harmless, "x.pdf", LIMIT).format == "pdf"
+    assert refused(make_pdf(extra_objects=(uncompressed(b"5 0 " + JS_ACTION),))).reason == (
+        "pdf_javascript"
+    )
 
 
 def test_refuses_object_stream_it_cannot_read() -> None:
