@@ -17,6 +17,8 @@ def parse_euros(text: str) -> int:
     cleaned = text.replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
     if not cleaned:
         raise MoneyError("Vul een bedrag in.")
+    if re.fullmatch(r"-?[\d.]*\d,\d{3,}", cleaned):
+        raise MoneyError("Een bedrag heeft hoogstens twee cijfers achter de komma.")
     if not _DUTCH_AMOUNT.match(cleaned):
         raise MoneyError(
             "Schrijf het bedrag als 1.234,56: een punt tussen duizendtallen, een komma voor centen."

@@ -80,9 +80,22 @@ async def deliver_queued_mail(request: Request) -> None:
         log.exception("delivering the outbox failed")
 
 
+def register_domain_hooks() -> None:
+    """Domains that extend others through hooks (never by importing back)."""
+    from proposals.controllers import register_detail_section
+    from review.access import register as register_reviewer_access
+    from review.controllers import proposal_page_section
+    from review.reminders import register_review_reminders
+
+    register_reviewer_access()
+    register_review_reminders()
+    register_detail_section(proposal_page_section)
+
+
 def create_app(settings: Settings | None = None, *, manage_engine: bool = True) -> Litestar:
     """Build the portal. Tests pass `manage_engine=False` and bind the engine themselves."""
     settings = settings or Settings.from_env()
+    register_domain_hooks()
     engine = db.engine_from_url(settings.database_url) if manage_engine else None
 
     @asynccontextmanager

@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--name", required=True)
     create.add_argument("--superadmin", action="store_true", help="beheerder of all networks")
     commands.add_parser("outbox", help="send the e-mails waiting in the outbox")
+    commands.add_parser("remind", help="queue due reminders (run daily) and send the outbox")
     args = parser.parse_args(argv)
 
     try:
@@ -76,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_with_engine(settings, lambda: _demo(args.if_empty)))
     if args.command == "createuser":
         return asyncio.run(_with_engine(settings, lambda: _createuser(args)))
+    if args.command == "remind":
+        return asyncio.run(_with_engine(settings, lambda: _remind(settings)))
     if args.command == "outbox":
         from portal.mail import deliver_pending
 
@@ -83,6 +86,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{sent} e-mail(s) verstuurd.")
         return 0
     return 1
+
+
+async def _remind(settings: Settings) -> int:
+    from portal import clock
+    from portal.mail import deliver_pending
+    from portal.reminders import send_due
+    from review.reminders import register_review_reminders
+
+    register_review_reminders()
+    queued = await send_due(clock.now(), settings.base_url)
+    sent = await deliver_pending(settings)
+    print(f"{queued} herinnering(en) klaargezet, {sent} e-mail(s) verstuurd.")
+    return 0
 
 
 async def _demo(if_empty: bool) -> int:

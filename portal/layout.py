@@ -21,6 +21,8 @@ NETWORK_NAV: list[tuple[str, str, frozenset[Role] | None]] = [
         frozenset({Role.applicant, Role.region_officer, Role.coordinator}),
     ),
     ("Rondes", "/rondes", frozenset({Role.coordinator})),
+    ("Beoordeling", "/beoordeling", frozenset({Role.coordinator})),
+    ("Mijn beoordelingen", "/beoordelingen", frozenset({Role.reviewer})),
 ]
 
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from portal.reminders import SentReminder
 from portal.tables import (
     AccountToken,
     AuditEvent,
@@ -29,6 +30,7 @@ APP_CONFIG = AppConfig(
         AccountToken,
         AuditEvent,
         OutboxMessage,
+        SentReminder,
     ],
     migration_dependencies=[],
     commands=[],

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from portal.principal import Principal
 from portal.tables import Role
 from proposals.rules import Actor
 from proposals.tables import ProposalAuthor
 
 # States a region officer sees: once the authors hand the proposal to the region.
-REGION_VISIBLE = frozenset({"ready", "submitted", "withdrawn"})
+REGION_VISIBLE = frozenset(
+    {"ready", "submitted", "in_review", "advised", "granted", "rejected", "withdrawn"}
+)
+
+# Other domains say how else a person relates to a proposal (the review domain: an assigned
+# reviewer), without this domain importing theirs.
+ActorProvider = Callable[[Principal, dict], Awaitable[set[Actor]]]
+ACTOR_PROVIDERS: list[ActorProvider] = []
+
+
+def register_actor_provider(provider: ActorProvider) -> None:
+    if provider not in ACTOR_PROVIDERS:
+        ACTOR_PROVIDERS.append(provider)
 
 
 async def actors_for(principal: Principal, proposal: dict) -> set[Actor]:
@@ -22,6 +36,8 @@ async def actors_for(principal: Principal, proposal: dict) -> set[Actor]:
         actors.add(Actor.region_officer)
     if principal.has_role(network_id, Role.coordinator):
         actors.add(Actor.coordinator)
+    for provider in ACTOR_PROVIDERS:
+        actors |= await provider(principal, proposal)
     return actors
 
 
@@ -32,5 +48,8 @@ def may_view(actors: set[Actor], proposal: dict) -> bool:
         proposal["state"] in REGION_VISIBLE and proposal["ready_at"] is not None
     ):
         return True
-    # Coordinators see what a region has submitted; drafts belong to their authors.
-    return Actor.coordinator in actors and proposal["submitted_at"] is not None
+    # Coordinators and assigned reviewers see what a region has submitted; drafts belong to
+    # their authors.
+    return bool(actors & {Actor.coordinator, Actor.reviewer}) and (
+        proposal["submitted_at"] is not None
+    )

@@ -29,7 +29,15 @@ from proposals import forms, queries, services
 from proposals.access import actors_for, may_view
 from proposals.budget_workbook import BUDGET_LINE_KINDS, build_template, parse_budget_workbook
 from proposals.eligibility import DEFAULT_THRESHOLDS_CENTS, checklist
-from proposals.files import FileRefused, check_upload, open_stored, store
+from proposals.files import (
+    ALLOWED_KINDS,
+    FileRefused,
+    check_upload,
+    content_disposition,
+    delete_stored,
+    open_stored,
+    store,
+)
 from proposals.rules import (
     ATTACHMENT_KINDS,
     BOUWTEAM_POSITIONS,
@@ -266,6 +274,17 @@ async def load_proposal(request: Request, proposal_id: int) -> tuple[dict, set[A
     return proposal, actors
 
 
+# Other domains add a section to the proposal page (the review domain: questions, decision)
+# through this hook: an async function (request, proposal, actors) -> context dict with a
+# "template" key, or None.
+DETAIL_SECTIONS: list = []
+
+
+def register_detail_section(provider) -> None:
+    if provider not in DETAIL_SECTIONS:
+        DETAIL_SECTIONS.append(provider)
+
+
 def thresholds(request: Request) -> dict[str, int]:
     return getattr(request.app.state, "procurement_thresholds", DEFAULT_THRESHOLDS_CENTS)
 
@@ -422,6 +441,11 @@ class ProposalController(Controller):
             "versions": await queries.versions_of(proposal["id"]),
             "events": await timeline("proposal", proposal["id"]),
             "regions": await queries.region_names(proposal["network"]),
+            "extra_sections": [
+                section
+                for provider in DETAIL_SECTIONS
+                if (section := await provider(request, proposal, actors)) is not None
+            ],
             **vocabularies(),
         }
 
@@ -513,6 +537,7 @@ class ProposalController(Controller):
             )
             context["totals"] = parsed.totals_per_year()
             context["total"] = parsed.total_cents
+            context["requested"] = parsed.requested_amount_cents
         return render(request, "proposals/edit.html", status_code=status_code, **context)
 
     @post("/{proposal_id:int}/bewerken/{section:str}", opt=INVOLVED)
@@ -672,14 +697,14 @@ class ProposalController(Controller):
             proposal["network"]
         ):
             region_id = None
-        stored = store(request.app.state.settings.upload_dir, content)
+        stored = await anyio.to_thread.run_sync(
+            store, request.app.state.settings.upload_dir, content
+        )
         try:
             await services.add_attachment(
                 request.user, proposal, actors, kind, region_id, checked, stored
             )
         except services.ProposalRefused as error:
-            from proposals.files import delete_stored
-
             delete_stored(request.app.state.settings.upload_dir, stored)
             return redirect(request, url, str(error), "error")
         return redirect(request, url, f"Bijlage {checked.display_name} is toegevoegd.")
@@ -693,14 +718,15 @@ class ProposalController(Controller):
         row = next((a for a in rows if a["id"] == attachment_id), None)
         if row is None:
             raise NotFoundException("Deze bijlage bestaat niet.")
-        from proposals.files import ALLOWED_KINDS
-
-        path = open_stored(request.app.state.settings.upload_dir, row["stored_name"])
+        try:
+            path = open_stored(request.app.state.settings.upload_dir, row["stored_name"])
+        except FileNotFoundError as error:
+            raise NotFoundException("Dit bestand is niet (meer) beschikbaar.") from error
         return Response(
             path.read_bytes(),
             media_type=ALLOWED_KINDS[row["format"]][2],
             headers={
-                "Content-Disposition": f'attachment; filename="{row["display_name"]}"',
+                "Content-Disposition": content_disposition(row["display_name"]),
                 "Cache-Control": "private, no-store",
             },
         )

@@ -305,7 +305,7 @@ def parse_budget(form: FormMultiDict, allowed_years: set[int]) -> BudgetInput:
                     rate = parsed
                 else:
                     amount = parsed
-        if kind == "personnel" and hours is not None and rate is not None and amount is None:
+        if kind == "personnel" and hours is not None and rate is not None:
             amount = personnel_amount_cents(hours, rate)
         if any(k.startswith(f"line{n}_") for k in errors) or not kind or year is None:
             continue

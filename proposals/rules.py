@@ -66,8 +66,14 @@ STATE_LABELS: dict[str, str] = {
     "draft": "Concept",
     "ready": "Klaar voor de regio",
     "submitted": "Ingediend",
+    "in_review": "In beoordeling",
+    "advised": "Geadviseerd",
+    "granted": "Toegekend",
+    "rejected": "Afgewezen",
     "withdrawn": "Ingetrokken",
 }
+# States in which a decision has been taken; nothing can be withdrawn after it.
+DECIDED_STATES = frozenset({"granted", "rejected"})
 
 
 class Actor(str, Enum):
@@ -76,6 +82,7 @@ class Actor(str, Enum):
     author = "author"
     region_officer = "region_officer"  # of the proposal's submitting region
     coordinator = "coordinator"
+    reviewer = "reviewer"  # assigned to the proposal, without a conflict of interest
 
 
 @dataclass(frozen=True)
@@ -108,7 +115,33 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     ("submitted", "withdraw"): Transition(
         "withdrawn", frozenset({Actor.author, Actor.region_officer}), "Intrekken", "Ingetrokken"
     ),
+    ("submitted", "start_review"): Transition(
+        "in_review", frozenset({Actor.coordinator}), "Beoordeling starten", "Beoordeling gestart"
+    ),
+    ("in_review", "withdraw"): Transition(
+        "withdrawn", frozenset({Actor.author, Actor.region_officer}), "Intrekken", "Ingetrokken"
+    ),
+    ("in_review", "record_advice"): Transition(
+        "advised", frozenset({Actor.coordinator}), "Advies vastleggen", "Advies vastgelegd"
+    ),
+    ("advised", "withdraw"): Transition(
+        "withdrawn", frozenset({Actor.author, Actor.region_officer}), "Intrekken", "Ingetrokken"
+    ),
+    ("advised", "grant"): Transition(
+        "granted", frozenset({Actor.coordinator}), "Toekennen", "Toegekend"
+    ),
+    ("advised", "reject"): Transition(
+        "rejected", frozenset({Actor.coordinator}), "Afwijzen", "Afgewezen"
+    ),
+    ("advised", "return"): Transition(
+        "draft",
+        frozenset({Actor.coordinator}),
+        "Terug voor aanpassing",
+        "Teruggestuurd voor aanpassing",
+    ),
 }
+# Steps taken on other screens (review, decision), not as buttons on the proposal page.
+SCREEN_ACTIONS = frozenset({"start_review", "record_advice", "grant", "reject", "return"})
 
 EDITABLE_STATES = frozenset({"draft"})
 
@@ -133,7 +166,7 @@ def allowed_actions(state: str, actors: set[Actor]) -> list[tuple[str, Transitio
     return [
         (action, t)
         for (from_state, action), t in TRANSITIONS.items()
-        if from_state == state and t.actors & actors
+        if from_state == state and t.actors & actors and action not in SCREEN_ACTIONS
     ]
 
 

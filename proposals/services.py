@@ -498,10 +498,7 @@ async def transition(
                     frozen_by=actor.user_id,
                 )
             )
-            summary = (
-                f"Ingediend namens {proposal['region_name']} door {actor.name} "
-                f"(versie {proposal['version']})"
-            )
+            summary = f"Ingediend namens {proposal['region_name']} (versie {proposal['version']})"
             mails = [
                 Mail(
                     to=a["email"],
@@ -542,3 +539,79 @@ async def transition(
             details={"from": proposal["state"], "to": step.to_state},
         )
     return step.to_state
+
+
+async def take_screen_step(
+    actor: Principal,
+    proposal: dict,
+    actors: set[Actor],
+    action: str,
+    summary: str,
+    details: dict | None = None,
+    mails: list[Mail] | None = None,
+) -> str:
+    """A state step decided on another screen (review, advice, decision). Runs in the caller's
+    transaction so that the step and what caused it are booked together."""
+    try:
+        step = apply_transition(proposal["state"], action, actors)
+    except TransitionRefused as error:
+        raise ProposalRefused(str(error)) from error
+    values: dict = {Proposal.state: step.to_state, Proposal.updated_at: clock.now()}
+    if action == "return":
+        # A returned proposal becomes a new draft version; the frozen one stays readable.
+        values[Proposal.version] = proposal["version"] + 1
+        values[Proposal.ready_at] = None
+    async with write_transaction():
+        moved = (
+            await Proposal.update(values)
+            .where((Proposal.id == proposal["id"]) & (Proposal.state == proposal["state"]))
+            .returning(Proposal.id)
+        )
+        if not moved:
+            raise ProposalRefused(
+                "Iemand anders heeft dit voorstel net gewijzigd; laad de pagina opnieuw."
+            )
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=proposal["network"],
+            action=f"proposal_{action}",
+            object_type="proposal",
+            object_id=proposal["id"],
+            summary=summary,
+            details={"from": proposal["state"], "to": step.to_state, **(details or {})},
+            mails=mails or [],
+        )
+    return step.to_state
+
+
+async def set_review_settings(
+    actor: Principal,
+    network_id: int,
+    round_id: int,
+    review_deadline: dt.datetime | None,
+    reviewers_per_proposal: int | None,
+) -> Problems:
+    problems: Problems = {}
+    if reviewers_per_proposal is None or not 1 <= reviewers_per_proposal <= 10:
+        problems["reviewers_per_proposal"] = "Kies tussen 1 en 10 beoordelaars per voorstel."
+    if review_deadline is None:
+        problems["review_deadline"] = "Vul de beoordelingstermijn in."
+    if problems:
+        return problems
+    async with write_transaction():
+        await Round.update(
+            {
+                Round.review_deadline: review_deadline,
+                Round.reviewers_per_proposal: reviewers_per_proposal,
+            }
+        ).where((Round.id == round_id) & (Round.network == network_id))
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=network_id,
+            action="review_settings_saved",
+            object_type="round",
+            object_id=round_id,
+            summary=f"Beoordelingstermijn {datumtijd(review_deadline)}, "
+            f"{reviewers_per_proposal} beoordelaars per voorstel",
+        )
+    return {}

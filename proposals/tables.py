@@ -28,6 +28,8 @@ class Round(Table, tablename="proposal_round"):
     opens_at = Timestamptz()
     closes_at = Timestamptz()
     attachment_limit_mb = Integer(default=10)
+    review_deadline = Timestamptz(null=True, default=None)
+    reviewers_per_proposal = Integer(default=3)
     # The criteria reviewers score, as [{"code", "label", "kind": "score"|"precondition"}].
     criteria = JSON(default="[]")
     created_at = Timestamptz(default=TimestamptzNow())

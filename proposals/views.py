@@ -108,7 +108,9 @@ def budget_row(line: dict) -> dict:
         "description": line["description"],
         "hours": _money(line["hours_hundredths"]),
         "rate": _money(line["hourly_rate_cents"]),
-        "amount": _money(line["amount_cents"]),
+        # A personnel amount is hours × rate, computed on every save; an old figure left in the
+        # field would go stale when the hours change.
+        "amount": "" if line["kind"] == "personnel" else _money(line["amount_cents"]),
     }
 
 

@@ -1,1 +1,96 @@
-"""Tables of the review domain."""
+"""Tables of the review domain: reviews (assignment and scores), conflicts, questions, advice
+and decisions."""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    BigInt,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from portal.tables import User
+from proposals.tables import Proposal
+
+
+class Review(Table):
+    """One reviewer on one version of a proposal: the assignment and, later, the scores."""
+
+    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade)
+    reviewer = ForeignKey(User, null=False, on_delete=OnDelete.restrict)
+    version = Integer(default=1)
+    state = Varchar(length=20, default="assigned")  # assigned / draft / submitted
+    assigned_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    assigned_at = Timestamptz(default=TimestamptzNow())
+    c1 = Integer(null=True, default=None)
+    c2 = Integer(null=True, default=None)
+    c3 = Integer(null=True, default=None)
+    c4 = Integer(null=True, default=None)
+    c1_motivation = Text(default="")
+    c2_motivation = Text(default="")
+    c3_motivation = Text(default="")
+    c4_motivation = Text(default="")
+    r1 = Varchar(length=20, default="")
+    r3 = Varchar(length=20, default="")
+    r4 = Varchar(length=20, default="")
+    r1_explanation = Text(default="")
+    r3_explanation = Text(default="")
+    r4_explanation = Text(default="")
+    recommendation = Varchar(length=40, default="")
+    advice = Text(default="")
+    updated_at = Timestamptz(default=TimestamptzNow())
+    submitted_at = Timestamptz(null=True, default=None)
+
+
+class ConflictDeclaration(Table):
+    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade)
+    reviewer = ForeignKey(User, null=False, on_delete=OnDelete.cascade)
+    kind = Varchar(length=20)  # own_region / own_organisation / personal / other
+    reason = Text(default="")
+    declared_at = Timestamptz(default=TimestamptzNow())
+
+
+class Question(Table):
+    """A clarification question to the applicants, and their answer."""
+
+    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade)
+    asked_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    question = Text()
+    asked_at = Timestamptz(default=TimestamptzNow())
+    answer = Text(default="")
+    answered_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    answered_at = Timestamptz(null=True, default=None)
+
+
+class Advice(Table):
+    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade)
+    body = Varchar(length=20)  # ao_chairs / ambassadors
+    meeting_date = Date()
+    reference = Varchar(length=200, default="")
+    advice = Text(default="")
+    recorded_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    recorded_at = Timestamptz(default=TimestamptzNow())
+
+
+class Decision(Table):
+    """The coordinating municipality's decision on one version of a proposal."""
+
+    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade)
+    version = Integer(default=1)
+    outcome = Varchar(length=30)  # granted / granted_with_conditions / returned / rejected
+    amount_cents = BigInt(null=True, default=None)
+    conditions = Text(default="")
+    reasons = Text(default="")
+    decision_date = Date()
+    reference = Varchar(length=200, default="")
+    # What the applicants may read of the advice; reviewers stay anonymous.
+    shared_advice = Text(default="")
+    decided_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    decided_at = Timestamptz(default=TimestamptzNow())

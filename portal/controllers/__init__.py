@@ -10,5 +10,19 @@ def routes() -> list[ControllerRouterHandler]:
     from portal.controllers.auth import AuthController
     from portal.controllers.home import HomeController
     from proposals.controllers import ProposalController, RoundController
+    from review.controllers import (
+        CoordinatorReviewController,
+        QuestionController,
+        ReviewerController,
+    )
 
-    return [AuthController, HomeController, AdminController, RoundController, ProposalController]
+    return [
+        AuthController,
+        HomeController,
+        AdminController,
+        RoundController,
+        ProposalController,
+        ReviewerController,
+        CoordinatorReviewController,
+        QuestionController,
+    ]

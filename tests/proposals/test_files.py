@@ -23,6 +23,7 @@ from proposals.files import (
     BYTES_PER_MB,
     FileRefused,
     check_upload,
+    content_disposition,
     delete_stored,
     open_stored,
     safe_display_name,
@@ -560,6 +561,34 @@ def test_display_name_is_always_safe(filename: str, file_format: str) -> None:
     for char in name:  # letters with their accents, digits, and a few separators
         category = unicodedata.category(char)
         assert category[0] in "LM" or category == "Nd" or char in " -_.()"
+
+
+@pytest.mark.parametrize(
+    ("display_name", "header"),
+    [
+        ("rapport.pdf", "attachment; filename=\"rapport.pdf\"; filename*=UTF-8''rapport.pdf"),
+        (
+            "Financiële (concept).ods",
+            'attachment; filename="Financiele (concept).ods"; '
+            "filename*=UTF-8''Financi%C3%ABle%20%28concept%29.ods",
+        ),
+        (
+            "Łódź 計画.docx",
+            "attachment; filename=\"_odz __.docx\"; filename*=UTF-8''%C5%81%C3%B3d%C5%BA%20%E8%A8%88%E7%94%BB.docx",
+        ),
+    ],
+)
+def test_content_disposition(display_name: str, header: str) -> None:
+    assert content_disposition(display_name) == header
+    header.encode("ascii")
+
+
+@given(filename=st.text())
+def test_content_disposition_is_always_an_ascii_header(filename: str) -> None:
+    header = content_disposition(safe_display_name(filename, "pdf"))
+    assert header.isascii()
+    assert header.count('"') == 2
+    assert not any(ord(char) < 32 for char in header)
 
 
 # --- storage ------------------------------------------------------------------------------------

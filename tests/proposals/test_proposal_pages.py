@@ -237,7 +237,7 @@ async def test_budget_form_saves_lines_in_cents(client, zw: Zuidwest) -> None:
         },
     )
     assert bad.status_code == 422
-    assert "Schrijf het bedrag als 1.234,56" in bad.text and 'value="Drukwerk"' in bad.text
+    assert "hoogstens twee cijfers achter de komma" in bad.text and 'value="Drukwerk"' in bad.text
     good = await post_form(
         client,
         url(proposal_id, "/bewerken/begroting"),

@@ -1,0 +1,262 @@
+"""Scores per proposal and the ranking per theme (DESIGN.md §2.3).
+
+Pure functions over submitted reviews. No floats: means and medians are exact fractions turned
+into `Decimal` by rounding half up in integer arithmetic; money is integer cents.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+SCORE_CRITERIA = ("C1", "C2", "C3", "C4")
+PRECONDITIONS = ("R1", "R3", "R4")
+SCORE_MIN = 1
+SCORE_MAX = 5
+
+RECOMMENDATIONS: dict[str, str] = {
+    "toekennen": "Toekennen",
+    "toekennen_onder_voorwaarden": "Toekennen onder voorwaarden",
+    "aanpassen": "Aanpassen",
+    "afwijzen": "Afwijzen",
+}
+PRECONDITION_VALUES: dict[str, str] = {
+    "voldoet": "Voldoet",
+    "voldoet_niet": "Voldoet niet",
+    "onduidelijk": "Onduidelijk",
+}
+
+# Reviewers whose scores on one criterion differ this many points or more disagree.
+DISAGREEMENT_SPREAD = 2
+
+RANK_SORTS = ("mean", "spread", "amount")
+
+
+@dataclass(frozen=True)
+class ReviewScores:
+    reviewer_id: int
+    # criterion -> 1..5; a missing criterion (or None) is left out of the statistics.
+    scores: Mapping[str, int]
+    # precondition -> a key of PRECONDITION_VALUES; missing or "" means not answered.
+    preconditions: Mapping[str, str]
+    recommendation: str | None  # a key of RECOMMENDATIONS; None or "" means not given
+
+
+@dataclass(frozen=True)
+class CriterionStats:
+    criterion: str
+    count: int
+    mean: Decimal | None  # 2 decimals
+    median: Decimal | None  # 1 decimal, exact: 4.0, or 3.5 halfway between two scores
+    minimum: int | None
+    maximum: int | None
+    spread: int | None  # maximum - minimum
+
+    @property
+    def disagreement(self) -> bool:
+        return self.spread is not None and self.spread >= DISAGREEMENT_SPREAD
+
+
+@dataclass(frozen=True)
+class ProposalAggregate:
+    criteria: dict[str, CriterionStats]  # every criterion of SCORE_CRITERIA, in that order
+    overall_mean: Decimal | None  # mean of the criterion means that have data, 2 decimals
+    overall_spread: int | None  # the largest criterion spread
+    # every precondition of PRECONDITIONS -> sorted reviewer ids that said "voldoet_niet"
+    precondition_failures: dict[str, list[int]]
+    # every recommendation of RECOMMENDATIONS -> how many reviewers gave it
+    recommendations: dict[str, int]
+    warnings: list[str]  # Dutch, disagreements first (criterion order), then preconditions
+
+
+@dataclass(frozen=True)
+class RankedProposal:
+    proposal_id: int
+    title: str
+    requested_cents: int
+    mean: Decimal | None
+    spread: int | None
+    cumulative_cents: int  # total requested by the fitting proposals up to and including this one
+    fits: bool
+    rank: int  # 1-based position in the ranking by mean, whatever the display order
+
+
+def aggregate(reviews: Sequence[ReviewScores]) -> ProposalAggregate:
+    """Statistics over the submitted reviews of one proposal (drafts are the caller's to skip).
+
+    Raises ValueError on a score outside 1..5, an unknown criterion, precondition, value or
+    recommendation, or two reviews by the same reviewer.
+    """
+    reviewer_ids = [review.reviewer_id for review in reviews]
+    if len(set(reviewer_ids)) != len(reviewer_ids):
+        raise ValueError("more than one review by the same reviewer")
+
+    values: dict[str, list[int]] = {criterion: [] for criterion in SCORE_CRITERIA}
+    failures: dict[str, list[int]] = {precondition: [] for precondition in PRECONDITIONS}
+    recommendations = dict.fromkeys(RECOMMENDATIONS, 0)
+    for review in reviews:
+        for criterion, score in _filled_scores(review.scores, strict=True).items():
+            values[criterion].append(score)
+        for precondition, answer in review.preconditions.items():
+            if precondition not in PRECONDITIONS:
+                raise ValueError(f"unknown precondition {precondition!r}")
+            if not answer:
+                continue
+            if answer not in PRECONDITION_VALUES:
+                raise ValueError(f"unknown answer {answer!r} for {precondition}")
+            if answer == "voldoet_niet":
+                failures[precondition].append(review.reviewer_id)
+        if review.recommendation:
+            if review.recommendation not in RECOMMENDATIONS:
+                raise ValueError(f"unknown recommendation {review.recommendation!r}")
+            recommendations[review.recommendation] += 1
+
+    criteria = {criterion: _stats(criterion, values[criterion]) for criterion in SCORE_CRITERIA}
+    exact_means = [Fraction(sum(v), len(v)) for v in values.values() if v]
+    spreads = [stats.spread for stats in criteria.values() if stats.spread is not None]
+
+    warnings = [
+        f"Beoordelaars verschillen {DISAGREEMENT_SPREAD} punten of meer op {stats.criterion} "
+        f"({stats.minimum} tot {stats.maximum})."
+        for stats in criteria.values()
+        if stats.disagreement
+    ]
+    for precondition, ids in failures.items():
+        ids.sort()
+        if ids:
+            who = "1 beoordelaar vindt" if len(ids) == 1 else f"{len(ids)} beoordelaars vinden"
+            warnings.append(f"{precondition}: {who} dat het voorstel niet voldoet.")
+
+    return ProposalAggregate(
+        criteria=criteria,
+        overall_mean=(
+            _quantize(sum(exact_means, Fraction(0)) / len(exact_means), 2) if exact_means else None
+        ),
+        overall_spread=max(spreads) if spreads else None,
+        precondition_failures=failures,
+        recommendations=recommendations,
+        warnings=warnings,
+    )
+
+
+def running_mean(scores: Mapping[str, int | None]) -> Decimal | None:
+    """Mean of the filled-in C1-C4 of one review, 1 decimal, for the live display while scoring.
+
+    Keys other than C1-C4 are ignored (a whole form may be passed); None means not filled in.
+    None when nothing is filled in. Raises ValueError on a score outside 1..5.
+    """
+    filled = list(_filled_scores(scores, strict=False).values())
+    if not filled:
+        return None
+    return _quantize(Fraction(sum(filled), len(filled)), 1)
+
+
+def rank_theme(
+    items: Sequence[tuple[int, str, int, ProposalAggregate]],
+    remaining_budget_cents: int,
+    sort: str = "mean",
+) -> list[RankedProposal]:
+    """Rank the proposals of one theme and show which fit in its remaining guide budget.
+
+    `items` are (proposal_id, title, requested_cents, aggregate).
+
+    The ranking is always by overall mean: highest first, proposals without a mean last, ties
+    by the lower requested amount, then the lower proposal id. Walking down that ranking, a
+    proposal fits when its requested amount fits in what is left of the budget after the
+    proposals that fitted before it; only fitting proposals use up budget. So a proposal that
+    does not fit does not stop a cheaper one further down from fitting. `cumulative_cents` is
+    the total requested by the fitting proposals up to and including this row (for a row that
+    does not fit: up to the row before it).
+
+    `sort` changes only the order of the returned list, never `fits`, `cumulative_cents` or
+    `rank`: "mean" (the ranking), "spread" (largest spread first, none last) or "amount"
+    (largest requested amount first); ties keep the ranking order.
+    """
+    if sort not in RANK_SORTS:
+        raise ValueError(f"unknown sort {sort!r}; expected one of {RANK_SORTS}")
+    for proposal_id, _, requested_cents, _ in items:
+        if requested_cents < 0:
+            raise ValueError(f"negative requested amount for proposal {proposal_id}")
+
+    def by_mean(item: tuple[int, str, int, ProposalAggregate]) -> tuple[bool, Decimal, int, int]:
+        proposal_id, _, requested_cents, agg = item
+        mean = agg.overall_mean
+        return (mean is None, -(mean or Decimal(0)), requested_cents, proposal_id)
+
+    ranked: list[RankedProposal] = []
+    cumulative = 0
+    for rank, (proposal_id, title, requested_cents, agg) in enumerate(
+        sorted(items, key=by_mean), start=1
+    ):
+        fits = cumulative + requested_cents <= remaining_budget_cents
+        if fits:
+            cumulative += requested_cents
+        ranked.append(
+            RankedProposal(
+                proposal_id=proposal_id,
+                title=title,
+                requested_cents=requested_cents,
+                mean=agg.overall_mean,
+                spread=agg.overall_spread,
+                cumulative_cents=cumulative,
+                fits=fits,
+                rank=rank,
+            )
+        )
+
+    if sort == "spread":
+        ranked.sort(key=lambda row: (row.spread is None, -(row.spread or 0)))
+    elif sort == "amount":
+        ranked.sort(key=lambda row: -row.requested_cents)
+    return ranked
+
+
+def _filled_scores(scores: Mapping[str, int | None], *, strict: bool) -> dict[str, int]:
+    """The filled-in criterion scores, checked to be 1..5; `strict` refuses unknown keys."""
+    filled: dict[str, int] = {}
+    for criterion, score in scores.items():
+        if criterion not in SCORE_CRITERIA:
+            if strict:
+                raise ValueError(f"unknown criterion {criterion!r}")
+            continue
+        if score is None:
+            continue
+        if isinstance(score, bool) or not isinstance(score, int):
+            raise ValueError(f"score for {criterion} must be an integer, not {score!r}")
+        if not SCORE_MIN <= score <= SCORE_MAX:
+            raise ValueError(f"score for {criterion} must be {SCORE_MIN}-{SCORE_MAX}, not {score}")
+        filled[criterion] = score
+    return filled
+
+
+def _stats(criterion: str, values: list[int]) -> CriterionStats:
+    if not values:
+        return CriterionStats(criterion, 0, None, None, None, None, None)
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        median = Fraction(ordered[middle])
+    else:
+        median = Fraction(ordered[middle - 1] + ordered[middle], 2)
+    return CriterionStats(
+        criterion=criterion,
+        count=len(ordered),
+        mean=_quantize(Fraction(sum(ordered), len(ordered)), 2),
+        median=_quantize(median, 1),  # exact: a score or halfway between two
+        minimum=ordered[0],
+        maximum=ordered[-1],
+        spread=ordered[-1] - ordered[0],
+    )
+
+
+def _quantize(value: Fraction, places: int) -> Decimal:
+    """Round an exact fraction to `places` decimals like ROUND_HALF_UP (ties away from zero).
+
+    Done in integers, so there is no intermediate rounding of a repeating decimal.
+    """
+    scaled = abs(value) * 10**places
+    digits = math.floor(scaled + Fraction(1, 2))
+    return Decimal(digits if value >= 0 else -digits).scaleb(-places)

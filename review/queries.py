@@ -1,0 +1,202 @@
+"""Reads of the review domain."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from portal.tables import Membership, Role
+from proposals.tables import Proposal
+from review.assignment import ProposalInfo, ReviewerInfo
+from review.tables import Advice, ConflictDeclaration, Decision, Question, Review
+
+SCORE_FIELDS = ("c1", "c2", "c3", "c4")
+PRECONDITION_FIELDS = ("r1", "r3", "r4")
+
+
+async def reviewer_pool(network_id: int) -> list[ReviewerInfo]:
+    """The network's AO members and expert-team chairs, with their region and organisations."""
+    rows = await Membership.select(
+        Membership.user.id.as_alias("user_id"),
+        Membership.user.name.as_alias("name"),
+        Membership.role,
+        Membership.reviewer_kind,
+        Membership.region,
+        Membership.organisation,
+    ).where((Membership.network == network_id) & (Membership.user.active == True))  # noqa: E712
+    organisations: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        if row["organisation"]:
+            organisations[row["user_id"]].add(row["organisation"])
+    pool = {}
+    for row in rows:
+        if row["role"] == Role.reviewer.value and row["user_id"] not in pool:
+            pool[row["user_id"]] = ReviewerInfo(
+                id=row["user_id"],
+                name=row["name"],
+                kind=row["reviewer_kind"],
+                region_id=row["region"],
+                organisation_ids=frozenset(organisations[row["user_id"]]),
+            )
+    return sorted(pool.values(), key=lambda r: r.name)
+
+
+async def declared_conflicts(proposal_ids: list[int]) -> dict[int, dict[int, dict]]:
+    """proposal id -> reviewer id -> declaration."""
+    if not proposal_ids:
+        return {}
+    rows = await ConflictDeclaration.select().where(
+        ConflictDeclaration.proposal.is_in(proposal_ids)
+    )
+    result: dict[int, dict[int, dict]] = defaultdict(dict)
+    for row in rows:
+        result[row["proposal"]][row["reviewer"]] = row
+    return result
+
+
+async def proposal_infos(proposals: list[dict]) -> list[ProposalInfo]:
+    ids = [p["id"] for p in proposals]
+    declared = await declared_conflicts(ids)
+    assigned = await reviews_by_proposal(ids)
+    return [
+        ProposalInfo(
+            id=p["id"],
+            title=p["title"],
+            region_id=p["region"],
+            lead_organisation_id=p["lead_organisation"],
+            declared_conflicts=frozenset(declared.get(p["id"], {})),
+            already_assigned=frozenset(
+                r["reviewer"] for r in assigned.get(p["id"], []) if r["version"] == p["version"]
+            ),
+        )
+        for p in proposals
+    ]
+
+
+REVIEW_COLUMNS = (
+    Review.all_columns(),
+    Review.reviewer.name.as_alias("reviewer_name"),
+    Review.reviewer.email.as_alias("reviewer_email"),
+)
+
+
+async def reviews_by_proposal(proposal_ids: list[int]) -> dict[int, list[dict]]:
+    if not proposal_ids:
+        return {}
+    rows = (
+        await Review.select(*REVIEW_COLUMNS)
+        .where(Review.proposal.is_in(proposal_ids))
+        .order_by(Review.id)
+    )
+    result: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        result[row["proposal"]].append(row)
+    return result
+
+
+async def reviews_of(proposal_id: int, version: int) -> list[dict]:
+    return (
+        await Review.select(*REVIEW_COLUMNS)
+        .where((Review.proposal == proposal_id) & (Review.version == version))
+        .order_by(Review.id)
+    )
+
+
+async def review_row(review_id: int) -> dict | None:
+    return (
+        await Review.select(
+            *REVIEW_COLUMNS,
+            Review.proposal.network.as_alias("network"),
+            Review.proposal.version.as_alias("proposal_version"),
+            Review.proposal.state.as_alias("proposal_state"),
+            Review.proposal.title.as_alias("proposal_title"),
+            Review.proposal.round.review_deadline.as_alias("review_deadline"),
+        )
+        .where(Review.id == review_id)
+        .first()
+    )
+
+
+async def my_reviews(user_id: int, network_id: int) -> list[dict]:
+    return (
+        await Review.select(
+            *REVIEW_COLUMNS,
+            Review.proposal.title.as_alias("proposal_title"),
+            Review.proposal.state.as_alias("proposal_state"),
+            Review.proposal.round.title.as_alias("round_title"),
+            Review.proposal.round.review_deadline.as_alias("review_deadline"),
+            Review.proposal.theme.name.as_alias("theme_name"),
+            Review.proposal.region.name.as_alias("region_name"),
+        )
+        .where((Review.reviewer == user_id) & (Review.proposal.network == network_id))
+        .order_by(Review.assigned_at, ascending=False)
+    )
+
+
+async def round_proposals(round_id: int) -> list[dict]:
+    """The proposals of a round that are (or were) under review: submitted and beyond."""
+    return (
+        await Proposal.select(
+            Proposal.id,
+            Proposal.title,
+            Proposal.state,
+            Proposal.version,
+            Proposal.region,
+            Proposal.lead_organisation,
+            Proposal.requested_amount_cents,
+            Proposal.theme,
+            Proposal.network,
+            Proposal.submitted_at,
+            Proposal.theme.name.as_alias("theme_name"),
+            Proposal.region.name.as_alias("region_name"),
+        )
+        .where(
+            (Proposal.round == round_id)
+            & (Proposal.submitted_at.is_not_null())
+            & (Proposal.state != "withdrawn")
+        )
+        .order_by(Proposal.id)
+    )
+
+
+async def questions_of(proposal_id: int) -> list[dict]:
+    return (
+        await Question.select(
+            Question.all_columns(),
+            Question.asked_by.name.as_alias("asked_by_name"),
+            Question.answered_by.name.as_alias("answered_by_name"),
+        )
+        .where(Question.proposal == proposal_id)
+        .order_by(Question.asked_at)
+    )
+
+
+async def advice_of(proposal_id: int) -> list[dict]:
+    return (
+        await Advice.select(
+            Advice.all_columns(),
+            Advice.recorded_by.name.as_alias("recorded_by_name"),
+        )
+        .where(Advice.proposal == proposal_id)
+        .order_by(Advice.recorded_at)
+    )
+
+
+async def decision_of(proposal_id: int) -> dict | None:
+    return (
+        await Decision.select(
+            Decision.all_columns(),
+            Decision.decided_by.name.as_alias("decided_by_name"),
+        )
+        .where(Decision.proposal == proposal_id)
+        .order_by(Decision.id, ascending=False)
+        .first()
+    )
+
+
+async def decisions_by_proposal(proposal_ids: list[int]) -> dict[int, dict]:
+    if not proposal_ids:
+        return {}
+    rows = (
+        await Decision.select().where(Decision.proposal.is_in(proposal_ids)).order_by(Decision.id)
+    )
+    return {row["proposal"]: row for row in rows}

@@ -1,0 +1,451 @@
+"""Services of the review domain: assignment, conflicts, scores, questions, advice, decisions.
+
+Proposal states move through the proposals domain's services, in the same transaction as what
+caused the step.
+"""
+
+from __future__ import annotations
+
+from portal import clock, events
+from portal.db import write_transaction
+from portal.events import Mail
+from portal.formatting import datum
+from portal.principal import Principal
+from portal.settings import Settings
+from portal.tables import Membership, Network, Role
+from proposals import queries as proposal_queries
+from proposals import services as proposal_services
+from proposals.rules import Actor
+from review import queries
+from review.assignment import CONFLICT_KINDS, conflict_reason, propose_assignment
+from review.forms import ADVICE_BODIES, OUTCOMES, AdviceInput, DecisionInput
+from review.tables import Advice, ConflictDeclaration, Decision, Question, Review
+
+ProposalRefused = proposal_services.ProposalRefused
+REVIEWABLE_STATES = ("submitted", "in_review")
+
+
+async def _link(settings: Settings, network_id: int, path: str) -> str:
+    row = await Network.select(Network.slug).where(Network.id == network_id).first()
+    return f"{settings.base_url}/n/{row['slug']}{path}"
+
+
+def _deadline_passed(proposal: dict) -> bool:
+    deadline = proposal.get("review_deadline")
+    return deadline is not None and clock.as_utc(deadline) <= clock.now()
+
+
+async def assign(actor: Principal, proposal: dict, reviewer_id: int, settings: Settings) -> None:
+    """Assign one reviewer by hand; refused with the reason when they have a conflict."""
+    if proposal["state"] not in REVIEWABLE_STATES:
+        raise ProposalRefused("Beoordelaars toewijzen kan alleen bij een ingediend voorstel.")
+    if _deadline_passed(proposal):
+        raise ProposalRefused("De beoordelingstermijn is verstreken; de toewijzing ligt vast.")
+    pool = {r.id: r for r in await queries.reviewer_pool(proposal["network"])}
+    reviewer = pool.get(reviewer_id)
+    if reviewer is None:
+        raise ProposalRefused("Deze persoon is geen beoordelaar in dit netwerk.")
+    (info,) = await queries.proposal_infos([proposal])
+    reason = conflict_reason(reviewer, info)
+    if reason:
+        label = CONFLICT_KINDS.get(reason, "gemeld belangenconflict").lower()
+        raise ProposalRefused(
+            f"{reviewer.name} heeft een belangenconflict ({label}) en kan dit "
+            "voorstel niet beoordelen."
+        )
+    if reviewer_id in info.already_assigned:
+        raise ProposalRefused(f"{reviewer.name} is al toegewezen.")
+    await _insert_assignments(actor, proposal, [reviewer], settings)
+
+
+async def _insert_assignments(
+    actor: Principal, proposal: dict, reviewers: list, settings: Settings
+) -> None:
+    link = await _link(settings, proposal["network"], "/beoordelingen")
+    async with write_transaction():
+        for reviewer in reviewers:
+            await Review.insert(
+                Review(
+                    proposal=proposal["id"],
+                    reviewer=reviewer.id,
+                    version=proposal["version"],
+                    assigned_by=actor.user_id,
+                    assigned_at=clock.now(),
+                    updated_at=clock.now(),
+                )
+            )
+            email = await _email(reviewer.id)
+            deadline = proposal.get("review_deadline")
+            await events.record(
+                actor_id=actor.user_id,
+                network_id=proposal["network"],
+                action="reviewer_assigned",
+                object_type="proposal",
+                object_id=proposal["id"],
+                summary=f"{reviewer.name} toegewezen als beoordelaar",
+                mails=[
+                    Mail(
+                        to=email,
+                        subject=f"Beoordelingsverzoek: {proposal['title']}",
+                        body=f"Beste {reviewer.name},\n\nU bent gevraagd het voorstel "
+                        f"'{proposal['title']}' te beoordelen"
+                        + (f", uiterlijk {datum(clock.as_utc(deadline))}" if deadline else "")
+                        + f".\n\n{link}\n",
+                    )
+                ],
+            )
+        if proposal["state"] == "submitted":
+            await proposal_services.take_screen_step(
+                actor, proposal, {Actor.coordinator}, "start_review", "Beoordeling gestart"
+            )
+
+
+async def _email(user_id: int) -> str:
+    from portal.tables import User
+
+    row = await User.select(User.email).where(User.id == user_id).first()
+    return row["email"]
+
+
+async def unassign(actor: Principal, proposal: dict, review_id: int) -> None:
+    if _deadline_passed(proposal):
+        raise ProposalRefused("De beoordelingstermijn is verstreken; de toewijzing ligt vast.")
+    async with write_transaction():
+        row = (
+            await Review.select(Review.id, Review.state, Review.reviewer.name.as_alias("name"))
+            .where((Review.id == review_id) & (Review.proposal == proposal["id"]))
+            .first()
+        )
+        if row is None:
+            raise ProposalRefused("Deze toewijzing bestaat niet.")
+        if row["state"] == "submitted":
+            raise ProposalRefused("Deze beoordeling is al ingediend; heropen haar eerst.")
+        await Review.delete().where(Review.id == review_id)
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=proposal["network"],
+            action="reviewer_unassigned",
+            object_type="proposal",
+            object_id=proposal["id"],
+            summary=f"Toewijzing van {row['name']} ingetrokken",
+        )
+
+
+async def auto_assign(actor: Principal, round_row: dict, settings: Settings) -> list[str]:
+    """Complete the assignment of a round; returns the Dutch problems of what could not be done."""
+    if (
+        round_row.get("review_deadline")
+        and clock.as_utc(round_row["review_deadline"]) <= clock.now()
+    ):
+        return ["De beoordelingstermijn is verstreken; de toewijzing ligt vast."]
+    proposals = [
+        p for p in await queries.round_proposals(round_row["id"]) if p["state"] in REVIEWABLE_STATES
+    ]
+    pool = await queries.reviewer_pool(round_row["network"])
+    infos = await queries.proposal_infos(proposals)
+    existing = await queries.reviews_by_proposal([p["id"] for p in proposals])
+    plan = propose_assignment(infos, pool, round_row["reviewers_per_proposal"])
+    by_id = {r.id: r for r in pool}
+    problems = [p.message for p in plan.problems]
+    for proposal in proposals:
+        have = {
+            r["reviewer"]
+            for r in existing.get(proposal["id"], [])
+            if r["version"] == proposal["version"]
+        }
+        new = [by_id[i] for i in plan.assignments.get(proposal["id"], ()) if i not in have]
+        if new:
+            full = await proposal_queries.proposal_row(proposal["network"], proposal["id"])
+            full["review_deadline"] = round_row.get("review_deadline")
+            await _insert_assignments(actor, full, new, settings)
+    return problems
+
+
+async def declare_conflict(actor: Principal, proposal: dict, kind: str, reason: str) -> None:
+    if kind not in CONFLICT_KINDS:
+        raise ProposalRefused("Kies het soort belangenconflict.")
+    if kind in ("personal", "other") and not reason.strip():
+        raise ProposalRefused("Licht het belangenconflict kort toe.")
+    async with write_transaction():
+        if await ConflictDeclaration.exists().where(
+            (ConflictDeclaration.proposal == proposal["id"])
+            & (ConflictDeclaration.reviewer == actor.user_id)
+        ):
+            raise ProposalRefused("U heeft voor dit voorstel al een belangenconflict gemeld.")
+        await ConflictDeclaration.insert(
+            ConflictDeclaration(
+                proposal=proposal["id"],
+                reviewer=actor.user_id,
+                kind=kind,
+                reason=reason.strip()[:2000],
+                declared_at=clock.now(),
+            )
+        )
+        # A conflicted reviewer is not assigned: an unfinished review goes; a submitted one
+        # stays for the record but the coordinator sees the conflict next to it.
+        await Review.delete().where(
+            (Review.proposal == proposal["id"])
+            & (Review.reviewer == actor.user_id)
+            & (Review.state != "submitted")
+        )
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=proposal["network"],
+            action="conflict_declared",
+            object_type="proposal",
+            object_id=proposal["id"],
+            summary=f"{actor.name} meldt een belangenconflict ({CONFLICT_KINDS[kind].lower()})",
+        )
+
+
+async def save_review(actor: Principal, review: dict, values: dict, submit: bool) -> None:
+    if review["reviewer"] != actor.user_id:
+        raise ProposalRefused("Dit is niet uw beoordeling.")
+    if review["state"] == "submitted":
+        raise ProposalRefused(
+            "Deze beoordeling is ingediend en ligt vast. De coördinator kan haar heropenen."
+        )
+    if review["proposal_state"] not in ("in_review", "submitted"):
+        raise ProposalRefused("Dit voorstel is niet meer in beoordeling.")
+    now = clock.now()
+    columns = {getattr(Review, k): v for k, v in values.items()}
+    columns[Review.updated_at] = now
+    columns[Review.state] = "submitted" if submit else "draft"
+    if submit:
+        columns[Review.submitted_at] = now
+    async with write_transaction():
+        updated = (
+            await Review.update(columns)
+            .where((Review.id == review["id"]) & (Review.state != "submitted"))
+            .returning(Review.id)
+        )
+        if not updated:
+            raise ProposalRefused("Deze beoordeling is intussen al ingediend.")
+        if submit:
+            await events.record(
+                actor_id=actor.user_id,
+                network_id=review["network"],
+                action="review_submitted",
+                object_type="proposal",
+                object_id=review["proposal"],
+                summary="Een beoordeling is ingediend",
+            )
+
+
+async def reopen_review(actor: Principal, proposal: dict, review_id: int) -> None:
+    async with write_transaction():
+        reopened = (
+            await Review.update({Review.state: "draft", Review.submitted_at: None})
+            .where(
+                (Review.id == review_id)
+                & (Review.proposal == proposal["id"])
+                & (Review.state == "submitted")
+            )
+            .returning(Review.reviewer)
+        )
+        if not reopened:
+            raise ProposalRefused("Deze beoordeling is niet ingediend.")
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=proposal["network"],
+            action="review_reopened",
+            object_type="proposal",
+            object_id=proposal["id"],
+            summary="Een ingediende beoordeling is heropend door de coördinator",
+        )
+
+
+async def ask_question(actor: Principal, proposal: dict, question: str, settings: Settings) -> None:
+    if not question.strip():
+        raise ProposalRefused("Schrijf uw vraag.")
+    link = await _link(settings, proposal["network"], f"/voorstellen/{proposal['id']}#vragen")
+    authors = await proposal_queries.authors_of(proposal["id"])
+    async with write_transaction():
+        await Question.insert(
+            Question(
+                proposal=proposal["id"],
+                asked_by=actor.user_id,
+                question=question.strip()[:5000],
+                asked_at=clock.now(),
+            )
+        )
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=proposal["network"],
+            action="question_asked",
+            object_type="proposal",
+            object_id=proposal["id"],
+            summary="Verduidelijkingsvraag gesteld aan de aanvragers",
+            mails=[
+                Mail(
+                    to=a["email"],
+                    subject=f"Vraag over uw voorstel '{proposal['title']}'",
+                    body=f"Beste {a['name']},\n\nEr is een vraag gesteld over uw voorstel:\n\n"
+                    f"{question.strip()}\n\nU kunt antwoorden in het portaal:\n{link}\n",
+                )
+                for a in authors
+            ],
+        )
+
+
+async def answer_question(
+    actor: Principal, proposal: dict, question_id: int, answer: str, settings: Settings
+) -> None:
+    if not answer.strip():
+        raise ProposalRefused("Schrijf uw antwoord.")
+    row = (
+        await Question.select(
+            Question.id,
+            Question.answered_at,
+            Question.asked_by.email.as_alias("asker_email"),
+            Question.asked_by.name.as_alias("asker_name"),
+        )
+        .where((Question.id == question_id) & (Question.proposal == proposal["id"]))
+        .first()
+    )
+    if row is None:
+        raise ProposalRefused("Deze vraag bestaat niet.")
+    if row["answered_at"] is not None:
+        raise ProposalRefused("Deze vraag is al beantwoord.")
+    link = await _link(settings, proposal["network"], f"/voorstellen/{proposal['id']}#vragen")
+    async with write_transaction():
+        await Question.update(
+            {
+                Question.answer: answer.strip()[:10000],
+                Question.answered_by: actor.user_id,
+                Question.answered_at: clock.now(),
+            }
+        ).where(Question.id == question_id)
+        mails = []
+        if row["asker_email"]:
+            mails.append(
+                Mail(
+                    to=row["asker_email"],
+                    subject=f"Antwoord op uw vraag over '{proposal['title']}'",
+                    body=f"Beste {row['asker_name']},\n\nDe aanvragers hebben uw vraag "
+                    f"beantwoord:\n\n{answer.strip()}\n\n{link}\n",
+                )
+            )
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=proposal["network"],
+            action="question_answered",
+            object_type="proposal",
+            object_id=proposal["id"],
+            summary="Verduidelijkingsvraag beantwoord",
+            mails=mails,
+        )
+
+
+async def record_advice(actor: Principal, proposal: dict, data: AdviceInput) -> None:
+    async with write_transaction():
+        await Advice.insert(
+            Advice(
+                proposal=proposal["id"],
+                body=data.body,
+                meeting_date=data.meeting_date,
+                reference=data.reference,
+                advice=data.advice,
+                recorded_by=actor.user_id,
+                recorded_at=clock.now(),
+            )
+        )
+        summary = f"Advies van {ADVICE_BODIES[data.body]} vastgelegd ({datum(data.meeting_date)})"
+        if proposal["state"] == "in_review":
+            await proposal_services.take_screen_step(
+                actor, proposal, {Actor.coordinator}, "record_advice", summary
+            )
+        else:
+            await events.record(
+                actor_id=actor.user_id,
+                network_id=proposal["network"],
+                action="advice_recorded",
+                object_type="proposal",
+                object_id=proposal["id"],
+                summary=summary,
+            )
+
+
+OUTCOME_ACTIONS = {
+    "granted": "grant",
+    "granted_with_conditions": "grant",
+    "rejected": "reject",
+    "returned": "return",
+}
+
+
+async def decide(actor: Principal, proposal: dict, data: DecisionInput, settings: Settings) -> None:
+    """Record the decision of the coordinating municipality and move the proposal on."""
+    if proposal["state"] != "advised":
+        raise ProposalRefused("Eerst het advies vastleggen; daarna kan het besluit worden genomen.")
+    if data.amount_cents is not None and data.amount_cents > (
+        proposal["requested_amount_cents"] or 0
+    ):
+        raise ProposalRefused("Het toegekende bedrag mag niet hoger zijn dan het gevraagde bedrag.")
+    link = await _link(settings, proposal["network"], f"/voorstellen/{proposal['id']}")
+    recipients = await proposal_queries.authors_of(proposal["id"])
+    officers = await Membership.select(
+        Membership.user.email.as_alias("email"), Membership.user.name.as_alias("name")
+    ).where(
+        (Membership.network == proposal["network"])
+        & (Membership.region == proposal["region"])
+        & (Membership.role == Role.region_officer.value)
+    )
+    label = OUTCOMES[data.outcome]
+    from ledger.money import format_euros
+
+    amount = f" ({format_euros(data.amount_cents)})" if data.amount_cents else ""
+    async with write_transaction():
+        await Advice.insert(
+            Advice(
+                proposal=proposal["id"],
+                body="ambassadors",
+                meeting_date=data.advice_date,
+                reference=data.advice_reference,
+                advice="",
+                recorded_by=actor.user_id,
+                recorded_at=clock.now(),
+            )
+        )
+        await Decision.insert(
+            Decision(
+                proposal=proposal["id"],
+                version=proposal["version"],
+                outcome=data.outcome,
+                amount_cents=data.amount_cents if data.outcome.startswith("granted") else None,
+                conditions=data.conditions,
+                reasons=data.reasons,
+                decision_date=data.decision_date,
+                reference=data.reference,
+                shared_advice=data.shared_advice,
+                decided_by=actor.user_id,
+                decided_at=clock.now(),
+            )
+        )
+        await proposal_services.take_screen_step(
+            actor,
+            proposal,
+            {Actor.coordinator},
+            OUTCOME_ACTIONS[data.outcome],
+            f"Besluit: {label.lower()}{amount}, {datum(data.decision_date)}",
+            details={"outcome": data.outcome, "amount_cents": data.amount_cents},
+            mails=[
+                Mail(
+                    to=p["email"],
+                    subject=f"Besluit over '{proposal['title']}': {label.lower()}",
+                    body=f"Beste {p['name']},\n\nDe gemeente {await _municipality(proposal)} "
+                    f"heeft besloten over het voorstel '{proposal['title']}': "
+                    f"{label.lower()}{amount}.\n\n{link}\n",
+                )
+                for p in [*recipients, *officers]
+            ],
+        )
+
+
+async def _municipality(proposal: dict) -> str:
+    row = (
+        await Network.select(Network.coordinating_municipality)
+        .where(Network.id == proposal["network"])
+        .first()
+    )
+    return row["coordinating_municipality"] if row else ""
