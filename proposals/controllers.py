@@ -51,6 +51,7 @@ from proposals.rules import (
     Actor,
     allowed_actions,
     diff_snapshots,
+    visible_timeline,
 )
 from proposals.views import (
     bouwteam_values,
@@ -65,6 +66,8 @@ from proposals.views import (
 COORDINATOR = allow(Role.coordinator)
 APPLICANT = allow(Role.applicant)
 INVOLVED = allow(Role.applicant, Role.region_officer, Role.coordinator)
+# Reading a proposal: also the reviewers assigned to it (checked per object in load_proposal).
+READERS = allow(Role.applicant, Role.region_officer, Role.coordinator, Role.reviewer)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 NOT_FOUND = "Dit voorstel bestaat niet, of u heeft er geen toegang toe."
 
@@ -411,7 +414,7 @@ class ProposalController(Controller):
             "nog niet compleet is.",
         )
 
-    @get("/{proposal_id:int}", opt=INVOLVED)
+    @get("/{proposal_id:int}", opt=READERS)
     async def detail(self, request: Request, proposal_id: FromPath[int]) -> Template:
         proposal, actors = await load_proposal(request, proposal_id)
         return render(
@@ -439,7 +442,9 @@ class ProposalController(Controller):
             "attachments": await queries.attachments_of(proposal["id"]),
             "authors": await queries.authors_of(proposal["id"]),
             "versions": await queries.versions_of(proposal["id"]),
-            "events": await timeline("proposal", proposal["id"]),
+            "events": visible_timeline(
+                await timeline("proposal", proposal["id"]), Actor.coordinator in actors
+            ),
             "regions": await queries.region_names(proposal["network"]),
             "extra_sections": [
                 section
@@ -449,14 +454,14 @@ class ProposalController(Controller):
             **vocabularies(),
         }
 
-    @get("/{proposal_id:int}/afdrukken", opt=INVOLVED)
+    @get("/{proposal_id:int}/afdrukken", opt=READERS)
     async def printable(self, request: Request, proposal_id: FromPath[int]) -> Template:
         proposal, actors = await load_proposal(request, proposal_id)
         return render(
             request, "proposals/print.html", **await self._detail_context(request, proposal, actors)
         )
 
-    @get("/{proposal_id:int}/controle", opt=INVOLVED)
+    @get("/{proposal_id:int}/controle", opt=READERS)
     async def checklist_partial(self, request: Request, proposal_id: FromPath[int]) -> Template:
         proposal, _ = await load_proposal(request, proposal_id)
         return render(
@@ -709,7 +714,7 @@ class ProposalController(Controller):
             return redirect(request, url, str(error), "error")
         return redirect(request, url, f"Bijlage {checked.display_name} is toegevoegd.")
 
-    @get("/{proposal_id:int}/bijlagen/{attachment_id:int}", opt=INVOLVED)
+    @get("/{proposal_id:int}/bijlagen/{attachment_id:int}", opt=READERS)
     async def download_attachment(
         self, request: Request, proposal_id: FromPath[int], attachment_id: FromPath[int]
     ) -> Response:
@@ -792,7 +797,7 @@ class ProposalController(Controller):
             f"Het voorstel heeft nu de status '{STATE_LABELS[state]}'.",
         )
 
-    @get("/{proposal_id:int}/versies/{number:int}", opt=INVOLVED)
+    @get("/{proposal_id:int}/versies/{number:int}", opt=READERS)
     async def version(
         self, request: Request, proposal_id: FromPath[int], number: FromPath[int]
     ) -> Template:
@@ -810,7 +815,7 @@ class ProposalController(Controller):
             labels=_snapshot_labels(),
         )
 
-    @get("/{proposal_id:int}/vergelijk", opt=INVOLVED)
+    @get("/{proposal_id:int}/vergelijk", opt=READERS)
     async def compare(
         self,
         request: Request,

@@ -255,3 +255,29 @@ DEFAULT_CRITERIA: list[dict[str, str]] = [
     {"code": "R3", "kind": "precondition", "label": "Verantwoording is geregeld"},
     {"code": "R4", "kind": "precondition", "label": "Rechtmatige besteding (aanbestedingsrecht)"},
 ]
+
+
+# --- timeline privacy ---------------------------------------------------------------------
+
+# Applicants never learn who reviewed: these events show only to the coordinator, and these
+# others show without the name of who acted.
+COORDINATOR_ONLY_EVENTS = frozenset(
+    {
+        "reviewer_assigned",
+        "reviewer_unassigned",
+        "conflict_declared",
+        "review_submitted",
+        "review_reopened",
+    }
+)
+ANONYMOUS_EVENTS = frozenset({"question_asked"})
+
+
+def visible_timeline(events: list[dict], coordinator: bool) -> list[dict]:
+    if coordinator:
+        return events
+    return [
+        {**e, "actor_name": None} if e["action"] in ANONYMOUS_EVENTS else e
+        for e in events
+        if e["action"] not in COORDINATOR_ONLY_EVENTS
+    ]

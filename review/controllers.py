@@ -45,6 +45,11 @@ def scores_of(review: dict) -> ReviewScores:
     )
 
 
+def valid_score(value: object) -> int | None:
+    text_value = str(value or "")
+    return int(text_value) if text_value.isdigit() and 1 <= int(text_value) <= 5 else None
+
+
 def vocab() -> dict[str, Any]:
     return {
         "CRITERIA_LABELS": forms.CRITERIA_LABELS,
@@ -107,11 +112,7 @@ class ReviewerController(Controller):
                 if r["id"] != review["id"] and r["state"] == "submitted"
             ]
         mean = running_mean(
-            {
-                k.upper(): int(v) if str(v).isdigit() else None
-                for k, v in values.items()
-                if k in queries.SCORE_FIELDS
-            }
+            {k.upper(): valid_score(v) for k, v in values.items() if k in queries.SCORE_FIELDS}
         )
         return render(
             request,
@@ -152,10 +153,7 @@ class ReviewerController(Controller):
     async def mean(self, request: Request, review_id: FromPath[int]) -> Template:
         await self._own_review(request, review_id)
         form = await request.form()
-        scores = {
-            f.upper(): int(v) if (v := text(form, f)).isdigit() else None
-            for f in queries.SCORE_FIELDS
-        }
+        scores = {f.upper(): valid_score(text(form, f)) for f in queries.SCORE_FIELDS}
         return render(request, "review/partials/mean.html", mean=running_mean(scores))
 
     @post("/conflict/{proposal_id:int}", opt=REVIEWER)

@@ -1,0 +1,476 @@
+"""Review and decision through the web, on both databases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import httpx
+
+from portal import clock
+from portal.reminders import send_due
+from portal.tables import OutboxMessage
+from proposals.tables import Proposal, ProposalVersion, Round
+from review.reminders import register_review_reminders
+from review.tables import Advice, ConflictDeclaration, Decision, Review
+from tests.factories import email_of
+from tests.proposals.conftest import Zuidwest
+from tests.web import log_in, post_form
+
+SCORES = {
+    "c1": "4",
+    "c2": "2",
+    "c3": "5",
+    "c4": "3",
+    "c1_motivation": "Goed",
+    "c2_motivation": "Beperkt",
+    "c3_motivation": "Sterk",
+    "c4_motivation": "Redelijk",
+    "r1": "voldoet",
+    "r3": "voldoet",
+    "r4": "voldoet_niet",
+    "r4_explanation": "Geen inkoopadvies",
+    "recommendation": "toekennen_onder_voorwaarden",
+    "advice": "Toekennen als de inkoop is geregeld.",
+}
+
+
+async def as_user(client: httpx.AsyncClient, user_id: int) -> None:
+    client.cookies.clear()
+    await log_in(client, await email_of(user_id))
+
+
+def review_url(proposal_id: int, rest: str = "") -> str:
+    return f"/n/zuid-west/beoordeling/voorstellen/{proposal_id}{rest}"
+
+
+async def assign(client, zw: Zuidwest, proposal_id: int, reviewer: int) -> httpx.Response:
+    await as_user(client, zw.coordinator)
+    return await post_form(
+        client, review_url(proposal_id, "/toewijzen"), {"reviewer": str(reviewer)}
+    )
+
+
+async def review_id_of(proposal_id: int, reviewer: int) -> int:
+    row = (
+        await Review.select(Review.id)
+        .where((Review.proposal == proposal_id) & (Review.reviewer == reviewer))
+        .first()
+    )
+    return row["id"]
+
+
+async def state_of(proposal_id: int) -> str:
+    return (await Proposal.select(Proposal.state).where(Proposal.id == proposal_id).first())[
+        "state"
+    ]
+
+
+async def test_conflicts_by_region_and_organisation_are_refused(client, zw, reviewers) -> None:
+    proposal_id = await zw.proposal(state="submitted", region=zw.region_a)
+    response = await assign(client, zw, proposal_id, reviewers["ao_a"])
+    page = await client.get(response.headers["location"])
+    assert "belangenconflict (eigen regio)" in page.text
+    response = await assign(client, zw, proposal_id, reviewers["chair_c"])  # org X leads it
+    page = await client.get(response.headers["location"])
+    assert "belangenconflict (eigen organisatie)" in page.text
+    assert await Review.count() == 0
+    assert (await assign(client, zw, proposal_id, reviewers["ao_b"])).status_code == 303
+    assert await Review.count() == 1
+    assert await state_of(proposal_id) == "in_review"
+    mail = await OutboxMessage.select().where(OutboxMessage.recipient == "ao-b@example.org")
+    assert mail and "Beoordelingsverzoek" in mail[0]["subject"]
+
+
+async def test_declared_conflict_removes_the_assignment_and_hides_the_proposal(
+    client, zw, reviewers
+) -> None:
+    proposal_id = await zw.proposal(state="submitted")
+    await assign(client, zw, proposal_id, reviewers["ao_b"])
+    await as_user(client, reviewers["ao_b"])
+    assert (await client.get(f"/n/zuid-west/voorstellen/{proposal_id}")).status_code == 200
+    response = await post_form(
+        client,
+        f"/n/zuid-west/beoordelingen/conflict/{proposal_id}",
+        {"kind": "personal", "reason": "Mijn zus werkt er"},
+    )
+    assert response.status_code == 303
+    assert await Review.count() == 0
+    assert await ConflictDeclaration.count() == 1
+    assert (await client.get(f"/n/zuid-west/voorstellen/{proposal_id}")).status_code == 404
+    # The coordinator sees it and cannot assign the reviewer again.
+    response = await assign(client, zw, proposal_id, reviewers["ao_b"])
+    page = await client.get(response.headers["location"])
+    assert "belangenconflict" in page.text and "Mijn zus werkt er" in page.text
+    assert await Review.count() == 0
+
+
+async def test_reviewer_never_sees_unassigned_proposals(client, zw, reviewers) -> None:
+    assigned = await zw.proposal(state="submitted", title="Toegewezen")
+    other = await zw.proposal(state="submitted", title="Niet toegewezen")
+    await assign(client, zw, assigned, reviewers["ao_b"])
+    await as_user(client, reviewers["ao_b"])
+    listing = await client.get("/n/zuid-west/beoordelingen")
+    assert "Toegewezen" in listing.text and "Niet toegewezen" not in listing.text
+    assert (await client.get(f"/n/zuid-west/voorstellen/{other}")).status_code == 404
+    other_review = await client.get(review_url(assigned))
+    assert other_review.status_code == 403  # the coordinator's overview is not theirs
+
+
+async def test_reviewer_sees_other_reviews_only_after_submitting(client, zw, reviewers) -> None:
+    proposal_id = await zw.proposal(state="submitted")
+    await assign(client, zw, proposal_id, reviewers["ao_b"])
+    await assign(client, zw, proposal_id, reviewers["chair_b"])
+    first = await review_id_of(proposal_id, reviewers["ao_b"])
+    second = await review_id_of(proposal_id, reviewers["chair_b"])
+    await as_user(client, reviewers["ao_b"])
+    done = await post_form(
+        client,
+        f"/n/zuid-west/beoordelingen/{first}",
+        {**SCORES, "advice": "GEHEIM-ADVIES-EEN", "action": "submit"},
+    )
+    assert done.status_code == 303
+    await as_user(client, reviewers["chair_b"])
+    before = await client.get(f"/n/zuid-west/beoordelingen/{second}")
+    assert before.status_code == 200 and "GEHEIM-ADVIES-EEN" not in before.text
+    # Someone else's review, by its number: not found.
+    assert (await client.get(f"/n/zuid-west/beoordelingen/{first}")).status_code == 404
+    await post_form(client, f"/n/zuid-west/beoordelingen/{second}", {**SCORES, "action": "submit"})
+    after = await client.get(f"/n/zuid-west/beoordelingen/{second}")
+    assert "GEHEIM-ADVIES-EEN" in after.text
+
+
+async def test_review_form_keeps_input_and_locks_after_submission(client, zw, reviewers) -> None:
+    proposal_id = await zw.proposal(state="submitted")
+    await assign(client, zw, proposal_id, reviewers["ao_b"])
+    review_id = await review_id_of(proposal_id, reviewers["ao_b"])
+    await as_user(client, reviewers["ao_b"])
+    draft = await post_form(
+        client,
+        f"/n/zuid-west/beoordelingen/{review_id}",
+        {"c1": "4", "c1_motivation": "Half af", "action": "draft"},
+    )
+    assert draft.status_code == 303
+    row = await Review.select().where(Review.id == review_id).first()
+    assert row["state"] == "draft" and row["c1"] == 4
+    incomplete = await post_form(
+        client,
+        f"/n/zuid-west/beoordelingen/{review_id}",
+        {
+            "c1": "4",
+            "c1_motivation": "Half af",
+            "c2": "9",
+            "r4": "voldoet_niet",
+            "action": "submit",
+        },
+    )
+    assert incomplete.status_code == 422
+    assert "Kies een score van 1 tot en met 5." in incomplete.text
+    assert "Licht toe waarom het voorstel hier niet (zeker) voldoet." in incomplete.text
+    assert "Half af" in incomplete.text
+    await post_form(
+        client, f"/n/zuid-west/beoordelingen/{review_id}", {**SCORES, "action": "submit"}
+    )
+    locked = await post_form(
+        client, f"/n/zuid-west/beoordelingen/{review_id}", {**SCORES, "c1": "1", "action": "submit"}
+    )
+    page = await client.get(locked.headers["location"])
+    assert "ligt vast" in page.text
+    assert (await Review.select(Review.c1).where(Review.id == review_id).first())["c1"] == 4
+    # The coordinator reopens it; the reviewer can change it again.
+    await as_user(client, zw.coordinator)
+    await post_form(client, review_url(proposal_id, f"/heropenen/{review_id}"))
+    assert (await Review.select(Review.state).where(Review.id == review_id).first())[
+        "state"
+    ] == "draft"
+
+
+async def test_running_mean_partial(client, zw, reviewers) -> None:
+    proposal_id = await zw.proposal(state="submitted")
+    await assign(client, zw, proposal_id, reviewers["ao_b"])
+    review_id = await review_id_of(proposal_id, reviewers["ao_b"])
+    await as_user(client, reviewers["ao_b"])
+    response = await post_form(
+        client,
+        f"/n/zuid-west/beoordelingen/{review_id}/gemiddelde",
+        {"c1": "4", "c2": "5"},
+        headers={"HX-Request": "true"},
+    )
+    assert "4,5" in response.text
+
+
+async def _scored(client, zw, reviewers, scores: list[dict]) -> int:
+    proposal_id = await zw.proposal(state="submitted")
+    for who, extra in zip(("ao_b", "chair_b", "ao_c"), scores, strict=False):
+        await assign(client, zw, proposal_id, reviewers[who])
+        review_id = await review_id_of(proposal_id, reviewers[who])
+        await as_user(client, reviewers[who])
+        await post_form(
+            client,
+            f"/n/zuid-west/beoordelingen/{review_id}",
+            {**SCORES, **extra, "action": "submit"},
+        )
+    return proposal_id
+
+
+async def test_coordinator_sees_statistics_and_warnings(client, zw, reviewers) -> None:
+    proposal_id = await _scored(
+        client,
+        zw,
+        reviewers,
+        [{"c2": "2"}, {"c2": "4"}, {"c2": "5", "r4": "voldoet", "r4_explanation": ""}],
+    )
+    await as_user(client, zw.coordinator)
+    page = await client.get(review_url(proposal_id))
+    assert page.status_code == 200
+    # C2: 2, 4, 5 -> mean 3.67, median 4, spread 3: disagreement.
+    assert 'data-criterion="C2"' in page.text and "3,67" in page.text
+    assert "verschil" in page.text
+    assert "R4" in page.text and "niet voldoet" in page.text
+
+
+async def test_whole_flow_to_a_grant(client, zw, reviewers) -> None:
+    proposal_id = await _scored(client, zw, reviewers, [{}, {}])
+    await as_user(client, zw.coordinator)
+    early = await post_form(
+        client,
+        review_url(proposal_id, "/besluit"),
+        {
+            "outcome": "granted",
+            "amount": "10.000,00",
+            "decision_date": "2021-11-01",
+            "advice_date": "2021-10-20",
+            "advice_reference": "BA-2021-7",
+        },
+    )
+    page = await client.get(early.headers["location"])
+    assert "Eerst het advies vastleggen" in page.text
+    advice = await post_form(
+        client,
+        review_url(proposal_id, "/advies"),
+        {"body": "ao_chairs", "meeting_date": "2021-10-14", "advice": "Positief"},
+    )
+    assert advice.status_code == 303 and await state_of(proposal_id) == "advised"
+    too_much = await post_form(
+        client,
+        review_url(proposal_id, "/besluit"),
+        {
+            "outcome": "granted",
+            "amount": "10.000,01",
+            "decision_date": "2021-11-01",
+            "advice_date": "2021-10-20",
+            "advice_reference": "BA-2021-7",
+        },
+    )
+    assert too_much.status_code == 422
+    assert "niet hoger zijn dan het gevraagde bedrag" in too_much.text
+    assert await Decision.count() == 0
+    granted = await post_form(
+        client,
+        review_url(proposal_id, "/besluit"),
+        {
+            "outcome": "granted_with_conditions",
+            "amount": "8.000,00",
+            "conditions": "Inkoopadvies",
+            "decision_date": "2021-11-01",
+            "reference": "RTD-21-1",
+            "advice_date": "2021-10-20",
+            "advice_reference": "BA-2021-7",
+            "shared_advice": "Sterk voorstel.",
+        },
+    )
+    assert granted.status_code == 303
+    assert await state_of(proposal_id) == "granted"
+    decision = await Decision.select().first()
+    assert decision["amount_cents"] == 800_000 and decision["outcome"] == "granted_with_conditions"
+    assert await Advice.count() == 2
+    letter = await client.get(review_url(proposal_id, "/beschikking"))
+    assert letter.status_code == 200
+    assert "€ 8.000,00" in letter.text and "1 maart" in letter.text and "Rotterdam" in letter.text
+    # The applicant sees the decision and the shared advice, never who reviewed.
+    await as_user(client, zw.applicant_x)
+    page = await client.get(f"/n/zuid-west/voorstellen/{proposal_id}")
+    assert "Toegekend onder voorwaarden" in page.text and "Sterk voorstel." in page.text
+    from portal.tables import User
+
+    for who in ("ao_b", "chair_b"):
+        reviewer = await User.select().where(User.id == reviewers[who]).first()
+        assert reviewer["email"] not in page.text and reviewer["name"] not in page.text
+    assert any(
+        "Besluit" in m["subject"]
+        for m in await OutboxMessage.select().where(OutboxMessage.recipient == "x@example.org")
+    )
+
+
+async def test_return_for_revision_makes_a_new_draft_version(client, zw, reviewers) -> None:
+    proposal_id = await _scored(client, zw, reviewers, [{}])
+    await as_user(client, zw.coordinator)
+    await post_form(
+        client,
+        review_url(proposal_id, "/advies"),
+        {"meeting_date": "2021-10-14", "advice": "Aanpassen"},
+    )
+    returned = await post_form(
+        client,
+        review_url(proposal_id, "/besluit"),
+        {
+            "outcome": "returned",
+            "reasons": "Maak de begroting concreter.",
+            "decision_date": "2021-11-01",
+            "advice_date": "2021-10-20",
+            "advice_reference": "BA-7",
+        },
+    )
+    assert returned.status_code == 303
+    row = await Proposal.select().where(Proposal.id == proposal_id).first()
+    assert row["state"] == "draft" and row["version"] == 2
+    assert await ProposalVersion.count().where(ProposalVersion.proposal == proposal_id) == 1
+    await as_user(client, zw.applicant_x)
+    saved = await post_form(
+        client,
+        f"/n/zuid-west/voorstellen/{proposal_id}/bewerken/algemeen",
+        {
+            "title": "Wachtlijstbrug, herzien",
+            "theme": str(zw.themes[0]),
+            "region": str(zw.region_a),
+        },
+    )
+    assert saved.status_code == 303
+    diff = await client.get(f"/n/zuid-west/voorstellen/{proposal_id}/vergelijk?van=1")
+    assert "Wachtlijstbrug, herzien" in diff.text
+
+
+async def test_decisions_for_a_whole_round_are_all_or_nothing(client, zw, reviewers) -> None:
+    first = await _scored(client, zw, reviewers, [{}])
+    second = await _scored(client, zw, reviewers, [{}])
+    await as_user(client, zw.coordinator)
+    for proposal_id in (first, second):
+        await post_form(
+            client,
+            review_url(proposal_id, "/advies"),
+            {"meeting_date": "2021-10-14", "advice": "Positief"},
+        )
+    url = f"/n/zuid-west/beoordeling/rondes/{zw.round}/besluiten"
+    assert (await client.get(url)).status_code == 200
+    shared = {"decision_date": "2021-11-01", "advice_date": "2021-10-20", "advice_reference": "BA"}
+    bad = await post_form(
+        client,
+        url,
+        {
+            **shared,
+            f"p{first}_outcome": "granted",
+            f"p{first}_amount": "5.000,00",
+            f"p{second}_outcome": "granted",
+            f"p{second}_amount": "99.999,00",
+        },
+    )
+    assert bad.status_code == 422 and await Decision.count() == 0
+    good = await post_form(
+        client,
+        url,
+        {
+            **shared,
+            f"p{first}_outcome": "granted",
+            f"p{first}_amount": "5.000,00",
+            f"p{second}_outcome": "rejected",
+            f"p{second}_conditions": "Past niet in het thema",
+        },
+    )
+    assert good.status_code == 303
+    assert await state_of(first) == "granted" and await state_of(second) == "rejected"
+    rejected = await Decision.select().where(Decision.proposal == second).first()
+    assert rejected["reasons"] == "Past niet in het thema"
+
+
+async def test_automatic_assignment_and_progress(client, zw, reviewers) -> None:
+    proposals = [await zw.proposal(state="submitted", title=f"Voorstel {i}") for i in range(3)]
+    await as_user(client, zw.coordinator)
+    response = await post_form(client, f"/n/zuid-west/beoordeling/rondes/{zw.round}/toewijzen")
+    assert response.status_code == 303
+    for proposal_id in proposals:
+        reviews = await Review.select(Review.reviewer).where(Review.proposal == proposal_id)
+        assigned = {r["reviewer"] for r in reviews}
+        assert len(assigned) == 3
+        # Region A submitted them: its AO member is never assigned; org X's chair neither.
+        assert reviewers["ao_a"] not in assigned and reviewers["chair_c"] not in assigned
+    page = await client.get(f"/n/zuid-west/beoordeling/rondes/{zw.round}")
+    assert "toegewezen" in page.text and "conflict" in page.text
+
+
+async def test_impossible_assignment_is_explained(client, zw, reviewers) -> None:
+    await zw.proposal(state="submitted", title="Onmogelijk")
+    await Round.update({Round.reviewers_per_proposal: 5}).where(Round.id == zw.round)
+    await as_user(client, zw.coordinator)
+    response = await post_form(client, f"/n/zuid-west/beoordeling/rondes/{zw.round}/toewijzen")
+    assert response.status_code == 200
+    assert "Onmogelijk" in response.text and "nodig" in response.text
+
+
+async def test_assignment_is_fixed_after_the_review_deadline(client, zw, reviewers) -> None:
+    proposal_id = await zw.proposal(state="submitted")
+    await Round.update({Round.review_deadline: clock.now() - dt.timedelta(days=1)}).where(
+        Round.id == zw.round
+    )
+    response = await assign(client, zw, proposal_id, reviewers["ao_b"])
+    page = await client.get(response.headers["location"])
+    assert "beoordelingstermijn is verstreken" in page.text
+    assert await Review.count() == 0
+
+
+async def test_questions_reach_the_authors_and_back(client, zw, reviewers) -> None:
+    proposal_id = await zw.proposal(state="submitted")
+    await assign(client, zw, proposal_id, reviewers["ao_b"])
+    await as_user(client, reviewers["ao_b"])
+    await post_form(
+        client,
+        f"/n/zuid-west/voorstellen/{proposal_id}/vragen",
+        {"question": "Hoe lang duurt de overbrugging?"},
+    )
+    assert await OutboxMessage.count().where(OutboxMessage.recipient == "x@example.org") >= 1
+    await as_user(client, zw.applicant_y)  # not an author: cannot answer (cannot even see it)
+    page = await client.get(f"/n/zuid-west/voorstellen/{proposal_id}")
+    assert page.status_code == 404
+    await as_user(client, zw.applicant_x)
+    page = await client.get(f"/n/zuid-west/voorstellen/{proposal_id}")
+    assert "Hoe lang duurt de overbrugging?" in page.text
+    assert "ao-b@example.org" not in page.text
+    from review.tables import Question
+
+    question = await Question.select().first()
+    await post_form(
+        client,
+        f"/n/zuid-west/voorstellen/{proposal_id}/vragen/{question['id']}/antwoord",
+        {"answer": "Zes weken."},
+    )
+    assert await OutboxMessage.count().where(OutboxMessage.recipient == "ao-b@example.org") == 2
+    page = await client.get(f"/n/zuid-west/voorstellen/{proposal_id}")
+    assert "Zes weken." in page.text
+
+
+async def test_applicants_cannot_reach_the_review_screens(client, zw, reviewers) -> None:
+    proposal_id = await zw.proposal(state="submitted")
+    for user in (zw.applicant_x, zw.officer_a, reviewers["ao_b"]):
+        await as_user(client, user)
+        assert (await client.get(review_url(proposal_id))).status_code == 403
+        assert (await post_form(client, review_url(proposal_id, "/besluit"), {})).status_code == 403
+
+
+async def test_review_reminders_are_sent_once(client, zw, reviewers) -> None:
+    register_review_reminders()
+    proposal_id = await zw.proposal(state="submitted")
+    await assign(client, zw, proposal_id, reviewers["ao_b"])
+    await Round.update({Round.review_deadline: clock.now() + dt.timedelta(days=10)}).where(
+        Round.id == zw.round
+    )
+    assert await send_due(clock.now(), "http://testserver") == 0
+    clock.travel(dt.timedelta(days=4))
+    assert await send_due(clock.now(), "http://testserver") == 1
+    assert await send_due(clock.now(), "http://testserver") == 0
+    clock.travel(dt.timedelta(days=7))
+    assert await send_due(clock.now(), "http://testserver") == 1
+    assert await send_due(clock.now(), "http://testserver") == 0
+    subjects = [
+        m["subject"]
+        for m in await OutboxMessage.select().where(OutboxMessage.recipient == "ao-b@example.org")
+    ]
+    assert sum("binnenkort" in s for s in subjects) == 1
+    assert sum("verstreken" in s for s in subjects) == 1
