@@ -155,6 +155,9 @@ async def load_demo_data(settings=None) -> list[tuple[str, str]]:
     # The proposals domain adds its rounds and proposals through its own services.
     from portal.settings import Settings
     from proposals import demo as proposals_demo
+    from review import demo as review_demo
 
-    await proposals_demo.load(settings or Settings.from_env())
+    settings = settings or Settings.from_env()
+    await proposals_demo.load(settings)
+    await review_demo.load(settings)
     return logins
