@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
+from ledger import queries
+from ledger.booking import EntryDraft, LedgerRefused, book
+from ledger.deadlines import report_schedule
 from ledger.money import format_euros
-from ledger.tables import BudgetYear
+from ledger.rules import ENTRY_KINDS, PROCESS_LINES, RESERVE_KINDS, floor_cents
+from ledger.tables import Account, BudgetYear, Project, Report
 from portal import events
 from portal.db import write_transaction
 from portal.principal import Principal
+from portal.rules import format_basis_points
 from portal.tables import Network
+
+DEFAULT_ADVANCE_BP = 8000  # 80 % at the grant, the rest after the final amount
+__all__ = ["EntryDraft", "LedgerRefused"]
 
 Problems = dict[str, str]
 FIRST_YEAR, LAST_YEAR = 2015, 2100
@@ -70,4 +81,313 @@ async def budget_year(network_id: int, budget_year_id: int) -> dict | None:
         await BudgetYear.select()
         .where((BudgetYear.id == budget_year_id) & (BudgetYear.network == network_id))
         .first()
+    )
+
+
+# --- the year's division (set-up) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetupInput:
+    process_cents: dict[str, int]  # process_a … process_e
+    theme_cents: dict[int, int]  # theme id -> guide budget
+    theme_names: dict[int, str]
+    themes_reserve_cents: int
+    learning_cents: int
+    unforeseen_cents: int
+    unforeseen_reserve_bp: int
+    themes_reserve_bp: int
+
+
+def setup_problems(spuk_cents: int, data: SetupInput) -> dict[str, str]:
+    """The division must add up to the SPUK amount and leave both reserves at their floors."""
+    problems: dict[str, str] = {}
+    themes_pot = sum(data.theme_cents.values()) + data.themes_reserve_cents
+    total = (
+        sum(data.process_cents.values()) + themes_pot + data.learning_cents + data.unforeseen_cents
+    )
+    if total != spuk_cents:
+        problems["total"] = (
+            f"De indeling telt op tot {format_euros(total)}, maar het SPUK-bedrag is "
+            f"{format_euros(spuk_cents)} (verschil {format_euros(spuk_cents - total)})."
+        )
+    unforeseen_floor = floor_cents(spuk_cents, data.unforeseen_reserve_bp)
+    if data.unforeseen_cents < unforeseen_floor:
+        problems["unforeseen"] = (
+            f"Onvoorzien moet minstens {format_euros(unforeseen_floor)} zijn "
+            f"({format_basis_points(data.unforeseen_reserve_bp)} % van het jaarbudget)."
+        )
+    themes_floor = floor_cents(themes_pot, data.themes_reserve_bp)
+    if data.themes_reserve_cents < themes_floor:
+        problems["themes_reserve"] = (
+            f"Onvoorzien binnen de thema's moet minstens {format_euros(themes_floor)} zijn "
+            f"({format_basis_points(data.themes_reserve_bp)} % van de thema's samen)."
+        )
+    return problems
+
+
+async def set_up_year(
+    actor: Principal, network_id: int, budget_year_id: int, data: SetupInput
+) -> dict[str, str]:
+    year = await budget_year(network_id, budget_year_id)
+    if year is None:
+        return {"total": "Dit begrotingsjaar bestaat niet in dit netwerk."}
+    if await Account.exists().where(Account.budget_year == budget_year_id):
+        return {"total": "Dit jaar is al ingedeeld; wijzig de verdeling met een herschikking."}
+    problems = setup_problems(year["spuk_amount_cents"], data)
+    if problems:
+        return problems
+    plan: list[tuple[str, str, str, int | None, int]] = [
+        ("process", code, label, None, data.process_cents.get(code, 0))
+        for code, label in PROCESS_LINES.items()
+    ]
+    plan += [
+        ("theme", f"theme_{tid}", data.theme_names[tid], tid, cents)
+        for tid, cents in data.theme_cents.items()
+    ]
+    plan += [
+        (
+            "themes_reserve",
+            "themes_reserve",
+            "Onvoorzien binnen de thema's",
+            None,
+            data.themes_reserve_cents,
+        ),
+        ("learning", "learning", "Leren en ontwikkelen", None, data.learning_cents),
+        ("unforeseen", "unforeseen", "Onvoorzien", None, data.unforeseen_cents),
+    ]
+    async with write_transaction():
+        await BudgetYear.update(
+            {
+                BudgetYear.unforeseen_reserve_bp: data.unforeseen_reserve_bp,
+                BudgetYear.themes_reserve_bp: data.themes_reserve_bp,
+            }
+        ).where(BudgetYear.id == budget_year_id)
+        drafts = []
+        for position, (kind, code, name, theme_id, cents) in enumerate(plan):
+            row = await Account.insert(
+                Account(
+                    budget_year=budget_year_id,
+                    kind=kind,
+                    code=code,
+                    name=name,
+                    theme_id=theme_id,
+                    position=position,
+                )
+            ).returning(Account.id)
+            if cents:
+                drafts.append(
+                    EntryDraft(
+                        "budget",
+                        row[0]["id"],
+                        cents,
+                        reason="Opening uit de SPUK-beschikking",
+                        document_reference=year["grant_reference"],
+                    )
+                )
+        await book(
+            actor,
+            budget_year_id,
+            drafts,
+            network_id=network_id,
+            summary=f"Begroting {year['year']} ingedeeld: "
+            f"{format_euros(year['spuk_amount_cents'])}",
+        )
+    return {}
+
+
+# --- grants, payments, corrections ----------------------------------------------------------
+
+
+async def theme_account(budget_year_id: int, theme_id: int) -> dict | None:
+    return (
+        await Account.select()
+        .where((Account.budget_year == budget_year_id) & (Account.theme_id == theme_id))
+        .first()
+    )
+
+
+async def commit_grant(
+    actor: Principal,
+    *,
+    network_id: int,
+    budget_year_id: int,
+    theme_id: int,
+    proposal_id: int,
+    title: str,
+    region_id: int | None,
+    start_date: dt.date | None,
+    end_date: dt.date | None,
+    amount_cents: int,
+    decision_reference: str,
+    decision_date: dt.date,
+    advance_bp: int = DEFAULT_ADVANCE_BP,
+) -> int:
+    """Book the commitment of a grant decision; call inside the decision's transaction."""
+    account = await theme_account(budget_year_id, theme_id)
+    if account is None:
+        raise LedgerRefused(
+            "Het begrotingsjaar van deze ronde is nog niet ingedeeld, of het thema heeft geen "
+            "post in de begroting. Deel eerst de begroting in (Begroting → Indelen)."
+        )
+    async with write_transaction():
+        existing = (
+            await Project.select(Project.id).where(Project.proposal_id == proposal_id).first()
+        )
+        if existing:
+            project_id = existing["id"]
+        else:
+            row = await Project.insert(
+                Project(
+                    budget_year=budget_year_id,
+                    account=account["id"],
+                    proposal_id=proposal_id,
+                    network=network_id,
+                    title=title,
+                    region_id=region_id,
+                    start_date=start_date,
+                    end_date=end_date,
+                    advance_bp=advance_bp,
+                    decision_reference=decision_reference,
+                    decision_date=decision_date,
+                )
+            ).returning(Project.id)
+            project_id = row[0]["id"]
+            for due in report_schedule(start_date or decision_date, end_date or decision_date):
+                await Report.insert(
+                    Report(
+                        project=project_id, year=due.year, due_date=due.due_date, final=due.final
+                    )
+                )
+        await book(
+            actor,
+            budget_year_id,
+            [
+                EntryDraft(
+                    "commitment",
+                    account["id"],
+                    amount_cents,
+                    project_id=project_id,
+                    reason=f"Verleningsbeschikking {title}",
+                    document_reference=decision_reference,
+                )
+            ],
+            network_id=network_id,
+            summary=f"Verplichting {format_euros(amount_cents)} voor {title}",
+            object_type="project",
+            object_id=project_id,
+            booked_on=decision_date,
+        )
+    return project_id
+
+
+async def pay(
+    actor: Principal,
+    project: dict,
+    kind: str,
+    amount_cents: int,
+    document_reference: str,
+    reason: str = "",
+) -> None:
+    if kind not in ("advance_payment", "final_payment"):
+        raise LedgerRefused("Kies voorschot of nabetaling.")
+    label = "Voorschot" if kind == "advance_payment" else "Nabetaling"
+    await book(
+        actor,
+        project["budget_year"],
+        [
+            EntryDraft(
+                kind,
+                project["account"],
+                amount_cents,
+                project_id=project["id"],
+                reason=reason or f"{label} {project['title']}",
+                document_reference=document_reference,
+            )
+        ],
+        network_id=project["network"],
+        summary=f"{label} van {format_euros(amount_cents)} aan {project['title']}",
+        object_type="project",
+        object_id=project["id"],
+    )
+
+
+async def move(
+    actor: Principal,
+    network_id: int,
+    budget_year_id: int,
+    kind: str,
+    from_account: int,
+    to_account: int,
+    amount_cents: int,
+    reason: str,
+    document_reference: str,
+) -> None:
+    """A transfer between lines (herschikking), a reserve release (inzet onvoorzien) or a
+    carry-over into another year's line."""
+    if not reason.strip():
+        raise LedgerRefused("Geef de reden van deze boeking.")
+    source = await queries.account_row(from_account)
+    target = await queries.account_row(to_account)
+    if (
+        source is None
+        or target is None
+        or source["network"] != network_id
+        or (target["network"] != network_id)
+    ):
+        raise LedgerRefused("Kies posten van dit netwerk.")
+    if source["budget_year"] != budget_year_id:
+        raise LedgerRefused("De post waar het geld vandaan komt hoort niet bij dit jaar.")
+    if kind == "carry_over" and target["budget_year"] == budget_year_id:
+        raise LedgerRefused("Overhevelen gaat naar een post van een ander jaar.")
+    if kind in ("transfer", "reserve_release") and target["budget_year"] != budget_year_id:
+        raise LedgerRefused("Een herschikking blijft binnen het jaar; gebruik overhevelen.")
+    if kind == "reserve_release" and source["kind"] not in RESERVE_KINDS:
+        raise LedgerRefused("Een inzet onvoorzien komt uit een van de twee reserves.")
+    await book(
+        actor,
+        budget_year_id,
+        [
+            EntryDraft(
+                kind,
+                to_account,
+                amount_cents,
+                counter_account_id=from_account,
+                reason=reason,
+                document_reference=document_reference,
+            )
+        ],
+        network_id=network_id,
+        summary=f"{ENTRY_KINDS[kind]}: {format_euros(amount_cents)} van {source['name']} "
+        f"naar {target['name']}",
+    )
+
+
+async def reverse(actor: Principal, network_id: int, entry_id: int, reason: str) -> None:
+    entry = await queries.entry_row(entry_id)
+    if entry is None or entry["network"] != network_id:
+        raise LedgerRefused("Deze boeking bestaat niet.")
+    if entry["reverses"] is not None:
+        raise LedgerRefused("Een correctieboeking kan niet zelf worden gecorrigeerd; boek opnieuw.")
+    if await queries.is_reversed(entry_id):
+        raise LedgerRefused("Deze boeking is al gecorrigeerd.")
+    await book(
+        actor,
+        entry["budget_year"],
+        [
+            EntryDraft(
+                entry["kind"],
+                entry["account"],
+                entry["amount_cents"],
+                counter_account_id=entry["counter_account"],
+                project_id=entry["project"],
+                reason=reason,
+                document_reference=entry["document_reference"],
+                sign=-entry["sign"],
+                reverses=entry_id,
+            )
+        ],
+        network_id=network_id,
+        summary=f"Correctie van boeking {entry_id} ({ENTRY_KINDS[entry['kind']].lower()}, "
+        f"{format_euros(entry['amount_cents'])}): {reason.strip()}",
     )

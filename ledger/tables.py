@@ -1,12 +1,25 @@
-"""Tables of the ledger domain. Budget years come first; entries follow with the ledger issue."""
+"""Tables of the ledger domain: budget years, their accounts, the append-only entries, projects
+and their accountability reports."""
 
 from __future__ import annotations
 
-from piccolo.columns import BigInt, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
+from piccolo.columns import (
+    JSON,
+    BigInt,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    SmallInt,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from portal.tables import Network
+from portal.tables import Network, User
 
 
 class BudgetYear(Table):
@@ -20,3 +33,79 @@ class BudgetYear(Table):
     themes_reserve_bp = Integer(default=1000)
     grant_reference = Varchar(length=200, default="")
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Account(Table, tablename="ledger_account"):
+    """A line of the year's budget: a process-cost line, a theme, the themes' reserve, learning
+    and development, or the year's unforeseen reserve."""
+
+    budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict)
+    kind = Varchar(length=20)  # process / theme / themes_reserve / learning / unforeseen
+    code = Varchar(length=40)  # process_a … process_e, theme_<id>, themes_reserve, …
+    name = Varchar(length=200)
+    # The proposals domain's theme, for theme accounts (an id, to keep the domains apart).
+    theme_id = Integer(null=True, default=None)
+    position = Integer(default=0)
+
+
+class Project(Table, tablename="ledger_project"):
+    """A granted proposal as the ledger knows it."""
+
+    budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict)
+    account = ForeignKey(Account, null=False, on_delete=OnDelete.restrict)
+    proposal_id = Integer(unique=True)
+    network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict)
+    title = Varchar(length=300)
+    region_id = Integer(null=True, default=None)
+    start_date = Date(null=True, default=None)
+    end_date = Date(null=True, default=None)
+    advance_bp = Integer(default=8000)
+    decision_reference = Varchar(length=200, default="")
+    decision_date = Date(null=True, default=None)
+    final_amount_cents = BigInt(null=True, default=None)
+    settled_on = Date(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Entry(Table, tablename="ledger_entry"):
+    """One money movement. Never updated or deleted: a mistake is corrected by a reversal, an
+    entry with the same accounts and the opposite sign that points at the one it reverses."""
+
+    budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict)
+    kind = Varchar(length=30, index=True)
+    account = ForeignKey(Account, null=False, on_delete=OnDelete.restrict)
+    # The account money comes from, for transfers, reserve releases and carry-overs.
+    counter_account = ForeignKey(Account, null=True, on_delete=OnDelete.restrict)
+    project = ForeignKey(Project, null=True, on_delete=OnDelete.restrict)
+    amount_cents = BigInt()  # always positive; sign says whether it books or reverses
+    sign = SmallInt(default=1)
+    reverses = ForeignKey("self", null=True, on_delete=OnDelete.restrict)
+    reason = Text(default="")
+    document_reference = Varchar(length=200, default="")
+    booked_on = Date()
+    created_by = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Report(Table, tablename="ledger_report"):
+    """An accountability report (verantwoordingsverslag) of one project year."""
+
+    project = ForeignKey(Project, null=False, on_delete=OnDelete.restrict)
+    year = Integer()
+    due_date = Date()
+    final = Boolean(default=False)
+    state = Varchar(length=20, default="due")  # due / submitted / returned / accepted
+    results = JSON(default="[]")  # [{"goal": …, "result": …}]
+    realised_lines = JSON(
+        default="[]"
+    )  # [{"description": …, "budget_cents": …, "realised_cents": …}]
+    realised_cents = BigInt(default=0)
+    lessons_worked = Text(default="")
+    lessons_not_worked = Text(default="")
+    lessons_for_others = Text(default="")
+    preconditions_met = Boolean(default=False)
+    submitted_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    submitted_at = Timestamptz(null=True, default=None)
+    reviewed_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    reviewed_at = Timestamptz(null=True, default=None)
+    return_reason = Text(default="")

@@ -69,6 +69,7 @@ async def proposal_row(network_id: int, proposal_id: int) -> dict | None:
             Proposal.round.closes_at.as_alias("round_closes_at"),
             Proposal.round.attachment_limit_mb.as_alias("attachment_limit_mb"),
             Proposal.round.budget_year.year.as_alias("year"),
+            Proposal.round.budget_year.id.as_alias("budget_year_id"),
             Proposal.theme.name.as_alias("theme_name"),
             Proposal.region.name.as_alias("region_name"),
             Proposal.lead_organisation.name.as_alias("lead_organisation_name"),

@@ -26,8 +26,10 @@ use_fast_hashing()
 
 TMP = Path(tempfile.mkdtemp(prefix="fondsportaal-tests-"))
 os.environ.setdefault("PORTAL_VAR_DIR", str(TMP))
+# One database per test process, so that two suites running at once never share (or drop)
+# each other's data.
 POSTGRES_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/fondsportaal_test"
+    "TEST_POSTGRES_URL", f"postgres://postgres@127.0.0.1:5432/fondsportaal_test_{os.getpid()}"
 )
 ENGINES = ["sqlite", "postgres"]
 
@@ -42,7 +44,7 @@ def test_settings(database_url: str) -> Settings:
     )
 
 
-async def _fresh_postgres_database(url: str) -> None:
+async def _postgres_admin(url: str, *statements: str) -> None:
     from urllib.parse import urlparse
 
     parsed = urlparse(url)
@@ -56,10 +58,42 @@ async def _fresh_postgres_database(url: str) -> None:
         timeout=5,
     )
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
+        for statement in statements:
+            await admin.execute(statement.format(name=name))
     finally:
         await admin.close()
+
+
+async def _drop_stale_test_databases(url: str) -> None:
+    """Databases left by test runs that were killed: their process is gone."""
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    admin = await asyncpg.connect(
+        host=parsed.hostname,
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        database="postgres",
+        password=parsed.password or None,
+        timeout=5,
+    )
+    try:
+        for row in await admin.fetch(
+            "SELECT datname FROM pg_database WHERE datname ~ '^fondsportaal_test_[0-9]+$'"
+        ):
+            pid = int(row["datname"].rsplit("_", 1)[1])
+            if not Path(f"/proc/{pid}").exists():
+                await admin.execute(f'DROP DATABASE IF EXISTS "{row["datname"]}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+async def _fresh_postgres_database(url: str) -> None:
+    if "TEST_POSTGRES_URL" not in os.environ:
+        await _drop_stale_test_databases(url)
+    await _postgres_admin(
+        url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', 'CREATE DATABASE "{name}"'
+    )
 
 
 @pytest.fixture(scope="session", params=ENGINES)
@@ -82,13 +116,22 @@ async def engine(request: pytest.FixtureRequest) -> AsyncIterator[Engine]:
     assert await migrate()
     yield engine
     await db.stop(engine)
+    if request.param == "postgres" and "TEST_POSTGRES_URL" not in os.environ:
+        await _postgres_admin(url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def _empty_all_tables(engine: Engine) -> None:
     tables = [t for t in sort_table_classes(db.all_tables()[:-1])]
     if db.is_sqlite(engine):
         for table in reversed(tables):
-            await engine.run_ddl(f'DELETE FROM "{table._meta.tablename}"')
+            name = table._meta.tablename
+            # A self-reference (a reversal pointing at its entry) is RESTRICT: children first.
+            for fk in table._meta.foreign_key_columns:
+                if fk._foreign_key_meta.resolved_references is table:
+                    await engine.run_ddl(
+                        f'DELETE FROM "{name}" WHERE "{fk._meta.db_column_name}" IS NOT NULL'
+                    )
+            await engine.run_ddl(f'DELETE FROM "{name}"')
     else:
         names = ", ".join(f'"{t._meta.tablename}"' for t in tables)
         await engine.run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")

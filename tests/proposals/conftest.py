@@ -162,6 +162,23 @@ async def zw(database) -> Zuidwest:
         ),
     )
     assert not problems, problems
+    themes = await queries.themes_of(round_id)
+    setup = await ledger.set_up_year(
+        await principal(coordinator),
+        network,
+        budget_year,
+        ledger.SetupInput(
+            process_cents={"process_a": 393_334_200},
+            theme_cents={t["id"]: 5_000_000 for t in themes},
+            theme_names={t["id"]: t["name"] for t in themes},
+            themes_reserve_cents=2_000_000,
+            learning_cents=15_900_000,
+            unforeseen_cents=46_803_800,
+            unforeseen_reserve_bp=1000,
+            themes_reserve_bp=1000,
+        ),
+    )
+    assert not setup, setup
     return Zuidwest(
         network=network,
         region_a=region_a,
