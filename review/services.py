@@ -13,7 +13,6 @@ from portal.formatting import datum
 from portal.principal import Principal
 from portal.settings import Settings
 from portal.tables import Membership, Network, Role
-from ledger import services as ledger_services
 from proposals import queries as proposal_queries
 from proposals import services as proposal_services
 from proposals.rules import Actor
