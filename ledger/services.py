@@ -119,7 +119,7 @@ def setup_problems(spuk_cents: int, data: SetupInput) -> dict[str, str]:
         )
     themes_floor = floor_cents(themes_pot, data.themes_reserve_bp)
     if data.themes_reserve_cents < themes_floor:
-        problems["themes_reserve"] = (
+        problems["themes_reserve_amount"] = (
             f"Onvoorzien binnen de thema's moet minstens {format_euros(themes_floor)} zijn "
             f"({format_basis_points(data.themes_reserve_bp)} % van de thema's samen)."
         )
@@ -391,3 +391,79 @@ async def reverse(actor: Principal, network_id: int, entry_id: int, reason: str)
         summary=f"Correctie van boeking {entry_id} ({ENTRY_KINDS[entry['kind']].lower()}, "
         f"{format_euros(entry['amount_cents'])}): {reason.strip()}",
     )
+
+
+async def allocate_directly(
+    actor: Principal,
+    *,
+    network_id: int,
+    budget_year_id: int,
+    account_id: int,
+    title: str,
+    recipient: str,
+    amount_cents: int,
+    decision_reference: str,
+    decision_date: dt.date,
+    region_id: int | None = None,
+) -> int:
+    """A commitment without a proposal: allocations decided before the portal existed."""
+    async with write_transaction():
+        row = await Project.insert(
+            Project(
+                budget_year=budget_year_id,
+                account=account_id,
+                proposal_id=None,
+                network=network_id,
+                title=title,
+                recipient=recipient,
+                region_id=region_id,
+                start_date=decision_date,
+                end_date=dt.date(decision_date.year, 12, 31),
+                decision_reference=decision_reference,
+                decision_date=decision_date,
+            )
+        ).returning(Project.id)
+        project_id = row[0]["id"]
+        await Report.insert(
+            Report(
+                project=project_id,
+                year=decision_date.year,
+                due_date=dt.date(decision_date.year + 1, 3, 1),
+                final=True,
+            )
+        )
+        await book(
+            actor,
+            budget_year_id,
+            [
+                EntryDraft(
+                    "commitment",
+                    account_id,
+                    amount_cents,
+                    project_id=project_id,
+                    reason=f"Toekenning {title}",
+                    document_reference=decision_reference,
+                )
+            ],
+            network_id=network_id,
+            summary=f"Toekenning {format_euros(amount_cents)}: {title}",
+            object_type="project",
+            object_id=project_id,
+            booked_on=decision_date,
+        )
+    return project_id
+
+
+async def set_advance_share(actor: Principal, project: dict, advance_bp: int) -> None:
+    if not 0 <= advance_bp <= 10_000:
+        raise LedgerRefused("Kies een voorschotpercentage tussen 0 en 100.")
+    async with write_transaction():
+        await Project.update({Project.advance_bp: advance_bp}).where(Project.id == project["id"])
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=project["network"],
+            action="advance_share_set",
+            object_type="project",
+            object_id=project["id"],
+            summary=f"Voorschotpercentage gewijzigd naar {format_basis_points(advance_bp)} %",
+        )

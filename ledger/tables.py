@@ -53,10 +53,13 @@ class Project(Table, tablename="ledger_project"):
 
     budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict)
     account = ForeignKey(Account, null=False, on_delete=OnDelete.restrict)
-    proposal_id = Integer(unique=True)
+    # Allocations from before the portal (Zuid-West 2020) have no proposal.
+    proposal_id = Integer(unique=True, null=True, default=None)
     network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict)
     title = Varchar(length=300)
     region_id = Integer(null=True, default=None)
+    # Who carries it out, as the budget table names it ("Midden-Holland", "Timon", …).
+    recipient = Varchar(length=200, default="")
     start_date = Date(null=True, default=None)
     end_date = Date(null=True, default=None)
     advance_bp = Integer(default=8000)

@@ -82,6 +82,7 @@ async def deliver_queued_mail(request: Request) -> None:
 
 def register_domain_hooks() -> None:
     """Domains that extend others through hooks (never by importing back)."""
+    from ledger.reminders import register_report_reminders
     from proposals.controllers import register_detail_section
     from review.access import register as register_reviewer_access
     from review.controllers import proposal_page_section
@@ -89,6 +90,7 @@ def register_domain_hooks() -> None:
 
     register_reviewer_access()
     register_review_reminders()
+    register_report_reminders()
     register_detail_section(proposal_page_section)
 
 

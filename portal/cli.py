@@ -90,11 +90,11 @@ def main(argv: list[str] | None = None) -> int:
 
 async def _remind(settings: Settings) -> int:
     from portal import clock
+    from portal.app import register_domain_hooks
     from portal.mail import deliver_pending
     from portal.reminders import send_due
-    from review.reminders import register_review_reminders
 
-    register_review_reminders()
+    register_domain_hooks()
     queued = await send_due(clock.now(), settings.base_url)
     sent = await deliver_pending(settings)
     print(f"{queued} herinnering(en) klaargezet, {sent} e-mail(s) verstuurd.")

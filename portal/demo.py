@@ -153,6 +153,7 @@ async def load_demo_data(settings=None) -> list[tuple[str, str]]:
             )
             logins.append((email, name))
     # The proposals domain adds its rounds and proposals through its own services.
+    from ledger import demo as ledger_demo
     from portal.settings import Settings
     from proposals import demo as proposals_demo
     from review import demo as review_demo
@@ -160,4 +161,5 @@ async def load_demo_data(settings=None) -> list[tuple[str, str]]:
     settings = settings or Settings.from_env()
     await proposals_demo.load(settings)
     await review_demo.load(settings)
+    await ledger_demo.load(settings)
     return logins

@@ -23,6 +23,8 @@ NETWORK_NAV: list[tuple[str, str, frozenset[Role] | None]] = [
     ("Rondes", "/rondes", frozenset({Role.coordinator})),
     ("Beoordeling", "/beoordeling", frozenset({Role.coordinator})),
     ("Mijn beoordelingen", "/beoordelingen", frozenset({Role.reviewer})),
+    ("Begroting", "/begroting", frozenset({Role.coordinator})),
+    ("Verantwoording", "/verantwoording", frozenset({Role.coordinator, Role.region_officer})),
 ]
 
 

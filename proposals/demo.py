@@ -242,7 +242,13 @@ async def load(settings: Settings) -> None:
     await proposal("Kleinschalige woonplekken met een vaste mentor", 0, complete=False)
     ready = await proposal("Wachtlijstbrug: overbruggingszorg met het expertteam", 1, True)
     submitted = await proposal("Doorlopende lijn na detentie", 2, True)
-    for row, steps in ((ready, ["mark_ready"]), (submitted, ["mark_ready", "submit"])):
+    # Granted in the ledger demo, after review.
+    expert_pool = await proposal("Expertpool hoogspecialistische zorgvragen", 3, True)
+    for row, steps in (
+        (ready, ["mark_ready"]),
+        (submitted, ["mark_ready", "submit"]),
+        (expert_pool, ["mark_ready", "submit"]),
+    ):
         for action in steps:
             current = await queries.proposal_row(network["id"], row["id"])
             actor = applicant if action == "mark_ready" else officer

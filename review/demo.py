@@ -18,12 +18,20 @@ from review import services
 async def load(settings: Settings) -> None:
     network = await Network.select().where(Network.slug == "zuid-west").first()
     coordinator = await _principal("coordinator@example.org")
-    submitted = await Proposal.select().where(
-        (Proposal.network == network["id"]) & (Proposal.state == "submitted")).first()
+    submitted = (
+        await Proposal.select()
+        .where(
+            (Proposal.network == network["id"])
+            & (Proposal.state == "submitted")
+            & (Proposal.title == "Doorlopende lijn na detentie")
+        )
+        .first()
+    )
     if submitted is None:
         return
     await proposal_services.set_review_settings(
-        coordinator, network["id"], submitted["round"], clock.now() + dt.timedelta(days=45), 2)
+        coordinator, network["id"], submitted["round"], clock.now() + dt.timedelta(days=45), 2
+    )
     for email in ("ao@example.org", "voorzitter@example.org"):
         reviewer = await User.select(User.id).where(User.email == email).first()
         proposal = await proposal_queries.proposal_row(network["id"], submitted["id"])

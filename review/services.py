@@ -6,6 +6,7 @@ caused the step.
 
 from __future__ import annotations
 
+from ledger import services as ledger_services
 from portal import clock, events
 from portal.db import write_transaction
 from portal.events import Mail
@@ -422,6 +423,25 @@ async def decide(actor: Principal, proposal: dict, data: DecisionInput, settings
                 decided_at=clock.now(),
             )
         )
+        if data.outcome.startswith("granted"):
+            # The commitment is booked with the decision: both or neither.
+            try:
+                await ledger_services.commit_grant(
+                    actor,
+                    network_id=proposal["network"],
+                    budget_year_id=proposal["budget_year_id"],
+                    theme_id=proposal["theme"],
+                    proposal_id=proposal["id"],
+                    title=proposal["title"],
+                    region_id=proposal["region"],
+                    start_date=proposal["start_date"],
+                    end_date=proposal["end_date"],
+                    amount_cents=data.amount_cents or 0,
+                    decision_reference=data.reference,
+                    decision_date=data.decision_date,
+                )
+            except ledger_services.LedgerRefused as error:
+                raise ProposalRefused(str(error)) from error
         await proposal_services.take_screen_step(
             actor,
             proposal,

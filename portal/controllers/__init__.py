@@ -6,6 +6,7 @@ from litestar.types import ControllerRouterHandler
 
 
 def routes() -> list[ControllerRouterHandler]:
+    from ledger.controllers import LedgerController, ReportController
     from portal.controllers.admin import AdminController
     from portal.controllers.auth import AuthController
     from portal.controllers.home import HomeController
@@ -25,4 +26,6 @@ def routes() -> list[ControllerRouterHandler]:
         ReviewerController,
         CoordinatorReviewController,
         QuestionController,
+        LedgerController,
+        ReportController,
     ]

@@ -241,6 +241,8 @@ def coordinator_records_the_advice(page: Page) -> None:
 
 
 def coordinator_decides(page: Page) -> None:
+    # By id, not by role: the section's aria-labelledby points at itself, so the region's name
+    # is its whole text (see the report).
     decision = page.locator("#besluit")
     decision.get_by_label("Besluit", exact=True).select_option(label="Toegekend onder voorwaarden")
     amount = decision.get_by_label("Toegekend bedrag")
@@ -253,8 +255,6 @@ def coordinator_decides(page: Page) -> None:
     )
     decision.get_by_role("button", name="Besluit vastleggen").click()
 
-    decision = page.locator("#besluit")
-    amount = decision.get_by_label("Toegekend bedrag")
     expect(page.get_by_text("Er is 1 probleem met het formulier")).to_be_visible()
     expect(amount).to_have_attribute("aria-invalid", "true")
     expect(amount).to_have_accessible_description(

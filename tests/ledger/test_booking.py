@@ -62,7 +62,7 @@ async def test_set_up_refuses_a_division_that_does_not_add_up(database) -> None:
     )
     assert "€ 10.000,00" in problems["unforeseen"]  # 10 % of the year
     assert "verschil" in problems["total"]
-    assert "Onvoorzien binnen de thema's moet minstens" in problems["themes_reserve"]
+    assert "Onvoorzien binnen de thema's moet minstens" in problems["themes_reserve_amount"]
     assert await Entry.count() == 0
 
 
