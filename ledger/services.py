@@ -213,7 +213,7 @@ async def commit_grant(
     network_id: int,
     budget_year_id: int,
     theme_id: int,
-    proposal_id: int,
+    proposal_id: int | None,
     title: str,
     region_id: int | None,
     start_date: dt.date | None,
@@ -231,8 +231,11 @@ async def commit_grant(
             "post in de begroting. Deel eerst de begroting in (Begroting → Indelen)."
         )
     async with write_transaction():
+        # A proposal is granted once; a grant without a proposal is always a new project.
         existing = (
             await Project.select(Project.id).where(Project.proposal_id == proposal_id).first()
+            if proposal_id is not None
+            else None
         )
         if existing:
             project_id = existing["id"]

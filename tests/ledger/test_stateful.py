@@ -38,6 +38,7 @@ from hypothesis.stateful import (
     initialize,
     invariant,
     multiple,
+    precondition,
     rule,
     run_state_machine_as_test,
 )
@@ -426,6 +427,33 @@ class LedgerMachine(RuleBasedStateMachine):
             self.book([EntryDraft("recovery", p["account"], amount, project_id=p["id"])]),
         )
 
+    @rule(target=entries, project=PROJECTS, delta=DELTAS)
+    def recover_near_what_was_paid(self, project: int, delta: int):
+        """What was paid plus `delta`: recovering more than was paid when delta > 0."""
+        p = self.project(project)
+        amount = self.projects.get(p["id"], ProjectFigures()).paid + delta
+        return self.attempt(
+            "recovery at the limit",
+            [Expected("recovery", p["account"], amount, project=p["id"])],
+            self.book([EntryDraft("recovery", p["account"], amount, project_id=p["id"])]),
+            must_refuse=delta > 0,
+        )
+
+    @precondition(lambda self: any(p.paid > 0 for p in self.projects.values()))
+    @rule(target=entries, project=PROJECTS, percent=st.integers(1, 100))
+    def recover_part_of_what_was_paid(self, project: int, percent: int):
+        """A share of what was paid to the project (or, when nothing was, to the first project
+        that was paid): recoveries that may be accepted."""
+        paid = [p for p in self.project_rows if self.projects.get(p["id"], ProjectFigures()).paid]
+        p = self.project(project)
+        p = p if p in paid else paid[0]
+        amount = max(1, self.projects[p["id"]].paid * percent // 100)
+        return self.attempt(
+            "recovery of a part",
+            [Expected("recovery", p["account"], amount, project=p["id"])],
+            self.book([EntryDraft("recovery", p["account"], amount, project_id=p["id"])]),
+        )
+
     @rule(target=entries, project=PROJECTS, amount=AMOUNTS)
     def realise(self, project: int, amount: int):
         p = self.project(project)
@@ -482,7 +510,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(
         target=entries,
-        source=st.sampled_from(ALL_CODES),
+        source=st.sampled_from(RESERVES) | st.sampled_from(ALL_CODES),
         target_code=st.sampled_from(ALL_CODES),
         amount=AMOUNTS,
     )
@@ -545,6 +573,12 @@ class LedgerMachine(RuleBasedStateMachine):
             valid=e.reverses is None and entry not in self.reversed,
         )
 
+    @rule(target=entries)
+    def reverse_the_last_entry(self):
+        """Reversals of recent bookings (commitments, payments, moves) rather than of the
+        set-up, which `reverse` mostly draws."""
+        return self.reverse(max(self.expected))
+
     # --- after every step --------------------------------------------------------------------
 
     @invariant()
@@ -605,9 +639,7 @@ def machine_for(engine: Engine, loop: asyncio.AbstractEventLoop) -> type[LedgerM
     def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
         return asyncio.run_coroutine_threadsafe(coroutine, loop).result(STEP_TIMEOUT_SECONDS)
 
-    return type(
-        "LedgerMachine", (LedgerMachine,), {"engine": engine, "run": staticmethod(run)}
-    )
+    return type("LedgerMachine", (LedgerMachine,), {"engine": engine, "run": staticmethod(run)})
 
 
 async def test_random_bookings_keep_every_invariant(database: Engine) -> None:
