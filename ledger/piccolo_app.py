@@ -2,12 +2,12 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from ledger.tables import Account, BudgetYear, Entry, Project, Report
+from ledger.tables import Account, BudgetYear, CatalogueEntry, Entry, Project, Report
 
 APP_CONFIG = AppConfig(
     app_name="ledger",
     migrations_folder_path=str(Path(__file__).parent.parent / "migrations" / "ledger"),
-    table_classes=[BudgetYear, Account, Project, Entry, Report],
+    table_classes=[BudgetYear, Account, Project, Entry, Report, CatalogueEntry],
     migration_dependencies=["portal.piccolo_app"],
     commands=[],
 )

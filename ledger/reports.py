@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ledger import queries
+from ledger import catalogue, queries
 from ledger.booking import EntryDraft, LedgerRefused, book
 from ledger.money import format_euros
 from ledger.settlement import SettlementError, settle
@@ -224,6 +224,8 @@ async def accept_report(actor: Principal, report: dict, final_cents: int | None 
                 object_id=project["id"],
                 summary=summary,
             )
+        # Results and lessons reach the projectenbank only now, with the acceptance.
+        await catalogue.refresh(project["id"])
 
 
 async def reports_of_network(network_id: int, region_ids: set[int] | None = None) -> list[dict]:

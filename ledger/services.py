@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ledger import queries
+from ledger import catalogue, queries
 from ledger.booking import EntryDraft, LedgerRefused, book
 from ledger.deadlines import report_schedule
 from ledger.money import format_euros
@@ -281,6 +281,7 @@ async def commit_grant(
             object_id=project_id,
             booked_on=decision_date,
         )
+        await catalogue.refresh(project_id)
     return project_id
 
 
@@ -454,6 +455,7 @@ async def allocate_directly(
             object_id=project_id,
             booked_on=decision_date,
         )
+        await catalogue.refresh(project_id)
     return project_id
 
 

@@ -112,3 +112,33 @@ class Report(Table, tablename="ledger_report"):
     reviewed_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     reviewed_at = Timestamptz(null=True, default=None)
     return_reason = Text(default="")
+
+
+class CatalogueEntry(Table):
+    """A funded project as the projectenbank shows it: what it set out to do, what it achieved
+    and what it learned. Rebuilt from its sources whenever they change; never edited by hand."""
+
+    project = ForeignKey(Project, null=False, unique=True, on_delete=OnDelete.cascade)
+    network = ForeignKey(Network, null=False, on_delete=OnDelete.cascade)
+    # Shared with every network by the coordinator once the project has finished.
+    shared = Boolean(default=False)
+    proposal_id = Integer(null=True, default=None)
+    title = Varchar(length=300)
+    summary = Text(default="")
+    theme_name = Varchar(length=200, default="")
+    theme_id = Integer(null=True, default=None)
+    year = Integer()
+    status = Varchar(length=20, default="running")  # running / finished
+    functions = JSON(default="[]")
+    goals = JSON(default="[]")
+    region_ids = JSON(default="[]")
+    region_names = Text(default="")
+    organisations = Text(default="")
+    period = Varchar(length=100, default="")
+    granted_cents = BigInt(default=0)
+    realised_cents = BigInt(default=0)
+    results_text = Text(default="")
+    lessons_text = Text(default="")
+    # Dutch stems of all searchable text, for SQLite's FTS5 (PostgreSQL stems itself).
+    stems = Text(default="")
+    updated_at = Timestamptz(default=TimestamptzNow())

@@ -82,6 +82,7 @@ async def deliver_queued_mail(request: Request) -> None:
 
 def register_domain_hooks() -> None:
     """Domains that extend others through hooks (never by importing back)."""
+    from ledger.catalogue_controllers import similar_projects_section
     from ledger.reminders import register_report_reminders
     from proposals.controllers import register_detail_section
     from review.access import register as register_reviewer_access
@@ -92,6 +93,7 @@ def register_domain_hooks() -> None:
     register_review_reminders()
     register_report_reminders()
     register_detail_section(proposal_page_section)
+    register_detail_section(similar_projects_section)
 
 
 def create_app(settings: Settings | None = None, *, manage_engine: bool = True) -> Litestar:

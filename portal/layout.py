@@ -25,6 +25,7 @@ NETWORK_NAV: list[tuple[str, str, frozenset[Role] | None]] = [
     ("Mijn beoordelingen", "/beoordelingen", frozenset({Role.reviewer})),
     ("Begroting", "/begroting", frozenset({Role.coordinator})),
     ("Verantwoording", "/verantwoording", frozenset({Role.coordinator, Role.region_officer})),
+    ("Projectenbank", "/projectenbank", None),
 ]
 
 

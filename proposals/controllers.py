@@ -509,6 +509,14 @@ class ProposalController(Controller):
             **extra,
         }
         if section == "algemeen":
+            actors = await actors_for(request.user, proposal)
+            # What other domains show next to the draft (the projectenbank: similar projects).
+            context["extra_sections"] = [
+                extra
+                for provider in DETAIL_SECTIONS
+                if (extra := await provider(request, proposal, actors)) is not None
+                and extra["template"].startswith("ledger/")
+            ]
             context["theme_options"] = [
                 (str(t["id"]), t["name"]) for t in await queries.themes_of(proposal["round"])
             ]

@@ -132,6 +132,8 @@ async def _empty_all_tables(engine: Engine) -> None:
                         f'DELETE FROM "{name}" WHERE "{fk._meta.db_column_name}" IS NOT NULL'
                     )
             await engine.run_ddl(f'DELETE FROM "{name}"')
+        # The projectenbank's full-text index is a virtual table outside Piccolo's tables.
+        await engine.run_ddl("DELETE FROM catalogue_fts")
     else:
         names = ", ".join(f'"{t._meta.tablename}"' for t in tables)
         await engine.run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")

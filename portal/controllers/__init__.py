@@ -6,6 +6,7 @@ from litestar.types import ControllerRouterHandler
 
 
 def routes() -> list[ControllerRouterHandler]:
+    from ledger.catalogue_controllers import CatalogueController
     from ledger.controllers import LedgerController, ReportController
     from portal.controllers.admin import AdminController
     from portal.controllers.auth import AuthController
@@ -28,4 +29,5 @@ def routes() -> list[ControllerRouterHandler]:
         QuestionController,
         LedgerController,
         ReportController,
+        CatalogueController,
     ]

@@ -223,7 +223,7 @@ def coordinator_reads_the_scores(page: Page) -> None:
     )
     expect(criterion_cells(page, CRITERIA[3])).to_have_text(["2", "4,50", "4,5", "4", "5", "1"])
     expect(criterion_cells(page, "Totaal gemiddelde")).to_have_text(["4,00"])
-    expect(scores).to_contain_text("Adviezen: Toekennen 0×, Toekennen onder voorwaarden 2×")
+    expect(scores).to_contain_text("Adviezen: Toekennen onder voorwaarden 2×")
 
 
 def coordinator_records_the_advice(page: Page) -> None:
