@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from ledger import catalogue, services
 from ledger.catalogue import Filters
 from ledger.money import cents_to_decimal
-from portal.forms import page_number, text
+from portal.forms import page_number, query_int, text
 from portal.guards import LOGGED_IN, allow
 from portal.layout import redirect, render
 from portal.tables import Region, Role
@@ -33,21 +33,21 @@ class CatalogueController(Controller):
         thema: FromQuery[str | None] = None,
         functie: FromQuery[str | None] = None,
         doel: FromQuery[str | None] = None,
-        regio: FromQuery[int | None] = None,
-        jaar: FromQuery[int | None] = None,
+        regio: FromQuery[str | None] = None,
+        jaar: FromQuery[str | None] = None,
         status: FromQuery[str | None] = None,
-        pagina: FromQuery[int | None] = None,
+        pagina: FromQuery[str | None] = None,
     ) -> Template:
         network = request.state.network
         filters = Filters(
             theme=(thema or "")[:200],
             function=functie if functie in FUNCTIONS else "",
             goal=doel if doel in TRANSFORMATION_GOALS else "",
-            region=regio,
-            year=jaar,
+            region=query_int(regio),
+            year=query_int(jaar),
             status=status if status in STATUS_LABELS else "",
         )
-        page = page_number(pagina)
+        page = page_number(query_int(pagina))
         rows, total = await catalogue.search(network.id, zoek or "", filters, page)
         everything, _ = await catalogue.search(network.id, "", Filters(), 1, 10_000)
         regions = {

@@ -25,7 +25,7 @@ from ledger.rules import (
 )
 from ledger.settlement import advance_cents, default_schedule_text
 from portal import clock
-from portal.forms import optional_id, page_number, text
+from portal.forms import optional_id, page_number, query_int, text
 from portal.guards import allow
 from portal.layout import redirect, render
 from portal.rules import format_basis_points, reserve_percentage_problem
@@ -206,17 +206,18 @@ class LedgerController(Controller):
         request: Request,
         year_id: FromPath[int],
         soort: FromQuery[str | None] = None,
-        project: FromQuery[int | None] = None,
-        post_id: FromQuery[int | None] = None,
-        pagina: FromQuery[int | None] = None,
+        project: FromQuery[str | None] = None,
+        post_id: FromQuery[str | None] = None,
+        pagina: FromQuery[str | None] = None,
     ) -> Template:
         year = await self._year(request, year_id)
-        page = page_number(pagina)
+        page = page_number(query_int(pagina))
+        project_id, account_id = query_int(project), query_int(post_id)
         rows, total = await queries.entries(
             year_id,
             kind=soort if soort in ENTRY_KINDS else None,
-            project_id=project,
-            account_id=post_id,
+            project_id=project_id,
+            account_id=account_id,
             page=page,
         )
         reversed_ids = {
@@ -234,8 +235,8 @@ class LedgerController(Controller):
             pages=max(1, (total + 49) // 50),
             kinds=ENTRY_KINDS,
             kind=soort or "",
-            project=project or "",
-            account=post_id or "",
+            project=project_id or "",
+            account=account_id or "",
             accounts=await queries.accounts_of(year_id),
             projects=await queries.projects_of_year(year_id),
             reversed_ids=reversed_ids,

@@ -17,3 +17,10 @@ def optional_id(form: FormMultiDict, name: str) -> int | None:
 
 def page_number(value: int | None) -> int:
     return max(1, min(value or 1, 10_000))
+
+
+def query_int(value: str | None) -> int | None:
+    """A number from the query string; an empty or mangled value is simply no filter (a filter
+    form sends `regio=` for "Alle")."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 10 else None

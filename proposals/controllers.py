@@ -21,7 +21,7 @@ from ledger.money import MoneyError, format_euros, parse_euros
 from portal import clock
 from portal.events import timeline
 from portal.formatting import AMSTERDAM
-from portal.forms import optional_id, page_number, text
+from portal.forms import optional_id, page_number, query_int, text
 from portal.guards import allow
 from portal.layout import redirect, render
 from portal.tables import Role
@@ -321,12 +321,12 @@ class ProposalController(Controller):
         self,
         request: Request,
         lijst: FromQuery[str | None] = None,
-        ronde: FromQuery[int | None] = None,
-        thema: FromQuery[int | None] = None,
-        regio: FromQuery[int | None] = None,
+        ronde: FromQuery[str | None] = None,
+        thema: FromQuery[str | None] = None,
+        regio: FromQuery[str | None] = None,
         status: FromQuery[str | None] = None,
         zoek: FromQuery[str | None] = None,
-        pagina: FromQuery[int | None] = None,
+        pagina: FromQuery[str | None] = None,
     ) -> Template:
         network = request.state.network
         roles = request.user.roles_in(network.id)
@@ -343,12 +343,12 @@ class ProposalController(Controller):
         if scope not in available:
             scope = available[0]
         filters = queries.ListFilter(
-            round_id=ronde,
-            theme_id=thema,
-            region_id=regio,
+            round_id=query_int(ronde),
+            theme_id=query_int(thema),
+            region_id=query_int(regio),
             state=status if status in STATE_LABELS else None,
             search=(zoek or "").strip()[:100],
-            page=page_number(pagina),
+            page=page_number(query_int(pagina)),
         )
         rows, total = await queries.list_proposals(
             network.id,

@@ -8,7 +8,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from portal import queries, services
-from portal.forms import optional_id, page_number, text
+from portal.forms import optional_id, page_number, query_int, text
 from portal.guards import allow
 from portal.layout import redirect, render
 from portal.principal import REVIEWER_KIND_LABELS, ROLE_LABELS
@@ -396,8 +396,8 @@ class AdminController(Controller):
         )
 
     @get("/{network:str}/logboek", opt=ADMIN)
-    async def audit(self, request: Request, pagina: FromQuery[int | None] = None) -> Template:
-        page = page_number(pagina)
+    async def audit(self, request: Request, pagina: FromQuery[str | None] = None) -> Template:
+        page = page_number(query_int(pagina))
         rows, total = await queries.audit_page(request.state.network.id, page)
         return render(
             request,
