@@ -3,9 +3,14 @@ accountability reports and deadlines. Every booking form asks for what its rule 
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get, post
+from typing import Annotated, Any
+
+import anyio.to_thread
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException, PermissionDeniedException
-from litestar.params import FromPath, FromQuery
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from ledger import queries, reports, services
@@ -30,9 +35,19 @@ from portal.guards import allow
 from portal.layout import redirect, render
 from portal.rules import format_basis_points, reserve_percentage_problem
 from portal.tables import Region, Role
+from proposals.files import (
+    ALLOWED_KINDS,
+    FileRefused,
+    check_upload,
+    content_disposition,
+    delete_stored,
+    open_stored,
+    store,
+)
 
 COORDINATOR = allow(Role.coordinator)
 REPORTERS = allow(Role.coordinator, Role.region_officer)
+REPORT_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 def _money(form, name: str, errors: dict, required: bool = True) -> int | None:
@@ -493,6 +508,7 @@ class ReportController(Controller):
         return render(
             request,
             "ledger/report.html",
+            attachments=await reports.attachments_of(report["id"]),
             status_code=status_code,
             report=report,
             project=project,
@@ -573,6 +589,61 @@ class ReportController(Controller):
             request,
             f"/n/{request.state.network.slug}/verantwoording",
             "Het verslag is ingediend; de coördinator beoordeelt het.",
+        )
+
+    @post("/{report_id:int}/bijlagen", opt=REPORTERS, request_max_body_size=REPORT_UPLOAD_BYTES)
+    async def upload(
+        self,
+        request: Request,
+        report_id: FromPath[int],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> Redirect:
+        report = await self._report(request, report_id)
+        url = f"/n/{request.state.network.slug}/verantwoording/{report_id}"
+        if report["region_id"] not in request.user.region_ids(
+            request.state.network.id, Role.region_officer
+        ):
+            raise PermissionDeniedException("Alleen de regio-indiener voegt bijlagen toe.")
+        upload = data.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return redirect(request, url, "Kies een bestand om toe te voegen.", "error")
+        content = await upload.read()
+        try:
+            checked = await anyio.to_thread.run_sync(
+                check_upload, content, upload.filename, REPORT_UPLOAD_BYTES
+            )
+        except FileRefused as error:
+            return redirect(request, url, f"{upload.filename[:80]}: {error}", "error")
+        settings = request.app.state.settings
+        stored = await anyio.to_thread.run_sync(store, settings.upload_dir, content)
+        try:
+            await reports.add_attachment(request.user, report, checked, stored)
+        except LedgerRefused as error:
+            delete_stored(settings.upload_dir, stored)
+            return redirect(request, url, str(error), "error")
+        return redirect(request, url, f"Bijlage {checked.display_name} is toegevoegd.")
+
+    @get("/{report_id:int}/bijlagen/{attachment_id:int}", opt=REPORTERS)
+    async def download(
+        self, request: Request, report_id: FromPath[int], attachment_id: FromPath[int]
+    ) -> Response:
+        await self._report(request, report_id)
+        row = next(
+            (a for a in await reports.attachments_of(report_id) if a["id"] == attachment_id), None
+        )
+        if row is None:
+            raise NotFoundException("Deze bijlage bestaat niet.")
+        try:
+            path = open_stored(request.app.state.settings.upload_dir, row["stored_name"])
+        except FileNotFoundError as error:
+            raise NotFoundException("Dit bestand is niet (meer) beschikbaar.") from error
+        return Response(
+            path.read_bytes(),
+            media_type=ALLOWED_KINDS[row["format"]][2],
+            headers={
+                "Content-Disposition": content_disposition(row["display_name"]),
+                "Cache-Control": "private, no-store",
+            },
         )
 
     @post("/{report_id:int}/beoordelen", opt=COORDINATOR)

@@ -2,12 +2,20 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from ledger.tables import Account, BudgetYear, CatalogueEntry, Entry, Project, Report
+from ledger.tables import (
+    Account,
+    BudgetYear,
+    CatalogueEntry,
+    Entry,
+    Project,
+    Report,
+    ReportAttachment,
+)
 
 APP_CONFIG = AppConfig(
     app_name="ledger",
     migrations_folder_path=str(Path(__file__).parent.parent / "migrations" / "ledger"),
-    table_classes=[BudgetYear, Account, Project, Entry, Report, CatalogueEntry],
+    table_classes=[BudgetYear, Account, Project, Entry, Report, ReportAttachment, CatalogueEntry],
     migration_dependencies=["portal.piccolo_app"],
     commands=[],
 )

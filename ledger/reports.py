@@ -13,7 +13,7 @@ from ledger import catalogue, queries
 from ledger.booking import EntryDraft, LedgerRefused, book
 from ledger.money import format_euros
 from ledger.settlement import SettlementError, settle
-from ledger.tables import Project, Report
+from ledger.tables import Project, Report, ReportAttachment
 from portal import clock, events
 from portal.db import write_transaction
 from portal.events import Mail
@@ -254,4 +254,38 @@ async def report_row(network_id: int, report_id: int) -> dict | None:
         .where((Report.id == report_id) & (Report.project.network == network_id))
         .output(load_json=True)
         .first()
+    )
+
+
+async def add_attachment(actor: Principal, report: dict, checked, stored_name: str) -> None:
+    if report["state"] not in ("due", "returned"):
+        raise LedgerRefused("Bij een ingediend verslag kunnen geen bijlagen meer worden gevoegd.")
+    async with write_transaction():
+        await ReportAttachment.insert(
+            ReportAttachment(
+                report=report["id"],
+                display_name=checked.display_name,
+                stored_name=stored_name,
+                format=checked.format,
+                size=checked.size,
+                sha256=checked.sha256,
+                uploaded_by=actor.user_id,
+                uploaded_at=clock.now(),
+            )
+        )
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=report["network"],
+            action="report_attachment",
+            object_type="project",
+            object_id=report["project"],
+            summary=f"Bijlage {checked.display_name} bij verslag {report['year']} toegevoegd",
+        )
+
+
+async def attachments_of(report_id: int) -> list[dict]:
+    return (
+        await ReportAttachment.select()
+        .where(ReportAttachment.report == report_id)
+        .order_by(ReportAttachment.uploaded_at)
     )

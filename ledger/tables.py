@@ -142,3 +142,16 @@ class CatalogueEntry(Table):
     # Dutch stems of all searchable text, for SQLite's FTS5 (PostgreSQL stems itself).
     stems = Text(default="")
     updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class ReportAttachment(Table):
+    """Proof that comes with an accountability report (invoices, a procurement statement)."""
+
+    report = ForeignKey(Report, null=False, on_delete=OnDelete.cascade)
+    display_name = Varchar(length=200)
+    stored_name = Varchar(length=64, unique=True)
+    format = Varchar(length=10)
+    size = BigInt()
+    sha256 = Varchar(length=64)
+    uploaded_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    uploaded_at = Timestamptz(default=TimestamptzNow())

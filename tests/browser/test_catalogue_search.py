@@ -33,5 +33,7 @@ def test_member_searches_the_projectenbank(page: Page) -> None:
     page.get_by_label("Zoek in titels, samenvattingen, resultaten en lessen").fill("")
     page.get_by_label("Jaar").select_option("2021")
     page.get_by_role("button", name="Zoeken").click()
-    expect(page.get_by_role("link", name="Expertpool hoogspecialistische zorgvragen")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Expertpool hoogspecialistische zorgvragen")
+    ).to_be_visible()
     expect(page.get_by_role("link", name="Ombuigcoördinator")).to_have_count(0)

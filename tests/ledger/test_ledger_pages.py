@@ -286,3 +286,41 @@ async def test_report_reminders_are_sent_once(database) -> None:
     ]
     assert len(subjects) == 4 and sum("te laat" in s for s in subjects) == 3
     assert clock.now()  # the real clock was never needed
+
+
+async def test_report_attachments_are_checked_and_scoped(client, year: Year) -> None:
+    from portal.tables import Network
+
+    slug = (await Network.select(Network.slug).where(Network.id == year.network).first())["slug"]
+    region = await factories.region(year.network, "Midden-Holland")
+    other_region = await factories.region(year.network, "Haaglanden")
+    officer = await factories.member(year.network, Role.region_officer, region_id=region)
+    outsider = await factories.member(year.network, Role.region_officer, region_id=other_region)
+    project = await granted_project(
+        year, start=dt.date(2021, 9, 1), end=dt.date(2021, 12, 31), region=region
+    )
+    (report,) = await Report.select().where(Report.project == project["id"])
+    await as_user(client, officer)
+    pdf = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
+    url = f"/n/{slug}/verantwoording/{report['id']}/bijlagen"
+    refused = await client.post(
+        url,
+        files={"file": ("factuur.pdf", b"MZ\x90\x00", "application/pdf")},
+        data={"_csrf_token": client.cookies["csrftoken"]},
+    )
+    assert "niet toegestaan" in (await client.get(refused.headers["location"])).text
+    ok = await client.post(
+        url,
+        files={"file": ("factuur.pdf", pdf, "application/pdf")},
+        data={"_csrf_token": client.cookies["csrftoken"]},
+    )
+    assert ok.status_code == 303
+    from ledger.tables import ReportAttachment
+
+    attachment = await ReportAttachment.select().first()
+    download = await client.get(f"{url}/{attachment['id']}")
+    assert download.status_code == 200 and download.content == pdf
+    await as_user(client, outsider)
+    assert (await client.get(f"{url}/{attachment['id']}")).status_code == 404
+    await as_user(client, year.coordinator)
+    assert (await client.get(f"{url}/{attachment['id']}")).status_code == 200

@@ -494,7 +494,9 @@ async def test_coordinator_list_filters_and_pages(client, zw: Zuidwest) -> None:
     by_region = await client.get(f"/n/zuid-west/voorstellen?regio={zw.region_b}")
     assert "Wachtlijstbrug" in by_region.text and "Forensische lijn" not in by_region.text
     # The filter form sends empty values for "Alle": no filter, never a 400.
-    blank = await client.get("/n/zuid-west/voorstellen?lijst=alle&zoek=&ronde=&thema=&regio=&status=")
+    blank = await client.get(
+        "/n/zuid-west/voorstellen?lijst=alle&zoek=&ronde=&thema=&regio=&status="
+    )
     assert blank.status_code == 200 and "Forensische lijn" in blank.text
     mangled = await client.get("/n/zuid-west/voorstellen?ronde=abc&pagina=-3")
     assert mangled.status_code == 200
