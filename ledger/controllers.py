@@ -437,9 +437,17 @@ class LedgerController(Controller):
         _, figures = await queries.year_figures(project["budget_year"])
         from portal.queries import network_row
 
+        rows, _ = await queries.entries(
+            project["budget_year"], project_id=project_id, per_page=10_000
+        )
+        paid_by_kind: dict[str, int] = {}
+        for e in rows:
+            paid_by_kind[e["kind"]] = paid_by_kind.get(e["kind"], 0) + e["sign"] * e["amount_cents"]
         return render(
             request,
             "ledger/settlement_letter.html",
+            advances=paid_by_kind.get("advance_payment", 0),
+            final_payment=paid_by_kind.get("final_payment", 0),
             project=project,
             f=figures.get(project_id, ProjectFigures()),
             network=await network_row(project["network"]),

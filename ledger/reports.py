@@ -142,6 +142,17 @@ async def accept_report(actor: Principal, report: dict, final_cents: int | None 
     drafts: list[EntryDraft] = []
     summary = f"Verantwoordingsverslag {report['year']} goedgekeurd"
     if report["final"]:
+        waiting = await Report.select(Report.year).where(
+            (Report.project == project["id"])
+            & (Report.year < report["year"])
+            & (Report.state != "accepted")
+        )
+        if waiting:
+            years = ", ".join(str(r["year"]) for r in waiting)
+            raise LedgerRefused(
+                f"Keur eerst het verslag van {years} goed; daarna kan de subsidie worden "
+                "vastgesteld."
+            )
         earlier = await Report.select(Report.realised_cents).where(
             (Report.project == project["id"]) & (Report.state == "accepted")
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -73,6 +74,7 @@ def live_server() -> Iterator[str]:
         server.terminate()
         server.wait(timeout=10)
         log.close()
+        shutil.rmtree(var_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -255,7 +255,7 @@ async def test_no_code_path_edits_or_deletes_entries() -> None:
             *root.glob("review/**/*.py"),
             *root.glob("proposals/**/*.py"),
         ]
-        if re.search(r"Entry\.(update|delete)\(", path.read_text())
+        if re.search(r"\bEntry\.(update|delete)\(", path.read_text())
     ]
     assert offenders == []
 

@@ -324,3 +324,39 @@ async def test_report_attachments_are_checked_and_scoped(client, year: Year) -> 
     assert (await client.get(f"{url}/{attachment['id']}")).status_code == 404
     await as_user(client, year.coordinator)
     assert (await client.get(f"{url}/{attachment['id']}")).status_code == 200
+
+
+async def test_final_report_waits_for_the_earlier_ones(year: Year) -> None:
+    from ledger import reports
+    from ledger.booking import LedgerRefused
+
+    project = await granted_project(
+        year, start=dt.date(2021, 9, 1), end=dt.date(2022, 6, 30), region=None
+    )
+    first, final = (
+        await Report.select().where(Report.project == project["id"]).order_by(Report.year)
+    )
+    data = reports.ReportInput(
+        results=[{"goal": "Doel", "result": "Gehaald"}],
+        realised_lines=[{"description": "Totaal", "budget_cents": 0, "realised_cents": 100_000}],
+        lessons_worked="a",
+        lessons_not_worked="b",
+        lessons_for_others="c",
+        preconditions_met=True,
+    )
+    actor = await year.actor()
+    for report in (first, final):
+        assert (
+            await reports.submit_report(
+                actor, await reports.report_row(year.network, report["id"]), data
+            )
+            == {}
+        )
+    import pytest
+
+    with pytest.raises(LedgerRefused, match="Keur eerst het verslag van 2021 goed"):
+        await reports.accept_report(actor, await reports.report_row(year.network, final["id"]))
+    await reports.accept_report(actor, await reports.report_row(year.network, first["id"]))
+    await reports.accept_report(actor, await reports.report_row(year.network, final["id"]))
+    _, figures = await queries.year_figures(year.budget_year)
+    assert figures[project["id"]].realised == 200_000
