@@ -48,6 +48,10 @@ def _validate(draft: EntryDraft) -> None:
         raise LedgerRefused("Een inzet onvoorzien heeft een reden en een besluitkenmerk nodig.")
     if draft.reverses is not None and not draft.reason.strip():
         raise LedgerRefused("Een correctieboeking heeft een reden nodig.")
+    if draft.kind in ("advance_payment", "final_payment", "recovery", "realised") and (
+        draft.project_id is None
+    ):
+        raise LedgerRefused("Betalingen, terugvorderingen en bestedingen horen bij een project.")
     if draft.kind in ("transfer", "reserve_release", "carry_over") and (
         draft.counter_account_id is None or draft.counter_account_id == draft.account_id
     ):
@@ -89,6 +93,23 @@ async def book(
         if budget_year_id not in years:
             raise LedgerRefused("De boeking hoort niet bij dit begrotingsjaar.")
         await _lock_years(list(years))
+        project_ids = {d.project_id for d in drafts if d.project_id is not None}
+        if project_ids:
+            projects = {
+                p["id"]: p
+                for p in await Project.select(Project.id, Project.account).where(
+                    Project.id.is_in(list(project_ids))
+                )
+            }
+            for draft in drafts:
+                if draft.project_id is None:
+                    continue
+                project = projects.get(draft.project_id)
+                if project is None or project["account"] != draft.account_id:
+                    # A project's money moves on its own line, or its figures would lie.
+                    raise LedgerRefused(
+                        "Een boeking voor een project hoort op de post van dat project."
+                    )
         ids = []
         for draft in drafts:
             row = await Entry.insert(

@@ -67,6 +67,14 @@ class AccountFigures:
     realised: int = 0
     recovered: int = 0
     reserve_released_out: int = 0
+    # Budget moved in by transfers or carry-overs: it first refills what a release took out.
+    moved_in: int = 0
+
+    @property
+    def floor_allowance(self) -> int:
+        """How far below its floor a reserve may be: what reserve releases took out and no
+        later transfer has brought back."""
+        return max(0, self.reserve_released_out - self.moved_in)
 
     @property
     def available(self) -> int:
@@ -105,6 +113,8 @@ def account_figures(sums: Iterable[Sum]) -> dict[int, AccountFigures]:
             target.budget += s.total
         elif s.kind in MOVING_KINDS:
             target.budget += s.total
+            if s.kind != "reserve_release":
+                target.moved_in += s.total
             if s.counter_account is not None:
                 source = figures[s.counter_account]
                 source.budget -= s.total
@@ -192,13 +202,18 @@ def violations(
         info = names.get(account_id)
         if info is None:
             continue
+        if f.committed < 0:
+            problems.append(
+                f"{info.name}: er wordt meer vrijgegeven ({format_euros(f.released)}) dan er "
+                "verplicht is."
+            )
         if f.available < 0:
             problems.append(
                 f"{info.name}: er is niet genoeg beschikbaar. Begroot {format_euros(f.budget)}, "
                 f"verplicht {format_euros(f.committed)}, tekort {format_euros(-f.available)}."
             )
         floor = year_floors.get(account_id)
-        if floor is not None and f.budget < floor - f.reserve_released_out:
+        if floor is not None and f.budget < floor - f.floor_allowance:
             problems.append(
                 f"{info.name}: de reserve mag niet onder de ondergrens van {format_euros(floor)} "
                 f"komen (zou {format_euros(f.budget)} worden). Alleen een inzet onvoorzien met "

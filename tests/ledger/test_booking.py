@@ -284,3 +284,79 @@ async def test_concurrent_commitments_never_overbook(year: Year, attempts: int) 
     accounts, _ = await figures(year)
     assert accounts[year.accounts[theme]].available == 0
     assert await Entry.count().where(Entry.kind == "commitment") == 10
+
+
+async def test_a_line_cannot_release_more_than_it_committed(year: Year) -> None:
+    with pytest.raises(LedgerRefused, match="meer vrijgegeven"):
+        await book(
+            await year.actor(),
+            year.budget_year,
+            [EntryDraft("release", year.accounts["learning"], 500_000)],
+            network_id=year.network,
+            summary="x",
+        )
+
+
+async def test_money_for_projects_needs_the_project_and_its_line(year: Year) -> None:
+    actor = await year.actor()
+    with pytest.raises(LedgerRefused, match="horen bij een project"):
+        await book(
+            actor,
+            year.budget_year,
+            [EntryDraft("advance_payment", year.accounts["process_a"], 1)],
+            network_id=year.network,
+            summary="x",
+        )
+    project = await services.commit_grant(
+        actor,
+        network_id=year.network,
+        budget_year_id=year.budget_year,
+        theme_id=9000 + 2021 * 10,
+        proposal_id=None,
+        title="P",
+        region_id=None,
+        start_date=None,
+        end_date=None,
+        amount_cents=100_000,
+        decision_reference="B",
+        decision_date=dt.date(2021, 11, 1),
+    )
+    with pytest.raises(LedgerRefused, match="post van dat project"):
+        await book(
+            actor,
+            year.budget_year,
+            [EntryDraft("release", year.accounts["process_a"], 100_000, project_id=project)],
+            network_id=year.network,
+            summary="x",
+        )
+
+
+async def test_money_returned_to_a_reserve_cannot_leave_by_an_ordinary_transfer(year) -> None:
+    actor = await year.actor()
+    unforeseen, process = year.accounts["unforeseen"], year.accounts["process_a"]
+    await services.move(
+        actor,
+        year.network,
+        year.budget_year,
+        "reserve_release",
+        unforeseen,
+        process,
+        500_000,
+        "Nood",
+        "B-1",
+    )
+    await services.move(
+        actor, year.network, year.budget_year, "transfer", process, unforeseen, 500_000, "Terug", ""
+    )
+    with pytest.raises(LedgerRefused, match="ondergrens"):
+        await services.move(
+            actor,
+            year.network,
+            year.budget_year,
+            "transfer",
+            unforeseen,
+            year.accounts["learning"],
+            500_000,
+            "Gewoon weg",
+            "",
+        )

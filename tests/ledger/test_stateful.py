@@ -124,6 +124,8 @@ def apply(
         source.budget -= total
         if e.kind == "reserve_release":
             source.reserve_released_out += total
+        else:
+            target.moved_in += total
         return
     holders: list[Any] = [target]
     if e.project is not None:
@@ -218,6 +220,8 @@ class LedgerMachine(RuleBasedStateMachine):
             if self.kinds.get(a) in ("theme", "themes_reserve")
         )
         for account_id, f in accounts.items():
+            if f.committed < 0:
+                problems.append(f"account {account_id} released more than committed")
             if f.budget - f.committed < 0:
                 problems.append(f"account {account_id} over-committed")
             kind = self.kinds.get(account_id)
@@ -227,7 +231,8 @@ class LedgerMachine(RuleBasedStateMachine):
                 floor = share_rounded_up(pot, self.info.themes_reserve_bp)
             else:
                 continue
-            if f.budget + f.reserve_released_out < floor:
+            allowance = max(0, f.reserve_released_out - f.moved_in)
+            if f.budget + allowance < floor:
                 problems.append(f"reserve {account_id} below its floor {floor}")
         for project_id, p in projects.items():
             if p.committed < 0:
@@ -332,7 +337,8 @@ class LedgerMachine(RuleBasedStateMachine):
             apply(self.accounts, self.projects, e)
         self.bookings = snapshot.bookings
         self.last_id = max(self.expected)
-        assert len(self.project_rows) == len(PROJECT_THEMES)
+        assert sum(f.budget for f in self.accounts.values()) == self.info.spuk_cents
+        assert [self.projects[p["id"]].committed for p in self.project_rows] == grants
         return multiple(*self.expected)
 
     # --- commitments ------------------------------------------------------------------------
@@ -500,7 +506,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 if self.kinds[a] in ("theme", "themes_reserve")
             )
             floor = share_rounded_up(pot, self.info.themes_reserve_bp)
-        amount = f.budget - (floor - f.reserve_released_out) + delta
+        amount = f.budget - (floor - max(0, f.reserve_released_out - f.moved_in)) + delta
         return self.attempt(
             "transfer at the floor",
             [Expected("transfer", to_id, amount, counter_account=from_id)],
