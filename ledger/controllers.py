@@ -35,13 +35,11 @@ from portal.guards import allow
 from portal.layout import redirect, render
 from portal.rules import format_basis_points, reserve_percentage_problem
 from portal.tables import Region, Role
+from portal.uploads import serve_stored
 from proposals.files import (
-    ALLOWED_KINDS,
     FileRefused,
     check_upload,
-    content_disposition,
     delete_stored,
-    open_stored,
     store,
 )
 
@@ -641,18 +639,7 @@ class ReportController(Controller):
         )
         if row is None:
             raise NotFoundException("Deze bijlage bestaat niet.")
-        try:
-            path = open_stored(request.app.state.settings.upload_dir, row["stored_name"])
-        except FileNotFoundError as error:
-            raise NotFoundException("Dit bestand is niet (meer) beschikbaar.") from error
-        return Response(
-            path.read_bytes(),
-            media_type=ALLOWED_KINDS[row["format"]][2],
-            headers={
-                "Content-Disposition": content_disposition(row["display_name"]),
-                "Cache-Control": "private, no-store",
-            },
-        )
+        return serve_stored(request.app.state.settings.upload_dir, row)
 
     @post("/{report_id:int}/beoordelen", opt=COORDINATOR)
     async def judge(self, request: Request, report_id: FromPath[int]) -> Template | Redirect:

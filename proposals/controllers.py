@@ -25,17 +25,15 @@ from portal.forms import optional_id, page_number, query_int, text
 from portal.guards import allow
 from portal.layout import redirect, render
 from portal.tables import Role
+from portal.uploads import serve_stored
 from proposals import forms, queries, services
 from proposals.access import actors_for, may_view
 from proposals.budget_workbook import BUDGET_LINE_KINDS, build_template, parse_budget_workbook
 from proposals.eligibility import DEFAULT_THRESHOLDS_CENTS, checklist
 from proposals.files import (
-    ALLOWED_KINDS,
     FileRefused,
     check_upload,
-    content_disposition,
     delete_stored,
-    open_stored,
     store,
 )
 from proposals.rules import (
@@ -731,18 +729,7 @@ class ProposalController(Controller):
         row = next((a for a in rows if a["id"] == attachment_id), None)
         if row is None:
             raise NotFoundException("Deze bijlage bestaat niet.")
-        try:
-            path = open_stored(request.app.state.settings.upload_dir, row["stored_name"])
-        except FileNotFoundError as error:
-            raise NotFoundException("Dit bestand is niet (meer) beschikbaar.") from error
-        return Response(
-            path.read_bytes(),
-            media_type=ALLOWED_KINDS[row["format"]][2],
-            headers={
-                "Content-Disposition": content_disposition(row["display_name"]),
-                "Cache-Control": "private, no-store",
-            },
-        )
+        return serve_stored(request.app.state.settings.upload_dir, row)
 
     @post("/{proposal_id:int}/bijlagen/{attachment_id:int}/verwijderen", opt=INVOLVED)
     async def remove_attachment(
