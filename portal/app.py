@@ -21,6 +21,7 @@ from litestar.types import Message, Scope
 
 from ledger.money import format_euros
 from portal import db, events
+from portal.api import openapi_config
 from portal.controllers import routes
 from portal.errors import http_exception_handler, internal_error_handler
 from portal.formatting import datum, datumtijd
@@ -145,5 +146,7 @@ def create_app(settings: Settings | None = None, *, manage_engine: bool = True) 
         before_send=[security_headers(settings)],
         after_response=deliver_queued_mail,
         debug=False,
-        openapi_config=None,
+        # Only the API is documented (at /api/docs); pages stay out of the schema.
+        openapi_config=openapi_config(),
+        include_in_schema=False,
     )

@@ -1,4 +1,4 @@
-"""The `portal` command: serve, migrate, demo, createuser."""
+"""The `portal` command: serve, migrate, demo, createuser, export, token."""
 
 from __future__ import annotations
 
@@ -46,8 +46,18 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--email", required=True)
     create.add_argument("--name", required=True)
     create.add_argument("--superadmin", action="store_true", help="beheerder of all networks")
+    token = commands.add_parser("token", help="personal API tokens")
+    token_commands = token.add_subparsers(dest="token_command", required=True)
+    token_create = token_commands.add_parser("create", help="make a token for a coordinator")
+    token_create.add_argument("--user", required=True, help="the coordinator's e-mail address")
+    token_create.add_argument("--name", default="", help="what the token is for")
     commands.add_parser("outbox", help="send the e-mails waiting in the outbox")
     commands.add_parser("remind", help="queue due reminders (run daily) and send the outbox")
+    export = commands.add_parser("export", help="export a workbook")
+    export.add_argument("what", choices=["spuk"], help="spuk: the SPUK workbook of a budget year")
+    export.add_argument("--network", required=True, help="the network's slug")
+    export.add_argument("--year", type=int, required=True)
+    export.add_argument("--output", required=True, help="the .xlsx file to write")
     args = parser.parse_args(argv)
 
     try:
@@ -77,8 +87,18 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_with_engine(settings, lambda: _demo(args.if_empty)))
     if args.command == "createuser":
         return asyncio.run(_with_engine(settings, lambda: _createuser(args)))
+    if args.command == "token":
+        return asyncio.run(_with_engine(settings, lambda: _create_token(args)))
     if args.command == "remind":
         return asyncio.run(_with_engine(settings, lambda: _remind(settings)))
+    if args.command == "export":
+        workbook = asyncio.run(_with_engine(settings, lambda: _spuk_workbook(args)))
+        if workbook is None:
+            return 1
+        with open(args.output, "wb") as output:
+            output.write(workbook)
+        print(f"SPUK-werkmap {args.year} van {args.network} geschreven naar {args.output}.")
+        return 0
     if args.command == "outbox":
         from portal.mail import deliver_pending
 
@@ -99,6 +119,23 @@ async def _remind(settings: Settings) -> int:
     sent = await deliver_pending(settings)
     print(f"{queued} herinnering(en) klaargezet, {sent} e-mail(s) verstuurd.")
     return 0
+
+
+async def _spuk_workbook(args) -> bytes | None:
+    from ledger.spuk import SpukYearMissing, build_workbook, gather
+    from portal import clock
+    from portal.tables import Network
+
+    network = await Network.select(Network.id).where(Network.slug == args.network).first()
+    if network is None:
+        print(f"Er is geen netwerk '{args.network}'.", file=sys.stderr)
+        return None
+    try:
+        data = await gather(network["id"], args.year)
+    except SpukYearMissing as error:
+        print(error, file=sys.stderr)
+        return None
+    return build_workbook(data, exported_at=clock.now())
 
 
 async def _demo(if_empty: bool) -> int:
@@ -152,6 +189,26 @@ async def _createuser(args) -> int:
     if args.superadmin:
         await Membership.insert(Membership(user=user_id, network=None, role=Role.admin.value))
     print(f"Account {args.email} aangemaakt.")
+    return 0
+
+
+async def _create_token(args) -> int:
+    from portal.api_tokens import TokenRefused, create_token
+    from portal.tables import User
+
+    user = await User.select(User.id).where(User.email == args.user.strip().lower()).first()
+    if user is None:
+        print(f"Er is geen account met e-mailadres {args.user}.", file=sys.stderr)
+        return 1
+    try:
+        _, secret = await create_token(
+            user["id"], args.name or "Gemaakt op de opdrachtregel", actor_id=None
+        )
+    except TokenRefused as refused:
+        print(refused, file=sys.stderr)
+        return 1
+    print("API-sleutel gemaakt. Hij wordt maar één keer getoond; bewaar hem veilig:")
+    print(secret)
     return 0
 
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from portal.api_tokens import ApiToken
 from portal.reminders import SentReminder
 from portal.tables import (
     AccountToken,
@@ -31,6 +32,7 @@ APP_CONFIG = AppConfig(
         AuditEvent,
         OutboxMessage,
         SentReminder,
+        ApiToken,
     ],
     migration_dependencies=[],
     commands=[],

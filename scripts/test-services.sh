@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# What the test suite needs besides Python: a PostgreSQL server on 127.0.0.1:5432 and Debian's
-# chromium. Starts or installs what is missing; never fails when it is already there.
+# What the test suite needs besides Python: a PostgreSQL server on 127.0.0.1:5432, Debian's
+# chromium and LibreOffice Calc (headless). Starts or installs what is missing; never fails when it
+# is already there.
 set -uo pipefail
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
@@ -40,5 +41,14 @@ if [ -x /usr/bin/chromium ]; then
 else
   echo "  installing Debian's chromium"
   apt_install chromium || echo "  chromium could not be installed; browser tests will say so"
+fi
+
+echo "== LibreOffice Calc (headless) to recalculate the SPUK workbook"
+if command -v soffice >/dev/null || command -v libreoffice >/dev/null; then
+  echo "  $( (soffice --version || libreoffice --version) 2>/dev/null | head -1)"
+else
+  echo "  installing Debian's libreoffice-calc-nogui"
+  apt_install libreoffice-calc-nogui \
+    || echo "  LibreOffice could not be installed; the SPUK workbook tests will say so"
 fi
 exit 0

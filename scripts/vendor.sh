@@ -21,6 +21,10 @@ UTRECHT_CSS_LICENSE="EUPL-1.2"
 HTMX_PKG="htmx.org"
 HTMX_VERSION="2.0.11"
 HTMX_LICENSE="0BSD"
+# Swagger UI for the API documentation at /api/docs, served from here, never from a CDN.
+SWAGGER_PKG="swagger-ui-dist"
+SWAGGER_VERSION="5.35.0"
+SWAGGER_LICENSE="Apache-2.0"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DEST="$ROOT/portal/static/vendor"
@@ -76,6 +80,7 @@ min_size() { # min_size REL BYTES
 echo "Fetching packages with npm ..."
 CSS_DIR="$(fetch "$UTRECHT_CSS_PKG" "$UTRECHT_CSS_VERSION" "$UTRECHT_CSS_LICENSE")"
 HTMX_DIR="$(fetch "$HTMX_PKG" "$HTMX_VERSION" "$HTMX_LICENSE")"
+SWAGGER_DIR="$(fetch "$SWAGGER_PKG" "$SWAGGER_VERSION" "$SWAGGER_LICENSE")"
 
 # Start from a clean vendor directory so removed files do not linger.
 rm -rf "$DEST"
@@ -91,6 +96,10 @@ copy "$CSS_DIR/dist/index.css" "utrecht/component-library.css" "$CSS_ID"
 copy "$CSS_DIR/LICENSE.md" "utrecht/LICENSE-component-library-css.md" "$CSS_ID"
 copy "$HTMX_DIR/dist/htmx.min.js" "htmx/htmx.min.js" "$HTMX_ID"
 copy "$HTMX_DIR/LICENSE" "htmx/LICENSE" "$HTMX_ID"
+SWAGGER_ID="${SWAGGER_PKG}@${SWAGGER_VERSION}"
+for file in swagger-ui-bundle.js swagger-ui-standalone-preset.js swagger-ui.css LICENSE; do
+    copy "$SWAGGER_DIR/$file" "swagger/$file" "$SWAGGER_ID"
+done
 
 # Sanity checks on content and size.
 grep -q '\.utrecht-button' "$DEST/utrecht/component-library.css" \
@@ -107,7 +116,7 @@ min_size "htmx/htmx.min.js" 30000
     echo "#"
     echo "# package@version  licence (SPDX, from the package's package.json;"
     echo "# the full text is copied next to the files)"
-    printf '%s\n' "$CSS_LINE" "$HTMX_LINE"
+    printf '%s\n' "$CSS_LINE" "$HTMX_LINE" "${SWAGGER_ID}  licence ${SWAGGER_LICENSE}"
     echo "#"
     echo "# sha256  file  (package@version)"
     for entry in "${COPIED[@]}"; do

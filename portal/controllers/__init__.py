@@ -8,9 +8,13 @@ from litestar.types import ControllerRouterHandler
 def routes() -> list[ControllerRouterHandler]:
     from ledger.catalogue_controllers import CatalogueController
     from ledger.controllers import LedgerController, ReportController
+    from ledger.export_controllers import SpukExportController
+    from portal.api import api_router
     from portal.controllers.admin import AdminController
     from portal.controllers.auth import AuthController
+    from portal.controllers.exports import ExportController
     from portal.controllers.home import HomeController
+    from portal.controllers.tokens import ApiTokenController
     from proposals.controllers import ProposalController, RoundController
     from review.controllers import (
         CoordinatorReviewController,
@@ -30,4 +34,8 @@ def routes() -> list[ControllerRouterHandler]:
         LedgerController,
         ReportController,
         CatalogueController,
+        SpukExportController,
+        api_router(),
+        ApiTokenController,
+        ExportController,
     ]

@@ -1,0 +1,132 @@
+"""What the proposals domain hands to the outside world: the proposal list as a table to
+download (as filtered on screen, within the same scope), and the proposals the read-only API
+publishes.
+
+Reads only. The download reuses the list page's query, so a person never downloads a proposal
+the page would not show them: an applicant gets their own, a region officer their region's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from litestar import Request
+
+from portal.tables import Role
+from proposals import queries
+from proposals.controllers import SCOPES, default_scope
+from proposals.rules import STATE_LABELS
+from proposals.tables import Proposal
+
+# A download holds every proposal of the selection, not one page of it.
+MAX_EXPORT_ROWS = 100_000
+
+# (header, kind): kind tells the encoder how to write the cells (see portal/controllers/exports).
+LIST_COLUMNS: list[tuple[str, str]] = [
+    ("Nr.", "number"),
+    ("Titel", "text"),
+    ("Ronde", "text"),
+    ("Thema", "text"),
+    ("Regio", "text"),
+    ("Penvoerder", "text"),
+    ("Gevraagd bedrag", "money"),
+    ("Status", "text"),
+    ("Versie", "number"),
+    ("Ingediend op", "datetime"),
+    ("Laatst gewijzigd", "datetime"),
+]
+
+
+def list_scope(request: Request, requested: str | None) -> str:
+    """The list (mijn / regio / alle) the list page shows for these query parameters: one the
+    user's roles give, else their default (the same choice as ProposalController.index)."""
+    roles = request.user.roles_in(request.state.network.id)
+    available = [
+        key
+        for key, role in (
+            ("mijn", Role.applicant),
+            ("regio", Role.region_officer),
+            ("alle", Role.coordinator),
+        )
+        if role in roles
+    ]
+    scope = requested if requested in available else default_scope(request)
+    return scope if scope in available else available[0]
+
+
+async def list_rows(request: Request, scope: str, filters: queries.ListFilter) -> list[list]:
+    """Every proposal of the list page's selection (all pages), newest change first."""
+    network_id = request.state.network.id
+    rows, _ = await queries.list_proposals(
+        network_id,
+        SCOPES[scope][0],
+        request.user.user_id,
+        request.user.region_ids(network_id, Role.region_officer),
+        replace(filters, page=1, per_page=MAX_EXPORT_ROWS),
+    )
+    return [
+        [
+            r["id"],
+            r["title"],
+            r["round_title"],
+            r["theme_name"] or "",
+            r["region_name"] or "",
+            r["lead_organisation_name"] or "",
+            r["requested_amount_cents"],
+            STATE_LABELS.get(r["state"], r["state"]),
+            r["version"],
+            r["submitted_at"],
+            r["updated_at"],
+        ]
+        for r in rows
+    ]
+
+
+# --- the API's reads ------------------------------------------------------------------------
+
+
+async def submitted_proposals(
+    network_id: int,
+    *,
+    year: int | None = None,
+    state: str | None = None,
+    region_id: int | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> tuple[list[dict], int]:
+    """One page of the network's proposals that reached the coordinator (submitted, whatever
+    happened next), oldest first; drafts stay with their authors. And how many in all."""
+
+    def scoped(query):
+        query = query.where((Proposal.network == network_id) & Proposal.submitted_at.is_not_null())
+        if year is not None:
+            query = query.where(Proposal.round.budget_year.year == year)
+        if state:
+            query = query.where(Proposal.state == state)
+        if region_id is not None:
+            query = query.where(Proposal.region == region_id)
+        return query
+
+    rows = (
+        await scoped(
+            Proposal.select(
+                Proposal.id,
+                Proposal.title,
+                Proposal.state,
+                Proposal.version,
+                Proposal.requested_amount_cents,
+                Proposal.submitted_at,
+                Proposal.round.title.as_alias("round_title"),
+                Proposal.round.budget_year.year.as_alias("year"),
+                Proposal.theme.id.as_alias("theme_id"),
+                Proposal.theme.name.as_alias("theme_name"),
+                Proposal.region.id.as_alias("region_id"),
+                Proposal.region.name.as_alias("region_name"),
+                Proposal.lead_organisation.name.as_alias("lead_organisation_name"),
+            )
+        )
+        .order_by(Proposal.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return rows, await scoped(Proposal.count())
