@@ -53,3 +53,28 @@ def may_view(actors: set[Actor], proposal: dict) -> bool:
     return bool(actors & {Actor.coordinator, Actor.reviewer}) and (
         proposal["submitted_at"] is not None
     )
+
+
+# The proposal lists (mijn / regio / alle) and the role that opens each.
+LISTS = (("mijn", Role.applicant), ("regio", Role.region_officer), ("alle", Role.coordinator))
+
+
+def available_lists(principal: Principal, network_id: int) -> list[str]:
+    roles = principal.roles_in(network_id)
+    return [key for key, role in LISTS if role in roles]
+
+
+def list_scope(principal: Principal, network_id: int, requested: str | None) -> str:
+    """The list a person gets for `?lijst=`: the one asked for if their roles open it, else
+    their natural one (a coordinator all, a region officer their region's, else their own)."""
+    available = available_lists(principal, network_id)
+    if requested in available:
+        return requested
+    roles = principal.roles_in(network_id)
+    if Role.coordinator in roles:
+        natural = "alle"
+    elif Role.region_officer in roles and Role.applicant not in roles:
+        natural = "regio"
+    else:
+        natural = "mijn"
+    return natural if natural in available else available[0]

@@ -27,7 +27,7 @@ from portal.layout import redirect, render
 from portal.tables import Role
 from portal.uploads import serve_stored
 from proposals import forms, queries, services
-from proposals.access import actors_for, may_view
+from proposals.access import actors_for, available_lists, list_scope, may_view
 from proposals.budget_workbook import BUDGET_LINE_KINDS, build_template, parse_budget_workbook
 from proposals.eligibility import DEFAULT_THRESHOLDS_CENTS, checklist
 from proposals.files import (
@@ -294,16 +294,6 @@ async def proposal_checks(request: Request, proposal: dict):
     return checklist(await queries.facts_for(proposal, clock.now(), thresholds(request)))
 
 
-def default_scope(request: Request) -> str:
-    network = request.state.network
-    roles = request.user.roles_in(network.id)
-    if Role.coordinator in roles:
-        return "alle"
-    if Role.region_officer in roles and Role.applicant not in roles:
-        return "regio"
-    return "mijn"
-
-
 SCOPES = {
     "mijn": ("mine", "Mijn voorstellen"),
     "regio": ("region", "Voorstellen van mijn regio"),
@@ -328,18 +318,8 @@ class ProposalController(Controller):
     ) -> Template:
         network = request.state.network
         roles = request.user.roles_in(network.id)
-        available = [
-            k
-            for k, role in (
-                ("mijn", Role.applicant),
-                ("regio", Role.region_officer),
-                ("alle", Role.coordinator),
-            )
-            if role in roles
-        ]
-        scope = lijst if lijst in available else default_scope(request)
-        if scope not in available:
-            scope = available[0]
+        available = available_lists(request.user, network.id)
+        scope = list_scope(request.user, network.id, lijst)
         filters = queries.ListFilter(
             round_id=query_int(ronde),
             theme_id=query_int(thema),

@@ -14,7 +14,8 @@ from litestar import Request
 
 from portal.tables import Role
 from proposals import queries
-from proposals.controllers import SCOPES, default_scope
+from proposals.access import list_scope as access_list_scope
+from proposals.controllers import SCOPES
 from proposals.rules import STATE_LABELS
 from proposals.tables import Proposal
 
@@ -38,20 +39,8 @@ LIST_COLUMNS: list[tuple[str, str]] = [
 
 
 def list_scope(request: Request, requested: str | None) -> str:
-    """The list (mijn / regio / alle) the list page shows for these query parameters: one the
-    user's roles give, else their default (the same choice as ProposalController.index)."""
-    roles = request.user.roles_in(request.state.network.id)
-    available = [
-        key
-        for key, role in (
-            ("mijn", Role.applicant),
-            ("regio", Role.region_officer),
-            ("alle", Role.coordinator),
-        )
-        if role in roles
-    ]
-    scope = requested if requested in available else default_scope(request)
-    return scope if scope in available else available[0]
+    """The list (mijn / regio / alle) the list page shows for these query parameters."""
+    return access_list_scope(request.user, request.state.network.id, requested)
 
 
 async def list_rows(request: Request, scope: str, filters: queries.ListFilter) -> list[list]:
