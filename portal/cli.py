@@ -1,4 +1,4 @@
-"""The `portal` command: serve, migrate, demo, createuser, export, token."""
+"""The `portal` command: serve, migrate, demo, createuser, export, token, backup, restore."""
 
 from __future__ import annotations
 
@@ -58,6 +58,15 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--network", required=True, help="the network's slug")
     export.add_argument("--year", type=int, required=True)
     export.add_argument("--output", required=True, help="the .xlsx file to write")
+    backup = commands.add_parser(
+        "backup", help="back up the database (FILE) and the uploads (FILE.uploads.tar.gz)"
+    )
+    backup.add_argument("--output", required=True, help="the database back-up file to write")
+    restore = commands.add_parser("restore", help="restore a back-up made by `portal backup`")
+    restore.add_argument("--input", required=True, help="the database back-up file to read")
+    restore.add_argument(
+        "--force", action="store_true", help="also into a non-empty database or in production"
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -99,6 +108,14 @@ def main(argv: list[str] | None = None) -> int:
             output.write(workbook)
         print(f"SPUK-werkmap {args.year} van {args.network} geschreven naar {args.output}.")
         return 0
+    if args.command == "backup":
+        from portal.backup import backup
+
+        return asyncio.run(backup(settings, args.output))
+    if args.command == "restore":
+        from portal.backup import restore
+
+        return asyncio.run(restore(settings, args.input, force=args.force))
     if args.command == "outbox":
         from portal.mail import deliver_pending
 
