@@ -226,7 +226,7 @@ async def search(
     page: int = 1,
     per_page: int = 20,
 ) -> tuple[list[dict], int]:
-    query = query.strip()[:200]
+    query = query.replace("\x00", "").strip()[:200]
     select = CatalogueEntry.select(
         CatalogueEntry.all_columns(exclude=[CatalogueEntry.stems]),
         CatalogueEntry.network.name.as_alias("network_name"),

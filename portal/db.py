@@ -108,5 +108,9 @@ async def ping() -> bool:
 
 def contains(column, text: str):
     """Case-insensitive substring match: ILIKE on PostgreSQL; SQLite's LIKE already ignores case."""
-    term = "%" + text.replace("\\", "").replace("%", "").replace("_", "")[:100] + "%"
+    term = (
+        "%"
+        + text.replace("\x00", "").replace("\\", "").replace("%", "").replace("_", "")[:100]
+        + "%"
+    )
     return column.like(term) if is_sqlite() else column.ilike(term)

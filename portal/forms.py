@@ -5,9 +5,14 @@ from __future__ import annotations
 from litestar.datastructures import FormMultiDict
 
 
+def clean(value: str) -> str:
+    """Typed text as stored: NUL characters removed (PostgreSQL refuses them in text)."""
+    return value.replace("\x00", "").strip()
+
+
 def text(form: FormMultiDict, name: str, max_length: int = 10_000) -> str:
     value = form.get(name, "")
-    return str(value).strip()[:max_length] if isinstance(value, str) else ""
+    return clean(value)[:max_length] if isinstance(value, str) else ""
 
 
 def optional_id(form: FormMultiDict, name: str) -> int | None:

@@ -21,7 +21,7 @@ from ledger.money import MoneyError, format_euros, parse_euros
 from portal import clock
 from portal.events import timeline
 from portal.formatting import AMSTERDAM
-from portal.forms import optional_id, page_number, query_int, text
+from portal.forms import clean, optional_id, page_number, query_int, text
 from portal.guards import allow
 from portal.layout import redirect, render
 from portal.tables import Role
@@ -100,9 +100,12 @@ class RoundController(Controller):
     ) -> Template:
         network = request.state.network
         rounds = await queries.rounds_of(network.id)
+        ids = [r["id"] for r in rounds]
+        themes = await queries.themes_of_rounds(ids)
+        locked = await queries.rounds_with_submissions(ids)
         for r in rounds:
-            r["themes"] = await queries.themes_of(r["id"])
-            r["locked"] = await queries.round_has_submissions(r["id"])
+            r["themes"] = themes[r["id"]]
+            r["locked"] = r["id"] in locked
         return render(
             request,
             "proposals/rounds.html",
@@ -212,9 +215,9 @@ class RoundController(Controller):
         for i, name in enumerate(names):
             row = {
                 "id": ids[i] if i < len(ids) else "",
-                "name": name.strip(),
-                "description": descriptions[i].strip() if i < len(descriptions) else "",
-                "budget": budgets[i].strip() if i < len(budgets) else "",
+                "name": clean(name),
+                "description": clean(descriptions[i]) if i < len(descriptions) else "",
+                "budget": clean(budgets[i]) if i < len(budgets) else "",
             }
             if not row["name"] and not row["budget"] and not row["description"]:
                 continue
@@ -325,7 +328,7 @@ class ProposalController(Controller):
             theme_id=query_int(thema),
             region_id=query_int(regio),
             state=status if status in STATE_LABELS else None,
-            search=(zoek or "").strip()[:100],
+            search=clean(zoek or "")[:100],
             page=page_number(query_int(pagina)),
         )
         rows, total = await queries.list_proposals(
@@ -336,7 +339,8 @@ class ProposalController(Controller):
             filters,
         )
         rounds = await queries.rounds_of(network.id)
-        themes = [t for r in rounds for t in await queries.themes_of(r["id"])]
+        by_round = await queries.themes_of_rounds([r["id"] for r in rounds])
+        themes = [t for r in rounds for t in by_round[r["id"]]]
         return render(
             request,
             "proposals/list.html",

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from litestar.datastructures import FormMultiDict
 
 from ledger.money import MoneyError, parse_euros
+from portal.forms import clean
+from portal.forms import text as _text
 from portal.rules import email_problem
 from proposals.budget_workbook import (
     BUDGET_LINE_KINDS,
@@ -48,11 +50,6 @@ class SectionInput:
     values: dict[str, object] = field(default_factory=dict)  # column name -> value to store
     errors: dict[str, str] = field(default_factory=dict)
     bouwteam: list[dict] | None = None  # rows to store for the bouwteam section
-
-
-def _text(form: FormMultiDict, name: str, limit: int = MAX_TEXT) -> str:
-    value = form.get(name, "")
-    return value.strip()[:limit] if isinstance(value, str) else ""
 
 
 def _id(
@@ -278,7 +275,7 @@ def parse_budget(form: FormMultiDict, allowed_years: set[int]) -> BudgetInput:
     count = max((len(v) for v in values.values()), default=0)
     rows, lines = [], []
     for i in range(min(count, 500)):
-        row = {c: (values[c][i].strip() if i < len(values[c]) else "") for c in columns}
+        row = {c: (clean(values[c][i]) if i < len(values[c]) else "") for c in columns}
         if not any(row[c] for c in ("description", "hours", "rate", "amount")):
             continue
         rows.append(row)

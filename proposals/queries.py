@@ -389,3 +389,28 @@ async def users_by_email(email: str) -> dict | None:
         .where(User.email == email.strip().lower())
         .first()
     )
+
+
+async def themes_of_rounds(round_ids: list[int]) -> dict[int, list[dict]]:
+    """The themes of several rounds in one query, per round."""
+    result: dict[int, list[dict]] = {r: [] for r in round_ids}
+    if round_ids:
+        rows = (
+            await Theme.select()
+            .where(Theme.round.is_in(round_ids))
+            .order_by(Theme.position, Theme.id)
+        )
+        for row in rows:
+            result[row["round"]].append(row)
+    return result
+
+
+async def rounds_with_submissions(round_ids: list[int]) -> set[int]:
+    if not round_ids:
+        return set()
+    rows = (
+        await Proposal.select(Proposal.round)
+        .where((Proposal.round.is_in(round_ids)) & (Proposal.submitted_at.is_not_null()))
+        .distinct()
+    )
+    return {r["round"] for r in rows}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from litestar.datastructures import FormMultiDict
 
 from ledger.money import MoneyError, parse_euros
+from portal.forms import text as _text
 from proposals.forms import parse_date
 from review.aggregate import PRECONDITION_VALUES, RECOMMENDATIONS
 
@@ -32,11 +33,6 @@ ADVICE_BODIES = {
     "ao_chairs": "AO en voorzitters expertteams",
     "ambassadors": "Bestuurlijk ambassadeurs",
 }
-
-
-def _text(form: FormMultiDict, name: str, limit: int = 10_000) -> str:
-    value = form.get(name, "")
-    return value.strip()[:limit] if isinstance(value, str) else ""
 
 
 def parse_review(form: FormMultiDict, submit: bool) -> tuple[dict, dict[str, str]]:

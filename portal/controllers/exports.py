@@ -27,7 +27,7 @@ from ledger.money import format_euros
 from ledger.services import budget_year
 from portal import clock
 from portal.formatting import AMSTERDAM
-from portal.forms import query_int
+from portal.forms import clean, query_int
 from portal.guards import allow
 from portal.tables import Role
 from proposals import exports as proposal_exports
@@ -175,7 +175,7 @@ class ExportController(Controller):
             theme_id=query_int(thema),
             region_id=query_int(regio),
             state=status if status in STATE_LABELS else None,
-            search=(zoek or "").strip()[:100],
+            search=clean(zoek or "")[:100],
         )
         return scope, await proposal_exports.list_rows(request, scope, filters)
 

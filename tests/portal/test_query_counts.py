@@ -1,0 +1,209 @@
+"""The number of SQL statements behind each list page does not grow with its rows.
+
+Every statement the portal sends goes through the engine's `run_querystring` (Piccolo queries
+and `Table.raw`) or `run_ddl`; both are wrapped on the engine's class for the duration of one
+request and counted. Each page is measured with N rows and again with 3N rows of what it lists
+(proposals, rounds, reviews, projects, ledger entries, reports, catalogue entries, users); the
+counts must be equal. A page that runs one query per row would differ by 2N. Both databases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+from piccolo.engine.base import Engine
+
+from ledger import services as ledger
+from portal import clock, events
+from portal.settings import Settings
+from portal.tables import Role
+from proposals import queries as proposal_queries
+from proposals import services as proposal_services
+from review import services as review
+from tests import factories
+from tests.factories import email_of
+from tests.proposals.conftest import Zuidwest, principal
+from tests.proposals.conftest import zw as zw  # the fixture
+from tests.web import log_in
+
+N = 3
+
+
+@dataclass
+class Counter:
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@contextmanager
+def counting(engine: Engine, monkeypatch: pytest.MonkeyPatch):
+    """Count every statement sent to `engine` (queries, raw SQL and DDL) while inside."""
+    counter = Counter()
+    cls = type(engine)
+    run_querystring, run_ddl = cls.run_querystring, cls.run_ddl
+
+    async def counted_querystring(self, querystring, *args, **kwargs):
+        counter.statements.append(str(querystring))
+        return await run_querystring(self, querystring, *args, **kwargs)
+
+    async def counted_ddl(self, ddl, *args, **kwargs):
+        counter.statements.append(ddl)
+        return await run_ddl(self, ddl, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(cls, "run_querystring", counted_querystring)
+        patch.setattr(cls, "run_ddl", counted_ddl)
+        yield counter
+
+
+@dataclass
+class World:
+    zw: Zuidwest
+    settings: Settings
+    reviewer: int
+    admin: int
+    grown: int = 0
+
+    async def grow(self, k: int, kinds: set[str]) -> None:
+        """Add k rows of each of `kinds`: proposals, rounds, grants, users."""
+        coordinator = await principal(self.zw.coordinator)
+        for _ in range(k):
+            i = self.grown = self.grown + 1
+            if "proposals" in kinds:
+                # Submitted (coordinator's list, review overview) with a review assigned ...
+                proposal_id = await self.zw.proposal(state="submitted", title=f"Voorstel {i}")
+                row = await proposal_queries.proposal_row(self.zw.network, proposal_id)
+                await review.assign(coordinator, row, self.reviewer, self.settings)
+                # ... and a draft (only on the applicant's own list).
+                await self.zw.proposal(state="draft", title=f"Concept {i}", complete=False)
+            if "rounds" in kinds:
+                now = clock.now()
+                _, problems = await proposal_services.save_round(
+                    coordinator,
+                    self.zw.network,
+                    proposal_services.RoundInput(
+                        budget_year_id=self.zw.budget_year,
+                        title=f"Extra ronde {i}",
+                        opens_at=now - dt.timedelta(days=1),
+                        closes_at=now + dt.timedelta(days=30),
+                        attachment_limit_mb=1,
+                        themes=[proposal_services.ThemeInput(None, f"Thema {i}", "", 1_000_000)],
+                    ),
+                )
+                assert not problems, problems
+            if "grants" in kinds:
+                # A project: its ledger entries, its report and its catalogue entry.
+                await ledger.commit_grant(
+                    coordinator,
+                    network_id=self.zw.network,
+                    budget_year_id=self.zw.budget_year,
+                    theme_id=self.zw.themes[i % 2],
+                    proposal_id=None,
+                    title=f"Project {i}",
+                    region_id=self.zw.region_a if i % 2 else self.zw.region_b,
+                    start_date=dt.date(2021, 9, 1),
+                    end_date=dt.date(2021, 12, 31),
+                    amount_cents=100_000,
+                    decision_reference=f"B-{i}",
+                    decision_date=dt.date(2021, 11, 1),
+                )
+            if "users" in kinds:
+                await factories.member(
+                    self.zw.network, Role.applicant, organisation_id=self.zw.org_y
+                )
+
+
+@pytest.fixture
+async def world(zw: Zuidwest, settings: Settings) -> World:
+    reviewer = await factories.member(
+        zw.network, Role.reviewer, email="ao@example.org", region_id=zw.region_b, reviewer_kind="ao"
+    )
+    admin = await factories.member(zw.network, Role.admin, email="beheer@example.org")
+    return World(zw, settings, reviewer, admin)
+
+
+def page(url: str, who: str, kinds: str, bug: str = "") -> object:
+    marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
+    return pytest.param(url, who, set(kinds.split()), marks=marks, id=f"{url} +{kinds}")
+
+
+# (page, who looks at it, what grows); `{round}` and `{year}` are filled in from the world.
+PAGES = [
+    page("/n/zuid-west/voorstellen", "coordinator", "proposals"),
+    page("/n/zuid-west/voorstellen", "coordinator", "rounds"),
+    page("/n/zuid-west/voorstellen?lijst=mijn", "applicant", "proposals"),
+    page("/n/zuid-west/rondes", "coordinator", "rounds"),
+    page("/n/zuid-west/beoordeling/rondes/{round}", "coordinator", "proposals"),
+    page("/n/zuid-west/beoordelingen", "reviewer", "proposals"),
+    page("/n/zuid-west/begroting/{year}", "coordinator", "grants"),
+    page("/n/zuid-west/begroting/{year}/mutaties", "coordinator", "grants"),
+    page("/n/zuid-west/verantwoording", "coordinator", "grants"),
+    page("/n/zuid-west/projectenbank", "coordinator", "grants"),
+    page("/beheer/zuid-west/gebruikers", "admin", "users"),
+]
+
+
+async def measure(
+    client: httpx.AsyncClient, engine: Engine, monkeypatch: pytest.MonkeyPatch, url: str
+) -> Counter:
+    # The services the test called directly set "mail queued" in the test's context, which the
+    # in-process app inherits; without resetting it, each request would also flush the outbox.
+    events.mail_queued.set(False)
+    # A first request fills whatever the app caches; the second one is counted.
+    assert (await client.get(url)).status_code == 200
+    with counting(engine, monkeypatch) as counter:
+        response = await client.get(url)
+    assert response.status_code == 200, response.text
+    return counter
+
+
+def user_of(world: World, who: str) -> int:
+    return {
+        "coordinator": world.zw.coordinator,
+        "applicant": world.zw.applicant_x,
+        "reviewer": world.reviewer,
+        "admin": world.admin,
+    }[who]
+
+
+@pytest.mark.parametrize(("url", "who", "kinds"), PAGES)
+async def test_queries_do_not_grow_with_rows(
+    world: World,
+    client: httpx.AsyncClient,
+    database: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    url: str,
+    who: str,
+    kinds: set[str],
+) -> None:
+    url = url.format(round=world.zw.round, year=world.zw.budget_year)
+    await log_in(client, await email_of(user_of(world, who)))
+    await world.grow(N, kinds)
+    few = await measure(client, database, monkeypatch, url)
+    await world.grow(2 * N, kinds)
+    many = await measure(client, database, monkeypatch, url)
+    assert few.count > 0
+    assert many.count == few.count, (
+        f"{url}: {few.count} statements with {N} rows, {many.count} with {3 * N}:\n"
+        + "\n".join(s[:200] for s in many.statements)
+    )
+
+
+async def test_counter_sees_every_statement(
+    world: World, database: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The counter itself: a Piccolo query, a raw query and DDL are each one statement."""
+    from portal.tables import Network
+
+    with counting(database, monkeypatch) as counter:
+        await Network.select(Network.id)
+        await Network.raw("SELECT 1")
+        await database.run_ddl("SELECT 1")
+    assert counter.count == 3
