@@ -233,11 +233,7 @@ class LedgerController(Controller):
             account_id=account_id,
             page=page,
         )
-        reversed_ids = {
-            r["reverses"]
-            for r in (await queries.entries(year_id, per_page=100_000))[0]
-            if r["reverses"]
-        }
+        reversed_ids = await queries.reversed_entry_ids([r["id"] for r in rows])
         return render(
             request,
             "ledger/entries.html",

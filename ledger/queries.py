@@ -137,3 +137,11 @@ async def entry_row(entry_id: int) -> dict | None:
 
 async def is_reversed(entry_id: int) -> bool:
     return await Entry.exists().where(Entry.reverses == entry_id)
+
+
+async def reversed_entry_ids(entry_ids: list[int]) -> set[int]:
+    """Which of these entries a later reversal corrects (one query for a page of entries)."""
+    if not entry_ids:
+        return set()
+    rows = await Entry.select(Entry.reverses).where(Entry.reverses.is_in(entry_ids))
+    return {r["reverses"] for r in rows}
