@@ -27,6 +27,7 @@ from portal.errors import http_exception_handler, internal_error_handler
 from portal.formatting import datum, datumtijd
 from portal.guards import PUBLIC, enforce_access
 from portal.mail import deliver_pending
+from portal.observability import RequestIdMiddleware
 from portal.sessions import SessionMiddleware
 from portal.settings import PROJECT_ROOT, Settings
 
@@ -129,7 +130,7 @@ def create_app(settings: Settings | None = None, *, manage_engine: bool = True) 
         lifespan=[lifespan],
         state=State({"settings": settings}),
         guards=[enforce_access],
-        middleware=[DefineMiddleware(SessionMiddleware, settings=settings)],
+        middleware=[RequestIdMiddleware, DefineMiddleware(SessionMiddleware, settings=settings)],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="csrftoken",

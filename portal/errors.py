@@ -10,6 +10,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect, Template
 
 from portal.layout import render
+from portal.observability import request_id
 
 log = logging.getLogger("portal.errors")
 
@@ -66,6 +67,8 @@ def error_response(
         status_code_value=status_code,
         title=TITLES.get(status_code, "Er ging iets mis"),
         message=text,
+        # The request id of the log lines, so a report can be matched with them.
+        reference=request_id.get(),
     )
 
 
@@ -96,7 +99,32 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response | T
 LITESTAR_DEFAULT_DETAILS = {"", "Not Found", "Forbidden", "Unauthorized"}
 
 
+def database_unavailable(exc: BaseException) -> bool:
+    """A failure to reach the database, rather than a bug: the person should try again later."""
+    if isinstance(exc, ConnectionError | TimeoutError):
+        return True
+    name = type(exc).__name__
+    return name in {
+        "CannotConnectNowError",
+        "ConnectionDoesNotExistError",
+        "InterfaceError",
+        "ConnectionFailureError",
+        "TooManyConnectionsError",
+    } or (name == "OperationalError" and "unable to open" in str(exc))
+
+
 def internal_error_handler(request: Request, exc: Exception) -> Response | Template:
+    if database_unavailable(exc):
+        log.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return Response(
+            "<!doctype html><html lang=nl><meta charset=utf-8><title>Tijdelijk niet beschikbaar"
+            "</title><h1>Tijdelijk niet beschikbaar</h1><p>Het portaal kan de gegevens nu niet "
+            "bereiken. Probeer het over enkele minuten opnieuw; wat u had ingevuld is niet "
+            "opgeslagen.</p></html>",
+            status_code=503,
+            media_type=MediaType.HTML,
+            headers={"Retry-After": "60"},
+        )
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     try:
         return error_response(request, 500)
