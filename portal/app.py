@@ -86,7 +86,7 @@ def register_domain_hooks() -> None:
     """Domains that extend others through hooks (never by importing back)."""
     from ledger.catalogue_controllers import similar_projects_section
     from ledger.reminders import register_report_reminders
-    from proposals.controllers import register_detail_section
+    from proposals.controllers import register_detail_section, register_edit_section
     from review.access import register as register_reviewer_access
     from review.controllers import proposal_page_section
     from review.reminders import register_review_reminders
@@ -96,6 +96,7 @@ def register_domain_hooks() -> None:
     register_report_reminders()
     register_detail_section(proposal_page_section)
     register_detail_section(similar_projects_section)
+    register_edit_section(similar_projects_section)
 
 
 def create_app(settings: Settings | None = None, *, manage_engine: bool = True) -> Litestar:

@@ -289,6 +289,15 @@ def register_detail_section(provider) -> None:
         DETAIL_SECTIONS.append(provider)
 
 
+# The same kind of hook for the first page of the edit form (similar funded projects).
+EDIT_SECTIONS: list = []
+
+
+def register_edit_section(provider) -> None:
+    if provider not in EDIT_SECTIONS:
+        EDIT_SECTIONS.append(provider)
+
+
 def thresholds(request: Request) -> dict[str, int]:
     return getattr(request.app.state, "procurement_thresholds", DEFAULT_THRESHOLDS_CENTS)
 
@@ -495,9 +504,8 @@ class ProposalController(Controller):
             # What other domains show next to the draft (the projectenbank: similar projects).
             context["extra_sections"] = [
                 extra
-                for provider in DETAIL_SECTIONS
+                for provider in EDIT_SECTIONS
                 if (extra := await provider(request, proposal, actors)) is not None
-                and extra["template"].startswith("ledger/")
             ]
             context["theme_options"] = [
                 (str(t["id"]), t["name"]) for t in await queries.themes_of(proposal["round"])

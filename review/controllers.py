@@ -189,13 +189,11 @@ class CoordinatorReviewController(Controller):
     @get("/", opt=COORDINATOR)
     async def rounds(self, request: Request) -> Template:
         rounds = await proposal_queries.rounds_of(request.state.network.id)
+        counts = await queries.review_counts_per_round([r["id"] for r in rounds])
         for r in rounds:
-            proposals = await queries.round_proposals(r["id"])
-            r["proposal_count"] = len(proposals)
-            reviews = await queries.reviews_by_proposal([p["id"] for p in proposals])
-            flat = [x for rows in reviews.values() for x in rows]
-            r["review_count"] = len(flat)
-            r["submitted_count"] = sum(1 for x in flat if x["state"] == "submitted")
+            r["proposal_count"] = counts[r["id"]]["proposals"]
+            r["review_count"] = counts[r["id"]]["reviews"]
+            r["submitted_count"] = counts[r["id"]]["submitted"]
         return render(request, "review/rounds.html", rounds=rounds)
 
     async def _round(self, request: Request, round_id: int) -> dict:

@@ -200,3 +200,26 @@ async def decisions_by_proposal(proposal_ids: list[int]) -> dict[int, dict]:
         await Decision.select().where(Decision.proposal.is_in(proposal_ids)).order_by(Decision.id)
     )
     return {row["proposal"]: row for row in rows}
+
+
+async def review_counts_per_round(round_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per round: proposals under review, reviews assigned and submitted (two queries)."""
+    counts = {r: {"proposals": 0, "reviews": 0, "submitted": 0} for r in round_ids}
+    if not round_ids:
+        return counts
+    proposals = await Proposal.select(Proposal.id, Proposal.round).where(
+        (Proposal.round.is_in(round_ids))
+        & (Proposal.submitted_at.is_not_null())
+        & (Proposal.state != "withdrawn")
+    )
+    round_of = {p["id"]: p["round"] for p in proposals}
+    for p in proposals:
+        counts[p["round"]]["proposals"] += 1
+    if round_of:
+        reviews = await Review.select(Review.proposal, Review.state).where(
+            Review.proposal.is_in(list(round_of))
+        )
+        for r in reviews:
+            counts[round_of[r["proposal"]]]["reviews"] += 1
+            counts[round_of[r["proposal"]]]["submitted"] += r["state"] == "submitted"
+    return counts
