@@ -22,8 +22,8 @@ from litestar.datastructures import ResponseHeader
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
-from litestar.params import Parameter
+from litestar.openapi.spec import Components, OpenAPIType, SecurityScheme
+from litestar.params import PathParameter, QueryParameter
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from ledger import exports as ledger_exports
@@ -42,6 +42,11 @@ COORDINATOR = allow(Role.coordinator)
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
+# Every integer parameter is bounded in its declaration, so Litestar answers 400 before a query
+# runs: ids are PostgreSQL `integer` (int4) columns, which refuse anything beyond 2^31 - 1 with
+# an error (SQLite beyond 2^63 - 1), and a year is one that a date can hold.
+MAX_ID = 2_147_483_647
+MIN_YEAR, MAX_YEAR = 1, 9999
 API_VERSION = "1.0.0"
 REPORT_STATUS_LABELS = {
     "due": "Nog in te dienen",
@@ -276,7 +281,8 @@ def _figures(f: AccountFigures) -> dict[str, int]:
 
 
 def _paging(page: int, per_page: int) -> tuple[int, int]:
-    return max(1, min(page, MAX_PAGE)), max(1, min(per_page, MAX_PER_PAGE))
+    # The declarations already refuse what is out of range (400); only per_page is capped.
+    return page, min(per_page, MAX_PER_PAGE)
 
 
 def _pages(total: int, per_page: int) -> int:
@@ -298,9 +304,48 @@ ERRORS = {
         generate_examples=False,
     ),
 }
-NetworkSlug = Annotated[str, Parameter(description="Het netwerk, bijvoorbeeld zuid-west.")]
-Page = Annotated[int, Parameter(description="Pagina, vanaf 1.")]
-PerPage = Annotated[int, Parameter(description=f"Aantal per pagina, hoogstens {MAX_PER_PAGE}.")]
+NetworkSlug = Annotated[str, PathParameter(description="Het netwerk, bijvoorbeeld zuid-west.")]
+YearInPath = Annotated[
+    int, PathParameter(description="Het begrotingsjaar.", ge=MIN_YEAR, le=MAX_YEAR)
+]
+Page = Annotated[
+    int, QueryParameter(description=f"Pagina, 1 tot en met {MAX_PAGE}.", ge=1, le=MAX_PAGE)
+]
+# More than the maximum is not an error: the page is simply the largest there is.
+PerPage = Annotated[
+    int,
+    QueryParameter(
+        description=f"Aantal per pagina, vanaf 1; meer dan {MAX_PER_PAGE} wordt {MAX_PER_PAGE}.",
+        ge=1,
+    ),
+]
+
+
+def optional_query(
+    description: str,
+    kind: OpenAPIType,
+    *,
+    name: str | None = None,
+    choices: list[str] | None = None,
+    ge: int | None = None,
+    le: int | None = None,
+) -> QueryParameter:
+    """An optional filter. Litestar would declare `int | None` as `oneOf: [integer, null]`, a
+    value no query string can carry, so that clients (and schemathesis) would send `null` or
+    an empty value: the filter is declared as its plain type, and is simply left out."""
+    extra: dict[str, object] = {"one_of": None, "type": kind}
+    if choices is not None:
+        # Declared for clients; the handler itself refuses other values with the choices in Dutch.
+        extra["enum"] = choices
+    return QueryParameter(name=name, description=description, schema_extra=extra, ge=ge, le=le)
+
+
+def year_filter(description: str) -> QueryParameter:
+    return optional_query(description, OpenAPIType.INTEGER, ge=MIN_YEAR, le=MAX_YEAR)
+
+
+def id_filter(description: str) -> QueryParameter:
+    return optional_query(description, OpenAPIType.INTEGER, ge=1, le=MAX_ID)
 
 
 class ApiController(Controller):
@@ -328,7 +373,7 @@ class ApiController(Controller):
         return result
 
     @get("/networks/{network:str}/years/{year:int}", opt=COORDINATOR, responses=ERRORS)
-    async def year(self, request: Request, network: NetworkSlug, year: int) -> YearOut:
+    async def year(self, request: Request, network: NetworkSlug, year: YearInPath) -> YearOut:
         """A budget year: the SPUK amount and, per category and per line (process-cost line,
         theme, reserve), budget, committed, paid, realised, released, available and the
         reserve floor."""
@@ -371,13 +416,18 @@ class ApiController(Controller):
         self,
         request: Request,
         network: NetworkSlug,
-        year: Annotated[int | None, Parameter(description="Begrotingsjaar van de ronde.")] = None,
+        year: Annotated[int | None, year_filter("Begrotingsjaar van de ronde.")] = None,
         # `state` is a name Litestar keeps for itself: the query parameter is renamed.
         state_filter: Annotated[
             str | None,
-            Parameter(query="state", description="Status: " + ", ".join(STATE_LABELS) + "."),
+            optional_query(
+                "Status: " + ", ".join(STATE_LABELS) + ".",
+                OpenAPIType.STRING,
+                choices=list(STATE_LABELS),
+                name="state",
+            ),
         ] = None,
-        region: Annotated[int | None, Parameter(description="Regio (id, zie /networks).")] = None,
+        region: Annotated[int | None, id_filter("Regio (id, zie /networks).")] = None,
         page: Page = 1,
         per_page: PerPage = DEFAULT_PER_PAGE,
     ) -> ProposalPage:
@@ -432,11 +482,16 @@ class ApiController(Controller):
         self,
         request: Request,
         network: NetworkSlug,
-        year: Annotated[int | None, Parameter(description="Begrotingsjaar.")] = None,
+        year: Annotated[int | None, year_filter("Begrotingsjaar.")] = None,
         kind: Annotated[
-            str | None, Parameter(description="Soort: " + ", ".join(ENTRY_KINDS) + ".")
+            str | None,
+            optional_query(
+                "Soort: " + ", ".join(ENTRY_KINDS) + ".",
+                OpenAPIType.STRING,
+                choices=list(ENTRY_KINDS),
+            ),
         ] = None,
-        project: Annotated[int | None, Parameter(description="Project (project_id).")] = None,
+        project: Annotated[int | None, id_filter("Project (project_id).")] = None,
         page: Page = 1,
         per_page: PerPage = DEFAULT_PER_PAGE,
     ) -> LedgerEntryPage:

@@ -372,6 +372,52 @@ async def test_bad_parameters_answer_400_in_dutch(client, world: World) -> None:
     assert bad_kind.status_code == 400 and "Onbekende soort 'gift'" in bad_kind.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    ("path", "params", "name"),
+    [
+        # Found by the schemathesis run (tests/portal/test_api_fuzz.py): these reached the
+        # database, where PostgreSQL's int4 columns (beyond 2^31 - 1) and SQLite (beyond
+        # 2^63 - 1) raised an error and the API answered 500.
+        ("/networks/zuid-west/years/2147483648", {}, "year"),
+        ("/networks/zuid-west/years/99999999999999999999", {}, "year"),
+        ("/networks/zuid-west/proposals", {"year": "-2147483649"}, "year"),
+        ("/networks/zuid-west/proposals", {"region": "2147483648"}, "region"),
+        ("/networks/zuid-west/ledger-entries", {"project": "9223372036854775808"}, "project"),
+        ("/networks/zuid-west/ledger-entries", {"year": "10000"}, "year"),
+        # A page before the first was quietly read as page 1, and page 0 per page as 1.
+        ("/networks/zuid-west/proposals", {"page": "0"}, "page"),
+        ("/networks/zuid-west/ledger-entries", {"page": "-5"}, "page"),
+        ("/networks/zuid-west/proposals", {"page": "100001"}, "page"),
+        ("/networks/zuid-west/ledger-entries", {"per_page": "0"}, "per_page"),
+    ],
+)
+async def test_out_of_range_numbers_answer_400_not_500(
+    client, world: World, path: str, params: dict, name: str
+) -> None:
+    response = await api(client, world.token, path, **params)
+    assert response.status_code == 400, response.text
+    assert response.json() == {"status_code": 400, "detail": f"Ongeldige waarde voor: {name}."}
+
+
+async def test_the_ranges_are_in_the_openapi_schema(client, database) -> None:
+    schema = (await client.get("/api/docs/openapi.json")).json()
+    paths = schema["paths"]
+
+    def parameter(path: str, name: str) -> dict:
+        (found,) = [p for p in paths[path]["get"]["parameters"] if p["name"] == name]
+        return found["schema"] if "type" in found["schema"] else found["schema"]["oneOf"][0]
+
+    year = parameter("/api/v1/networks/{network}/years/{year}", "year")
+    assert (year["minimum"], year["maximum"]) == (1, 9999)
+    region = parameter("/api/v1/networks/{network}/proposals", "region")
+    assert (region["minimum"], region["maximum"]) == (1, 2_147_483_647)
+    page = parameter("/api/v1/networks/{network}/ledger-entries", "page")
+    assert (page["minimum"], page["maximum"]) == (1, 100_000)
+    # More than 100 per page is capped, not refused (test_proposals_with_amounts_…).
+    per_page = parameter("/api/v1/networks/{network}/ledger-entries", "per_page")
+    assert per_page["minimum"] == 1 and "maximum" not in per_page
+
+
 async def test_ledger_entries_with_filters_and_paging(client, world: World) -> None:
     response = await api(client, world.token, "/networks/zuid-west/ledger-entries")
     assert response.status_code == 200
