@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from portal import clock, events, sessions
+from portal import clock, events, sessions, two_factor
 from portal.db import write_transaction
 from portal.events import Mail
 from portal.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
 from portal.rules import normalise_email
 from portal.settings import Settings
-from portal.tables import AccountToken, LoginThrottle, TokenPurpose, User
+from portal.tables import AccountToken, LoginThrottle, SessionStage, TokenPurpose, User
 from portal.tokens import new_token, token_hash
 
 
@@ -20,6 +20,8 @@ class LoginResult:
     token: str | None = None
     user_id: int | None = None
     error: str | None = None
+    # Anything but full: the token opens only the two-factor step.
+    stage: SessionStage = SessionStage.full
 
 
 LOGIN_FAILED = "Het e-mailadres of wachtwoord klopt niet."
@@ -42,26 +44,31 @@ async def log_in(
     user = await User.select().where(User.email == email).first()
     valid = await verify_password(user["password_hash"] if user else DUMMY_HASH, password)
     if not user or not valid or not user["active"]:
-        await _count_failure(email, settings, user["id"] if user else None)
+        await count_failure(email, settings, user["id"] if user else None)
         return LoginResult(error=LOGIN_FAILED)
+    stage = await two_factor.stage_after_password(user["id"])
     async with write_transaction():
-        await LoginThrottle.delete().where(LoginThrottle.email == email)
-        await User.update({User.last_login_at: now}).where(User.id == user["id"])
         if old_token:
             # A new session id at every log-in: a token planted before log-in is worthless.
             await sessions.end_session(old_token)
-        token = await sessions.create_session(user["id"])
-        await events.record(
-            actor_id=user["id"],
-            action="login",
-            object_type="user",
-            object_id=user["id"],
-            summary="Ingelogd",
-        )
-    return LoginResult(token=token, user_id=user["id"])
+        token = await sessions.create_session(user["id"], stage)
+        if stage is SessionStage.full:
+            # With a second factor to come, the throttle stays: wrong codes count on it too.
+            await LoginThrottle.delete().where(LoginThrottle.email == email)
+            await User.update({User.last_login_at: now}).where(User.id == user["id"])
+            await events.record(
+                actor_id=user["id"],
+                action="login",
+                object_type="user",
+                object_id=user["id"],
+                summary="Ingelogd",
+            )
+    return LoginResult(token=token, user_id=user["id"], stage=stage)
 
 
-async def _count_failure(email: str, settings: Settings, user_id: int | None) -> None:
+async def count_failure(
+    email: str, settings: Settings, user_id: int | None, action: str = "login_failed"
+) -> None:
     async with write_transaction():
         await LoginThrottle.insert(LoginThrottle(email=email, failures=0)).on_conflict(
             target=LoginThrottle.email, action="DO NOTHING"
@@ -82,13 +89,19 @@ async def _count_failure(email: str, settings: Settings, user_id: int | None) ->
         if user_id is not None:
             await events.record(
                 actor_id=None,
-                action="login_locked" if locked else "login_failed",
+                action="login_locked" if locked else action,
                 object_type="user",
                 object_id=user_id,
                 summary="Account tijdelijk geblokkeerd na mislukte inlogpogingen"
                 if locked
-                else "Mislukte inlogpoging",
+                else FAILURE_SUMMARIES.get(action, "Mislukte inlogpoging"),
             )
+
+
+FAILURE_SUMMARIES = {
+    "login_failed": "Mislukte inlogpoging",
+    "two_factor_failed": "Verkeerde code bij tweestapsverificatie",
+}
 
 
 async def log_out(token: str, user_id: int) -> None:
@@ -182,16 +195,18 @@ TOKEN_UNUSABLE = (
 
 async def set_password_with_token(
     token: str, purpose: TokenPurpose, password: str
-) -> tuple[str | None, dict[str, str]]:
-    """Set a new password through a reset or invitation link. Returns a new session token, or
-    the problems per field. The link is spent in the same transaction as the password change."""
+) -> tuple[str | None, SessionStage, dict[str, str]]:
+    """Set a new password through a reset or invitation link. Returns a new session token and
+    its stage (a reset link is no way around the second factor), or the problems per field. The
+    link is spent in the same transaction as the password change."""
     row = await usable_token(token, purpose)
     if row is None:
-        return None, {"token": TOKEN_UNUSABLE}
+        return None, SessionStage.full, {"token": TOKEN_UNUSABLE}
     problem = password_problem(password, email=row["email"], name=row["name"])
     if problem:
-        return None, {"password": problem}
+        return None, SessionStage.full, {"password": problem}
     password_hash = await hash_password(password)
+    stage = await two_factor.stage_after_password(row["user_id"])
     async with write_transaction():
         spent = (
             await AccountToken.update({AccountToken.used_at: clock.now()})
@@ -199,7 +214,7 @@ async def set_password_with_token(
             .returning(AccountToken.id)
         )
         if not spent:
-            return None, {"token": TOKEN_UNUSABLE}
+            return None, SessionStage.full, {"token": TOKEN_UNUSABLE}
         await AccountToken.update({AccountToken.used_at: clock.now()}).where(
             (AccountToken.user == row["user_id"])
             & (AccountToken.purpose == purpose.value)
@@ -208,7 +223,7 @@ async def set_password_with_token(
         await User.update({User.password_hash: password_hash}).where(User.id == row["user_id"])
         # Whoever knew the old password is logged out everywhere.
         await sessions.end_all_sessions(row["user_id"])
-        session_token = await sessions.create_session(row["user_id"])
+        session_token = await sessions.create_session(row["user_id"], stage)
         await events.record(
             actor_id=row["user_id"],
             action="password_set" if purpose is TokenPurpose.invitation else "password_reset",
@@ -218,7 +233,7 @@ async def set_password_with_token(
             if purpose is TokenPurpose.invitation
             else "Wachtwoord hersteld via e-maillink",
         )
-    return session_token, {}
+    return session_token, stage, {}
 
 
 async def change_password(

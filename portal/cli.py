@@ -42,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument(
         "--if-empty", action="store_true", help="only when the database has no networks"
     )
+    commands.add_parser(
+        "demo-code", help="the demo coordinator's and admin's current log-in code (development)"
+    )
     create = commands.add_parser("createuser", help="create an account")
     create.add_argument("--email", required=True)
     create.add_argument("--name", required=True)
@@ -89,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "migrate":
         return 0 if asyncio.run(_with_engine(settings, migrate)) else 1
+    if args.command == "demo-code":
+        if settings.production:
+            print("portal demo-code weigert in productie (PORTAL_ENV=production).", file=sys.stderr)
+            return 1
+        return _demo_code()
     if args.command == "demo":
         if settings.production:
             print("portal demo weigert in productie (PORTAL_ENV=production).", file=sys.stderr)
@@ -175,13 +183,29 @@ async def _demo(if_empty: bool) -> int:
 
 
 def _print_logins() -> None:
-    from portal.demo import DEMO_PASSWORD, PEOPLE
+    from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, PEOPLE
     from portal.principal import ROLE_LABELS
 
     print(f"Demo-accounts (wachtwoord: {DEMO_PASSWORD}):")
     for email, _name, network, role, _kind, region, _org in PEOPLE:
         scope = ", ".join(x for x in (network, region) if x)
         print(f"  {email:<26} {ROLE_LABELS[role]}{' (' + scope + ')' if scope else ''}")
+    print(
+        "Coördinator en beheerder loggen in met tweestapsverificatie: zet sleutel "
+        f"{DEMO_TOTP_SECRET} in een authenticator-app, of vraag de code met `portal demo-code`."
+    )
+
+
+def _demo_code() -> int:
+    import pyotp
+
+    from portal import clock, totp
+    from portal.demo import DEMO_TOTP_SECRET
+
+    now = clock.now()
+    left = totp.STEP_SECONDS - int(now.timestamp()) % totp.STEP_SECONDS
+    print(f"{pyotp.TOTP(DEMO_TOTP_SECRET).at(now)}  (nog {left} s geldig; daarna de volgende)")
+    return 0
 
 
 async def _createuser(args) -> int:

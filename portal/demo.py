@@ -5,11 +5,15 @@ Every person is fictitious; the seeds name real people, and none of them belong 
 
 from __future__ import annotations
 
+from portal import clock, totp
 from portal.db import write_transaction
 from portal.passwords import hash_password
 from portal.tables import Membership, Network, Organisation, Region, ReviewerKind, Role, User
 
 DEMO_PASSWORD = "demo-wachtwoord"
+# The demo's coordinator and admin must use two-factor log-in like real ones. Their
+# authenticator-app secret is public (README, `portal demo-code`): demo data only.
+DEMO_TOTP_SECRET = "FONDSPORTAALDEMOFONDSPORTAALDEMO"
 
 NETWORKS = [
     {
@@ -136,8 +140,16 @@ async def load_demo_data(settings=None) -> list[tuple[str, str]]:
                 organisation_ids[(spec["slug"], name)] = o[0]["id"]
         logins = []
         for email, name, slug, role, kind, region, organisation in PEOPLE:
+            two_factor = totp.required_for([role])
             u = await User.insert(
-                User(email=email, name=name, password_hash=password_hash, active=True)
+                User(
+                    email=email,
+                    name=name,
+                    password_hash=password_hash,
+                    active=True,
+                    totp_secret=DEMO_TOTP_SECRET if two_factor else "",
+                    totp_enabled_at=clock.now() if two_factor else None,
+                )
             ).returning(User.id)
             await Membership.insert(
                 Membership(

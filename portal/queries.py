@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from portal.sessions import memberships_of
-from portal.tables import AuditEvent, Membership, Network, Organisation, Region, User
+from portal.tables import AuditEvent, Membership, Network, Organisation, Region, Role, User
 
 
 async def regions_of(network_id: int) -> list[dict]:
@@ -43,7 +43,13 @@ async def users_of(network_id: int) -> list[dict]:
         return []
     users = (
         await User.select(
-            User.id, User.email, User.name, User.active, User.last_login_at, User.password_hash
+            User.id,
+            User.email,
+            User.name,
+            User.active,
+            User.last_login_at,
+            User.password_hash,
+            User.totp_enabled_at,
         )
         .where(User.id.is_in(list(by_user)))
         .order_by(User.name)
@@ -65,7 +71,13 @@ async def user_in_network(network_id: int, user_id: int) -> dict | None:
         return None
     user = (
         await User.select(
-            User.id, User.email, User.name, User.active, User.last_login_at, User.password_hash
+            User.id,
+            User.email,
+            User.name,
+            User.active,
+            User.last_login_at,
+            User.password_hash,
+            User.totp_enabled_at,
         )
         .where(User.id == user_id)
         .first()
@@ -74,7 +86,8 @@ async def user_in_network(network_id: int, user_id: int) -> dict | None:
         return None
     memberships = [m for m in await memberships_of(user_id) if m.network_id == network_id]
     invited = not user.pop("password_hash")
-    return {**user, "invited": invited, "memberships": memberships}
+    two_factor = user.pop("totp_enabled_at") is not None
+    return {**user, "invited": invited, "two_factor": two_factor, "memberships": memberships}
 
 
 async def audit_page(network_id: int, page: int, per_page: int = 50) -> tuple[list[dict], int]:
@@ -93,3 +106,11 @@ async def audit_page(network_id: int, page: int, per_page: int = 50) -> tuple[li
     )
     total = await AuditEvent.count().where(AuditEvent.network == network_id)
     return rows, total
+
+
+async def is_superadmin(user_id: int) -> bool:
+    return await Membership.exists().where(
+        (Membership.user == user_id)
+        & (Membership.role == Role.admin.value)
+        & (Membership.network.is_null())
+    )

@@ -14,7 +14,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from portal import clock
 from portal.principal import MembershipInfo, Principal
 from portal.settings import Settings
-from portal.tables import Membership, Role, User, UserSession
+from portal.tables import Membership, Role, SessionStage, User, UserSession
 from portal.tokens import new_token, token_hash
 
 SESSION_COOKIE = "fp_session"
@@ -22,13 +22,48 @@ SESSION_COOKIE = "fp_session"
 TOUCH_INTERVAL = dt.timedelta(seconds=60)
 
 
-async def create_session(user_id: int) -> str:
+async def create_session(user_id: int, stage: SessionStage = SessionStage.full) -> str:
     token = new_token()
     now = clock.now()
     await UserSession.insert(
-        UserSession(token_hash=token_hash(token), user=user_id, created_at=now, last_seen_at=now)
+        UserSession(
+            token_hash=token_hash(token),
+            user=user_id,
+            created_at=now,
+            last_seen_at=now,
+            stage=stage.value,
+        )
     )
     return token
+
+
+async def load_pending(token: str, pending_minutes: int) -> dict | None:
+    """A log-in halfway: password accepted, second factor awaited. None when there is none or it
+    lapsed (a lapsed one is removed)."""
+    row = (
+        await UserSession.select(
+            UserSession.id,
+            UserSession.created_at,
+            UserSession.stage,
+            UserSession.code_failures,
+            UserSession.user.id.as_alias("user_id"),
+            UserSession.user.email.as_alias("email"),
+            UserSession.user.name.as_alias("name"),
+            UserSession.user.active.as_alias("active"),
+        )
+        .where(
+            (UserSession.token_hash == token_hash(token))
+            & (UserSession.stage != SessionStage.full.value)
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    age = clock.now() - clock.as_utc(row["created_at"])
+    if not row["active"] or age > dt.timedelta(minutes=pending_minutes):
+        await UserSession.delete().where(UserSession.id == row["id"])
+        return None
+    return row
 
 
 async def end_session(token: str) -> None:
@@ -73,7 +108,11 @@ async def load_principal(token: str, settings: Settings) -> Principal | None:
             UserSession.user.name.as_alias("name"),
             UserSession.user.active.as_alias("active"),
         )
-        .where(UserSession.token_hash == token_hash(token))
+        # A session still waiting for its second factor is nobody yet.
+        .where(
+            (UserSession.token_hash == token_hash(token))
+            & (UserSession.stage == SessionStage.full.value)
+        )
         .first()
     )
     if row is None:

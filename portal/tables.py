@@ -74,6 +74,28 @@ class User(Table, tablename="portal_user"):
     active = Boolean(default=True)
     last_login_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
+    # Two-factor log-in (TOTP). The secret is set when enrolment starts and counts only once
+    # totp_enabled_at is set; totp_last_step is the last time step accepted, so that a code
+    # cannot be used twice (RFC 6238, section 5.2).
+    totp_secret = Varchar(length=64, default="")
+    totp_enabled_at = Timestamptz(null=True, default=None)
+    totp_last_step = Integer(default=0)
+
+
+class RecoveryCode(Table):
+    user = ForeignKey(User, null=False, on_delete=OnDelete.cascade)
+    # Only the SHA-256 of the code: a leaked table gives no way in.
+    code_hash = Varchar(length=64)
+    used_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class SessionStage(str, Enum):
+    full = "full"
+    # Password accepted; the code from the authenticator app (or a recovery code) is awaited.
+    code = "code"
+    # Password accepted; the role requires two-factor log-in and it is not set up yet.
+    enrol = "enrol"
 
 
 class Membership(Table):
@@ -93,6 +115,9 @@ class UserSession(Table, tablename="portal_session"):
     user = ForeignKey(User, null=False, on_delete=OnDelete.cascade)
     created_at = Timestamptz(default=TimestamptzNow())
     last_seen_at = Timestamptz(default=TimestamptzNow())
+    # Only a full session makes a logged-in user; the others open just the two-factor step.
+    stage = Varchar(length=10, choices=SessionStage, default="full")
+    code_failures = Integer(default=0)
 
 
 class LoginThrottle(Table):

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import itertools
 
+from portal import clock, totp
 from portal.passwords import hash_password_sync
 from portal.tables import Membership, Network, Organisation, Region, Role, User
 
 PASSWORD = "een-goed-wachtwoord-42"
+# The authenticator-app secret of every coordinator and admin the factories make.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _counter = itertools.count(1)
 _PASSWORD_HASH: str | None = None
 
@@ -77,8 +80,13 @@ async def member(
     reviewer_kind: str = "",
     user_id: int | None = None,
 ) -> int:
-    """A user holding one role; returns the user id."""
+    """A user holding one role; returns the user id. A coordinator or admin gets two-factor
+    log-in set up with TOTP_SECRET, as the portal requires of them."""
     user_id = user_id or await user(email)
+    if totp.required_for([role]):
+        await User.update({User.totp_secret: TOTP_SECRET, User.totp_enabled_at: clock.now()}).where(
+            (User.id == user_id) & (User.totp_enabled_at.is_null())
+        )
     await Membership.insert(
         Membership(
             user=user_id,

@@ -15,6 +15,10 @@ def routes() -> list[ControllerRouterHandler]:
     from portal.controllers.exports import ExportController
     from portal.controllers.home import HomeController
     from portal.controllers.tokens import ApiTokenController
+    from portal.controllers.two_factor import (
+        TwoFactorAccountController,
+        TwoFactorLoginController,
+    )
     from proposals.controllers import ProposalController, RoundController
     from review.controllers import (
         CoordinatorReviewController,
@@ -24,6 +28,8 @@ def routes() -> list[ControllerRouterHandler]:
 
     return [
         AuthController,
+        TwoFactorLoginController,
+        TwoFactorAccountController,
         HomeController,
         AdminController,
         RoundController,

@@ -7,7 +7,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from portal import queries, services
+from portal import queries, services, two_factor
 from portal.forms import optional_id, page_number, query_int, text
 from portal.guards import allow
 from portal.layout import redirect, render
@@ -393,6 +393,33 @@ class AdminController(Controller):
             request,
             f"/beheer/{ref.slug}/gebruikers/{user_id}",
             "Het account is geactiveerd." if active else "Het account is gedeactiveerd.",
+        )
+
+    @post("/{network:str}/gebruikers/{user_id:int}/tweestaps-herstellen", opt=ADMIN)
+    async def reset_two_factor(self, request: Request, user_id: FromPath[int]) -> Redirect:
+        ref = request.state.network
+        target = await queries.user_in_network(ref.id, user_id)
+        if target is None:
+            raise NotFoundException("Deze gebruiker bestaat niet in dit netwerk.")
+        back = f"/beheer/{ref.slug}/gebruikers/{user_id}"
+        if user_id == request.user.user_id:
+            return redirect(
+                request, back, "Uw eigen tweestapsverificatie beheert u via Mijn account.", "error"
+            )
+        if await queries.is_superadmin(user_id) and not request.user.is_superadmin:
+            # A network's admin must not weaken the log-in of whoever administers them all.
+            return redirect(
+                request,
+                back,
+                "Alleen een beheerder van alle netwerken kan dit herstellen.",
+                "error",
+            )
+        await two_factor.reset_by_admin(request.user.user_id, user_id, ref.id)
+        return redirect(
+            request,
+            back,
+            f"De tweestapsverificatie van {target['name']} is hersteld; "
+            "bij de volgende log-in stelt deze gebruiker die opnieuw in.",
         )
 
     @get("/{network:str}/logboek", opt=ADMIN)

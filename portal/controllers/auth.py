@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from portal import accounts
+from portal import accounts, totp
 from portal.guards import LOGGED_IN, PUBLIC
 from portal.layout import redirect, render
 from portal.rules import email_problem
-from portal.sessions import SESSION_COOKIE, expired_session_cookie, session_cookie
-from portal.tables import TokenPurpose
+from portal.sessions import SESSION_COOKIE, expired_session_cookie, load_pending, session_cookie
+from portal.tables import SessionStage, TokenPurpose
 
 
 def safe_next(target: str | None) -> str:
@@ -19,6 +21,14 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return "/"
+
+
+def after_password(stage: SessionStage, target: str) -> str:
+    """Where a correct password leads: the page asked for, or first the two-factor step."""
+    if stage is SessionStage.full:
+        return target
+    step = "/login/code" if stage is SessionStage.code else "/login/tweestaps-instellen"
+    return step if target == "/" else f"{step}?{urlencode({'next': target})}"
 
 
 class AuthController(Controller):
@@ -30,6 +40,14 @@ class AuthController(Controller):
     ) -> Template | Redirect:
         if request.user is not None:
             return Redirect(path=safe_next(next), status_code=303)
+        token = request.cookies.get(SESSION_COOKIE)
+        pending = await load_pending(token, totp.PENDING_MINUTES) if token else None
+        if pending is not None:
+            # Halfway through a log-in: back to the step that is waiting, not the password again.
+            return Redirect(
+                path=after_password(SessionStage(pending["stage"]), safe_next(next)),
+                status_code=303,
+            )
         return render(request, "portal/login.html", email="", next=safe_next(next), errors={})
 
     @post("/login", opt=PUBLIC)
@@ -66,7 +84,7 @@ class AuthController(Controller):
                 next=target,
                 errors={"form": result.error or accounts.LOGIN_FAILED},
             )
-        response = Redirect(path=target, status_code=303)
+        response = Redirect(path=after_password(result.stage, target), status_code=303)
         response.set_cookie(session_cookie(result.token, settings))
         return response
 
@@ -147,7 +165,9 @@ class AuthController(Controller):
                 account=row,
                 errors={"password_repeat": "De twee wachtwoorden zijn niet gelijk."},
             )
-        session_token, errors = await accounts.set_password_with_token(token, purpose, password)
+        session_token, stage, errors = await accounts.set_password_with_token(
+            token, purpose, password
+        )
         if errors or not session_token:
             row = await accounts.usable_token(token, purpose)
             return render(
@@ -163,6 +183,9 @@ class AuthController(Controller):
             if purpose is TokenPurpose.invitation
             else "Uw nieuwe wachtwoord is ingesteld en u bent ingelogd."
         )
-        response = redirect(request, "/", message)
+        if stage is not SessionStage.full:
+            response = Redirect(path=after_password(stage, "/"), status_code=303)
+        else:
+            response = redirect(request, "/", message)
         response.set_cookie(session_cookie(session_token, request.app.state.settings))
         return response
