@@ -9,12 +9,19 @@ import re
 import secrets
 import time
 from contextvars import ContextVar
+from urllib.parse import quote
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
 _VALID = re.compile(r"^[A-Za-z0-9._-]{6,64}$")
 log = logging.getLogger("portal.requests")
+
+
+def loggable_path(path: str) -> str:
+    """The path percent-encoded again: ASGI hands it decoded, and a %0A in a URL must not start
+    a forged line in the log."""
+    return quote(path, safe="/:@!$&'()*+,;=-._~")
 
 
 class RequestIdFilter(logging.Filter):
@@ -70,7 +77,7 @@ class RequestIdMiddleware:
             log.info(
                 "method=%s path=%s status=%s duration_ms=%.1f",
                 scope.get("method"),
-                scope.get("path"),
+                loggable_path(scope.get("path", "")),
                 status,
                 (time.perf_counter() - started) * 1000,
             )

@@ -27,6 +27,17 @@ async def test_every_response_carries_a_request_id(
     assert replaced.headers["x-request-id"] != "<script>"
 
 
+async def test_a_newline_in_the_url_cannot_forge_a_log_line(
+    client: httpx.AsyncClient, database, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="portal.requests")
+    await client.get("/wachtwoord-herstellen/nergens%0Astatus=200%20method=GET")
+    lines = [r.getMessage() for r in caplog.records if r.name == "portal.requests"]
+    line = next(line for line in lines if "nergens" in line)
+    assert "\n" not in line and "%0A" in line
+    assert line.count(" status=") == 1 and " " not in line.split("path=")[1].split(" status=")[0]
+
+
 def test_log_lines_name_the_request() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "hallo", None, None)
     assert RequestIdFilter().filter(record) and record.request_id == "-"
