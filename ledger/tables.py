@@ -25,7 +25,7 @@ from portal.tables import Network, User
 class BudgetYear(Table):
     """The SPUK grant of one network for one calendar year."""
 
-    network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict)
+    network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict, index=True)
     year = Integer()
     spuk_amount_cents = BigInt()
     # Basis points; copied from the network's defaults when the year is created (2020: 0).
@@ -39,7 +39,7 @@ class Account(Table, tablename="ledger_account"):
     """A line of the year's budget: a process-cost line, a theme, the themes' reserve, learning
     and development, or the year's unforeseen reserve."""
 
-    budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict)
+    budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict, index=True)
     kind = Varchar(length=20)  # process / theme / themes_reserve / learning / unforeseen
     code = Varchar(length=40)  # process_a … process_e, theme_<id>, themes_reserve, …
     name = Varchar(length=200)
@@ -51,11 +51,11 @@ class Account(Table, tablename="ledger_account"):
 class Project(Table, tablename="ledger_project"):
     """A granted proposal as the ledger knows it."""
 
-    budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict)
+    budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict, index=True)
     account = ForeignKey(Account, null=False, on_delete=OnDelete.restrict)
     # Allocations from before the portal (Zuid-West 2020) have no proposal.
     proposal_id = Integer(unique=True, null=True, default=None)
-    network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict)
+    network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict, index=True)
     title = Varchar(length=300)
     region_id = Integer(null=True, default=None)
     # Who carries it out, as the budget table names it ("Midden-Holland", "Timon", …).
@@ -74,15 +74,15 @@ class Entry(Table, tablename="ledger_entry"):
     """One money movement. Never updated or deleted: a mistake is corrected by a reversal, an
     entry with the same accounts and the opposite sign that points at the one it reverses."""
 
-    budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict)
+    budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict, index=True)
     kind = Varchar(length=30, index=True)
-    account = ForeignKey(Account, null=False, on_delete=OnDelete.restrict)
+    account = ForeignKey(Account, null=False, on_delete=OnDelete.restrict, index=True)
     # The account money comes from, for transfers, reserve releases and carry-overs.
-    counter_account = ForeignKey(Account, null=True, on_delete=OnDelete.restrict)
-    project = ForeignKey(Project, null=True, on_delete=OnDelete.restrict)
+    counter_account = ForeignKey(Account, null=True, on_delete=OnDelete.restrict, index=True)
+    project = ForeignKey(Project, null=True, on_delete=OnDelete.restrict, index=True)
     amount_cents = BigInt()  # always positive; sign says whether it books or reverses
     sign = SmallInt(default=1)
-    reverses = ForeignKey("self", null=True, on_delete=OnDelete.restrict)
+    reverses = ForeignKey("self", null=True, on_delete=OnDelete.restrict, index=True)
     reason = Text(default="")
     document_reference = Varchar(length=200, default="")
     booked_on = Date()
@@ -93,7 +93,7 @@ class Entry(Table, tablename="ledger_entry"):
 class Report(Table, tablename="ledger_report"):
     """An accountability report (verantwoordingsverslag) of one project year."""
 
-    project = ForeignKey(Project, null=False, on_delete=OnDelete.restrict)
+    project = ForeignKey(Project, null=False, on_delete=OnDelete.restrict, index=True)
     year = Integer()
     due_date = Date()
     final = Boolean(default=False)
@@ -119,7 +119,7 @@ class CatalogueEntry(Table):
     and what it learned. Rebuilt from its sources whenever they change; never edited by hand."""
 
     project = ForeignKey(Project, null=False, unique=True, on_delete=OnDelete.cascade)
-    network = ForeignKey(Network, null=False, on_delete=OnDelete.cascade)
+    network = ForeignKey(Network, null=False, on_delete=OnDelete.cascade, index=True)
     # Shared with every network by the coordinator once the project has finished.
     shared = Boolean(default=False)
     proposal_id = Integer(null=True, default=None)
@@ -147,7 +147,7 @@ class CatalogueEntry(Table):
 class ReportAttachment(Table):
     """Proof that comes with an accountability report (invoices, a procurement statement)."""
 
-    report = ForeignKey(Report, null=False, on_delete=OnDelete.cascade)
+    report = ForeignKey(Report, null=False, on_delete=OnDelete.cascade, index=True)
     display_name = Varchar(length=200)
     stored_name = Varchar(length=64, unique=True)
     format = Varchar(length=10)

@@ -22,8 +22,8 @@ from portal.tables import Network, Organisation, Region, User
 
 
 class Round(Table, tablename="proposal_round"):
-    network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict)
-    budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict)
+    network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict, index=True)
+    budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict, index=True)
     title = Varchar(length=200)
     opens_at = Timestamptz()
     closes_at = Timestamptz()
@@ -36,7 +36,7 @@ class Round(Table, tablename="proposal_round"):
 
 
 class Theme(Table):
-    round = ForeignKey(Round, null=False, on_delete=OnDelete.cascade)
+    round = ForeignKey(Round, null=False, on_delete=OnDelete.cascade, index=True)
     position = Integer(default=1)
     name = Varchar(length=200)
     description = Text(default="")
@@ -44,10 +44,12 @@ class Theme(Table):
 
 
 class Proposal(Table):
-    network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict)
+    network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict, index=True)
+    # No index=True here: Piccolo would name it "proposal_round", which is the round table's
+    # name; proposals are found by network (indexed) and the round filter narrows those.
     round = ForeignKey(Round, null=False, on_delete=OnDelete.restrict)
-    theme = ForeignKey(Theme, null=True, on_delete=OnDelete.set_null)
-    region = ForeignKey(Region, null=True, on_delete=OnDelete.restrict)
+    theme = ForeignKey(Theme, null=True, on_delete=OnDelete.set_null, index=True)
+    region = ForeignKey(Region, null=True, on_delete=OnDelete.restrict, index=True)
     lead_organisation = ForeignKey(Organisation, null=True, on_delete=OnDelete.restrict)
     created_by = ForeignKey(User, null=False, on_delete=OnDelete.restrict)
     state = Varchar(length=30, default="draft", index=True)
@@ -89,13 +91,13 @@ class Proposal(Table):
 
 
 class ProposalAuthor(Table):
-    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade)
-    user = ForeignKey(User, null=False, on_delete=OnDelete.cascade)
+    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade, index=True)
+    user = ForeignKey(User, null=False, on_delete=OnDelete.cascade, index=True)
     added_at = Timestamptz(default=TimestamptzNow())
 
 
 class BouwteamMember(Table):
-    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade)
+    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade, index=True)
     # region / expert_team / client / research are the "vierkant"; other are further members.
     position = Varchar(length=20)
     name = Varchar(length=200, default="")
@@ -105,7 +107,7 @@ class BouwteamMember(Table):
 
 
 class BudgetLine(Table):
-    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade)
+    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade, index=True)
     sort_order = Integer(default=0)
     kind = Varchar(length=20)
     year = Integer()
@@ -116,7 +118,7 @@ class BudgetLine(Table):
 
 
 class Attachment(Table):
-    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade)
+    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade, index=True)
     kind = Varchar(length=30)
     # For a consent letter: the region that consents to the extension.
     region = ForeignKey(Region, null=True, on_delete=OnDelete.restrict)
@@ -132,7 +134,7 @@ class Attachment(Table):
 
 
 class ProposalVersion(Table):
-    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade)
+    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade, index=True)
     number = Integer()
     snapshot = JSON(default="{}")
     frozen_at = Timestamptz(default=TimestamptzNow())

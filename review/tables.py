@@ -23,8 +23,8 @@ from proposals.tables import Proposal
 class Review(Table):
     """One reviewer on one version of a proposal: the assignment and, later, the scores."""
 
-    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade)
-    reviewer = ForeignKey(User, null=False, on_delete=OnDelete.restrict)
+    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade, index=True)
+    reviewer = ForeignKey(User, null=False, on_delete=OnDelete.restrict, index=True)
     version = Integer(default=1)
     state = Varchar(length=20, default="assigned")  # assigned / draft / submitted
     assigned_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
@@ -50,8 +50,8 @@ class Review(Table):
 
 
 class ConflictDeclaration(Table):
-    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade)
-    reviewer = ForeignKey(User, null=False, on_delete=OnDelete.cascade)
+    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade, index=True)
+    reviewer = ForeignKey(User, null=False, on_delete=OnDelete.cascade, index=True)
     kind = Varchar(length=20)  # own_region / own_organisation / personal / other
     reason = Text(default="")
     declared_at = Timestamptz(default=TimestamptzNow())
@@ -60,7 +60,7 @@ class ConflictDeclaration(Table):
 class Question(Table):
     """A clarification question to the applicants, and their answer."""
 
-    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade)
+    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade, index=True)
     asked_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     question = Text()
     asked_at = Timestamptz(default=TimestamptzNow())
@@ -70,7 +70,7 @@ class Question(Table):
 
 
 class Advice(Table):
-    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade)
+    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade, index=True)
     body = Varchar(length=20)  # ao_chairs / ambassadors
     meeting_date = Date()
     reference = Varchar(length=200, default="")
@@ -82,7 +82,7 @@ class Advice(Table):
 class Decision(Table):
     """The coordinating municipality's decision on one version of a proposal."""
 
-    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade)
+    proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade, index=True)
     version = Integer(default=1)
     outcome = Varchar(length=30)  # granted / granted_with_conditions / returned / rejected
     amount_cents = BigInt(null=True, default=None)
