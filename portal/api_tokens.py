@@ -41,10 +41,24 @@ class ApiToken(Table, tablename="portal_api_token"):
     created_at = Timestamptz(default=TimestamptzNow())
     last_used_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
+    # The random value of the form that made it: the same form posted again (a browser refresh)
+    # must not make a second key.
+    form_nonce = Varchar(length=64, null=True, default=None, index=True)
 
 
 class TokenRefused(Exception):
     """The Dutch reason a token cannot be made or used."""
+
+
+class TokenAlreadyMade(TokenRefused):
+    """The form that makes a key was posted a second time."""
+
+
+ALREADY_MADE = (
+    "Deze sleutel is al gemaakt: het formulier is nog een keer verstuurd, bijvoorbeeld door de "
+    "pagina te vernieuwen. Er is geen tweede sleutel gemaakt. De geheime sleutel wordt maar één "
+    "keer getoond; heeft u hem niet bewaard, trek hem dan in en maak een nieuwe."
+)
 
 
 def name_problem(name: str) -> str | None:
@@ -61,10 +75,13 @@ async def _is_coordinator(user_id: int) -> bool:
     )
 
 
-async def create_token(user_id: int, name: str, *, actor_id: int | None) -> tuple[int, str]:
+async def create_token(
+    user_id: int, name: str, *, actor_id: int | None, form_nonce: str | None = None
+) -> tuple[int, str]:
     """Make a token for a coordinator; returns its id and the secret, which is never stored.
 
-    `actor_id` is who made it (the user on the portal page, None on the command line).
+    `actor_id` is who made it (the user on the portal page, None on the command line);
+    `form_nonce` the value of the form on the page, refused when a key was made with it.
     """
     problem = name_problem(name)
     if problem:
@@ -76,7 +93,12 @@ async def create_token(user_id: int, name: str, *, actor_id: int | None) -> tupl
         raise TokenRefused("Alleen een coördinator kan een API-sleutel krijgen.")
     secret = TOKEN_PREFIX + new_token()
     name = name.strip()
+    nonce = form_nonce.strip()[:64] if form_nonce and form_nonce.strip() else None
     async with write_transaction():
+        if nonce and await ApiToken.exists().where(
+            (ApiToken.user == user_id) & (ApiToken.form_nonce == nonce)
+        ):
+            raise TokenAlreadyMade(ALREADY_MADE)
         rows = await ApiToken.insert(
             ApiToken(
                 user=user_id,
@@ -84,6 +106,7 @@ async def create_token(user_id: int, name: str, *, actor_id: int | None) -> tupl
                 token_hash=token_hash(secret),
                 hint=secret[:HINT_LENGTH],
                 created_at=clock.now(),
+                form_nonce=nonce,
             )
         ).returning(ApiToken.id)
         token_id = rows[0]["id"]

@@ -2,7 +2,8 @@
 
 A key reaches every network in which its owner is coordinator, so the page lists the same keys
 in each of them. A new key's secret is shown once, in the response to the form that made it:
-never through a redirect, whose flash cookie would carry it.
+never through a redirect, whose flash cookie would carry it. Since that response is not a
+redirect, a refresh posts the form again; the form's nonce makes that harmless.
 """
 
 from __future__ import annotations
@@ -11,11 +12,18 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from portal.api_tokens import TokenRefused, create_token, revoke_token, tokens_of
+from portal.api_tokens import (
+    TokenAlreadyMade,
+    TokenRefused,
+    create_token,
+    revoke_token,
+    tokens_of,
+)
 from portal.forms import text
 from portal.guards import allow
 from portal.layout import redirect, register_nav, render
 from portal.tables import Role
+from portal.tokens import new_token
 
 COORDINATOR = allow(Role.coordinator)
 
@@ -32,6 +40,7 @@ class ApiTokenController(Controller):
         errors: dict | None = None,
         values: dict | None = None,
         new_secret: str | None = None,
+        notice: str | None = None,
         status_code: int = 200,
     ) -> Template:
         page = render(
@@ -46,6 +55,8 @@ class ApiTokenController(Controller):
             errors=errors or {},
             values=values or {},
             new_secret=new_secret,
+            notice=notice,
+            form_nonce=new_token(),
         )
         # The page may show a secret: no copy of it in any cache.
         page.headers["Cache-Control"] = "no-store"
@@ -61,8 +72,13 @@ class ApiTokenController(Controller):
         name = text(form, "name", 200)
         try:
             _, secret = await create_token(
-                request.user.user_id, name, actor_id=request.user.user_id
+                request.user.user_id,
+                name,
+                actor_id=request.user.user_id,
+                form_nonce=text(form, "nonce", 64),
             )
+        except TokenAlreadyMade as made:
+            return await self._page(request, notice=str(made), status_code=409)
         except TokenRefused as refused:
             return await self._page(
                 request, errors={"name": str(refused)}, values={"name": name}, status_code=422

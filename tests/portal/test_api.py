@@ -143,6 +143,28 @@ async def test_token_is_shown_once_and_stored_hashed(client, zw: Zuidwest) -> No
     assert (await api(client, secret, "/networks")).status_code == 200
 
 
+async def test_the_same_form_posted_again_makes_no_second_token(client, zw: Zuidwest) -> None:
+    await log_in(client, "coord@example.org")
+    page = await client.get("/n/zuid-west/api-sleutels")
+    nonce = page.text.split('name="nonce" value="')[1].split('"')[0]
+    assert len(nonce) > 20
+    form = {"name": "Financieel systeem", "nonce": nonce}
+    made = await post_form(client, "/n/zuid-west/api-sleutels", form)
+    assert made.status_code == 200 and 'id="nieuwe-sleutel"' in made.text
+    # A refresh of the answer posts the same form again.
+    again = await post_form(client, "/n/zuid-west/api-sleutels", form)
+    assert again.status_code == 409
+    assert "Er is geen tweede sleutel gemaakt" in again.text
+    assert 'id="nieuwe-sleutel"' not in again.text
+    assert await ApiToken.count() == 1
+    # Each page has a fresh form: a second key made on purpose is fine.
+    fresh = again.text.split('name="nonce" value="')[1].split('"')[0]
+    assert fresh != nonce
+    other = await post_form(client, "/n/zuid-west/api-sleutels", {**form, "nonce": fresh})
+    assert other.status_code == 200
+    assert await ApiToken.count() == 2
+
+
 async def test_token_needs_a_name_and_a_coordinator(client, zw: Zuidwest) -> None:
     await log_in(client, "coord@example.org")
     refused = await post_form(client, "/n/zuid-west/api-sleutels", {"name": " "})
