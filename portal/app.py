@@ -148,6 +148,9 @@ def create_app(settings: Settings | None = None, *, manage_engine: bool = True) 
         before_send=[security_headers(settings)],
         after_response=deliver_queued_mail,
         debug=False,
+        # Logging is set up once by portal.observability (key=value lines with request ids);
+        # Litestar's default config would replace that handler with its own format.
+        logging_config=None,
         # Only the API is documented (at /api/docs); pages stay out of the schema.
         openapi_config=openapi_config(),
         include_in_schema=False,
