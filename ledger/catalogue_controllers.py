@@ -49,7 +49,7 @@ class CatalogueController(Controller):
         )
         page = page_number(query_int(pagina))
         rows, total = await catalogue.search(network.id, zoek or "", filters, page)
-        everything, _ = await catalogue.search(network.id, "", Filters(), 1, 10_000)
+        themes, years = await catalogue.facets(network.id)
         regions = {
             r["id"]: r["name"] for r in await Region.select().where(Region.network == network.id)
         }
@@ -62,8 +62,8 @@ class CatalogueController(Controller):
             filters=filters,
             page=page,
             pages=max(1, (total + 19) // 20),
-            themes=sorted({r["theme_name"] for r in everything if r["theme_name"]}),
-            years=sorted({r["year"] for r in everything}, reverse=True),
+            themes=themes,
+            years=years,
             regions=regions,
             FUNCTIONS=FUNCTIONS,
             TRANSFORMATION_GOALS=TRANSFORMATION_GOALS,

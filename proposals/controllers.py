@@ -302,8 +302,8 @@ def thresholds(request: Request) -> dict[str, int]:
     return getattr(request.app.state, "procurement_thresholds", DEFAULT_THRESHOLDS_CENTS)
 
 
-async def proposal_checks(request: Request, proposal: dict):
-    return checklist(await queries.facts_for(proposal, clock.now(), thresholds(request)))
+async def proposal_checks(request: Request, proposal: dict, parts: queries.Parts | None = None):
+    return checklist(await queries.facts_for(proposal, clock.now(), thresholds(request), parts))
 
 
 SCOPES = {
@@ -415,8 +415,10 @@ class ProposalController(Controller):
         )
 
     async def _detail_context(self, request: Request, proposal: dict, actors: set[Actor]) -> dict:
-        checks = await proposal_checks(request, proposal)
-        lines = await queries.budget_lines_of(proposal["id"])
+        # The checklist and the page show the same lines, bouwteam, attachments and regions.
+        parts = await queries.parts_of(proposal)
+        checks = await proposal_checks(request, proposal, parts)
+        lines = parts.lines
         totals: dict[int, int] = {}
         for line in lines:
             totals[line["year"]] = totals.get(line["year"], 0) + line["amount_cents"]
@@ -426,17 +428,17 @@ class ProposalController(Controller):
             "checks": checks,
             "editable": Actor.author in actors and proposal["state"] == "draft",
             "actions": allowed_actions(proposal["state"], actors),
-            "bouwteam": await queries.bouwteam_of(proposal["id"]),
+            "bouwteam": parts.members,
             "lines": lines,
             "totals": dict(sorted(totals.items())),
             "line_total": sum(totals.values()),
-            "attachments": await queries.attachments_of(proposal["id"]),
+            "attachments": parts.attachments,
             "authors": await queries.authors_of(proposal["id"]),
             "versions": await queries.versions_of(proposal["id"]),
             "events": visible_timeline(
                 await timeline("proposal", proposal["id"]), Actor.coordinator in actors
             ),
-            "regions": await queries.region_names(proposal["network"]),
+            "regions": parts.regions,
             "extra_sections": [
                 section
                 for provider in DETAIL_SECTIONS

@@ -172,14 +172,34 @@ async def theme_claims(theme_id: int, excluding_proposal: int) -> int:
     return sum(r["requested_amount_cents"] or 0 for r in rows)
 
 
-async def facts_for(proposal: dict, now: dt.datetime, thresholds: dict[str, int]) -> Facts:
-    lines = await budget_lines_of(proposal["id"])
+@dataclass(frozen=True)
+class Parts:
+    """What hangs off a proposal and both its page and its checklist show: loaded once."""
+
+    lines: list[dict]
+    attachments: list[dict]
+    members: list[dict]
+    regions: dict[int, str]
+
+
+async def parts_of(proposal: dict) -> Parts:
+    return Parts(
+        lines=await budget_lines_of(proposal["id"]),
+        attachments=await attachments_of(proposal["id"]),
+        members=await bouwteam_of(proposal["id"]),
+        regions=await region_names(proposal["network"]),
+    )
+
+
+async def facts_for(
+    proposal: dict, now: dt.datetime, thresholds: dict[str, int], parts: Parts | None = None
+) -> Facts:
+    parts = parts or await parts_of(proposal)
+    lines, attachments, members = parts.lines, parts.attachments, parts.members
     themes = await themes_of(proposal["round"])
     theme = next((t for t in themes if t["id"] == proposal["theme"]), None)
-    attachments = await attachments_of(proposal["id"])
-    members = await bouwteam_of(proposal["id"])
     present = {m["position"] for m in members if m["name"]}
-    region_ids = await region_names(proposal["network"])
+    region_ids = parts.regions
     return Facts(
         now=now,
         round_opens_at=_utc(proposal["round_opens_at"]),

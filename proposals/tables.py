@@ -45,8 +45,8 @@ class Theme(Table):
 
 class Proposal(Table):
     network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict, index=True)
-    # No index=True here: Piccolo would name it "proposal_round", which is the round table's
-    # name; proposals are found by network (indexed) and the round filter narrows those.
+    # Indexed by a raw migration (proposal_by_round): Piccolo's index=True would name the index
+    # "proposal_round", which is the round table's name.
     round = ForeignKey(Round, null=False, on_delete=OnDelete.restrict)
     theme = ForeignKey(Theme, null=True, on_delete=OnDelete.set_null, index=True)
     region = ForeignKey(Region, null=True, on_delete=OnDelete.restrict, index=True)

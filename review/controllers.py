@@ -222,7 +222,7 @@ class CoordinatorReviewController(Controller):
         proposals = await queries.round_proposals(round_id)
         reviews = await queries.reviews_by_proposal([p["id"] for p in proposals])
         pool = await queries.reviewer_pool(request.state.network.id)
-        infos = {i.id: i for i in await queries.proposal_infos(proposals)}
+        infos = {i.id: i for i in await queries.proposal_infos(proposals, reviews)}
         matrix, load = [], {r.id: 0 for r in pool}
         for p in proposals:
             current = {

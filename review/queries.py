@@ -53,10 +53,14 @@ async def declared_conflicts(proposal_ids: list[int]) -> dict[int, dict[int, dic
     return result
 
 
-async def proposal_infos(proposals: list[dict]) -> list[ProposalInfo]:
+async def proposal_infos(
+    proposals: list[dict], reviews: dict[int, list[dict]] | None = None
+) -> list[ProposalInfo]:
+    """`reviews`: what reviews_by_proposal gave for these proposals, when the caller has it
+    already (the round page would otherwise load every review of the round twice)."""
     ids = [p["id"] for p in proposals]
     declared = await declared_conflicts(ids)
-    assigned = await reviews_by_proposal(ids)
+    assigned = reviews if reviews is not None else await reviews_by_proposal(ids)
     return [
         ProposalInfo(
             id=p["id"],
