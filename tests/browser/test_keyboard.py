@@ -418,8 +418,9 @@ def test_reviewer_scores_a_proposal_with_the_keyboard_only(page: Page) -> None:
     start = len(kb.stops)
     for label, score in CRITERIA:
         group = page.get_by_role("group", name=label, exact=True)
-        kb.pick_radio(group, group.get_by_role("radio", name=str(score), exact=True))
-        if not label.startswith("C2"):  # C2's motivation is forgotten on purpose
+        if not label.startswith("C4"):  # C4's score is forgotten on purpose
+            kb.pick_radio(group, group.get_by_role("radio", name=str(score), exact=True))
+        if not label.startswith("C2"):  # and so is C2's motivation
             kb.type_into(group.get_by_label("Motivering"), f"Motivering {label[:2]}.")
     # The running mean (htmx, in a live region) follows the choices without taking focus.
     expect(page.locator("#lopend-gemiddelde")).to_have_text("Gemiddelde van uw scores: 4,0")
@@ -435,20 +436,34 @@ def test_reviewer_scores_a_proposal_with_the_keyboard_only(page: Page) -> None:
     assert_reading_order(kb.stops[start:])
 
     kb.press_on(page.get_by_role("button", name="Beoordeling indienen"))
-    c2 = page.get_by_role("group", name=CRITERIA[1][0], exact=True)
-    c2_motivation = c2.get_by_label("Motivering")
-    assert_error_summary_leads_to(kb, "Motiveer de score.", c2_motivation)
+    expect(page.get_by_text("Er zijn 2 problemen met het formulier")).to_be_visible()
     # Nothing chosen or typed is lost.
-    for label, score in CRITERIA:
+    for label, score in CRITERIA[:3]:
         group = page.get_by_role("group", name=label, exact=True)
         expect(group.get_by_role("radio", name=str(score), exact=True)).to_be_checked()
     expect(page.get_by_label("Toelichting op uw advies")).to_have_value(
         "Toekennen; goed onderbouwd."
     )
-
-    page.keyboard.type("Twee regio's doen mee.")
+    # A missing score: the summary's link lands in the radio group, which carries the message.
+    c4 = page.get_by_role("group", name=CRITERIA[3][0], exact=True)
+    first_c4 = c4.get_by_role("radio", name="1", exact=True)
+    assert_error_summary_leads_to(kb, "Geef een score voor C4", first_c4)
+    expect(first_c4).to_have_accessible_description(re.compile("Geef een score voor C4"))
+    page.keyboard.press("Space")
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    expect(c4.get_by_role("radio", name="4", exact=True)).to_be_checked()
+    expect(page.locator("#lopend-gemiddelde")).to_have_text("Gemiddelde van uw scores: 4,0")
+    # The missing motivation: its message is read with the field; Shift+Tab goes back up to it.
+    c2_motivation = page.get_by_role("group", name=CRITERIA[1][0], exact=True).get_by_label(
+        "Motivering"
+    )
+    expect(c2_motivation).to_have_attribute("aria-invalid", "true")
+    expect(c2_motivation).to_have_accessible_description(re.compile("Motiveer de score."))
+    kb.type_into(c2_motivation, "Twee regio's doen mee.")
     kb.press_on(page.get_by_role("button", name="Beoordeling indienen"))
     expect(
         page.get_by_role("status").filter(has_text="Uw beoordeling is ingediend.")
     ).to_be_visible()
+    c2 = page.get_by_role("group", name=CRITERIA[1][0], exact=True)
     expect(c2.get_by_role("radio", name="3", exact=True)).to_be_disabled()
