@@ -320,6 +320,12 @@ def test_page_has_no_serious_wcag_violations(
         expect(logged_in).to_be_visible()
     expect(page.locator("main h1")).to_have_count(1)
 
+    assert_no_serious_violations(page)
+
+
+def assert_no_serious_violations(page: Page) -> None:
+    """Run axe on the page as it is now; fail with an actionable report. Also used by
+    test_keyboard.py on states that only a sequence of key presses reaches."""
     _hide_decorative_backgrounds(page)
     results = Axe().run(page, options=AXE_OPTIONS).response
 
@@ -329,6 +335,21 @@ def test_page_has_no_serious_wcag_violations(
 
     failing = [v for v in results["violations"] if v["impact"] in FAILING_IMPACTS]
     assert not failing, f"WCAG A/AA violations on {page.url}:\n{_report(failing)}"
+
+
+def test_a_reviewer_goes_back_to_a_page_they_may_open(
+    page: Page, role_cookies: Callable[[str], list[Any]]
+) -> None:
+    """The proposal page led reviewers "back" to the list of proposals, which is closed to them
+    (403): found while collecting the pages above. Now it leads to their own reviews."""
+    page.context.add_cookies(role_cookies("ao"))
+    _open(page, Target("ao", "voorstel", f"{ZW}/beoordelingen", (IN_REVIEW, "het voorstel lezen")))
+    expect(page.get_by_role("heading", level=1)).to_have_text(IN_REVIEW)
+    expect(page.locator("main").get_by_role("link", name="Voorstellen", exact=True)).to_have_count(
+        0
+    )
+    page.locator(".fp-breadcrumb").get_by_role("link", name="Mijn beoordelingen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn beoordelingen")
 
 
 def test_the_check_catches_a_violation(page: Page) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from tests.browser.test_accessibility import assert_no_serious_violations
 from tests.browser.test_login_journeys import log_in
 
 pytestmark = pytest.mark.browser
@@ -332,6 +333,8 @@ def budget(kb: Keyboard) -> None:
     expect(page.get_by_text("Er is 1 probleem met het formulier")).to_be_visible()
     assert_error_summary_leads_to(kb, "Gevraagd bedrag", requested)
     expect(requested).to_have_accessible_description(re.compile("twee cijfers achter de komma"))
+    # This state (a refused budget, with live totals) is only reached by typing: check it too.
+    assert_no_serious_violations(page)
     # Nothing typed is lost.
     expect(requested).to_have_value("12,345")
     expect(page.get_by_label("Regel 1: Uurtarief", exact=True)).to_have_value("95,50")
@@ -437,6 +440,7 @@ def test_reviewer_scores_a_proposal_with_the_keyboard_only(page: Page) -> None:
 
     kb.press_on(page.get_by_role("button", name="Beoordeling indienen"))
     expect(page.get_by_text("Er zijn 2 problemen met het formulier")).to_be_visible()
+    assert_no_serious_violations(page)
     # Nothing chosen or typed is lost.
     for label, score in CRITERIA[:3]:
         group = page.get_by_role("group", name=label, exact=True)
