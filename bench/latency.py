@@ -320,7 +320,7 @@ def pages(t: dict[str, Any]) -> list[Page]:
         Page("coördinator", "begrotingsjaar", f"{n}/begroting/{t['year_id']}"),
         Page("coördinator", "mutaties", f"{n}/begroting/{t['year_id']}/mutaties"),
         Page("coördinator", "verantwoording", f"{n}/verantwoording"),
-        Page("coördinator", "projectenbank zoeken", f"{n}/projectenbank?q=wachtlijst"),
+        Page("coördinator", "projectenbank zoeken", f"{n}/projectenbank?zoek=wachtlijst"),
         Page("beheerder", "start", n),
         Page("beheerder", "gebruikers", f"/beheer/{SLUG}/gebruikers"),
         Page("hoofdbeheerder", "start (beheer)", "/beheer"),
@@ -415,10 +415,18 @@ def run_pages(
         "--log-level",
         "info",  # as `portal serve`: an access log line per request on both sides
         "--proxy-headers",
+        "--workers",
+        str(args.workers),
     ]
     results = []
     with (
-        server([PORTAL, "serve", "--port", str(port)], env, work, port, "/healthz"),
+        server(
+            [PORTAL, "serve", "--port", str(port), "--workers", str(args.workers)],
+            env,
+            work,
+            port,
+            "/healthz",
+        ),
         server(bare_command, env, work, bare_port, "/bytes/10"),
     ):
         base, bare_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
@@ -555,13 +563,20 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database made")
     parser.add_argument("--only", help="regular expression: measure only matching pages")
     parser.add_argument("--no-export", action="store_true", help="skip the SPUK export")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="uvicorn workers of both servers (default 1)"
+    )
     args = parser.parse_args()
     preset = QUICK if args.quick else FULL
     args.requests, args.size = preset["requests"], preset["large_data"]
     engines = ("sqlite", "postgres") if args.db == "both" else (args.db,)
     if args.database:
         engines = ("postgres" if args.database.startswith("postgres") else "sqlite",)
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {loadavg()}", flush=True)
+    print(
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {loadavg()}, "
+        f"{args.workers} worker(s)",
+        flush=True,
+    )
     runs = []
     for engine in engines:
         work = Path(tempfile.mkdtemp(prefix=f"latency-{engine}-"))
@@ -582,6 +597,28 @@ def main() -> None:
             elif made:
                 print(f"[{engine}] kept: {url}")
     report = table(runs)
+    if not args.no_export:
+        # The worst case at this size: one network-year holding all 50.000 entries (the data
+        # set spreads them over 32 years). bench/spuk_export.py builds such a year on SQLite.
+        projects, entries = (500, 10_000) if args.quick else (2500, 50_000)
+        output = subprocess.run(  # noqa: S603
+            [
+                sys.executable,
+                str(ROOT / "bench" / "spuk_export.py"),
+                "--projects",
+                str(projects),
+                "--entries",
+                str(entries),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        ).stdout
+        report += (
+            f"\n\nSPUK export of one year with {projects} projects and {entries} entries "
+            f"(bench/spuk_export.py):\n\n```\n{output.strip()}\n```"
+        )
     print(report)
     misses = [r for run in runs for r in run.results if r.misses]
     print(f"\n{len(misses)} of {sum(len(run.results) for run in runs)} measurements miss a goal.")

@@ -42,6 +42,24 @@ SPUK_CENTS = (
     + UNFORESEEN_CENTS
 )
 GRANT_CENTS = 4_000_000  # € 40.000 per project
+
+
+def budget(projects: int) -> dict[str, int]:
+    """The year's division: the constants above for up to 1.000 projects; for more, themes big
+    enough for their grants and both reserves grown to stay at (at least) their 10 % floors."""
+    per_theme = -(-projects // THEMES) * GRANT_CENTS
+    theme = max(THEME_CENTS, per_theme + 20_000_000)
+    reserve = max(THEMES_RESERVE_CENTS, -(-THEMES * theme // 9))  # ≥ 10 % of themes + reserve
+    rest = len(PROCESS) * PROCESS_CENTS + THEMES * theme + reserve + LEARNING_CENTS
+    unforeseen = max(UNFORESEEN_CENTS, -(-rest // 9))  # ≥ 10 % of the whole
+    return {
+        "theme": theme,
+        "themes_reserve": reserve,
+        "unforeseen": unforeseen,
+        "spuk": rest + unforeseen,
+    }
+
+
 PAYMENTS, PAYMENT_CENTS = 10, 300_000  # ten instalments: € 30.000 paid of € 40.000
 REALISED, REALISED_CENTS = 8, 250_000  # eight reports of spending: € 20.000 realised
 BATCH = 1000
@@ -53,6 +71,7 @@ async def build_year(projects: int, entries: int) -> tuple[int, int]:
     from ledger.tables import Account, BudgetYear, Entry, Project, Report
     from portal.tables import Network, Region, User
 
+    amounts = budget(projects)
     network = (
         await Network.insert(
             Network(name="Benchnetwerk", slug="bench", coordinating_municipality="Rotterdam")
@@ -72,23 +91,23 @@ async def build_year(projects: int, entries: int) -> tuple[int, int]:
             BudgetYear(
                 network=network,
                 year=2021,
-                spuk_amount_cents=SPUK_CENTS,
+                spuk_amount_cents=amounts["spuk"],
                 grant_reference="VWS-BENCH-2021",
             )
         ).returning(BudgetYear.id)
     )[0]["id"]
     plan = [
         *(("process", code, f"Proceskosten {code[-1]}", None, PROCESS_CENTS) for code in PROCESS),
-        *(("theme", f"theme_{t}", f"Thema {t}", t, THEME_CENTS) for t in range(1, THEMES + 1)),
+        *(("theme", f"theme_{t}", f"Thema {t}", t, amounts["theme"]) for t in range(1, THEMES + 1)),
         (
             "themes_reserve",
             "themes_reserve",
             "Onvoorzien binnen de thema's",
             None,
-            THEMES_RESERVE_CENTS,
+            amounts["themes_reserve"],
         ),
         ("learning", "learning", "Leren en ontwikkelen", None, LEARNING_CENTS),
-        ("unforeseen", "unforeseen", "Onvoorzien", None, UNFORESEEN_CENTS),
+        ("unforeseen", "unforeseen", "Onvoorzien", None, amounts["unforeseen"]),
     ]
     accounts = {}
     for position, (kind, code, name, theme, _cents) in enumerate(plan):
