@@ -471,3 +471,42 @@ def test_reviewer_scores_a_proposal_with_the_keyboard_only(page: Page) -> None:
     ).to_be_visible()
     c2 = page.get_by_role("group", name=CRITERIA[1][0], exact=True)
     expect(c2.get_by_role("radio", name="3", exact=True)).to_be_disabled()
+
+
+# --- wide tables --------------------------------------------------------------------------------
+
+
+def test_wide_ledger_tables_scroll_with_the_keyboard(page: Page) -> None:
+    """The ledger's tables are wider than the page at 1280 px; their links sit in the first
+    column, so tabbing never scrolled them and the last columns ("Ondergrens") were out of a
+    keyboard user's reach. The scroll container must take focus and scroll with the arrows."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, COORDINATOR)
+    kb = Keyboard(page)
+    menu = page.get_by_role("navigation", name="Hoofdmenu")
+    kb.press_on(menu.get_by_role("link", name="Begroting"))
+    kb.press_on(page.locator("main").get_by_role("link", name="2021", exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("2021"))
+    for where in ("year", "entries"):
+        if where == "entries":
+            kb.press_on(page.get_by_role("link", name="Alle mutaties"))
+        wide = [
+            wrap
+            for wrap in page.locator(".fp-table-wrap").all()
+            if wrap.evaluate("el => el.scrollWidth > el.clientWidth + 1")
+        ]
+        if where == "year":  # the entries table is only wider with longer texts
+            assert wide, "no table scrolls sideways on the year page; this test checks nothing"
+        else:
+            expect(page.locator(".fp-table-wrap")).to_have_attribute("tabindex", "0")
+        for wrap in wide:
+            # A named region, so a screen reader says what the focused box is.
+            expect(wrap).to_have_attribute("role", "region")
+            assert wrap.evaluate(
+                "el => (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || '').length > 0"
+            )
+            kb.tab_to(wrap)
+            page.keyboard.press("End")
+            for _ in range(10):
+                page.keyboard.press("ArrowRight")
+            assert wrap.evaluate("el => el.scrollLeft") > 0, f"{where}: the table did not scroll"
