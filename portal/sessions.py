@@ -10,6 +10,7 @@ import datetime as dt
 
 from litestar.datastructures import Cookie
 from litestar.types import ASGIApp, Receive, Scope, Send
+from piccolo.columns.combination import Where
 
 from portal import clock
 from portal.principal import MembershipInfo, Principal
@@ -37,13 +38,12 @@ async def create_session(user_id: int, stage: SessionStage = SessionStage.full) 
     return token
 
 
-async def load_pending(token: str, pending_minutes: int) -> dict | None:
-    """A log-in halfway: password accepted, second factor awaited. None when there is none or it
-    lapsed (a lapsed one is removed)."""
-    row = (
+async def _session_row(token: str, stage_condition: Where) -> dict | None:
+    return (
         await UserSession.select(
             UserSession.id,
             UserSession.created_at,
+            UserSession.last_seen_at,
             UserSession.stage,
             UserSession.code_failures,
             UserSession.user.id.as_alias("user_id"),
@@ -51,12 +51,15 @@ async def load_pending(token: str, pending_minutes: int) -> dict | None:
             UserSession.user.name.as_alias("name"),
             UserSession.user.active.as_alias("active"),
         )
-        .where(
-            (UserSession.token_hash == token_hash(token))
-            & (UserSession.stage != SessionStage.full.value)
-        )
+        .where((UserSession.token_hash == token_hash(token)) & stage_condition)
         .first()
     )
+
+
+async def load_pending(token: str, pending_minutes: int) -> dict | None:
+    """A log-in halfway: password accepted, second factor awaited. None when there is none or it
+    lapsed (a lapsed one is removed)."""
+    row = await _session_row(token, UserSession.stage != SessionStage.full.value)
     if row is None:
         return None
     age = clock.now() - clock.as_utc(row["created_at"])
@@ -98,23 +101,8 @@ def expired_session_cookie(settings: Settings) -> Cookie:
 
 
 async def load_principal(token: str, settings: Settings) -> Principal | None:
-    row = (
-        await UserSession.select(
-            UserSession.id,
-            UserSession.created_at,
-            UserSession.last_seen_at,
-            UserSession.user.id.as_alias("user_id"),
-            UserSession.user.email.as_alias("email"),
-            UserSession.user.name.as_alias("name"),
-            UserSession.user.active.as_alias("active"),
-        )
-        # A session still waiting for its second factor is nobody yet.
-        .where(
-            (UserSession.token_hash == token_hash(token))
-            & (UserSession.stage == SessionStage.full.value)
-        )
-        .first()
-    )
+    # A session still waiting for its second factor is nobody yet.
+    row = await _session_row(token, UserSession.stage == SessionStage.full.value)
     if row is None:
         return None
     now = clock.now()

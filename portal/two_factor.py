@@ -23,6 +23,13 @@ class CodeResult:
     recovery_left: int = 0
 
 
+async def _audit(user_id: int, action: str, summary: str) -> None:
+    """An event the user caused on their own account; call inside the write's transaction."""
+    await events.record(
+        actor_id=user_id, action=action, object_type="user", object_id=user_id, summary=summary
+    )
+
+
 async def roles_of(user_id: int) -> set[Role]:
     rows = await Membership.select(Membership.role).where(Membership.user == user_id)
     return {Role(r["role"]) for r in rows}
@@ -103,13 +110,7 @@ async def confirm_enrolment(user_id: int, typed: str) -> tuple[list[str] | None,
         if not changed:
             return None, "Tweestapsverificatie staat al aan."
         await _replace_recovery_codes(user_id, codes)
-        await events.record(
-            actor_id=user_id,
-            action="two_factor_enabled",
-            object_type="user",
-            object_id=user_id,
-            summary="Tweestapsverificatie aangezet",
-        )
+        await _audit(user_id, "two_factor_enabled", "Tweestapsverificatie aangezet")
     return codes, None
 
 
@@ -161,13 +162,7 @@ async def check_code(user_id: int, typed: str) -> CodeResult:
         left = await RecoveryCode.count().where(
             (RecoveryCode.user == user_id) & (RecoveryCode.used_at.is_null())
         )
-        await events.record(
-            actor_id=user_id,
-            action="recovery_code_used",
-            object_type="user",
-            object_id=user_id,
-            summary=f"Ingelogd met een herstelcode ({left} over)",
-        )
+        await _audit(user_id, "recovery_code_used", f"Ingelogd met een herstelcode ({left} over)")
     return CodeResult(ok=True, used_recovery=True, recovery_left=left)
 
 
@@ -181,13 +176,7 @@ async def complete_login(session_id: int, user_id: int, email: str) -> str:
         await LoginThrottle.delete().where(LoginThrottle.email == email)
         await User.update({User.last_login_at: clock.now()}).where(User.id == user_id)
         token = await sessions.create_session(user_id)
-        await events.record(
-            actor_id=user_id,
-            action="login",
-            object_type="user",
-            object_id=user_id,
-            summary="Ingelogd met tweestapsverificatie",
-        )
+        await _audit(user_id, "login", "Ingelogd met tweestapsverificatie")
     return token
 
 
@@ -229,12 +218,10 @@ async def regenerate_recovery_codes(
     codes = totp.new_recovery_codes()
     async with write_transaction():
         await _replace_recovery_codes(user_id, codes)
-        await events.record(
-            actor_id=user_id,
-            action="recovery_codes_renewed",
-            object_type="user",
-            object_id=user_id,
-            summary="Nieuwe herstelcodes gemaakt; de oude werken niet meer",
+        await _audit(
+            user_id,
+            "recovery_codes_renewed",
+            "Nieuwe herstelcodes gemaakt; de oude werken niet meer",
         )
     return codes, None
 
@@ -248,13 +235,7 @@ async def disable(user_id: int, typed: str) -> str | None:
         return result.error
     async with write_transaction():
         await _clear(user_id)
-        await events.record(
-            actor_id=user_id,
-            action="two_factor_disabled",
-            object_type="user",
-            object_id=user_id,
-            summary="Tweestapsverificatie uitgezet",
-        )
+        await _audit(user_id, "two_factor_disabled", "Tweestapsverificatie uitgezet")
     return None
 
 
