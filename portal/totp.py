@@ -52,7 +52,11 @@ def provisioning_uri(secret: str, email: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """The enrolment QR code as inline SVG: no image request, nothing for the CSP to allow."""
-    return segno.make(uri, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff")
+    # A viewBox and no fixed size, so CSS scales it whole; four modules of quiet zone, as the
+    # QR standard asks, or some phone scanners fail.
+    return segno.make(uri, error="m").svg_inline(
+        scale=5, border=4, omitsize=True, dark="#000", light="#fff"
+    )
 
 
 def group_secret(secret: str) -> str:

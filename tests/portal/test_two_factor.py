@@ -70,6 +70,8 @@ def test_enrolment_qr_code_is_inline_svg_with_the_provisioning_uri() -> None:
     assert "issuer=Fondsportaal" in uri
     svg = totp.qr_svg(uri)
     assert svg.startswith("<svg") and "<script" not in svg and "style=" not in svg
+    # Scalable as a whole by CSS: a viewBox, no fixed size (a fixed size was cropped on screen).
+    assert "viewBox=" in svg and "width=" not in svg.split(">", 1)[0]
 
 
 # ---- web ---------------------------------------------------------------------------------
