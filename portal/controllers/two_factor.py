@@ -66,7 +66,7 @@ class TwoFactorLoginController(Controller):
         if pending is None:
             return _start_again(request)
         return _private(
-            render(request, "portal/two_factor/code.html", next=safe_next(next), errors={})
+            render(request, "portal/two_factor/code.html", next=safe_next(next), code="", errors={})
         )
 
     @post("/code", opt=PUBLIC)
@@ -90,6 +90,7 @@ class TwoFactorLoginController(Controller):
                     "portal/two_factor/code.html",
                     status_code=422,
                     next=target,
+                    code=typed[:40],
                     errors={"code": result.error or totp.CODE_INVALID},
                 )
             )

@@ -153,6 +153,7 @@ async def test_log_in_needs_the_code_and_the_code_step_rotates_the_session(
 
     wrong = await post_form(client, "/login/code", {"code": "000000"})
     assert wrong.status_code == 422 and totp.CODE_INVALID in wrong.text
+    assert 'value="000000"' in wrong.text  # what was typed stays, to see the mistake
     empty = await post_form(client, "/login/code", {"code": ""})
     assert empty.status_code == 422 and totp.CODE_MISSING in empty.text
 
