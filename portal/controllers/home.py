@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from portal import accounts, db
@@ -89,3 +91,10 @@ class HomeController(Controller):
             },
             status_code=200 if healthy else 503,
         )
+
+    @get("/{path:path}", opt=PUBLIC, include_in_schema=False)
+    async def not_found(self, request: Request, path: FromPath[str]) -> None:
+        # Litestar answers an unknown address before any middleware runs, so its 404 page would
+        # not know who is logged in (no menu, an "Inloggen" link). Every address no other route
+        # takes lands here instead, after the session middleware.
+        raise NotFoundException()

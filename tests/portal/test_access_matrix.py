@@ -79,6 +79,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/beheer/{network:str}/regios/{region_id:int}"): "admin",
     ("POST", "/beheer/{network:str}/regios/{region_id:int}"): "admin",
     ("GET", "/healthz"): "public",
+    # Any other address: a 404 page that knows who is logged in.
+    ("GET", "/{path:path}"): "public",
     ("GET", "/login"): "public",
     ("POST", "/login"): "public",
     # The two-factor steps: public to the guard, they find the half log-in from the cookie.

@@ -305,3 +305,20 @@ async def test_change_own_password(client: httpx.AsyncClient) -> None:
 
 async def test_password_hashes_are_argon2(database) -> None:
     assert hash_password_sync("iets-willekeurigs-hier").startswith("$argon2id$")
+
+
+async def test_unknown_address_gives_a_dutch_404_that_knows_the_user(
+    client: httpx.AsyncClient,
+) -> None:
+    anonymous = await client.get("/bestaat/niet")
+    assert anonymous.status_code == 404 and "Pagina niet gevonden" in anonymous.text
+    assert "Uitloggen" not in anonymous.text
+    await _coordinator()
+    await log_in(client, "carla@example.org")
+    known = await client.get("/bestaat/niet")
+    assert known.status_code == 404 and "Pagina niet gevonden" in known.text
+    assert "Uitloggen" in known.text
+    # The routes themselves still win over the catch-all.
+    assert (await client.get("/account")).status_code == 200
+    assert (await client.get("/static/css/fondsportaal.css")).status_code == 200
+
