@@ -37,8 +37,12 @@ TEMPLATE_DIR = PROJECT_ROOT / "templates"
 log = logging.getLogger("portal")
 
 
-def configure_jinja(engine: Jinja) -> None:
+def configure_jinja(engine: Jinja, settings: Settings | None = None) -> None:
     env: Environment = engine.engine
+    # Jinja checks every template file's mtime on each render by default, so that an edited
+    # template shows up without a restart. Only development needs that; elsewhere the files
+    # do not change under a running server and the stat calls are waste on every page.
+    env.auto_reload = settings is None or settings.environment == "development"
     env.filters["euro"] = format_euros
     env.filters["datum"] = datum
     env.filters["datumtijd"] = datumtijd
@@ -141,7 +145,9 @@ def create_app(settings: Settings | None = None, *, manage_engine: bool = True) 
             exclude=["/api/"],
         ),
         template_config=TemplateConfig(
-            directory=TEMPLATE_DIR, engine=Jinja, engine_callback=configure_jinja
+            directory=TEMPLATE_DIR,
+            engine=Jinja,
+            engine_callback=lambda engine: configure_jinja(engine, settings),
         ),
         plugins=[HTMXPlugin()],
         exception_handlers={HTTPException: http_exception_handler, 500: internal_error_handler},

@@ -65,19 +65,11 @@ async def enforce_access(connection: ASGIConnection, handler: BaseRouteHandler) 
 async def resolve_network(principal: Principal, slug: str) -> NetworkRef:
     """The network of the path, if the user belongs to it; otherwise 404, so that a member of
     one network cannot even learn which other networks exist."""
+    # The memberships were loaded with the session, coordinating municipality included: no
+    # query here, on every request under /n/{network}.
     for network in principal.networks():
         if network.slug == slug:
-            row = (
-                await Network.select(Network.coordinating_municipality)
-                .where(Network.id == network.id)
-                .first()
-            )
-            return NetworkRef(
-                network.id,
-                network.slug,
-                network.name,
-                row["coordinating_municipality"] if row else "",
-            )
+            return network
     if principal.is_superadmin:
         row = await Network.select().where(Network.slug == slug).first()
         if row:

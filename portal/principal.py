@@ -36,6 +36,9 @@ class MembershipInfo:
     region_name: str | None = None
     organisation_id: int | None = None
     organisation_name: str | None = None
+    # Loaded with the membership so that the network guard and the layout need no query of
+    # their own for the network of the path.
+    network_municipality: str = ""
 
     @property
     def label(self) -> str:
@@ -75,7 +78,10 @@ class Principal:
         for m in self.memberships:
             if m.network_id is not None and m.network_id not in seen:
                 seen[m.network_id] = NetworkRef(
-                    m.network_id, m.network_slug or "", m.network_name or ""
+                    m.network_id,
+                    m.network_slug or "",
+                    m.network_name or "",
+                    m.network_municipality,
                 )
         return sorted(seen.values(), key=lambda n: n.name)
 
