@@ -4,6 +4,7 @@ accountability reports and deadlines. Every booking form asks for what its rule 
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import anyio.to_thread
 from litestar import Controller, Request, Response, get, post
@@ -45,6 +46,16 @@ from proposals.files import (
 
 COORDINATOR = allow(Role.coordinator)
 REPORTERS = allow(Role.coordinator, Role.region_officer)
+# The report groups of the deadlines page in their order, with the query parameter of each
+# group's page number.
+REPORT_GROUPS: dict[str, str] = {
+    "overdue": "te_laat",
+    "due_soon": "binnenkort",
+    "received": "ontvangen",
+    "accepted": "goedgekeurd",
+    "later": "later",
+}
+REPORTS_PER_PAGE = 50
 REPORT_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
@@ -471,16 +482,43 @@ class ReportController(Controller):
             r["id"]: r["name"]
             for r in await Region.select().where(Region.network == request.state.network.id)
         }
-        groups: dict[str, list[dict]] = {
-            k: [] for k in ("overdue", "due_soon", "received", "accepted", "later")
-        }
+        grouped: dict[str, list[dict]] = {key: [] for key in REPORT_GROUPS}
         for r in rows:
             status = status_of(
                 r["due_date"], today, r["state"] == "submitted", r["state"] == "accepted"
             )
             r["status"] = status
             r["region_name"] = regions.get(r["region_id"], r["recipient"] or "—")
-            groups[status].append(r)
+            grouped[status].append(r)
+        # Each group is paged on its own (?goedgekeurd=3): a network's accepted reports of past
+        # years run into the hundreds, and rendering every one made this the slowest page
+        # (issue 8). The counts stay complete; a pager link keeps the other groups' pages.
+        wanted = {
+            key: page_number(query_int(request.query_params.get(REPORT_GROUPS[key])))
+            for key in REPORT_GROUPS
+        }
+        groups: dict[str, dict[str, Any]] = {}
+        for key, members in grouped.items():
+            # By region, then by due date (the query's order; the sort is stable).
+            members.sort(key=lambda r: r["region_name"].lower())
+            pages = max(1, (len(members) + REPORTS_PER_PAGE - 1) // REPORTS_PER_PAGE)
+            page = min(wanted[key], pages)
+            start = (page - 1) * REPORTS_PER_PAGE
+
+            def href(n: int, key: str = key) -> str:
+                query = {REPORT_GROUPS[k]: v for k, v in wanted.items() if v > 1 and k != key}
+                if n > 1:
+                    query[REPORT_GROUPS[key]] = n
+                return "?" + urlencode(query) + f"#groep-{key}"
+
+            groups[key] = {
+                "rows": members[start : start + REPORTS_PER_PAGE],
+                "total": len(members),
+                "page": page,
+                "pages": pages,
+                "previous": href(page - 1) if page > 1 else None,
+                "next": href(page + 1) if page < pages else None,
+            }
         return render(
             request,
             "ledger/deadlines.html",

@@ -256,6 +256,40 @@ async def test_deadlines_page_per_region(client, year: Year) -> None:
     assert "Project van Haaglanden" in page.text
 
 
+async def test_deadlines_page_pages_each_group(client, year: Year, monkeypatch) -> None:
+    """Every group of reports is paged on its own, with complete counts; a pager link keeps the
+    other groups' pages. Two rows a page here instead of 50, so that few projects suffice."""
+    from ledger import controllers
+    from portal.tables import Network
+
+    monkeypatch.setattr(controllers, "REPORTS_PER_PAGE", 2)
+    slug = (await Network.select(Network.slug).where(Network.id == year.network).first())["slug"]
+    region = await factories.region(year.network, "Midden-Holland")
+    project = await granted_project(
+        year, start=dt.date(2021, 9, 1), end=dt.date(2024, 6, 30), region=region
+    )
+    reports = await Report.select().where(Report.project == project["id"]).order_by(Report.year)
+    assert len(reports) == 4  # 2021 … 2024, all past their 1 March today
+    await as_user(client, year.coordinator)
+    url = f"/n/{slug}/verantwoording"
+    first = await client.get(url)
+    assert first.status_code == 200
+    assert 'id="groep-overdue">Te laat <span class="fp-muted">(4)</span>' in first.text
+    assert "Pagina 1 van 2." in first.text
+    assert '<nav aria-label="Paginering te laat" class="fp-pagination">' in first.text
+    assert 'href="?te_laat=2#groep-overdue">Volgende</a>' in first.text
+    assert "vóór 1 maart 2022" in first.text and "vóór 1 maart 2025" not in first.text
+    second = await client.get(f"{url}?te_laat=2&goedgekeurd=3")
+    assert "Pagina 2 van 2." in second.text
+    assert "vóór 1 maart 2025" in second.text and "vóór 1 maart 2022" not in second.text
+    # Back to page 1 of this group; the other group's page number stays in the link.
+    assert 'href="?goedgekeurd=3#groep-overdue">Vorige</a>' in second.text
+    # Groups with a single page have no pager; a page past the end shows the last page.
+    assert "Paginering goedgekeurd" not in second.text
+    beyond = await client.get(f"{url}?te_laat=99")
+    assert "Pagina 2 van 2." in beyond.text
+
+
 async def test_report_reminders_are_sent_once(database) -> None:
     from ledger.reminders import register_report_reminders
     from tests.ledger.conftest import make_year
