@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from portal import clock
-from portal.forms import optional_id, text
+from portal.forms import optional_id, page_number, query_int, text
 from portal.guards import allow
 from portal.layout import redirect, render
 from portal.tables import Role
@@ -33,6 +33,8 @@ from review.assignment import CONFLICT_KINDS, conflict_reason
 REVIEWER = allow(Role.reviewer)
 COORDINATOR = allow(Role.coordinator)
 QUESTIONERS = allow(Role.reviewer, Role.coordinator)
+# Proposals per page of a round's progress matrix (one row each, a column per reviewer).
+MATRIX_PER_PAGE = 50
 INVOLVED = allow(Role.applicant, Role.region_officer, Role.coordinator, Role.reviewer)
 
 
@@ -204,9 +206,15 @@ class CoordinatorReviewController(Controller):
 
     @get("/rondes/{round_id:int}", opt=COORDINATOR)
     async def round_overview(
-        self, request: Request, round_id: FromPath[int], sorteer: FromQuery[str | None] = None
+        self,
+        request: Request,
+        round_id: FromPath[int],
+        sorteer: FromQuery[str | None] = None,
+        pagina: FromQuery[str | None] = None,
     ) -> Template:
-        return await self._round_page(request, round_id, sorteer or "mean", {}, {})
+        return await self._round_page(
+            request, round_id, sorteer or "mean", {}, {}, page=page_number(query_int(pagina))
+        )
 
     async def _round_page(
         self,
@@ -217,14 +225,27 @@ class CoordinatorReviewController(Controller):
         errors: dict,
         status_code: int = 200,
         problems: list | None = None,
+        page: int = 1,
     ) -> Template:
         round_row = await self._round(request, round_id)
         proposals = await queries.round_proposals(round_id)
         reviews = await queries.reviews_by_proposal([p["id"] for p in proposals])
         pool = await queries.reviewer_pool(request.state.network.id)
-        infos = {i.id: i for i in await queries.proposal_infos(proposals, reviews)}
-        matrix, load = [], {r.id: 0 for r in pool}
+        # The progress matrix shows MATRIX_PER_PAGE proposals a page: a full round is hundreds
+        # of proposals times every reviewer, and rendering all of it made this page miss its
+        # time (issue 8). The load per reviewer still counts the whole round; the conflicts
+        # are only worked out for the proposals shown.
+        load = {r.id: 0 for r in pool}
         for p in proposals:
+            for r in reviews.get(p["id"], []):
+                if r["version"] == p["version"] and r["reviewer"] in load:
+                    load[r["reviewer"]] += 1
+        pages = max(1, (len(proposals) + MATRIX_PER_PAGE - 1) // MATRIX_PER_PAGE)
+        page = min(page, pages)
+        shown = proposals[(page - 1) * MATRIX_PER_PAGE : page * MATRIX_PER_PAGE]
+        infos = {i.id: i for i in await queries.proposal_infos(shown, reviews)}
+        matrix = []
+        for p in shown:
             current = {
                 r["reviewer"]: r for r in reviews.get(p["id"], []) if r["version"] == p["version"]
             }
@@ -232,7 +253,6 @@ class CoordinatorReviewController(Controller):
             for reviewer in pool:
                 if reviewer.id in current:
                     state = current[reviewer.id]["state"]
-                    load[reviewer.id] += 1
                 elif conflict_reason(reviewer, infos[p["id"]]):
                     state = "conflict"
                 else:
@@ -277,6 +297,9 @@ class CoordinatorReviewController(Controller):
             pool=pool,
             matrix=matrix,
             load=load,
+            total=len(proposals),
+            page=page,
+            pages=pages,
             rankings=rankings,
             sort=sort,
             values=values,

@@ -396,6 +396,50 @@ async def test_automatic_assignment_and_progress(client, zw, reviewers) -> None:
     assert "toegewezen" in page.text and "conflict" in page.text
 
 
+async def test_round_progress_is_paged(client, zw, reviewers, monkeypatch) -> None:
+    """The progress matrix shows a page of proposals (two here instead of 50); the load per
+    reviewer under it and the rankings still cover the whole round."""
+    import re
+
+    from review import controllers
+
+    monkeypatch.setattr(controllers, "MATRIX_PER_PAGE", 2)
+    proposals = [await zw.proposal(state="submitted", title=f"Voorstel {i}") for i in range(3)]
+    await as_user(client, zw.coordinator)
+    await post_form(client, f"/n/zuid-west/beoordeling/rondes/{zw.round}/toewijzen")
+    url = f"/n/zuid-west/beoordeling/rondes/{zw.round}"
+
+    def matrix_rows(html: str) -> list[int]:
+        return [
+            proposal_id
+            for proposal_id in proposals
+            if f'scope="row"><a class="utrecht-link" href="/n/zuid-west/beoordeling/voorstellen/'
+            f'{proposal_id}">' in html
+        ]
+
+    def load_row(html: str) -> str:
+        return re.search(r'<tr class="utrecht-table__row fp-total-row">.*?</tr>', html).group(0)
+
+    first = await client.get(url)
+    assert first.status_code == 200
+    assert "3 voorstellen, pagina 1 van 2." in first.text
+    assert '<nav aria-label="Paginering voortgang" class="fp-pagination">' in first.text
+    assert 'href="?sorteer=mean&pagina=2#voortgang">Volgende</a>' in first.text
+    assert matrix_rows(first.text) == proposals[:2]
+    second = await client.get(f"{url}?sorteer=amount&pagina=2")
+    assert "3 voorstellen, pagina 2 van 2." in second.text
+    assert matrix_rows(second.text) == proposals[2:]
+    assert 'href="?sorteer=amount&pagina=1#voortgang">Vorige</a>' in second.text
+    # The sort links keep the page; the load row counts all three proposals on either page.
+    assert 'href="?sorteer=spread&pagina=2#rangorde"' in second.text
+    assert load_row(first.text) == load_row(second.text)
+    loads = re.findall(r'<td class="utrecht-table__cell">(\d+)</td>', load_row(first.text))
+    assert sum(int(n) for n in loads) == 9
+    # Every proposal is still ranked, whatever the page of the matrix.
+    for i in range(3):
+        assert second.text.count(f">Voorstel {i}</a>") == 1 + (i == 2)
+
+
 async def test_impossible_assignment_is_explained(client, zw, reviewers) -> None:
     await zw.proposal(state="submitted", title="Onmogelijk")
     await Round.update({Round.reviewers_per_proposal: 5}).where(Round.id == zw.round)
