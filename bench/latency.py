@@ -30,6 +30,7 @@ import contextlib
 import os
 import re
 import resource
+import secrets
 import shutil
 import socket
 import statistics
@@ -331,12 +332,27 @@ def pages(t: dict[str, Any]) -> list[Page]:
 
 
 def log_in(base: str, email: str) -> dict[str, str]:
-    """The cookies of a logged-in session; the code step when the portal asks for one."""
+    """The cookies of a logged-in session; the code step when the portal asks for one.
+
+    The server runs as in production, so its cookies are `Secure`, and httpx (rightly) sends no
+    Secure cookie over plain http to 127.0.0.1. The cookies are kept here by hand instead; the
+    measuring clients get them as plain cookies."""
+    jar: dict[str, str] = {}
     with httpx.Client(base_url=base, follow_redirects=False, timeout=30) as client:
-        client.get("/login")
-        csrf = client.cookies["csrftoken"]
-        response = client.post(
-            "/login", data={"email": email, "password": PASSWORD, "_csrf_token": csrf}
+
+        def send(method: str, path: str, data: dict | None = None) -> httpx.Response:
+            cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+            response = client.request(method, path, data=data, headers={"cookie": cookie})
+            for item in response.cookies.jar:
+                jar[item.name] = item.value
+            client.cookies.clear()
+            return response
+
+        send("GET", "/login")
+        response = send(
+            "POST",
+            "/login",
+            {"email": email, "password": PASSWORD, "_csrf_token": jar["csrftoken"]},
         )
         if response.status_code != 303:
             raise RuntimeError(f"log-in of {email} failed: {response.status_code}")
@@ -345,16 +361,14 @@ def log_in(base: str, email: str) -> dict[str, str]:
             from large_data import totp_secret
 
             code = pyotp.TOTP(totp_secret()).now()
-            response = client.post(
-                "/login/code", data={"code": code, "_csrf_token": client.cookies["csrftoken"]}
-            )
+            response = send("POST", "/login/code", {"code": code, "_csrf_token": jar["csrftoken"]})
             if response.status_code != 303 or response.headers["location"].startswith("/login"):
                 raise RuntimeError(f"code step of {email} failed: {response.status_code}")
         # Logged in for real: the start page answers instead of sending back to /login.
-        response = client.get("/")
+        response = send("GET", "/")
         if response.headers.get("location", "").startswith("/login"):
             raise RuntimeError(f"{email} is not logged in: {response.headers['location']}")
-        return dict(client.cookies)
+        return jar
 
 
 async def measure(
@@ -402,7 +416,10 @@ def run_pages(
         **os.environ,
         "DATABASE_URL": url,
         "PORTAL_VAR_DIR": str(work),
-        "PORTAL_ENV": "development",
+        # As in production (templates not re-read from disk, Secure cookies: see log_in),
+        # with a key of its own, as production requires one.
+        "PORTAL_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(48),
     }
     (work / "bare_app.py").write_text(textwrap.dedent(BARE_APP))
     bare_command = [
