@@ -35,6 +35,8 @@ COORDINATOR = allow(Role.coordinator)
 QUESTIONERS = allow(Role.reviewer, Role.coordinator)
 # Proposals per page of a round's progress matrix (one row each, a column per reviewer).
 MATRIX_PER_PAGE = 50
+# Reviews per page of a reviewer's list.
+REVIEWS_PER_PAGE = 50
 INVOLVED = allow(Role.applicant, Role.region_officer, Role.coordinator, Role.reviewer)
 
 
@@ -71,9 +73,23 @@ class ReviewerController(Controller):
     path = "/n/{network:str}/beoordelingen"
 
     @get("/", opt=REVIEWER)
-    async def index(self, request: Request) -> Template:
-        rows = await queries.my_reviews(request.user.user_id, request.state.network.id)
-        return render(request, "review/my_reviews.html", reviews=rows, now=clock.now(), **vocab())
+    async def index(self, request: Request, pagina: FromQuery[str | None] = None) -> Template:
+        # Paged: a reviewer of several years has hundreds of reviews, each open one with its
+        # conflict form, and rendering them all made this page miss its time (issue 8).
+        page = page_number(query_int(pagina))
+        rows, total = await queries.my_reviews(
+            request.user.user_id, request.state.network.id, page, REVIEWS_PER_PAGE
+        )
+        return render(
+            request,
+            "review/my_reviews.html",
+            reviews=rows,
+            total=total,
+            page=page,
+            pages=max(1, (total + REVIEWS_PER_PAGE - 1) // REVIEWS_PER_PAGE),
+            now=clock.now(),
+            **vocab(),
+        )
 
     async def _own_review(self, request: Request, review_id: int) -> dict:
         review = await queries.review_row(review_id)

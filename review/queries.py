@@ -122,9 +122,14 @@ async def review_row(review_id: int) -> dict | None:
     )
 
 
-async def my_reviews(user_id: int, network_id: int) -> list[dict]:
-    return (
-        await Review.select(
+async def my_reviews(
+    user_id: int, network_id: int, page: int = 1, per_page: int | None = None
+) -> tuple[list[dict], int]:
+    """A reviewer's reviews in this network, newest assignment first: one page of them (all
+    when `per_page` is None) and how many there are in all."""
+    mine = (Review.reviewer == user_id) & (Review.proposal.network == network_id)
+    query = (
+        Review.select(
             *REVIEW_COLUMNS,
             Review.proposal.title.as_alias("proposal_title"),
             Review.proposal.state.as_alias("proposal_state"),
@@ -133,9 +138,15 @@ async def my_reviews(user_id: int, network_id: int) -> list[dict]:
             Review.proposal.theme.name.as_alias("theme_name"),
             Review.proposal.region.name.as_alias("region_name"),
         )
-        .where((Review.reviewer == user_id) & (Review.proposal.network == network_id))
+        .where(mine)
         .order_by(Review.assigned_at, ascending=False)
+        .order_by(Review.id, ascending=False)
     )
+    if per_page is None:
+        rows = await query
+        return rows, len(rows)
+    rows = await query.limit(per_page).offset((page - 1) * per_page)
+    return rows, await Review.count().where(mine)
 
 
 async def round_proposals(round_id: int) -> list[dict]:

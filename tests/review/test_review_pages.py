@@ -116,6 +116,28 @@ async def test_reviewer_never_sees_unassigned_proposals(client, zw, reviewers) -
     assert other_review.status_code == 403  # the coordinator's overview is not theirs
 
 
+async def test_reviewer_list_is_paged(client, zw, reviewers, monkeypatch) -> None:
+    """A reviewer's list shows a page of reviews (two here instead of 50), the last assigned
+    first, with the total and a pager."""
+    from review import controllers
+
+    monkeypatch.setattr(controllers, "REVIEWS_PER_PAGE", 2)
+    proposals = [await zw.proposal(state="submitted", title=f"Voorstel {i}") for i in range(3)]
+    for proposal_id in proposals:
+        await assign(client, zw, proposal_id, reviewers["ao_b"])
+    await as_user(client, reviewers["ao_b"])
+    first = await client.get("/n/zuid-west/beoordelingen")
+    assert first.status_code == 200
+    assert "3 beoordelingen, de laatst toegewezen eerst; pagina 1 van 2." in first.text
+    assert '<nav aria-label="Paginering" class="fp-pagination">' in first.text
+    assert 'href="?pagina=2">Volgende</a>' in first.text
+    assert ">Voorstel 2</a>" in first.text and ">Voorstel 1</a>" in first.text
+    assert ">Voorstel 0</a>" not in first.text
+    second = await client.get("/n/zuid-west/beoordelingen?pagina=2")
+    assert "pagina 2 van 2." in second.text and 'href="?pagina=1">Vorige</a>' in second.text
+    assert ">Voorstel 0</a>" in second.text and ">Voorstel 2</a>" not in second.text
+
+
 async def test_reviewer_sees_other_reviews_only_after_submitting(client, zw, reviewers) -> None:
     proposal_id = await zw.proposal(state="submitted")
     await assign(client, zw, proposal_id, reviewers["ao_b"])
