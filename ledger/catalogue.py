@@ -24,10 +24,6 @@ from portal.principal import Principal
 from portal.tables import Network, Region
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-POSTGRES_DOCUMENT = (
-    "to_tsvector('dutch', coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || "
-    "coalesce(results_text, '') || ' ' || coalesce(lessons_text, ''))"
-)
 
 
 @cache
@@ -224,11 +220,13 @@ async def _ranked_rows(network_id: int, query: str) -> list[dict]:
             network_id,
         )
     else:
-        # Only constant expressions are formatted in; the query is a parameter.
-        document = POSTGRES_DOCUMENT.replace("coalesce(", "coalesce(c.")
+        # c.search_document is the Dutch tsvector of title, summary, results and lessons, kept
+        # by PostgreSQL itself (a generated column with a GIN index, ledger migration of
+        # 2026-11-30T05:20): matching and ranking read it and build nothing.
         rows = await CatalogueEntry.raw(
-            f"SELECT {_SORT_SQL}, ts_rank({document}, plainto_tsquery('dutch', {{}})) AS rank "
-            f"FROM catalogue_entry c WHERE {document} @@ plainto_tsquery('dutch', {{}}) "
+            f"SELECT {_SORT_SQL}, ts_rank(c.search_document, plainto_tsquery('dutch', {{}})) "
+            "AS rank FROM catalogue_entry c "
+            "WHERE c.search_document @@ plainto_tsquery('dutch', {}) "
             "AND (c.network = {} OR c.shared)",
             query,
             query,
