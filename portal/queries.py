@@ -26,6 +26,27 @@ async def network_row(network_id: int) -> dict | None:
     return await Network.select().where(Network.id == network_id).first()
 
 
+# What an admin sees of an account: never the hash, only whether a password was ever chosen.
+_ADMIN_USER_COLUMNS = (
+    User.id,
+    User.email,
+    User.name,
+    User.active,
+    User.last_login_at,
+    User.password_hash,
+    User.totp_enabled_at,
+)
+
+
+def _admin_view(user: dict) -> dict:
+    shown = {k: v for k, v in user.items() if k not in ("password_hash", "totp_enabled_at")}
+    return {
+        **shown,
+        "invited": not user["password_hash"],
+        "two_factor": user["totp_enabled_at"] is not None,
+    }
+
+
 async def users_of(network_id: int) -> list[dict]:
     """Every user with a role in the network, with their roles there (two queries in all)."""
     memberships = await Membership.select(
@@ -42,26 +63,11 @@ async def users_of(network_id: int) -> list[dict]:
     if not by_user:
         return []
     users = (
-        await User.select(
-            User.id,
-            User.email,
-            User.name,
-            User.active,
-            User.last_login_at,
-            User.password_hash,
-            User.totp_enabled_at,
-        )
+        await User.select(*_ADMIN_USER_COLUMNS)
         .where(User.id.is_in(list(by_user)))
         .order_by(User.name)
     )
-    return [
-        {
-            **{k: v for k, v in u.items() if k != "password_hash"},
-            "invited": not u["password_hash"],
-            "memberships": by_user[u["id"]],
-        }
-        for u in users
-    ]
+    return [{**_admin_view(u), "memberships": by_user[u["id"]]} for u in users]
 
 
 async def user_in_network(network_id: int, user_id: int) -> dict | None:
@@ -69,25 +75,11 @@ async def user_in_network(network_id: int, user_id: int) -> dict | None:
         (Membership.network == network_id) & (Membership.user == user_id)
     ):
         return None
-    user = (
-        await User.select(
-            User.id,
-            User.email,
-            User.name,
-            User.active,
-            User.last_login_at,
-            User.password_hash,
-            User.totp_enabled_at,
-        )
-        .where(User.id == user_id)
-        .first()
-    )
+    user = await User.select(*_ADMIN_USER_COLUMNS).where(User.id == user_id).first()
     if user is None:
         return None
     memberships = [m for m in await memberships_of(user_id) if m.network_id == network_id]
-    invited = not user.pop("password_hash")
-    two_factor = user.pop("totp_enabled_at") is not None
-    return {**user, "invited": invited, "two_factor": two_factor, "memberships": memberships}
+    return {**_admin_view(user), "memberships": memberships}
 
 
 async def audit_page(network_id: int, page: int, per_page: int = 50) -> tuple[list[dict], int]:

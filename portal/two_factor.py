@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from portal import clock, events, sessions, totp
 from portal.db import write_transaction
 from portal.settings import Settings
-from portal.tables import Membership, RecoveryCode, Role, SessionStage, User, UserSession
+from portal.tables import (
+    LoginThrottle,
+    Membership,
+    RecoveryCode,
+    Role,
+    SessionStage,
+    User,
+    UserSession,
+)
 from portal.tokens import token_hash
 
 
@@ -169,8 +177,6 @@ async def check_code(user_id: int, typed: str) -> CodeResult:
 async def complete_login(session_id: int, user_id: int, email: str) -> str:
     """The second factor is given: the half session makes way for a full one with a new token,
     so that whatever token the first step handed out is worth nothing afterwards."""
-    from portal.tables import LoginThrottle
-
     async with write_transaction():
         await UserSession.delete().where(UserSession.id == session_id)
         await LoginThrottle.delete().where(LoginThrottle.email == email)

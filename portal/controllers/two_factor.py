@@ -49,6 +49,13 @@ def _start_again(request: Request, message: str = LAPSED) -> Redirect:
     return response
 
 
+async def _used_up(request: Request, pending: dict) -> bool:
+    """Count a refused code against the half log-in; True when it may not try again."""
+    return await two_factor.count_code_failure(
+        pending["id"], pending["user_id"], pending["email"], request.app.state.settings
+    )
+
+
 def _logged_in(request: Request, token: str, target: str, flash: str | None = None) -> Redirect:
     response = redirect(request, target, flash, "warning" if flash else "ok")
     response.set_cookie(session_cookie(token, request.app.state.settings))
@@ -79,10 +86,7 @@ class TwoFactorLoginController(Controller):
         typed = str(form.get("code", ""))
         result = await two_factor.check_code(pending["user_id"], typed)
         if not result.ok:
-            settings = request.app.state.settings
-            if typed.strip() and await two_factor.count_code_failure(
-                pending["id"], pending["user_id"], pending["email"], settings
-            ):
+            if typed.strip() and await _used_up(request, pending):
                 return _start_again(request, TOO_MANY)
             return _private(
                 render(
@@ -129,10 +133,7 @@ class TwoFactorLoginController(Controller):
             pending["user_id"], str(form.get("code", ""))
         )
         if codes is None:
-            settings = request.app.state.settings
-            if await two_factor.count_code_failure(
-                pending["id"], pending["user_id"], pending["email"], settings
-            ):
+            if await _used_up(request, pending):
                 return _start_again(request, TOO_MANY)
             return await _enrolment_page(
                 request,

@@ -73,11 +73,11 @@ def status_badge(page: Page):
 # --- the applicant's sections -------------------------------------------------------------------
 
 
-def create_draft(page: Page) -> None:
+def create_draft(page: Page, title: str = TITLE) -> None:
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Voorstellen").click()
     page.get_by_role("link", name="Nieuw voorstel").click()
     page.get_by_label("Ronde").select_option(label=ROUND)
-    page.get_by_label("Titel van het voorstel").fill(TITLE)
+    page.get_by_label("Titel van het voorstel").fill(title)
     page.get_by_role("button", name="Concept aanmaken").click()
     expect(page).to_have_url(re.compile(r"/voorstellen/\d+/bewerken/algemeen$"))
     expect(page.get_by_role("status")).to_contain_text("Het concept is aangemaakt.")

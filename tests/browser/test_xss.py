@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_login_journeys import log_in
+from tests.browser.test_proposal_journey import create_draft
 
 pytestmark = pytest.mark.browser
 
-ROUND = "Ronde 2021: bovenregionale thema's"
 # Each payload, if it ran, would set window.__xss or open a dialog.
 TITLE = "<script>window.__xss='titel'</script>Wachtlijst"
 SUMMARY = (
@@ -38,12 +38,7 @@ def assert_nothing_ran(page: Page, dialogs: list[str]) -> None:
 def test_script_in_proposal_text_and_searches_is_shown_never_run(page: Page) -> None:
     dialogs = watch(page)
     log_in(page, "aanvrager@example.org")
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Voorstellen").click()
-    page.get_by_role("link", name="Nieuw voorstel").click()
-    page.get_by_label("Ronde").select_option(label=ROUND)
-    page.get_by_label("Titel van het voorstel").fill(TITLE)
-    page.get_by_role("button", name="Concept aanmaken").click()
-    expect(page).to_have_url(re.compile(r"/voorstellen/\d+/bewerken/algemeen$"))
+    create_draft(page, TITLE)
     edit_url = page.url
     page.get_by_label("Samenvatting").fill(SUMMARY)
     page.get_by_role("button", name="Opslaan", exact=True).click()
