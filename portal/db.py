@@ -23,6 +23,7 @@ SQLITE_BUSY_TIMEOUT_SECONDS = 30
 # Threads, each holding one long-lived connection, for the statements outside a transaction.
 # sqlite3 lets go of the GIL while SQLite works, so a few readers overlap even on two cores.
 SQLITE_READ_THREADS = 4
+SQLITE_ANALYSIS_LIMIT = 1000  # rows sampled per index by ANALYZE
 
 
 def engine_from_url(url: str) -> Engine:
@@ -70,6 +71,18 @@ class PooledSQLiteEngine(SQLiteEngine):
     def open_pool(self, threads: int = SQLITE_READ_THREADS) -> None:
         if self._executor is None:
             self._executor = ThreadPoolExecutor(threads, thread_name_prefix="sqlite")
+
+    def refresh_statistics(self) -> None:
+        """Give SQLite's planner statistics, as PostgreSQL's autovacuum does for its own.
+
+        Without them SQLite guesses, and with two indexes on a table it can take the one that
+        reads thousands of rows (measured: 0,2 ms or 7 ms for the same count of proposals).
+        `analysis_limit` samples each index instead of reading it whole: 26 ms for the
+        50.000-entry bench data set. Run when the server starts, so a restart refreshes them.
+        """
+        with sqlite3.connect(self.path, timeout=SQLITE_BUSY_TIMEOUT_SECONDS) as connection:
+            connection.execute(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
+            connection.execute("ANALYZE")
 
     def close_pool(self) -> None:
         executor, self._executor = self._executor, None
@@ -162,6 +175,7 @@ async def start(engine: Engine) -> None:
     if isinstance(engine, PostgresEngine):
         await engine.start_connection_pool(min_size=1, max_size=10)
     elif isinstance(engine, PooledSQLiteEngine):
+        await asyncio.to_thread(engine.refresh_statistics)
         engine.open_pool()
 
 

@@ -80,3 +80,16 @@ async def test_stop_closes_every_connection(tmp_path: Path) -> None:
     # Without the pool a statement still runs, on a connection of its own (Piccolo's way).
     assert await engine.run_ddl("SELECT 2 AS n") == [{"n": 2}]
     assert engine._connections == []
+
+
+async def test_start_gives_the_planner_statistics(tmp_path: Path) -> None:
+    engine = db.engine_from_url(f"sqlite:///{tmp_path / 'stats.sqlite'}")
+    await engine.run_ddl("CREATE TABLE item (id INTEGER PRIMARY KEY, kind TEXT)")
+    await engine.run_ddl("CREATE INDEX item_kind ON item (kind)")
+    await engine.run_ddl("INSERT INTO item (kind) VALUES ('a'), ('a'), ('b')")
+    await db.start(engine)
+    try:
+        rows = await engine.run_ddl("SELECT tbl, idx FROM sqlite_stat1")
+    finally:
+        await db.stop(engine)
+    assert {"tbl": "item", "idx": "item_kind"} in rows

@@ -1,0 +1,154 @@
+"""Profile one page of the large data set in-process: time per request, SQL statements per
+request, and (with --profile) where the time goes, by pyinstrument.
+
+    .venv/bin/python bench/profile_page.py --database sqlite:////tmp/bench.sqlite \\
+        --role coördinator --page 'begrotingsjaar' --repeat 30 --profile
+
+The app runs as in production (no template reload, its own SECRET_KEY) under Litestar's test
+client, so no network or server process is in the figures: this shows a page's own cost, the
+floor under what `latency.py` measures. `--page` takes a label of latency.py's page list (or
+a path starting with /). The data set comes from `large_data.py` (or `latency.py --keep`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+import latency  # noqa: E402
+
+
+async def _log_in(client, email: str) -> None:
+    await client.get("/login")
+    response = await client.post(
+        "/login",
+        data={
+            "email": email,
+            "password": latency.PASSWORD,
+            "_csrf_token": client.cookies["csrftoken"],
+        },
+        follow_redirects=False,
+    )
+    if response.headers.get("location", "").startswith("/login/code"):
+        import pyotp
+        from large_data import totp_secret
+
+        for _ in range(2):
+            response = await client.post(
+                "/login/code",
+                data={
+                    "code": pyotp.TOTP(totp_secret()).now(),
+                    "_csrf_token": client.cookies["csrftoken"],
+                },
+                follow_redirects=False,
+            )
+            if response.status_code == 303:
+                break
+            # A code counts once: a log-in moments ago used this one. Wait for the next.
+            await asyncio.sleep(30.5 - time.time() % 30)
+    if response.status_code != 303 or response.headers["location"].startswith("/login"):
+        raise SystemExit(f"log-in of {email} failed: {response.status_code}")
+
+
+def _statement_counter(engine) -> list[int]:
+    """Counts the statements the engine runs (the way tests/portal/test_query_counts.py does)."""
+    counted = [0]
+    cls = type(engine)
+    run_querystring, run_ddl = cls.run_querystring, cls.run_ddl
+
+    async def counted_querystring(self, *args, **kwargs):
+        counted[0] += 1
+        return await run_querystring(self, *args, **kwargs)
+
+    async def counted_ddl(self, *args, **kwargs):
+        counted[0] += 1
+        return await run_ddl(self, *args, **kwargs)
+
+    cls.run_querystring, cls.run_ddl = counted_querystring, counted_ddl
+    return counted
+
+
+async def run(args: argparse.Namespace) -> None:
+    import httpx
+
+    from portal import db
+    from portal.app import create_app
+    from portal.settings import Settings
+
+    targets = await latency._targets(args.database)
+    if args.page.startswith("/"):
+        role, path = args.role, args.page
+    else:
+        matches = [
+            p for p in latency.pages(targets) if p.role == args.role and p.label == args.page
+        ]
+        if not matches:
+            raise SystemExit(f"no page {args.page!r} for {args.role!r} in latency.pages")
+        role, path = matches[0].role, matches[0].path
+
+    os.environ.update(
+        DATABASE_URL=args.database,
+        PORTAL_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(48),
+    )
+    app = create_app(Settings.from_env())
+    # In this thread and event loop (not a test client's portal thread), so that pyinstrument
+    # sees the app. Production cookies are Secure: the client speaks https to get them back.
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.lifespan(),
+        httpx.AsyncClient(transport=transport, base_url="https://testserver.local") as client,
+    ):
+        await _log_in(client, targets["emails"][role])
+        for _ in range(3):  # warm the caches (templates, statements)
+            response = await client.get(path)
+            if response.status_code != 200:
+                raise SystemExit(f"{path} answered {response.status_code}")
+        counted = _statement_counter(db.current_engine())
+        await client.get(path)
+        statements = counted[0]
+
+        profiler = None
+        if args.profile:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(async_mode="enabled")
+            profiler.start()
+        times = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            response = await client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+        if profiler is not None:
+            profiler.stop()
+
+    print(f"{role} {path}: {len(response.content) / 1024:.0f} KB, {statements} statements")
+    print(
+        f"{args.repeat} requests: median {statistics.median(times):.1f} ms, "
+        f"min {min(times):.1f} ms, max {max(times):.1f} ms"
+    )
+    if profiler is not None:
+        print(profiler.output_text(unicode=True, color=False, show_all=False))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", required=True, help="sqlite:///path or postgres://…/db")
+    parser.add_argument("--role", default="coördinator")
+    parser.add_argument("--page", required=True, help="a label of latency.py, or a path")
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--profile", action="store_true", help="pyinstrument's call tree")
+    asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
