@@ -59,22 +59,28 @@ async def _log_in(client, email: str) -> None:
         raise SystemExit(f"log-in of {email} failed: {response.status_code}")
 
 
-def _statement_counter(engine) -> list[int]:
-    """Counts the statements the engine runs (the way tests/portal/test_query_counts.py does)."""
-    counted = [0]
+def _statement_recorder(engine) -> list[tuple[float, str]]:
+    """Records each statement the engine runs with its wall time (the statements are counted
+    the way tests/portal/test_query_counts.py counts them)."""
+    recorded: list[tuple[float, str]] = []
     cls = type(engine)
     run_querystring, run_ddl = cls.run_querystring, cls.run_ddl
 
-    async def counted_querystring(self, *args, **kwargs):
-        counted[0] += 1
-        return await run_querystring(self, *args, **kwargs)
+    async def timed(run, self, statement, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return await run(self, statement, *args, **kwargs)
+        finally:
+            recorded.append(((time.perf_counter() - started) * 1000, str(statement)))
 
-    async def counted_ddl(self, *args, **kwargs):
-        counted[0] += 1
-        return await run_ddl(self, *args, **kwargs)
+    async def timed_querystring(self, querystring, *args, **kwargs):
+        return await timed(run_querystring, self, querystring, *args, **kwargs)
 
-    cls.run_querystring, cls.run_ddl = counted_querystring, counted_ddl
-    return counted
+    async def timed_ddl(self, ddl, *args, **kwargs):
+        return await timed(run_ddl, self, ddl, *args, **kwargs)
+
+    cls.run_querystring, cls.run_ddl = timed_querystring, timed_ddl
+    return recorded
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -113,9 +119,9 @@ async def run(args: argparse.Namespace) -> None:
             response = await client.get(path)
             if response.status_code != 200:
                 raise SystemExit(f"{path} answered {response.status_code}")
-        counted = _statement_counter(db.current_engine())
+        recorded = _statement_recorder(db.current_engine())
         await client.get(path)
-        statements = counted[0]
+        statements = list(recorded)
 
         profiler = None
         if args.profile:
@@ -131,7 +137,10 @@ async def run(args: argparse.Namespace) -> None:
         if profiler is not None:
             profiler.stop()
 
-    print(f"{role} {path}: {len(response.content) / 1024:.0f} KB, {statements} statements")
+    print(f"{role} {path}: {len(response.content) / 1024:.0f} KB, {len(statements)} statements")
+    print(f"the statements of one request, slowest first ({sum(t for t, _ in statements):.1f} ms):")
+    for ms, sql in sorted(statements, reverse=True)[: args.slowest]:
+        print(f"  {ms:6.2f} ms  {' '.join(sql.split())[:150]}")
     print(
         f"{args.repeat} requests: median {statistics.median(times):.1f} ms, "
         f"min {min(times):.1f} ms, max {max(times):.1f} ms"
@@ -147,6 +156,7 @@ def main() -> None:
     parser.add_argument("--page", required=True, help="a label of latency.py, or a path")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--profile", action="store_true", help="pyinstrument's call tree")
+    parser.add_argument("--slowest", type=int, default=5, help="statements to show")
     asyncio.run(run(parser.parse_args()))
 
 

@@ -120,7 +120,8 @@ class CatalogueEntry(Table):
 
     project = ForeignKey(Project, null=False, unique=True, on_delete=OnDelete.cascade)
     network = ForeignKey(Network, null=False, on_delete=OnDelete.cascade, index=True)
-    # Shared with every network by the coordinator once the project has finished.
+    # Shared with every network by the coordinator once the project has finished. Indexed by
+    # a raw migration (catalogue_entry_by_shared) for the "own OR shared" of every search.
     shared = Boolean(default=False)
     proposal_id = Integer(null=True, default=None)
     title = Varchar(length=300)
