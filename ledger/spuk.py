@@ -14,24 +14,32 @@ can follow from the summary down to every entry, with the SiSa figures and the c
   `ledger/rules.py` written out in Excel) and from the projects, and test the reserve floors;
   each row shows WAAR or ONWAAR, and the top cell says whether all of them are WAAR.
 
-Numbers are never pasted totals: every total is a formula over the rows. The workbook is written
-in openpyxl's write-only mode, so a year with thousands of entries streams to the file.
+Numbers are never pasted totals: every total is a formula over the rows. openpyxl makes the
+workbook (sheets, styles, tables, print setup); the cells are streamed as XML to temporary files
+and put into its sheets on saving (see `_Sheet`), so a year with 50.000 entries takes about a
+second or two and little memory.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import shutil
+import tempfile
 import warnings
+import zipfile
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell import Cell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
@@ -574,22 +582,91 @@ def _clean(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
-class _Writer:
-    """Cells for one write-only sheet: styled only where a style is needed, user text never
-    read as a formula."""
+# How the cells are written. openpyxl spent some 10 µs on every cell (a Cell object, type
+# inference, style look-ups, an XML element): most of the export of a year with 50.000 entries
+# (~660.000 cells). So openpyxl writes the workbook without cells (sheets and their settings,
+# tables, styles, properties), `_Sheet.append` writes each row's XML to a temporary file as it
+# comes, and `_Book.save` puts those rows into the empty sheets of openpyxl's file. The rows are
+# byte for byte the XML openpyxl wrote for the same cells (its rules for which text is what
+# included); test_every_cell_of_the_workbook pins what every cell holds and looks like.
+
+# openpyxl's limit: Excel cells hold at most 32.767 characters.
+_MAX_TEXT = 32_767
+_LETTERS = tuple(get_column_letter(i) for i in range(1, 703))  # A to ZZ
+_EMPTY_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
+
+
+class _Cell:
+    """A cell made by `_Writer`: the XML of the cell after its coordinate."""
+
+    __slots__ = ("xml",)
+
+    def __init__(self, xml: str):
+        self.xml = xml
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _inline_string(text: str) -> str:
+    """`<is>` of a text cell; openpyxl keeps leading or trailing spaces of a text that has
+    more than spaces."""
+    stripped = text.strip()
+    if stripped and stripped != text:
+        return f'<is><t xml:space="preserve">{_escape(text)}</t></is></c>'
+    return f"<is><t>{_escape(text)}</t></is></c>"
+
+
+def _number(value: float) -> str:
+    return "%.16g" % value  # noqa: UP031 - openpyxl's format for numbers
+
+
+class _Styles:
+    """The cell styles of the workbook, each registered once, as the `s` attribute of a cell."""
 
     def __init__(self, ws):
-        self.ws = ws
+        self._ws = ws
+        self._attributes: dict[tuple, str] = {}
 
-    def cell(self, value, number_format: str | None = None, font=None, alignment=None):
-        cell = WriteOnlyCell(self.ws, value)
-        if number_format:
-            cell.number_format = number_format
-        if font:
-            cell.font = font
-        if alignment:
-            cell.alignment = alignment
-        return cell
+    def attribute(
+        self,
+        number_format: str | None = None,
+        font: Font | None = None,
+        alignment: Alignment | None = None,
+    ) -> str:
+        key = (number_format, font, alignment)
+        found = self._attributes.get(key)
+        if found is None:
+            found = ""
+            if number_format or font or alignment:
+                template = Cell(self._ws)
+                if number_format:
+                    template.number_format = number_format
+                if font:
+                    template.font = font
+                if alignment:
+                    template.alignment = alignment
+                found = f' s="{template.style_id}"'
+            self._attributes[key] = found
+        return found
+
+
+class _Writer:
+    """Cells for one sheet: styled only where a style is needed, user text never read as a
+    formula."""
+
+    def __init__(self, styles: _Styles):
+        self.styles = styles
+        self._serials: dict[dt.date, str] = {}  # a year's entries share a few hundred days
+
+    def cell(self, value, number_format: str | None = None, font=None, alignment=None) -> _Cell:
+        style = self.styles.attribute(number_format, font, alignment)
+        if isinstance(value, str):
+            return _Cell(style + _text(value))
+        if isinstance(value, dt.date):
+            return _Cell(f'{style} t="n"><v>{self._serial(value)}</v></c>')
+        return _Cell(f'{style} t="n"><v>{_number(value)}</v></c>')
 
     def text(self, value: str | None, alignment=None):
         """Text as text: a reason typed as '=HYPERLINK(…)' stays a reason."""
@@ -597,24 +674,103 @@ class _Writer:
             return None
         value = _clean(value)
         if value.startswith("=") or alignment:
-            cell = WriteOnlyCell(self.ws, value)
-            cell.data_type = "s"
-            if alignment:
-                cell.alignment = alignment
-            return cell
+            style = self.styles.attribute(alignment=alignment)
+            return _Cell(f'{style} t="inlineStr">{_inline_string(value[:_MAX_TEXT])}')
         return value
 
-    def euro(self, cents: int | None):
-        return None if cents is None else self.cell(cents / 100, EURO)
+    def euro(self, cents: int | None) -> _Cell | None:
+        if cents is None:
+            return None
+        return _Cell(f'{self.styles.attribute(EURO)} t="n"><v>{_number(cents / 100)}</v></c>')
 
-    def formula(self, formula: str, number_format: str | None = EURO, font=None):
-        return self.cell(formula, number_format, font)
+    def formula(self, formula: str, number_format: str | None = EURO, font=None) -> _Cell:
+        assert formula.startswith("="), formula
+        style = self.styles.attribute(number_format, font)
+        return _Cell(f"{style}><f>{_escape(formula[1:])}</f><v /></c>")
 
-    def date(self, value: dt.date | None, number_format: str = DATE):
-        return None if value is None else self.cell(value, number_format)
+    def date(self, value: dt.date | None, number_format: str | None = DATE) -> _Cell | None:
+        if value is None:
+            return None
+        style = self.styles.attribute(number_format)
+        return _Cell(f'{style} t="n"><v>{self._serial(value)}</v></c>')
+
+    def _serial(self, value: dt.date) -> str:
+        serial = self._serials.get(value)
+        if serial is None:
+            serial = self._serials[value] = _number(to_excel(value))
+        return serial
 
     def header(self, columns: Sequence[Column]) -> list:
         return [self.cell(c.header, font=BOLD, alignment=HEADER_ALIGNMENT) for c in columns]
+
+
+def _text(value: str) -> str:
+    """The XML of a plain text after the coordinate (and style), read as openpyxl reads it:
+    '=…' is a formula, an error code such as '#N/A' is that error."""
+    if _clean(value) != value:
+        raise ValueError(f"{value!r} holds characters a worksheet cannot hold")
+    value = value[:_MAX_TEXT]
+    if not value:
+        return ' t="inlineStr" />'
+    if len(value) > 1 and value.startswith("="):
+        return f"><f>{_escape(value[1:])}</f><v /></c>"
+    if value in ERROR_CODES:
+        return f' t="e"><v>{_escape(value)}</v></c>'
+    return ' t="inlineStr">' + _inline_string(value)
+
+
+class _Sheet:
+    """One sheet: `worksheet` is openpyxl's (settings and tables), `append` writes a row of
+    cells."""
+
+    def __init__(self, worksheet, texts: dict[str, str]):
+        self.worksheet = worksheet
+        self._rows = 0
+        self._texts = texts  # plain text -> its XML, shared by the sheets
+        # Closed by _Book.close, once the workbook is saved.
+        self._file = tempfile.SpooledTemporaryFile(max_size=2**20)  # noqa: SIM115
+        self._pending: list[str] = []
+
+    def append(self, values: Sequence) -> None:
+        """The next row: a value per column from A, None for an empty cell."""
+        self._rows += 1
+        row = str(self._rows)
+        xml = [f'<row r="{row}">']
+        for i, value in enumerate(values):
+            if value is None:
+                continue
+            kind = type(value)
+            if kind is _Cell:
+                tail = value.xml
+            elif kind is str:
+                tail = self._texts.get(value)
+                if tail is None:
+                    tail = self._texts[value] = _text(value)
+            elif kind is int or kind is float:
+                tail = f' t="n"><v>{_number(value)}</v></c>'
+            else:
+                raise TypeError(f"{value!r} in column {_LETTERS[i]}: use the sheet's _Writer")
+            xml.append(f'<c r="{_LETTERS[i]}{row}"{tail}')
+        xml.append("</row>")
+        self._pending.append("".join(xml))
+        if len(self._pending) >= 1000:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._file.write("".join(self._pending).encode())
+        self._pending.clear()
+
+    def write_into(self, sheet_xml: bytes, target: BinaryIO) -> None:
+        """openpyxl's XML of the sheet, with these rows in its empty `<sheetData>`."""
+        self._flush()
+        (empty,) = _EMPTY_SHEET_DATA.finditer(sheet_xml)
+        target.write(sheet_xml[: empty.start()] + b"<sheetData>")
+        self._file.seek(0)
+        shutil.copyfileobj(self._file, target, 2**20)
+        target.write(b"</sheetData>" + sheet_xml[empty.end() :])
+
+    def close(self) -> None:
+        self._file.close()
 
 
 class _Book:
@@ -623,8 +779,13 @@ class _Book:
         local = exported_at if exported_at.tzinfo is None else exported_at.astimezone(AMSTERDAM)
         self.exported_local = local.replace(tzinfo=None)
         self.wb = Workbook(write_only=True)
+        self.sheets: list[_Sheet] = []
+        self._styles: _Styles | None = None
+        self._texts: dict[str, str] = {}
 
-    def sheet(self, title: str, columns: Sequence[Column], print_rows: str, freeze: str):
+    def sheet(
+        self, title: str, columns: Sequence[Column], print_rows: str, freeze: str
+    ) -> tuple[_Sheet, _Writer]:
         ws = self.wb.create_sheet(title)
         for i, c in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = c.width
@@ -641,9 +802,15 @@ class _Book:
         header.center.text = f"SPUK-verantwoording {self.data.year} – &A"
         header.right.text = f"Geëxporteerd {self.exported_local:%d-%m-%Y %H:%M}"
         ws.HeaderFooter.oddFooter.center.text = "Pagina &P van &N"
-        return ws, _Writer(ws)
+        if self._styles is None:
+            self._styles = _Styles(ws)
+        sheet = _Sheet(ws, self._texts)
+        self.sheets.append(sheet)
+        return sheet, _Writer(self._styles)
 
-    def table(self, ws, name: str, columns: Sequence[Column], header_row: int, last_row: int):
+    def table(
+        self, ws: _Sheet, name: str, columns: Sequence[Column], header_row: int, last_row: int
+    ):
         """A table with a filter on every column (an Excel table, so a sheet can hold two)."""
         ref = f"A{header_row}:{get_column_letter(len(columns))}{last_row}"
         table = Table(
@@ -656,7 +823,32 @@ class _Book:
         table.autoFilter = AutoFilter(ref=ref)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", "In write-only mode", UserWarning)
-            ws.add_table(table)
+            ws.worksheet.add_table(table)
+
+    def save(self) -> bytes:
+        """openpyxl's file, each sheet's rows put into it."""
+        without_cells = io.BytesIO()
+        self.wb.save(without_cells)
+        rows = {sheet.worksheet.path.lstrip("/"): sheet for sheet in self.sheets}
+        out = io.BytesIO()
+        with (
+            zipfile.ZipFile(without_cells) as source,
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as target,
+        ):
+            for item in source.infolist():
+                content = source.read(item)
+                sheet = rows.pop(item.filename, None)
+                if sheet is None:
+                    target.writestr(item, content)
+                else:
+                    with target.open(item, "w") as member:
+                        sheet.write_into(content, member)
+        assert not rows, f"sheets not in openpyxl's file: {list(rows)}"
+        return out.getvalue()
+
+    def close(self) -> None:
+        for sheet in self.sheets:
+            sheet.close()
 
 
 def _header_text(text: str) -> str:
@@ -682,15 +874,16 @@ def build_workbook(data: SpukData, *, exported_at: dt.datetime) -> bytes:
     )
     props.created = props.modified = stamp
 
-    summary = _summary(book)
-    projects = _projects_sheet(book)
-    entries = _entries_sheet(book)
-    sisa = _sisa(book)
-    budget = _budget(book)
-    _checks(book, summary, projects, entries, sisa, budget)
-    out = io.BytesIO()
-    book.wb.save(out)
-    return out.getvalue()
+    try:
+        summary = _summary(book)
+        projects = _projects_sheet(book)
+        entries = _entries_sheet(book)
+        sisa = _sisa(book)
+        budget = _budget(book)
+        _checks(book, summary, projects, entries, sisa, budget)
+        return book.save()
+    finally:
+        book.close()
 
 
 # Samenvatting ---------------------------------------------------------------------------------

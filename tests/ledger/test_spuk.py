@@ -684,3 +684,429 @@ def test_workbook_layout() -> None:
     assert all(
         checks.cell(row, 9).value.startswith("=IF(ROUND(H") for row in range(5, checks.max_row + 1)
     )
+
+
+# --- what every cell looks like -----------------------------------------------------------------
+# Pins the content cell by cell (values, formulas, number formats, fonts, wrapping), so that a
+# change to how the workbook is written cannot change what the auditor sees without a test
+# failing.
+
+LOOKS = {"General": "", spuk.EURO: "€", spuk.DATE: "d", spuk.DATETIME: "dt", spuk.PERCENT: "%"}
+
+
+def look(cell) -> str:
+    """A cell's appearance in a few characters: '=' for a formula, its number format, then 'b'
+    for bold, 't' for a title (bold, 14 pt), 'w' for wrapped at the top; '-' for a plain value,
+    '.' for an empty cell."""
+    if cell.value is None:
+        assert not cell.has_style, cell.coordinate
+        return "."
+    code = ("=" if cell.data_type == "f" else "") + LOOKS[cell.number_format]
+    if cell.font.b:
+        code += "t" if cell.font.sz == 14 else "b"
+    else:
+        assert cell.font.sz in (None, 11), cell.coordinate
+    if cell.alignment.wrap_text:
+        assert cell.alignment.vertical == "top", cell.coordinate
+        code += "w"
+    else:
+        assert cell.alignment.vertical is None, cell.coordinate
+    return code or "-"
+
+
+def looks(ws, row: int) -> list[str]:
+    return [look(c) for c in ws[row]]
+
+
+def values(ws, row: int) -> list:
+    return [c.value for c in ws[row]]
+
+
+def _busy_data() -> spuk.SpukData:
+    """`_data()` with entries and grants: every kind of cell each sheet can hold."""
+    naive = dt.datetime(2021, 3, 1, 9, 15)  # UTC, as SQLite gives it back
+    summer = dt.datetime(2021, 7, 1, 12, 0, tzinfo=dt.UTC)
+    entry = dict(
+        account_code="theme_1",
+        account_name="Thema 1",
+        counter_code="",
+        counter_name="",
+        project_id=2,
+        project_title="Pilot",
+        reverses=None,
+        document_reference="",
+        created_by="Bea Bench",
+        created_at=naive,
+    )
+    entries = [
+        spuk.EntryLine(
+            **{**entry, "project_id": None, "project_title": ""},
+            id=1,
+            booked_on=dt.date(2021, 1, 4),
+            kind="budget",
+            amount=600_000,
+            reason="Opening",
+        ),
+        spuk.EntryLine(
+            **entry,
+            id=2,
+            booked_on=dt.date(2021, 3, 1),
+            kind="advance_payment",
+            amount=300_000,
+            reason='=HYPERLINK("http://example.org","klik")',
+        ),
+        spuk.EntryLine(
+            **{
+                **entry,
+                "reverses": 2,
+                "document_reference": " V-2 ",
+                "created_by": "",
+                "created_at": None,
+            },
+            id=3,
+            booked_on=dt.date(2021, 3, 2),
+            kind="advance_payment",
+            amount=-300_000,
+            reason="Fout\x07bedrag",
+        ),
+        spuk.EntryLine(
+            **{
+                **entry,
+                "account_code": "process_a",
+                "account_name": "a. Projectleider",
+                "counter_code": "2022/theme_1",
+                "counter_name": "Thema 1 (2022)",
+                "project_id": None,
+                "project_title": "",
+                "created_at": summer,
+            },
+            id=4,
+            booked_on=dt.date(2021, 12, 31),
+            kind="carry_over",
+            amount=50_000,
+            reason="Loopt door & meer",
+        ),
+    ]
+    grants = (
+        spuk.GrantLine("VWS-1", (2021,), 1_000_000, 100_000, 100_000, False, False, "Uitleg", True),
+        spuk.GrantLine("VWS-0", (2020, 2021), 2_000_000, 0, 900_000, True, True, "=1+1"),
+    )
+    data = _data(entries=entries, grants=grants)
+    first, second = data.projects
+    settled = spuk.ProjectLine(
+        **{
+            **second.__dict__,
+            "functions": ("Consultatie", "Scholing"),
+            "final_amount": 150_000,
+            "settled_on": dt.date(2021, 12, 20),
+            "report_state": "returned",
+            "report_due": dt.date(2021, 12, 1),
+        }
+    )
+    return spuk.SpukData(**{**data.__dict__, "projects": (first, settled)})
+
+
+def test_every_cell_of_the_workbook() -> None:
+    content = spuk.build_workbook(_busy_data(), exported_at=EXPORTED_AT)
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    header = lambda n: ["bw"] * n  # noqa: E731
+
+    ws = book["Samenvatting"]
+    assert ws.max_row == 19 and ws.max_column == 12
+    assert values(ws, 1)[:2] == ["SPUK-verantwoording 2021", "Netwerk & Co"]
+    assert looks(ws, 1) == ["t", "-", *"." * 10]
+    assert values(ws, 2)[:2] == ["SPUK-bedrag", 10_000]
+    assert looks(ws, 2) == ["-", "€", *"." * 10]
+    assert values(ws, 3)[:2] == ["Beschikking (kenmerk)", "VWS-1"]
+    assert values(ws, 4)[1].startswith("onvoorzien 10 % van het SPUK-bedrag")
+    assert values(ws, 5)[:2] == ["Geëxporteerd op", dt.datetime(2022, 1, 10, 10, 30)]
+    assert looks(ws, 5) == ["-", "dt", *"." * 10]
+    assert looks(ws, 6) == ["."] * 12
+    assert values(ws, 7) == [c.header for c in spuk.SUMMARY_COLUMNS]
+    assert looks(ws, 7) == header(12)
+    assert values(ws, 8) == [
+        "1. Proceskosten",
+        "a. Projectleider",
+        "process_a",
+        3000,
+        2000,
+        1000,
+        0,
+        0,
+        0,
+        "=D8-E8",
+        None,
+        None,
+    ]
+    assert looks(ws, 8) == ["-", "-", "-", *["€"] * 6, "=€", ".", "."]
+    assert values(ws, 10)[9:] == ["=D10-E10", 1000, 0]
+    assert looks(ws, 10) == ["-", "-", "-", *["€"] * 6, "=€", "€", "€"]
+    assert values(ws, 11) == ["Totaal", None, None, *(f"=SUM({c}8:{c}10)" for c in "DEFGHIJKL")]
+    assert looks(ws, 11) == ["b", ".", ".", *["=€b"] * 9]
+    assert looks(ws, 12) == ["."] * 12
+    assert values(ws, 13)[0] == "Per categorie" and looks(ws, 13)[0] == "b"
+    assert values(ws, 14) == [c.header for c in spuk.CATEGORY_COLUMNS]
+    assert looks(ws, 14) == header(12)
+    assert values(ws, 15) == [
+        "1. Proceskosten",
+        "=COUNTIF($A$8:$A$10,$A15)",
+        "=IF(Samenvatting!$B$2=0,0,D15/Samenvatting!$B$2)",
+        *(f"=SUMIF($A$8:$A$10,$A15,{c}$8:{c}$10)" for c in "DEFGHI"),
+        "=D15-E15",
+        "=SUMIF($A$8:$A$10,$A15,K$8:K$10)",
+        "=SUMIF($A$8:$A$10,$A15,L$8:L$10)",
+    ]
+    for row in (15, 16, 17, 18):
+        assert looks(ws, row) == ["-", "=", "=%", *["=€"] * 9]
+    assert values(ws, 19) == ["Totaal", None, None, *(f"=SUM({c}15:{c}18)" for c in "DEFGHIJKL")]
+    assert looks(ws, 19) == ["b", ".", ".", *["=€b"] * 9]
+
+    ws = book["Projecten"]
+    assert ws.max_row == 4 and ws.max_column == 21
+    assert values(ws, 1) == [c.header for c in spuk.PROJECT_COLUMNS]
+    assert looks(ws, 1) == header(21)
+    assert values(ws, 2) == [
+        2,
+        "Haaglanden",
+        None,
+        "Pilot",
+        "theme_1",
+        "Thema 1",
+        None,
+        dt.datetime(2021, 3, 1),
+        "B-1",
+        5500,
+        500,
+        "=J2-K2",
+        3000,
+        "=L2-M2",
+        1000,
+        0,
+        None,
+        None,
+        2021,
+        dt.datetime(2022, 3, 1),
+        "Binnenkort",
+    ]
+    assert looks(ws, 2) == [
+        *["-"] * 2,
+        ".",
+        *["-"] * 3,
+        ".",
+        "d",
+        "-",
+        "€",
+        "€",
+        "=€",
+        "€",
+        "=€",
+        "€",
+        "€",
+        ".",
+        ".",
+        "-",
+        "d",
+        "-",
+    ]
+    assert values(ws, 3)[2] == "Gem. X" and values(ws, 3)[6] == "Consultatie; Scholing"
+    assert values(ws, 3)[16:] == [
+        1500,
+        dt.datetime(2021, 12, 20),
+        2021,
+        dt.datetime(2021, 12, 1),
+        "Te laat (teruggestuurd)",
+    ]
+    assert looks(ws, 3)[16:] == ["€", "d", "-", "d", "-"]
+    assert (
+        values(ws, 4)
+        == [None] * 3
+        + ["Totaal"]
+        + [None] * 5
+        + [f"=SUM({c}2:{c}3)" for c in "JKLMNOPQ"]
+        + [None] * 4
+    )
+    assert looks(ws, 4) == [".", ".", ".", "b", *"." * 5, *["=€b"] * 8, *"." * 4]
+
+    ws = book["Mutaties"]
+    assert ws.max_row == 6 and ws.max_column == 17
+    assert values(ws, 1) == [c.header for c in spuk.ENTRY_COLUMNS]
+    assert looks(ws, 1) == header(17)
+    assert values(ws, 2) == [
+        1,
+        dt.datetime(2021, 1, 4),
+        "Begroting (opening uit de SPUK)",
+        "budget",
+        "theme_1",
+        "Thema 1",
+        None,
+        None,
+        None,
+        None,
+        6000,
+        None,
+        None,
+        "Opening",
+        None,
+        "Bea Bench",
+        dt.datetime(2021, 3, 1, 10, 15),
+    ]
+    assert looks(ws, 2) == [
+        "-",
+        "d",
+        *"----",
+        ".",
+        ".",
+        ".",
+        ".",
+        "€",
+        ".",
+        ".",
+        "-",
+        ".",
+        "-",
+        "dt",
+    ]
+    assert values(ws, 3)[8:] == [
+        2,
+        "Pilot",
+        3000,
+        None,
+        3,
+        '=HYPERLINK("http://example.org","klik")',
+        None,
+        "Bea Bench",
+        dt.datetime(2021, 3, 1, 10, 15),
+    ]
+    # A reason typed as a formula stays text.
+    assert ws["N3"].data_type == "s"
+    assert looks(ws, 3) == [
+        "-",
+        "d",
+        *"----",
+        ".",
+        ".",
+        "-",
+        "-",
+        "€",
+        ".",
+        "-",
+        "-",
+        ".",
+        "-",
+        "dt",
+    ]
+    assert values(ws, 4)[10:] == [-3000, 2, None, "Foutbedrag", " V-2 ", None, None]
+    # openpyxl reads the spaces back either way; the file marks them for other readers.
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert b'<t xml:space="preserve"> V-2 </t>' in archive.read("xl/worksheets/sheet3.xml")
+    assert looks(ws, 4) == [
+        "-",
+        "d",
+        *"----",
+        ".",
+        ".",
+        "-",
+        "-",
+        "€",
+        "-",
+        ".",
+        "-",
+        "-",
+        ".",
+        ".",
+    ]
+    assert values(ws, 5)[2:8] == [
+        "Overheveling naar ander jaar",
+        "carry_over",
+        "process_a",
+        "a. Projectleider",
+        "2022/theme_1",
+        "Thema 1 (2022)",
+    ]
+    assert values(ws, 5)[13:] == [
+        "Loopt door & meer",
+        None,
+        "Bea Bench",
+        dt.datetime(2021, 7, 1, 14, 0),
+    ]
+    assert looks(ws, 5) == ["-", "d", *"------", ".", ".", "€", ".", ".", "-", ".", "-", "dt"]
+    assert values(ws, 6) == [None, None, "Totaal", *[None] * 7, "=SUM(K2:K5)", *[None] * 6]
+    assert looks(ws, 6) == [".", ".", "b", *"." * 7, "=€b", *"." * 6]
+
+    ws = book["SiSa"]
+    assert ws.max_row == 9 and ws.max_column == 8
+    assert values(ws, 1)[0] == "SiSa-gegevens 2021" and looks(ws, 1) == ["t", *"." * 7]
+    assert values(ws, 2)[:2] == ["Regeling", spuk.SISA_WORDING[2020].regulation]
+    assert values(ws, 3)[:2] == ["Verantwoordingsjaar (T)", 2021]
+    assert values(ws, 4)[:2] == ["Indienen bij het Rijk", "uiterlijk 15 juli 2022"]
+    assert [looks(ws, row)[:2] for row in (2, 3, 4)] == [["-", "-"]] * 3
+    assert looks(ws, 5) == ["."] * 8
+    assert values(ws, 6) == [c.header for c in spuk._sisa_columns(spuk.SISA_WORDING[2020], 2021)]
+    assert looks(ws, 6) == header(8)
+    assert values(ws, 7) == ["VWS-1", "2021", 10_000, 1000, 1000, "nee", "Nee", "Uitleg"]
+    assert looks(ws, 7) == ["-", "-", "€", "€", "€", "-", "-", "w"]
+    assert values(ws, 8) == ["VWS-0", "2020, 2021", 20_000, 0, 9000, "ja", "Ja", "=1+1"]
+    assert ws["H8"].data_type == "s"
+    assert looks(ws, 8) == ["-", "-", "€", "€", "€", "-", "-", "w"]
+    assert (
+        values(ws, 9) == ["Totaal", None, "=SUM(C7:C8)", "=SUM(D7:D8)", "=SUM(E7:E8)"] + [None] * 3
+    )
+    assert looks(ws, 9) == ["b", ".", "=€b", "=€b", "=€b", ".", ".", "."]
+
+    ws = book["Begroting"]
+    assert ws.max_row == 10 and ws.max_column == 3
+    assert values(ws, 1)[0] == "Begroting middelen 2021" and looks(ws, 1) == ["t", ".", "."]
+    assert values(ws, 2)[0] == "Netwerk & Co" and looks(ws, 2) == ["-", ".", "."]
+    assert values(ws, 4) == ["JH-regio", "Project", "Budget"] and looks(ws, 4) == header(3)
+    assert values(ws, 5) == ["Haaglanden", "Pilot", 5500]
+    assert looks(ws, 5) == ["-", "w", "€"]
+    assert values(ws, 7) == [None, "a. Projectleider: nog niet toegewezen", 1000]
+    assert looks(ws, 7) == [".", "w", "€"]
+    assert values(ws, 10) == ["Totaal", None, "=SUM(C5:C9)"]
+    assert looks(ws, 10) == ["b", ".", "=€b"]
+
+    ws = book["Controles"]
+    assert ws.max_column == 9
+    assert values(ws, 1)[:3] == [
+        None,
+        "Uitkomst van alle controles",
+        f'=IF(COUNTIF(I5:I{ws.max_row},"WAAR")={ws.max_row - 4},"WAAR","ONWAAR")',
+    ]
+    assert looks(ws, 1) == [".", "t", "=t", *"." * 6]
+    assert looks(ws, 2) == [".", "-", *"." * 7]
+    assert looks(ws, 3) == ["."] * 9
+    assert values(ws, 4) == [c.header for c in spuk.CHECK_COLUMNS] and looks(ws, 4) == header(9)
+    assert values(ws, 5) == [
+        1,
+        "Samenvatting (A) tegen Mutaties (B)",
+        "a. Projectleider",
+        "process_a",
+        "Begroot",
+        "=Samenvatting!D8",
+        '=SUMIFS(Mutaties!$K$2:$K$5,Mutaties!$D$2:$D$5,"budget",Mutaties!$E$2:$E$5,'
+        "Samenvatting!$C$8)"
+        + "".join(
+            f'+SUMIFS(Mutaties!$K$2:$K$5,Mutaties!$D$2:$D$5,"{kind}",Mutaties!$E$2:$E$5,'
+            "Samenvatting!$C$8)"
+            for kind in ("transfer", "reserve_release", "carry_over")
+        )
+        + "".join(
+            f'-SUMIFS(Mutaties!$K$2:$K$5,Mutaties!$D$2:$D$5,"{kind}",Mutaties!$G$2:$G$5,'
+            "Samenvatting!$C$8)"
+            for kind in ("transfer", "reserve_release", "carry_over")
+        ),
+        "=F5-G5",
+        '=IF(ROUND(H5,2)=0,"WAAR","ONWAAR")',
+    ]
+    for row in range(5, ws.max_row + 1):
+        assert looks(ws, row) == ["-", "-", "-", "-" if ws.cell(row, 4).value else ".", "-"] + [
+            "=€"
+        ] * 3 + ["="], row
+    last = values(ws, ws.max_row)
+    assert last[1].startswith("Reserve (A) niet onder de ondergrens") and last[3] == "unforeseen"
+    assert last[5:] == [
+        "=Samenvatting!D10",
+        "=Samenvatting!K10-Samenvatting!L10",
+        f"=F{ws.max_row}-G{ws.max_row}",
+        f'=IF(ROUND(H{ws.max_row},2)>=0,"WAAR","ONWAAR")',
+    ]
