@@ -12,6 +12,7 @@ from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import Body, FromPath, FromQuery
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
 from ledger import queries, reports, services
@@ -56,6 +57,8 @@ REPORT_GROUPS: dict[str, str] = {
     "later": "later",
 }
 REPORTS_PER_PAGE = 50
+# Projects a page within one account's group on the budget year page.
+PROJECTS_PER_PAGE = 50
 REPORT_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
@@ -87,7 +90,16 @@ class LedgerController(Controller):
         return render(request, "ledger/years.html", years=years)
 
     @get("/{year_id:int}", opt=COORDINATOR)
-    async def year(self, request: Request, year_id: FromPath[int]) -> Template | Redirect:
+    async def year(
+        self,
+        request: Request,
+        year_id: FromPath[int],
+        rekening: FromQuery[str | None] = None,
+        pagina: FromQuery[str | None] = None,
+    ) -> Template | Redirect:
+        """The year's figures per account, and its projects folded per account: a group shows
+        its count and totals; its rows come on demand (`year_projects`), or, without
+        JavaScript, with `?rekening=<account id>` (and `&pagina=`) on this page."""
         year = await self._year(request, year_id)
         accounts = await queries.accounts_of(year_id)
         if not accounts:
@@ -97,9 +109,9 @@ class LedgerController(Controller):
                 f"Deel eerst de begroting van {year['year']} in.",
                 "info",
             )
-        figures, project_figures = await queries.year_figures(year_id)
-        info = await queries.year_info(year_id)
-        year_floors = floors(info, figures)
+        totals = await queries.year_totals(year_id)
+        figures, groups = totals.accounts, totals.project_groups
+        year_floors = floors(queries.year_info_of(year, accounts), figures)
         rows = []
         for a in accounts:
             f = figures.get(a["id"], AccountFigures())
@@ -133,18 +145,82 @@ class LedgerController(Controller):
             ],
             f"Begroting {year['year']}",
         )
-        projects = await queries.projects_of_year(year_id)
+        project_groups = [
+            {"account": a, "group": groups[a["id"]]} for a in accounts if a["id"] in groups
+        ]
+        opened = None
+        account_id = query_int(rekening)
+        if account_id in groups:
+            account = next(a for a in accounts if a["id"] == account_id)
+            opened = await self._project_rows(
+                request, year, account, groups[account_id], query_int(pagina)
+            )
         return render(
             request,
             "ledger/year.html",
             year=year,
             categories=categories,
             chart=chart,
-            projects=projects,
-            project_figures=project_figures,
-            empty=ProjectFigures(),
+            project_groups=project_groups,
+            project_count=sum(g.projects for g in groups.values()),
+            opened=opened,
             total=sum(r["f"].budget for r in rows),
         )
+
+    @get("/{year_id:int}/projecten", opt=COORDINATOR)
+    async def year_projects(
+        self,
+        request: HTMXRequest,
+        year_id: FromPath[int],
+        rekening: FromQuery[str | None] = None,
+        pagina: FromQuery[str | None] = None,
+    ) -> Template | Redirect:
+        """The rows of one account's projects (a page of them), swapped into its group on the
+        year page. A request without htmx is sent to the year page with that group open."""
+        year = await self._year(request, year_id)
+        account_id = query_int(rekening)
+        account = next(
+            (a for a in await queries.accounts_of(year_id) if a["id"] == account_id), None
+        )
+        if account is None or account_id is None:
+            raise NotFoundException("Deze post bestaat niet in dit begrotingsjaar.")
+        if not request.htmx:
+            page = page_number(query_int(pagina))
+            query = urlencode({"rekening": account_id, **({"pagina": page} if page > 1 else {})})
+            return Redirect(
+                path=f"{self._url(request, year_id)}?{query}#post-{account_id}", status_code=303
+            )
+        totals = await queries.year_totals(year_id)
+        group = totals.project_groups.get(account_id, queries.ProjectGroup(account_id))
+        rows = await self._project_rows(request, year, account, group, query_int(pagina))
+        return render(request, "ledger/partials/project_rows.html", year=year, **rows)
+
+    async def _project_rows(
+        self,
+        request: Request,
+        year: dict,
+        account: dict,
+        group: queries.ProjectGroup,
+        wanted_page: int | None,
+    ) -> dict[str, Any]:
+        """What `ledger/partials/project_rows.html` shows: one page of an account's projects
+        with their figures, and the group's totals over all its projects."""
+        pages = max(1, (group.projects + PROJECTS_PER_PAGE - 1) // PROJECTS_PER_PAGE)
+        page = min(page_number(wanted_page), pages)
+        projects = await queries.projects_of_account(
+            year["id"], account["id"], page=page, per_page=PROJECTS_PER_PAGE
+        )
+        return {
+            "account": account,
+            "group": group,
+            "projects": projects,
+            "project_figures": await queries.figures_of_projects(
+                year["id"], [p["id"] for p in projects]
+            ),
+            "empty": ProjectFigures(),
+            "page": page,
+            "pages": pages,
+        }
 
     @get("/{year_id:int}/indelen", opt=COORDINATOR)
     async def setup_form(self, request: Request, year_id: FromPath[int]) -> Template | Redirect:

@@ -118,9 +118,10 @@ def theme_available(page: Page) -> int:
 
 
 def open_project(page: Page) -> None:
-    projects = page.get_by_role("table").filter(
-        has=page.get_by_role("columnheader", name="Project", exact=True)
-    )
+    # The year page folds its projects per budget line; opening the theme's group fetches them.
+    page.locator("main summary").filter(has_text=re.compile(f"^{re.escape(THEME)}: ")).click()
+    projects = page.get_by_role("table", name=f"Projecten van {THEME}")
+    expect(projects.get_by_role("columnheader", name="Project", exact=True)).to_be_visible()
     projects.get_by_role("link", name=TITLE, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from dataclasses import astuple
 
 import pytest
 
@@ -240,6 +241,55 @@ async def test_carry_over_moves_budget_into_the_next_year(year: Year) -> None:
     that, _ = await figures(next_year)
     assert this[year.accounts["learning"]].budget == 750_000
     assert that[next_year.accounts["learning"]].budget == 1_250_000
+
+
+async def test_year_sums_take_every_entry_of_the_year_exactly_once(year: Year) -> None:
+    """The sums read a year's entries as three index look-ups (queries._ENTRIES_OF_YEAR); they
+    must add up exactly the entries of the plain definition: booked in the year, or moving money
+    into or out of one of its accounts, each once."""
+    next_year = await make_year(2022, network=year.network, coordinator=year.coordinator)
+    actor = await year.actor()
+    for source, target in (
+        (year.accounts["learning"], next_year.accounts["learning"]),
+        (year.accounts["process_a"], next_year.accounts["process_a"]),
+    ):
+        await services.move(
+            actor,
+            year.network,
+            year.budget_year,
+            "carry_over",
+            source,
+            target,
+            100_000,
+            "Loopt door",
+            "AO-2021-10",
+        )
+    await commit(next_year, "learning", 300_000)
+    await commit(year, "learning", 200_000)
+    # No service books this shape today (booked in the next year, taking from this year's
+    # account as its counter account), but the definition counts it for both years.
+    await Entry.insert(
+        Entry(
+            budget_year=next_year.budget_year,
+            kind="carry_over",
+            account=next_year.accounts["learning"],
+            counter_account=year.accounts["learning"],
+            amount_cents=50_000,
+            booked_on=dt.date(2022, 1, 3),
+        )
+    )
+    plain = (
+        "SELECT e.kind AS kind, e.account AS account, e.counter_account AS counter_account, "
+        "e.project AS project, SUM(e.sign * e.amount_cents) AS total FROM ledger_entry e "
+        f"WHERE {queries._OF_YEAR} GROUP BY e.kind, e.account, e.counter_account, e.project"
+    )
+    for y in (year.budget_year, next_year.budget_year):
+        expected = sorted(
+            (r["kind"], r["account"], r["counter_account"], r["project"], int(r["total"]))
+            for r in await Entry.raw(plain, y, y, y)
+        )
+        assert sorted(astuple(s) for s in await queries.sums_of_year(y)) == expected
+        assert any(s.kind == "carry_over" for s in await queries.sums_of_year(y))
 
 
 async def test_no_code_path_edits_or_deletes_entries() -> None:

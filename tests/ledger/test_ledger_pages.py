@@ -12,7 +12,7 @@ from portal import clock
 from portal.reminders import send_due
 from portal.tables import OutboxMessage, Role
 from tests import factories
-from tests.ledger.conftest import Year
+from tests.ledger.conftest import Year, make_year
 from tests.web import log_in, post_form
 
 
@@ -21,8 +21,18 @@ async def as_user(client: httpx.AsyncClient, user_id: int) -> None:
     await log_in(client, await factories.email_of(user_id))
 
 
+THEME_1, THEME_2 = 9000 + 2021 * 10, 9000 + 2021 * 10 + 1  # the themes of `make_year()`
+
+
 async def granted_project(
-    year: Year, *, start: dt.date, end: dt.date, region: int | None, cents: int = 1_000_000
+    year: Year,
+    *,
+    start: dt.date,
+    end: dt.date,
+    region: int | None,
+    cents: int = 1_000_000,
+    theme: int = THEME_1,
+    title: str = "Wachtlijstbrug",
 ) -> dict:
     from ledger import services
 
@@ -30,9 +40,9 @@ async def granted_project(
         await year.actor(),
         network_id=year.network,
         budget_year_id=year.budget_year,
-        theme_id=9000 + 2021 * 10,
+        theme_id=theme,
         proposal_id=None,
-        title="Wachtlijstbrug",
+        title=title,
         region_id=region,
         start_date=start,
         end_date=end,
@@ -136,6 +146,187 @@ async def test_year_page_and_move_form(client, year: Year) -> None:
         f"/n/{slug}/begroting/{year.budget_year}/mutaties?soort=reserve_release"
     )
     assert "Inzet onvoorzien" in entries.text and "B&amp;W 2021/12" in entries.text
+
+
+async def _slug(network_id: int) -> str:
+    from portal.tables import Network
+
+    return (await Network.select(Network.slug).where(Network.id == network_id).first())["slug"]
+
+
+async def _projects_per_theme(year: Year) -> dict[str, dict]:
+    """Three projects on theme 1 (one part paid, one settled), one on theme 2."""
+    from ledger import services
+
+    period = {"start": dt.date(2021, 9, 1), "end": dt.date(2021, 12, 31), "region": None}
+    made = {
+        title: await granted_project(year, **period, title=title, cents=cents, theme=theme)
+        for title, cents, theme in (
+            ("Charlie", 300_000, THEME_1),
+            ("Alfa", 1_000_000, THEME_1),
+            ("Bravo", 500_000, THEME_1),
+            ("Delta", 250_000, THEME_2),
+        )
+    }
+    await services.pay(await year.actor(), made["Alfa"], "advance_payment", 800_000, "V-1")
+    await Project.update({Project.final_amount_cents: 450_000}).where(
+        Project.id == made["Bravo"]["id"]
+    )
+    return made
+
+
+async def test_year_page_folds_the_projects_per_account(client, year: Year) -> None:
+    """First load: every account's figures, and the projects as one folded group per account
+    with the count and totals of all its projects, but no project rows."""
+    made = await _projects_per_theme(year)
+    slug = await _slug(year.network)
+    theme_1, theme_2 = year.accounts[f"theme_{THEME_1}"], year.accounts[f"theme_{THEME_2}"]
+    await as_user(client, year.coordinator)
+    page = await client.get(f"/n/{slug}/begroting/{year.budget_year}")
+    assert page.status_code == 200
+    # The figures per account are all there: theme 1 has € 25.000 minus € 18.000 committed.
+    for code in year.accounts:
+        assert f'data-account="{code}"' in page.text
+    assert 'data-available="700000"' in page.text and "Ondergrens" in page.text
+    # Folded groups with their totals; the rows come on demand or through the plain link.
+    assert (
+        "<strong>Thema 1</strong>: 3 projecten · verplicht € 18.000,00 · betaald € 8.000,00 · "
+        "gerealiseerd € 0,00 · vastgesteld € 4.500,00 (1 van 3)"
+    ) in page.text
+    assert "<strong>Thema 2</strong>: 1 project · verplicht € 2.500,00" in page.text
+    assert "4 projecten, per post." in page.text
+    assert (
+        f'hx-get="/n/{slug}/begroting/{year.budget_year}/projecten?rekening={theme_1}" '
+        'hx-trigger="toggle once"'
+    ) in page.text
+    assert (
+        f'href="/n/{slug}/begroting/{year.budget_year}?rekening={theme_2}#post-{theme_2}"'
+    ) in page.text
+    assert "De 1 project van Thema 2 tonen" in page.text
+    assert " open>" not in page.text
+    for project in made.values():
+        assert f"/begroting/projecten/{project['id']}" not in page.text
+
+
+async def test_project_rows_of_an_account_on_demand_and_without_javascript(
+    client, year: Year, monkeypatch
+) -> None:
+    """The htmx partial and the plain-link fallback show one account's projects, a page at a
+    time, with the totals of all of them; two rows a page here instead of 50."""
+    from ledger import controllers
+
+    monkeypatch.setattr(controllers, "PROJECTS_PER_PAGE", 2)
+    made = await _projects_per_theme(year)
+    slug = await _slug(year.network)
+    theme_1 = year.accounts[f"theme_{THEME_1}"]
+    base = f"/n/{slug}/begroting/{year.budget_year}"
+    await as_user(client, year.coordinator)
+    htmx = {"HX-Request": "true"}
+
+    first = await client.get(f"{base}/projecten?rekening={theme_1}", headers=htmx)
+    assert first.status_code == 200 and "<html" not in first.text
+    assert "Projecten van Thema 1, pagina 1 van 2" in first.text
+    # By title: Alfa and Bravo on page 1, with their own figures and links.
+    alfa, bravo = made["Alfa"]["id"], made["Bravo"]["id"]
+    assert f'href="/n/{slug}/begroting/projecten/{alfa}">Alfa</a>' in first.text
+    assert f'href="/n/{slug}/begroting/projecten/{bravo}">Bravo</a>' in first.text
+    assert "Charlie" not in first.text and "Delta" not in first.text
+    alfa_row = first.text.split(">Alfa</a>")[1].split("</tr>")[0]
+    assert [c.split("</td>")[0] for c in alfa_row.split('fp-money">')[1:]] == [
+        "€ 10.000,00",
+        "€ 8.000,00",
+        "€ 0,00",
+        "—",
+    ]
+    assert "€ 4.500,00" in first.text.split(">Bravo</a>")[1].split("</tr>")[0]
+    # The footer adds up all three projects, not only this page.
+    footer = first.text.split("<tfoot")[1]
+    assert "Totaal 3 projecten" in footer
+    assert "€ 18.000,00" in footer and "€ 8.000,00" in footer and "€ 4.500,00" in footer
+    assert f'hx-get="{base}/projecten?rekening={theme_1}&amp;pagina=2"' in first.text
+    assert f'href="{base}?rekening={theme_1}&amp;pagina=2#post-{theme_1}"' in first.text
+
+    second = await client.get(f"{base}/projecten?rekening={theme_1}&pagina=2", headers=htmx)
+    assert "Charlie" in second.text and "Alfa" not in second.text
+    assert "pagina 2 van 2" in second.text and "Totaal 3 projecten" in second.text
+    assert "€ 18.000,00" in second.text.split("<tfoot")[1]
+
+    # Without JavaScript: the year page with this group open at that page.
+    fallback = await client.get(f"{base}?rekening={theme_1}&pagina=2")
+    assert fallback.status_code == 200
+    assert f'id="post-{theme_1}" data-group="theme_{THEME_1}" open>' in fallback.text
+    assert ">Charlie</a>" in fallback.text and ">Alfa</a>" not in fallback.text
+    assert 'data-account="unforeseen"' in fallback.text  # the figures stay
+    # The partial's address without htmx leads there too.
+    plain = await client.get(f"{base}/projecten?rekening={theme_1}&pagina=2")
+    assert plain.status_code == 303
+    assert plain.headers["location"] == f"{base}?rekening={theme_1}&pagina=2#post-{theme_1}"
+
+
+async def test_project_groups_add_up_as_the_year_figures(year: Year) -> None:
+    """The grouped queries give what the per-project figures of `year_figures` add up to."""
+    from ledger import services
+
+    made = await _projects_per_theme(year)
+    await services.move(
+        await year.actor(),
+        year.network,
+        year.budget_year,
+        "reserve_release",
+        year.accounts["unforeseen"],
+        year.accounts["learning"],
+        100_000,
+        "Nood",
+        "B&W 1",
+    )
+    accounts, projects = await queries.year_figures(year.budget_year)
+    totals = await queries.year_totals(year.budget_year)
+    assert totals.accounts == accounts
+    groups = totals.project_groups
+    assert set(groups) == {year.accounts[f"theme_{THEME_1}"], year.accounts[f"theme_{THEME_2}"]}
+    for account_id, group in groups.items():
+        members = [p for p in made.values() if p["account"] == account_id]
+        assert group.projects == len(members)
+        for field in ("committed", "paid", "realised", "released", "recovered"):
+            assert getattr(group.figures, field) == sum(
+                getattr(projects[p["id"]], field) for p in members
+            )
+    ids = [p["id"] for p in made.values()]
+    assert await queries.figures_of_projects(year.budget_year, ids) == {i: projects[i] for i in ids}
+    assert groups[year.accounts[f"theme_{THEME_1}"]].final_cents == 450_000
+
+
+async def test_project_rows_are_refused_outside_the_year(client, year: Year) -> None:
+    applicant = await factories.member(
+        year.network, Role.applicant, organisation_id=await factories.organisation(year.network)
+    )
+    other = await factories.network(slug="elders")
+    other_coordinator = await factories.member(other, Role.coordinator)
+    await _projects_per_theme(year)
+    slug = await _slug(year.network)
+    theme_1 = year.accounts[f"theme_{THEME_1}"]
+    url = f"/n/{slug}/begroting/{year.budget_year}/projecten?rekening={theme_1}"
+    htmx = {"HX-Request": "true"}
+    await as_user(client, applicant)
+    assert (await client.get(url, headers=htmx)).status_code == 403
+    await as_user(client, other_coordinator)
+    refused = await client.get(url, headers=htmx)
+    assert refused.status_code in (403, 404) and "Charlie" not in refused.text
+    elsewhere = await client.get(
+        f"/n/elders/begroting/{year.budget_year}/projecten?rekening={theme_1}", headers=htmx
+    )
+    assert elsewhere.status_code == 404 and "Charlie" not in elsewhere.text
+    # An account of another year of the same network is not one of this year's.
+    later = await make_year(2022, network=year.network, coordinator=year.coordinator)
+    await as_user(client, year.coordinator)
+    other_year = await client.get(
+        f"/n/{slug}/begroting/{later.budget_year}/projecten?rekening={theme_1}", headers=htmx
+    )
+    assert other_year.status_code == 404 and "Charlie" not in other_year.text
+    unknown = await client.get(
+        f"/n/{slug}/begroting/{year.budget_year}/projecten?rekening=987654", headers=htmx
+    )
+    assert unknown.status_code == 404
 
 
 async def test_other_roles_and_networks_cannot_reach_the_ledger(client, year: Year) -> None:
