@@ -6,10 +6,12 @@ into `Decimal` by rounding half up in integer arithmetic; money is integer cents
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from math import lcm
+from typing import Protocol
 
 SCORE_CRITERIA = ("C1", "C2", "C3", "C4")
 PRECONDITIONS = ("R1", "R3", "R4")
@@ -69,6 +71,23 @@ class ProposalAggregate:
     # every recommendation of RECOMMENDATIONS -> how many reviewers gave it
     recommendations: dict[str, int]
     warnings: list[str]  # Dutch, disagreements first (criterion order), then preconditions
+
+
+class Scored(Protocol):
+    """What the ranking reads of a proposal's statistics: a `ProposalAggregate` or an
+    `OverallScore`."""
+
+    @property
+    def overall_mean(self) -> Decimal | None: ...
+
+    @property
+    def overall_spread(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class OverallScore:
+    overall_mean: Decimal | None  # as ProposalAggregate.overall_mean
+    overall_spread: int | None  # as ProposalAggregate.overall_spread
 
 
 @dataclass(frozen=True)
@@ -141,6 +160,39 @@ def aggregate(reviews: Sequence[ReviewScores]) -> ProposalAggregate:
     )
 
 
+def overall_score(scores: Iterable[Mapping[str, int | None]]) -> OverallScore:
+    """`aggregate(reviews).overall_mean` and `.overall_spread`, from the C1-C4 scores of the same
+    submitted reviews (each `ReviewScores.scores`), without the rest of the statistics.
+
+    The round page ranks every proposal of a round and needs only these two figures; the full
+    aggregate of a few hundred proposals was a third of that page's time. Same arithmetic:
+    the mean of the criterion means that have data, rounded once; the largest criterion spread.
+    Raises ValueError on a score outside 1..5 or an unknown criterion.
+    """
+    # criterion -> [sum, count, lowest, highest] of its scores
+    stats: dict[str, list[int]] = {}
+    for review in scores:
+        for criterion, score in _filled_scores(review, strict=True).items():
+            seen = stats.get(criterion)
+            if seen is None:
+                stats[criterion] = [score, 1, score, score]
+                continue
+            seen[0] += score
+            seen[1] += 1
+            seen[2] = min(seen[2], score)
+            seen[3] = max(seen[3], score)
+    if not stats:
+        return OverallScore(overall_mean=None, overall_spread=None)
+    # The sum of the criterion means (sum / count each) over a common denominator, in ints:
+    # Fraction arithmetic made this the page's costliest loop again.
+    common = lcm(*(count for _, count, _, _ in stats.values()))
+    numerator = sum(total * (common // count) for total, count, _, _ in stats.values())
+    return OverallScore(
+        overall_mean=_round_half_up(numerator, common * len(stats), 2),
+        overall_spread=max(highest - lowest for _, _, lowest, highest in stats.values()),
+    )
+
+
 def running_mean(scores: Mapping[str, int | None]) -> Decimal | None:
     """Mean of the filled-in C1-C4 of one review, 1 decimal, for the live display while scoring.
 
@@ -154,13 +206,14 @@ def running_mean(scores: Mapping[str, int | None]) -> Decimal | None:
 
 
 def rank_theme(
-    items: Sequence[tuple[int, str, int, ProposalAggregate]],
+    items: Sequence[tuple[int, str, int, Scored]],
     remaining_budget_cents: int,
     sort: str = "mean",
 ) -> list[RankedProposal]:
     """Rank the proposals of one theme and show which fit in its remaining guide budget.
 
-    `items` are (proposal_id, title, requested_cents, aggregate).
+    `items` are (proposal_id, title, requested_cents, aggregate); the aggregate may be an
+    `OverallScore`, as only its overall mean and spread are read.
 
     The ranking is always by overall mean: highest first, proposals without a mean last, ties
     by the lower requested amount, then the lower proposal id. Walking down that ranking, a
@@ -180,7 +233,7 @@ def rank_theme(
         if requested_cents < 0:
             raise ValueError(f"negative requested amount for proposal {proposal_id}")
 
-    def by_mean(item: tuple[int, str, int, ProposalAggregate]) -> tuple[bool, Decimal, int, int]:
+    def by_mean(item: tuple[int, str, int, Scored]) -> tuple[bool, Decimal, int, int]:
         proposal_id, _, requested_cents, agg = item
         mean = agg.overall_mean
         return (mean is None, -(mean or Decimal(0)), requested_cents, proposal_id)
@@ -252,12 +305,18 @@ def _stats(criterion: str, values: list[int]) -> CriterionStats:
 
 
 def _quantize(value: Fraction, places: int) -> Decimal:
-    """Round an exact fraction to `places` decimals like ROUND_HALF_UP (ties away from zero).
+    """Round an exact fraction to `places` decimals like ROUND_HALF_UP (ties away from zero)."""
+    return _round_half_up(value.numerator, value.denominator, places)
+
+
+def _round_half_up(numerator: int, denominator: int, places: int) -> Decimal:
+    """numerator / denominator (denominator > 0) rounded to `places` decimals like
+    ROUND_HALF_UP (ties away from zero).
 
     Done in integers, so there is no intermediate rounding of a repeating decimal; and in plain
     ints rather than Fraction arithmetic, which made this the costliest line of the round page
     (four criteria for every proposal of a round).
     """
-    numerator, denominator = abs(value.numerator) * 10**places, value.denominator
-    digits = (2 * numerator + denominator) // (2 * denominator)  # floor(n/d + 1/2)
-    return Decimal(digits if value >= 0 else -digits).scaleb(-places)
+    scaled = abs(numerator) * 10**places
+    digits = (2 * scaled + denominator) // (2 * denominator)  # floor(n/d + 1/2)
+    return Decimal(digits if numerator >= 0 else -digits).scaleb(-places)

@@ -4,10 +4,12 @@ decisions, and the questions on a proposal."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
 from portal import clock
@@ -22,9 +24,11 @@ from proposals.rules import STATE_LABELS, Actor
 from review import forms, queries, services
 from review.aggregate import (
     PRECONDITION_VALUES,
+    RANK_SORTS,
     RECOMMENDATIONS,
     ReviewScores,
     aggregate,
+    overall_score,
     rank_theme,
     running_mean,
 )
@@ -35,6 +39,10 @@ COORDINATOR = allow(Role.coordinator)
 QUESTIONERS = allow(Role.reviewer, Role.coordinator)
 # Proposals per page of a round's progress matrix (one row each, a column per reviewer).
 MATRIX_PER_PAGE = 50
+# Rows of a theme's ranking on the round page, with a link to all of them: a theme of a full
+# round holds tens of proposals, and every ranking in full was most of that page's size and
+# time (issue 8).
+RANKING_TOP = 10
 # Reviews per page of a reviewer's list.
 REVIEWS_PER_PAGE = 50
 INVOLVED = allow(Role.applicant, Role.region_officer, Role.coordinator, Role.reviewer)
@@ -52,6 +60,46 @@ def scores_of(review: dict) -> ReviewScores:
 def valid_score(value: object) -> int | None:
     text_value = str(value or "")
     return int(text_value) if text_value.isdigit() and 1 <= int(text_value) <= 5 else None
+
+
+def rank_sort(value: str | None) -> str:
+    return value if value in RANK_SORTS else "mean"
+
+
+def theme_ranking(
+    theme: dict,
+    proposals: list[dict],
+    reviews: dict[int, list[dict]],
+    sort: str,
+    limit: int | None,
+) -> dict[str, Any]:
+    """One theme's ranking on the round page (`review/partials/theme_ranking.html`): the rows
+    shown (the first `limit` in the order of `sort`, all when None) and, over all the theme's
+    proposals, how many there are and how many fit in its guide budget, with their total.
+
+    `reviews` as `queries.round_review_scores` gives them; only the submitted reviews of a
+    proposal's current version count."""
+    items = []
+    for p in proposals:
+        if p["theme"] != theme["id"]:
+            continue
+        scores = [
+            {field.upper(): r[field] for field in queries.SCORE_FIELDS}
+            for r in reviews.get(p["id"], [])
+            if r["version"] == p["version"] and r["state"] == "submitted"
+        ]
+        items.append((p["id"], p["title"], p["requested_amount_cents"] or 0, overall_score(scores)))
+    rows = rank_theme(items, theme["guide_budget_cents"], sort)
+    fitting = [row for row in rows if row.fits]
+    return {
+        "theme": theme,
+        "rows": rows if limit is None else rows[:limit],
+        "total": len(rows),
+        "full": limit is None or len(rows) <= limit,
+        "top": RANKING_TOP,
+        "fitting": len(fitting),
+        "fitting_cents": sum(row.requested_cents for row in fitting),
+    }
 
 
 def vocab() -> dict[str, Any]:
@@ -227,9 +275,54 @@ class CoordinatorReviewController(Controller):
         round_id: FromPath[int],
         sorteer: FromQuery[str | None] = None,
         pagina: FromQuery[str | None] = None,
+        thema: FromQuery[str | None] = None,
     ) -> Template:
+        """`thema`: a theme whose ranking is shown in full (the link under its first rows
+        without JavaScript); the others show their first RANKING_TOP."""
         return await self._round_page(
-            request, round_id, sorteer or "mean", {}, {}, page=page_number(query_int(pagina))
+            request,
+            round_id,
+            rank_sort(sorteer),
+            {},
+            {},
+            page=page_number(query_int(pagina)),
+            full_theme=query_int(thema),
+        )
+
+    @get("/rondes/{round_id:int}/rangorde", opt=COORDINATOR)
+    async def round_ranking(
+        self,
+        request: HTMXRequest,
+        round_id: FromPath[int],
+        thema: FromQuery[str | None] = None,
+        sorteer: FromQuery[str | None] = None,
+        pagina: FromQuery[str | None] = None,
+    ) -> Template | Redirect:
+        """One theme's whole ranking, swapped through htmx in place of its first rows on the
+        round page. A request without htmx is sent to the round page with that theme in full."""
+        round_row = await self._round(request, round_id)
+        wanted = query_int(thema)
+        theme = next(
+            (t for t in await proposal_queries.themes_of(round_id) if t["id"] == wanted), None
+        )
+        if theme is None:
+            raise NotFoundException("Dit thema bestaat niet in deze ronde.")
+        sort, page = rank_sort(sorteer), page_number(query_int(pagina))
+        if not request.htmx:
+            query = urlencode({"sorteer": sort, "pagina": page, "thema": theme["id"]})
+            return Redirect(
+                path=f"{self._round_url(request, round_id)}?{query}#thema-{theme['id']}",
+                status_code=303,
+            )
+        proposals = await queries.round_page_proposals(round_id, theme["id"])
+        reviews = await queries.round_review_scores(round_id, theme["id"])
+        return render(
+            request,
+            "review/partials/theme_ranking.html",
+            round=round_row,
+            ranking=theme_ranking(theme, proposals, reviews, sort, None),
+            sort=sort,
+            page=page,
         )
 
     async def _round_page(
@@ -242,10 +335,11 @@ class CoordinatorReviewController(Controller):
         status_code: int = 200,
         problems: list | None = None,
         page: int = 1,
+        full_theme: int | None = None,
     ) -> Template:
         round_row = await self._round(request, round_id)
-        proposals = await queries.round_proposals(round_id)
-        reviews = await queries.reviews_by_proposal([p["id"] for p in proposals])
+        proposals = await queries.round_page_proposals(round_id)
+        reviews = await queries.round_review_scores(round_id)
         pool = await queries.reviewer_pool(request.state.network.id)
         # The progress matrix shows MATRIX_PER_PAGE proposals a page: a full round is hundreds
         # of proposals times every reviewer, and rendering all of it made this page miss its
@@ -275,31 +369,18 @@ class CoordinatorReviewController(Controller):
                     state = ""
                 cells.append(state)
             matrix.append({"p": p, "cells": cells})
-        themes = await proposal_queries.themes_of(round_id)
-        rankings = []
-        for theme in themes:
-            items = []
-            for p in proposals:
-                if p["theme"] != theme["id"]:
-                    continue
-                submitted = [
-                    scores_of(r)
-                    for r in reviews.get(p["id"], [])
-                    if r["version"] == p["version"] and r["state"] == "submitted"
-                ]
-                items.append(
-                    (p["id"], p["title"], p["requested_amount_cents"] or 0, aggregate(submitted))
-                )
-            rankings.append(
-                {
-                    "theme": theme,
-                    "rows": rank_theme(
-                        items,
-                        theme["guide_budget_cents"],
-                        sort if sort in ("mean", "spread", "amount") else "mean",
-                    ),
-                }
+        # Every proposal is ranked (its place and whether it fits depend on all above it);
+        # each theme shows its first RANKING_TOP rows, the one asked for (`full_theme`) all.
+        rankings = [
+            theme_ranking(
+                theme,
+                proposals,
+                reviews,
+                sort,
+                None if theme["id"] == full_theme else RANKING_TOP,
             )
+            for theme in await proposal_queries.themes_of(round_id)
+        ]
         if not values:
             values = {
                 "review_deadline": to_local_input(round_row["review_deadline"]),
@@ -317,6 +398,7 @@ class CoordinatorReviewController(Controller):
             page=page,
             pages=pages,
             rankings=rankings,
+            full_theme=full_theme,
             sort=sort,
             values=values,
             errors=errors,

@@ -105,6 +105,16 @@ def _reset_requested(page: Page) -> None:
     page.wait_for_load_state()
 
 
+def _granted_project_from_its_group(page: Page) -> None:
+    # The budget year page folds its projects per budget line: open the groups (htmx fetches
+    # their rows), then follow the granted project's link.
+    main = page.locator("main")
+    for summary in main.locator("details > summary").all():
+        summary.click()
+    main.get_by_role("link", name=GRANTED, exact=True).first.click()
+    page.wait_for_load_state()
+
+
 def _empty_new_proposal(page: Page) -> None:
     page.get_by_role("button", name="Concept aanmaken").click()
     expect(page.get_by_text("problemen met het formulier")).to_be_visible()
@@ -207,7 +217,13 @@ def _pages() -> list[Target]:
             f"{ZW}/begroting",
             ("2021", "Herschikken, inzet onvoorzien, overhevelen"),
         ),
-        t("coordinator", "project", f"{ZW}/begroting", ("2021", GRANTED)),
+        t(
+            "coordinator",
+            "project",
+            f"{ZW}/begroting",
+            ("2021",),
+            action=_granted_project_from_its_group,
+        ),
         t("coordinator", "verantwoording", f"{ZW}/verantwoording"),
         t("coordinator", "verslag", f"{ZW}/verantwoording", (GRANTED,)),
         t("coordinator", "api-sleutels", f"{ZW}/api-sleutels"),

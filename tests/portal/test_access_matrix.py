@@ -105,6 +105,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/n/{network:str}/begroting/{year_id:int}/indelen"): "coordinator",
     ("POST", "/n/{network:str}/begroting/{year_id:int}/indelen"): "coordinator",
     ("GET", "/n/{network:str}/begroting/{year_id:int}/mutaties"): "coordinator",
+    ("GET", "/n/{network:str}/begroting/{year_id:int}/projecten"): "coordinator",
     ("GET", "/n/{network:str}/begroting/{year_id:int}/mutaties/export.csv"): "coordinator",
     (
         "POST",
@@ -117,6 +118,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/n/{network:str}/beoordeling/rondes/{round_id:int}/besluiten"): "coordinator",
     ("POST", "/n/{network:str}/beoordeling/rondes/{round_id:int}/besluiten"): "coordinator",
     ("POST", "/n/{network:str}/beoordeling/rondes/{round_id:int}/instellingen"): "coordinator",
+    ("GET", "/n/{network:str}/beoordeling/rondes/{round_id:int}/rangorde"): "coordinator",
     ("GET", "/n/{network:str}/beoordeling/rondes/{round_id:int}/scores.csv"): "coordinator",
     ("POST", "/n/{network:str}/beoordeling/rondes/{round_id:int}/toewijzen"): "coordinator",
     ("GET", "/n/{network:str}/beoordeling/voorstellen/{proposal_id:int}"): "coordinator",

@@ -321,4 +321,3 @@ async def test_unknown_address_gives_a_dutch_404_that_knows_the_user(
     # The routes themselves still win over the catch-all.
     assert (await client.get("/account")).status_code == 200
     assert (await client.get("/static/css/fondsportaal.css")).status_code == 200
-

@@ -207,3 +207,56 @@ async def test_counter_sees_every_statement(
         await Network.raw("SELECT 1")
         await database.run_ddl("SELECT 1")
     assert counter.count == 3
+
+
+async def test_year_page_project_rows_do_not_grow_with_projects(
+    world: World, client: httpx.AsyncClient, database: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The budget year page with one account's projects open (`?rekening=`, the fallback without
+    JavaScript) and the htmx partial that fetches them: their URLs need the account's id."""
+    account = (await ledger.theme_account(world.zw.budget_year, world.zw.themes[0]))["id"]
+    base = f"/n/zuid-west/begroting/{world.zw.budget_year}"
+    urls = {
+        f"{base}?rekening={account}": {},
+        f"{base}/projecten?rekening={account}": {"HX-Request": "true"},
+    }
+    await log_in(client, await email_of(world.zw.coordinator))
+    counts: dict[str, list[int]] = {url: [] for url in urls}
+    for k in (N, 2 * N):
+        await world.grow(k, {"grants"})
+        for url, headers in urls.items():
+            client.headers.update(headers)
+            try:
+                counts[url].append((await measure(client, database, monkeypatch, url)).count)
+            finally:
+                for name in headers:
+                    del client.headers[name]
+    for url, (few, many) in counts.items():
+        assert 0 < few == many, f"{url}: {few} statements with {N} projects, {many} with {3 * N}"
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["rangorde partial", "ronde ?thema="])
+async def test_theme_ranking_queries_do_not_grow_with_rows(
+    world: World,
+    client: httpx.AsyncClient,
+    database: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    htmx: bool,
+) -> None:
+    """One theme's whole ranking, as htmx fetches it (with the HX-Request header) and as the
+    round page shows it without JavaScript; not in PAGES, as the URL needs the theme's id."""
+    base = f"/n/zuid-west/beoordeling/rondes/{world.zw.round}"
+    query = f"?thema={world.zw.themes[0]}"
+    url = f"{base}/rangorde{query}" if htmx else f"{base}{query}"
+    await log_in(client, await email_of(world.zw.coordinator))
+    if htmx:
+        client.headers["HX-Request"] = "true"
+    await world.grow(N, {"proposals"})
+    few = await measure(client, database, monkeypatch, url)
+    await world.grow(2 * N, {"proposals"})
+    many = await measure(client, database, monkeypatch, url)
+    assert few.count > 0
+    assert many.count == few.count, (
+        f"{url}: {few.count} statements with {N} rows, {many.count} with {3 * N}:\n"
+        + "\n".join(s[:200] for s in many.statements)
+    )

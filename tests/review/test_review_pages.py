@@ -540,3 +540,167 @@ async def test_review_reminders_are_sent_once(client, zw, reviewers) -> None:
     ]
     assert sum("binnenkort" in s for s in subjects) == 1
     assert sum("verstreken" in s for s in subjects) == 1
+
+
+# --- the ranking per theme on the round page --------------------------------------------------
+
+
+def ranked_titles(html: str) -> list[str]:
+    """The proposal titles of the ranking tables in `html`, in order."""
+    import re
+
+    section = html[html.index('id="rangorde"') :] if 'id="rangorde"' in html else html
+    return re.findall(
+        r'<tr class="utrecht-table__row" data-fits="(?:ja|nee)">\s*<td class="utrecht-table__cell">'
+        r'<a class="utrecht-link" href="/n/zuid-west/beoordeling/voorstellen/\d+">([^<]+)</a>',
+        section,
+    )
+
+
+def fits_cues(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'data-fits="(ja|nee)"', html)
+
+
+async def _ranked_theme(client, zw: Zuidwest, reviewers) -> int:
+    """Four proposals in the first theme (guide budget € 50.000): "Gescoord" (€ 10.000) scored
+    by two reviewers, mean 3,75, spread 2; then unscored ones of € 40.000, € 30.000, € 20.000.
+    Ranked: Gescoord, € 20.000 (together € 30.000: both fit), € 30.000 and € 40.000 (neither
+    fits)."""
+    scored = await _scored(client, zw, reviewers, [{}, {"c2": "4"}])
+    await Proposal.update({Proposal.title: "Gescoord"}).where(Proposal.id == scored)
+    for euros in (40_000, 30_000, 20_000):
+        await zw.proposal(state="submitted", title=f"Voorstel {euros}", requested_cents=euros * 100)
+    await as_user(client, zw.coordinator)
+    return zw.themes[0]
+
+
+RANKED = ["Gescoord", "Voorstel 20000", "Voorstel 30000", "Voorstel 40000"]
+
+
+async def test_round_page_shows_the_top_of_each_theme(client, zw, reviewers, monkeypatch) -> None:
+    """Each theme shows its first RANKING_TOP rows (two here instead of ten), how many it holds
+    and how many fit, and a link to all of them: htmx fetches the partial, the plain link opens
+    the page with that theme in full."""
+    from review import controllers
+
+    monkeypatch.setattr(controllers, "RANKING_TOP", 2)
+    theme = await _ranked_theme(client, zw, reviewers)
+    url = f"/n/zuid-west/beoordeling/rondes/{zw.round}"
+    page = await client.get(url)
+    assert page.status_code == 200
+    assert ranked_titles(page.text) == RANKED[:2]
+    assert fits_cues(page.text) == ["ja", "ja"]
+    assert '<td class="utrecht-table__cell">3,75</td>' in page.text  # the mean, as before
+    assert (
+        "4 voorstellen, waarvan 2 binnen het richtinggevend budget passen (samen € 30.000,00). "
+        "Hieronder de eerste 2 in deze volgorde." in page.text
+    )
+    link = (
+        f'<a class="utrecht-link" href="{url}?sorteer=mean&amp;pagina=1&amp;thema={theme}'
+        f'#thema-{theme}" hx-get="{url}/rangorde?sorteer=mean&amp;pagina=1&amp;thema={theme}" '
+        f'hx-target="#rangorde-thema-{theme}" hx-swap="outerHTML">Toon alle 4 voorstellen'
+        '<span class="fp-visually-hidden"> van thema Wachtlijsten</span></a>'
+    )
+    assert link in page.text
+    assert f'<div class="fp-ranking" id="rangorde-thema-{theme}">' in page.text
+    assert f'id="thema-{theme}">Wachtlijsten' in page.text
+    # The other theme has nothing to rank and no link.
+    assert "Geen ingediende voorstellen in dit thema." in page.text
+    assert page.text.count("Toon alle ") == 1
+
+    # Without JavaScript: the same page with this theme in full, in the same order.
+    full = await client.get(f"{url}?sorteer=mean&pagina=1&thema={theme}")
+    assert full.status_code == 200
+    assert ranked_titles(full.text) == RANKED
+    assert fits_cues(full.text) == ["ja", "ja", "nee", "nee"]
+    assert "Toon alle " not in full.text
+    assert f'href="{url}?sorteer=mean&amp;pagina=1#thema-{theme}">Toon alleen de eerste 2' in (
+        full.text
+    )
+    # The sort links keep the theme open.
+    assert f'href="?sorteer=amount&pagina=1&thema={theme}#rangorde"' in full.text
+
+
+async def test_ranking_partial_swaps_in_every_row(client, zw, reviewers, monkeypatch) -> None:
+    from review import controllers
+
+    monkeypatch.setattr(controllers, "RANKING_TOP", 2)
+    theme = await _ranked_theme(client, zw, reviewers)
+    url = f"/n/zuid-west/beoordeling/rondes/{zw.round}"
+    htmx = {"HX-Request": "true"}
+    fragment = await client.get(f"{url}/rangorde?thema={theme}&sorteer=mean", headers=htmx)
+    assert fragment.status_code == 200
+    html = fragment.text
+    # Only the fragment, with its stable root, the same table headers and every row in order.
+    assert html.lstrip().startswith(f'<div class="fp-ranking" id="rangorde-thema-{theme}">')
+    assert "<html" not in html and "<h1" not in html
+    for header in ("Voorstel", "Gemiddelde", "Spreiding", "Gevraagd", "Opgeteld", "Past"):
+        assert f'scope="col">{header}</th>' in html
+    assert ranked_titles(html) == RANKED
+    assert fits_cues(html) == ["ja", "ja", "nee", "nee"]
+    assert '<td class="utrecht-table__cell">3,75</td>' in html
+    assert '<td class="utrecht-table__cell">2</td>' in html  # the spread
+    assert "Toon alle " not in html and "Toon alleen de eerste 2" in html
+    # Another order changes the order only, never what fits.
+    by_amount = await client.get(f"{url}/rangorde?thema={theme}&sorteer=amount", headers=htmx)
+    assert ranked_titles(by_amount.text) == list(reversed(RANKED))
+    assert fits_cues(by_amount.text) == ["nee", "nee", "ja", "ja"]
+    # Without htmx the partial sends to the page with this theme in full.
+    plain = await client.get(f"{url}/rangorde?thema={theme}&sorteer=spread&pagina=3")
+    assert plain.status_code == 303
+    assert plain.headers["location"] == (
+        f"{url}?sorteer=spread&pagina=3&thema={theme}#thema-{theme}"
+    )
+    # A theme that is not one of this round's, or none at all.
+    for query in (f"?thema={theme + 999}", "?thema=x", ""):
+        missing = await client.get(f"{url}/rangorde{query}", headers=htmx)
+        assert missing.status_code == 404
+
+
+async def test_ranking_partial_is_the_own_networks_coordinators(client, zw, reviewers) -> None:
+    from portal.tables import Role
+    from tests import factories
+
+    theme = zw.themes[0]
+    await zw.proposal(state="submitted")
+    limburg = await factories.network(slug="limburg", name="Limburg")
+    other = await factories.member(limburg, Role.coordinator, email="coord-li@example.org")
+    htmx = {"HX-Request": "true"}
+    await as_user(client, other)
+    for network in ("zuid-west", "limburg"):
+        url = f"/n/{network}/beoordeling/rondes/{zw.round}/rangorde?thema={theme}"
+        response = await client.get(url, headers=htmx)
+        assert response.status_code in (403, 404), (network, response.status_code)
+        assert "Wachtlijstbrug" not in response.text
+    for user in (reviewers["ao_b"], zw.applicant_x):
+        await as_user(client, user)
+        response = await client.get(
+            f"/n/zuid-west/beoordeling/rondes/{zw.round}/rangorde?thema={theme}", headers=htmx
+        )
+        assert response.status_code == 403
+
+
+def test_ranking_scores_are_those_of_the_full_statistics() -> None:
+    """The round page ranks on `overall_score`, the proposal page shows `aggregate`: the same
+    mean and spread for any set of reviews (a pure test, no database)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from review.aggregate import SCORE_CRITERIA, ReviewScores, aggregate, overall_score
+
+    score = st.one_of(st.none(), st.integers(min_value=1, max_value=5))
+    review = st.fixed_dictionaries({c: score for c in SCORE_CRITERIA})
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(review, max_size=7))
+    def same(scores: list[dict]) -> None:
+        full = aggregate([ReviewScores(i, s, {}, None) for i, s in enumerate(scores)])
+        lean = overall_score(scores)
+        assert (lean.overall_mean, lean.overall_spread) == (
+            full.overall_mean,
+            full.overall_spread,
+        )
+
+    same()
