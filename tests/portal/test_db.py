@@ -93,3 +93,14 @@ async def test_start_gives_the_planner_statistics(tmp_path: Path) -> None:
     finally:
         await db.stop(engine)
     assert {"tbl": "item", "idx": "item_kind"} in rows
+
+
+async def test_integers_read_as_int_also_the_odd_ones(engine: db.PooledSQLiteEngine) -> None:
+    await engine.run_ddl("CREATE TABLE money (cents INTEGER)")
+    # The largest BigInt, a fraction SQLite keeps as a REAL in an INTEGER column (read as
+    # Piccolo reads it), and an ordinary amount.
+    await engine.run_ddl("INSERT INTO money (cents) VALUES (9223372036854775807), (1.5), (123456)")
+    rows = await engine.run_ddl("SELECT cents FROM money ORDER BY cents")
+    assert rows == [{"cents": 1}, {"cents": 123456}, {"cents": 9223372036854775807}]
+    assert all(type(r["cents"]) is int for r in rows)
+    assert sqlite3.converters["INTEGER"] is db._integer_out
