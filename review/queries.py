@@ -308,19 +308,3 @@ async def review_counts_per_round(round_ids: list[int]) -> dict[int, dict[str, i
         if row["state"] == "submitted":
             counts[row["round"]]["submitted"] += row["n"]
     return counts
-    proposals = await Proposal.select(Proposal.id, Proposal.round).where(
-        (Proposal.round.is_in(round_ids))
-        & (Proposal.submitted_at.is_not_null())
-        & (Proposal.state != "withdrawn")
-    )
-    round_of = {p["id"]: p["round"] for p in proposals}
-    for p in proposals:
-        counts[p["round"]]["proposals"] += 1
-    if round_of:
-        reviews = await Review.select(Review.proposal, Review.state).where(
-            Review.proposal.is_in(list(round_of))
-        )
-        for r in reviews:
-            counts[round_of[r["proposal"]]]["reviews"] += 1
-            counts[round_of[r["proposal"]]]["submitted"] += r["state"] == "submitted"
-    return counts
