@@ -93,6 +93,31 @@ async def test_filters(year: Year) -> None:
     assert len(await titles(year.network, "", Filters(status="running"))) == 2
 
 
+async def test_filters_on_functions_goals_and_regions(year: Year) -> None:
+    """The list filters look into the entries' JSON lists, with and without a search word (the
+    search reads those lists only when such a filter is set)."""
+    first = await project(year, "Wachtlijst eerste")
+    await project(year, "Wachtlijst tweede")
+    await CatalogueEntry.update(
+        {
+            CatalogueEntry.functions: ["Ambassadeur"],
+            CatalogueEntry.goals: ["Kennis delen"],
+            CatalogueEntry.region_ids: [7],
+        }
+    ).where(CatalogueEntry.project == first)
+    for query in ("", "wachtlijst"):
+        only_first = ["Wachtlijst eerste"]
+        assert await titles(year.network, query, Filters(function="Ambassadeur")) == only_first
+        assert await titles(year.network, query, Filters(goal="Kennis delen")) == only_first
+        assert await titles(year.network, query, Filters(region=7)) == only_first
+        assert await titles(year.network, query, Filters(region=8)) == []
+        assert await titles(year.network, query, Filters(function="Ambassadeur", region=8)) == []
+        assert sorted(await titles(year.network, query)) == [
+            "Wachtlijst eerste",
+            "Wachtlijst tweede",
+        ]
+
+
 async def test_lessons_appear_only_after_acceptance(year: Year) -> None:
     project_id = await project(year, "Ombuigcoördinator")
     assert await titles(year.network, "vertrouwenspersoon") == []
