@@ -233,13 +233,19 @@ async def round_review_scores(round_id: int, theme_id: int | None = None) -> dic
     return result
 
 
+# Built once: Piccolo copies a column for every join step and alias (see
+# proposals.queries.PROPOSAL_ROW_COLUMNS); these two run on every proposal page.
+QUESTION_COLUMNS = (
+    *Question.all_columns(),
+    Question.asked_by.name.as_alias("asked_by_name"),
+    Question.answered_by.name.as_alias("answered_by_name"),
+)
+DECISION_COLUMNS = (*Decision.all_columns(), Decision.decided_by.name.as_alias("decided_by_name"))
+
+
 async def questions_of(proposal_id: int) -> list[dict]:
     return (
-        await Question.select(
-            Question.all_columns(),
-            Question.asked_by.name.as_alias("asked_by_name"),
-            Question.answered_by.name.as_alias("answered_by_name"),
-        )
+        await Question.select(*QUESTION_COLUMNS)
         .where(Question.proposal == proposal_id)
         .order_by(Question.asked_at)
     )
@@ -258,10 +264,7 @@ async def advice_of(proposal_id: int) -> list[dict]:
 
 async def decision_of(proposal_id: int) -> dict | None:
     return (
-        await Decision.select(
-            Decision.all_columns(),
-            Decision.decided_by.name.as_alias("decided_by_name"),
-        )
+        await Decision.select(*DECISION_COLUMNS)
         .where(Decision.proposal == proposal_id)
         .order_by(Decision.id, ascending=False)
         .first()
