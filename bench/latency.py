@@ -372,10 +372,16 @@ def log_in(base: str, email: str) -> dict[str, str]:
 
 
 async def measure(
-    base: str, path: str, cookies: dict[str, str], clients: int, requests: int
+    base: str, path: str, cookies: dict[str, str], clients: int, requests: int, warm: bool = True
 ) -> tuple[list[float], float, int, int]:
     """Latencies (ms), wall seconds, errors and the body size of `requests` GETs of `path`
-    by `clients` concurrent keep-alive connections."""
+    by `clients` concurrent keep-alive connections.
+
+    `warm` first sends 6 × `clients` requests at that concurrency, unmeasured: a server that
+    has run for a while has long since filled its caches, and on PostgreSQL every pooled
+    connection plans a prepared statement anew for its first five runs (3 ms for the proposal
+    row's eight joins) before settling on a generic plan (0,3 ms). Without it, the 16-client
+    figures carry the first minutes of a fresh server (`--cold`)."""
     latencies: list[float] = []
     errors = 0
     size = 0
@@ -385,6 +391,8 @@ async def measure(
     ) as client:
         for _ in range(min(3, requests)):  # warm-up: connections, template caches
             await client.get(path)
+        if warm:
+            await asyncio.gather(*(client.get(path) for _ in range(6 * clients)))
         remaining = requests
 
         async def worker() -> None:
@@ -454,11 +462,11 @@ def run_pages(
             for clients in CLIENTS:
                 n = args.requests[clients]
                 lat, wall, errors, size = asyncio.run(
-                    measure(base, page.path, sessions[page.role], clients, n)
+                    measure(base, page.path, sessions[page.role], clients, n, not args.cold)
                 )
                 page.size = size
                 bare, bare_wall, _, _ = asyncio.run(
-                    measure(bare_base, f"/bytes/{size}", {}, clients, n)
+                    measure(bare_base, f"/bytes/{size}", {}, clients, n, not args.cold)
                 )
                 result = Result(
                     page,
@@ -580,6 +588,11 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database made")
     parser.add_argument("--only", help="regular expression: measure only matching pages")
     parser.add_argument("--no-export", action="store_true", help="skip the SPUK export")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="no concurrent warm-up: measure a freshly started server (see measure)",
+    )
     parser.add_argument(
         "--workers", type=int, default=1, help="uvicorn workers of both servers (default 1)"
     )
