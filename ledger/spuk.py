@@ -673,7 +673,9 @@ class _Writer:
         if not value:
             return None
         value = _clean(value)
-        if value.startswith("=") or alignment:
+        # '#N/A' typed as a reason is a reason, not Excel's error value (which a check that
+        # looks at the column would then carry along).
+        if value.startswith("=") or value in ERROR_CODES or alignment:
             style = self.styles.attribute(alignment=alignment)
             return _Cell(f'{style} t="inlineStr">{_inline_string(value[:_MAX_TEXT])}')
         return value

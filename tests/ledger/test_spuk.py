@@ -9,6 +9,7 @@ figures, to the cent.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import io
 import os
@@ -720,6 +721,22 @@ def looks(ws, row: int) -> list[str]:
 
 def values(ws, row: int) -> list:
     return [c.value for c in ws[row]]
+
+
+def test_user_text_that_reads_as_an_excel_error_stays_text() -> None:
+    data = _busy_data()
+    *entries, last = data.entries
+    last = dataclasses.replace(last, reason="#N/A", document_reference="#DIV/0!")
+    data = dataclasses.replace(data, entries=type(data.entries)([*entries, last]))
+    book = openpyxl.load_workbook(io.BytesIO(spuk.build_workbook(data, exported_at=EXPORTED_AT)))
+    cells = [
+        cell
+        for row in book["Mutaties"].iter_rows()
+        for cell in row
+        if cell.value in ("#N/A", "#DIV/0!")
+    ]
+    assert sorted(c.value for c in cells) == ["#DIV/0!", "#N/A"]
+    assert all(c.data_type == "s" for c in cells)
 
 
 def _busy_data() -> spuk.SpukData:
