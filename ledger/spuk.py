@@ -862,7 +862,8 @@ def build_workbook(data: SpukData, *, exported_at: dt.datetime) -> bytes:
     """The SPUK workbook of `data` as .xlsx bytes. Pure: no database, no clock."""
     book = _Book(data, exported_at)
     props = book.wb.properties
-    props.title = f"SPUK-verantwoording {data.year} {data.network_name}"
+    # Cleaned like the cells: a control character here made the whole file unreadable.
+    props.title = _clean(f"SPUK-verantwoording {data.year} {data.network_name}")
     props.subject = f"Verantwoording specifieke uitkering {data.year}"
     props.creator = f"Fondsportaal – gemeente {data.municipality}"
     props.lastModifiedBy = "Fondsportaal"

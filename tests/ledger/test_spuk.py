@@ -739,6 +739,12 @@ def test_user_text_that_reads_as_an_excel_error_stays_text() -> None:
     assert all(c.data_type == "s" for c in cells)
 
 
+def test_a_control_character_in_the_network_name_leaves_the_file_readable() -> None:
+    data = dataclasses.replace(_busy_data(), network_name="Netwerk\x07 Zuid")
+    book = openpyxl.load_workbook(io.BytesIO(spuk.build_workbook(data, exported_at=EXPORTED_AT)))
+    assert book.properties.title == "SPUK-verantwoording 2021 Netwerk Zuid"
+
+
 def _busy_data() -> spuk.SpukData:
     """`_data()` with entries and grants: every kind of cell each sheet can hold."""
     naive = dt.datetime(2021, 3, 1, 9, 15)  # UTC, as SQLite gives it back
