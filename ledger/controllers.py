@@ -32,7 +32,7 @@ from ledger.rules import (
 )
 from ledger.settlement import advance_cents, default_schedule_text
 from portal import clock
-from portal.forms import optional_id, page_number, query_int, text
+from portal.forms import optional_id, page_count, page_number, query_int, text
 from portal.guards import allow
 from portal.layout import redirect, render
 from portal.rules import format_basis_points, reserve_percentage_problem
@@ -182,7 +182,7 @@ class LedgerController(Controller):
         account = next(
             (a for a in await queries.accounts_of(year_id) if a["id"] == account_id), None
         )
-        if account is None or account_id is None:
+        if account is None:
             raise NotFoundException("Deze post bestaat niet in dit begrotingsjaar.")
         if not request.htmx:
             page = page_number(query_int(pagina))
@@ -205,7 +205,7 @@ class LedgerController(Controller):
     ) -> dict[str, Any]:
         """What `ledger/partials/project_rows.html` shows: one page of an account's projects
         with their figures, and the group's totals over all its projects."""
-        pages = max(1, (group.projects + PROJECTS_PER_PAGE - 1) // PROJECTS_PER_PAGE)
+        pages = page_count(group.projects, PROJECTS_PER_PAGE)
         page = min(page_number(wanted_page), pages)
         projects = await queries.projects_of_account(
             year["id"], account["id"], page=page, per_page=PROJECTS_PER_PAGE
@@ -577,7 +577,7 @@ class ReportController(Controller):
         for key, members in grouped.items():
             # By region, then by due date (the query's order; the sort is stable).
             members.sort(key=lambda r: r["region_name"].lower())
-            pages = max(1, (len(members) + REPORTS_PER_PAGE - 1) // REPORTS_PER_PAGE)
+            pages = page_count(len(members), REPORTS_PER_PAGE)
             page = min(wanted[key], pages)
             start = (page - 1) * REPORTS_PER_PAGE
 

@@ -77,13 +77,7 @@ async def sums_of_year(budget_year_id: int) -> list[Sum]:
 
 async def year_info(budget_year_id: int) -> YearInfo:
     year = await BudgetYear.select().where(BudgetYear.id == budget_year_id).first()
-    accounts = await accounts_of(budget_year_id)
-    return YearInfo(
-        spuk_cents=year["spuk_amount_cents"],
-        unforeseen_reserve_bp=year["unforeseen_reserve_bp"],
-        themes_reserve_bp=year["themes_reserve_bp"],
-        accounts=tuple(AccountInfo(a["id"], a["kind"], a["name"]) for a in accounts),
-    )
+    return year_info_of(year, await accounts_of(budget_year_id))
 
 
 async def accounts_of(budget_year_id: int) -> list[dict]:

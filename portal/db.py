@@ -11,7 +11,7 @@ import sqlite3
 import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -93,7 +93,8 @@ class PooledSQLiteEngine(SQLiteEngine):
         `analysis_limit` samples each index instead of reading it whole: 26 ms for the
         50.000-entry bench data set. Run when the server starts, so a restart refreshes them.
         """
-        with sqlite3.connect(self.path, timeout=SQLITE_BUSY_TIMEOUT_SECONDS) as connection:
+        # closing(): sqlite3's own `with` only commits; the connection would stay open.
+        with closing(sqlite3.connect(self.path, timeout=SQLITE_BUSY_TIMEOUT_SECONDS)) as connection:
             connection.execute(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
             connection.execute("ANALYZE")
 
@@ -142,7 +143,7 @@ class PooledSQLiteEngine(SQLiteEngine):
 def _enable_wal(path: str) -> None:
     # WAL is a property of the file: set once, it holds for every later connection, and it
     # lets readers go on while one writer commits.
-    with sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_SECONDS) as connection:
+    with closing(sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_SECONDS)) as connection:
         connection.execute("PRAGMA journal_mode=WAL")
 
 

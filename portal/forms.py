@@ -24,6 +24,11 @@ def page_number(value: int | None) -> int:
     return max(1, min(value or 1, 10_000))
 
 
+def page_count(total: int, per_page: int) -> int:
+    """Pages of `per_page` rows for `total` rows; an empty list still has its one page."""
+    return max(1, (total + per_page - 1) // per_page)
+
+
 def query_int(value: str | None) -> int | None:
     """A number from the query string; an empty or mangled value is simply no filter (a filter
     form sends `regio=` for "Alle")."""

@@ -21,7 +21,7 @@ from ledger.money import MoneyError, format_euros, parse_euros
 from portal import clock
 from portal.events import timeline
 from portal.formatting import AMSTERDAM
-from portal.forms import clean, optional_id, page_number, query_int, text
+from portal.forms import clean, optional_id, page_count, page_number, query_int, text
 from portal.guards import allow
 from portal.layout import redirect, render
 from portal.tables import Role
@@ -359,7 +359,7 @@ class ProposalController(Controller):
             scope_title=SCOPES[scope][1],
             scopes=[(k, SCOPES[k][1]) for k in available],
             filters=filters,
-            pages=max(1, (total + filters.per_page - 1) // filters.per_page),
+            pages=page_count(total, filters.per_page),
             rounds=rounds,
             themes=themes,
             regions=await queries.region_names(network.id),

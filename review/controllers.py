@@ -13,7 +13,7 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
 from portal import clock
-from portal.forms import optional_id, page_number, query_int, text
+from portal.forms import optional_id, page_count, page_number, query_int, text
 from portal.guards import allow
 from portal.layout import redirect, render
 from portal.tables import Role
@@ -134,7 +134,7 @@ class ReviewerController(Controller):
             reviews=rows,
             total=total,
             page=page,
-            pages=max(1, (total + REVIEWS_PER_PAGE - 1) // REVIEWS_PER_PAGE),
+            pages=page_count(total, REVIEWS_PER_PAGE),
             now=clock.now(),
             **vocab(),
         )
@@ -350,7 +350,7 @@ class CoordinatorReviewController(Controller):
             for r in reviews.get(p["id"], []):
                 if r["version"] == p["version"] and r["reviewer"] in load:
                     load[r["reviewer"]] += 1
-        pages = max(1, (len(proposals) + MATRIX_PER_PAGE - 1) // MATRIX_PER_PAGE)
+        pages = page_count(len(proposals), MATRIX_PER_PAGE)
         page = min(page, pages)
         shown = proposals[(page - 1) * MATRIX_PER_PAGE : page * MATRIX_PER_PAGE]
         infos = {i.id: i for i in await queries.proposal_infos(shown, reviews)}
