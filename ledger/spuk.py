@@ -865,7 +865,7 @@ def build_workbook(data: SpukData, *, exported_at: dt.datetime) -> bytes:
     # Cleaned like the cells: a control character here made the whole file unreadable.
     props.title = _clean(f"SPUK-verantwoording {data.year} {data.network_name}")
     props.subject = f"Verantwoording specifieke uitkering {data.year}"
-    props.creator = f"Fondsportaal – gemeente {data.municipality}"
+    props.creator = _clean(f"Fondsportaal – gemeente {data.municipality}")
     props.lastModifiedBy = "Fondsportaal"
     props.description = (
         "Samenvatting, projecten, mutaties, SiSa, begroting en controles; totalen zijn "

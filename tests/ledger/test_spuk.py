@@ -740,9 +740,12 @@ def test_user_text_that_reads_as_an_excel_error_stays_text() -> None:
 
 
 def test_a_control_character_in_the_network_name_leaves_the_file_readable() -> None:
-    data = dataclasses.replace(_busy_data(), network_name="Netwerk\x07 Zuid")
+    data = dataclasses.replace(
+        _busy_data(), network_name="Netwerk\x07 Zuid", municipality="Gouda\x0b"
+    )
     book = openpyxl.load_workbook(io.BytesIO(spuk.build_workbook(data, exported_at=EXPORTED_AT)))
     assert book.properties.title == "SPUK-verantwoording 2021 Netwerk Zuid"
+    assert book.properties.creator == "Fondsportaal – gemeente Gouda"
 
 
 def _busy_data() -> spuk.SpukData:
