@@ -7,26 +7,30 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from jinja2 import Environment
-from litestar import Litestar, Request
+from jinja2 import Environment, pass_context
+from litestar import Litestar, Request, Response
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine as Jinja
+from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import Message, Scope
+from markupsafe import Markup
 
 from ledger.money import format_euros
-from portal import db, events
+from portal import db, events, once
 from portal.api import openapi_config
 from portal.controllers import routes
 from portal.errors import http_exception_handler, internal_error_handler
+from portal.flash import flash_cookie
 from portal.formatting import datum, datumtijd
-from portal.guards import PUBLIC, enforce_access
+from portal.guards import ALLOW_KEY, PUBLIC, Allow, enforce_access
 from portal.mail import deliver_pending
 from portal.observability import RequestIdMiddleware
 from portal.sessions import SessionMiddleware
@@ -48,6 +52,75 @@ def configure_jinja(engine: Jinja, settings: Settings | None = None) -> None:
     env.filters["datum"] = datum
     env.filters["datumtijd"] = datumtijd
     env.globals["static_url"] = lambda path: f"/static/{path}"
+    env.globals["form_guard"] = form_guard
+
+
+@pass_context
+def form_guard(context) -> Markup:
+    """What every form that changes something carries: the CSRF token and a one-time key, so
+    that a double-click or a browser retry has one effect (portal/once.py)."""
+    field = Markup('<input type="hidden" name="{}" value="{}">').format(once.FIELD, once.new_key())
+    # csrf_input is Litestar's own hidden input, markup by design.
+    return Markup(context.get("csrf_input", "")) + field  # noqa: S704
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def expect_form_key(request: Request) -> None:
+    """Before a handler: note the form's one-time key; its first write transaction claims it."""
+    once.forget()
+    if request.method != "POST" or request.url.path.startswith("/api/v1/"):
+        return
+    rule = request.route_handler.opt.get(ALLOW_KEY)
+    if isinstance(rule, Allow) and rule.public:
+        # The log-in steps make a session whose cookie only their own answer carries: a
+        # repeat must get its own answer, not be sent after the first.
+        return
+    if request.headers.get("content-type", "").startswith(FORM_TYPES):
+        once.expect((await request.form()).get(once.FIELD))
+
+
+async def remember_form_result(response: Response) -> Response:
+    """After a handler whose form had its effect: remember where it sent the browser, so that
+    a repeat of the same form can be sent there too."""
+    key = once.claimed()
+    once.forget()
+    if key is not None:
+        location = (
+            response.headers.get("location")
+            or response.headers.get("hx-redirect")
+            or response.headers.get("hx-location")
+        )
+        if location:
+            await once.remember_location(db.current_engine(), key, location)
+    return response
+
+
+def _same_site_path(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if not parts.path.startswith("/") or parts.path.startswith("//"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+async def already_processed_handler(request: Request, exc: once.AlreadyProcessed) -> Response:
+    """A repeat of a form that had its effect: answer as the first post did, without a second
+    effect and without an error page."""
+    once.forget()
+    location = await once.location_of(db.current_engine(), exc.key)
+    if not location.startswith("/") or location.startswith("//"):
+        location = (
+            _same_site_path(request.headers.get("hx-current-url"))
+            or _same_site_path(request.headers.get("referer"))
+            or "/"
+        )
+    cookie = flash_cookie(request.app.state.settings.secret_key, "info", "Dit was al verwerkt.")
+    if request.headers.get("hx-request"):
+        return Response(b"", status_code=200, headers={"HX-Redirect": location}, cookies=[cookie])
+    return Redirect(path=location, status_code=303, cookies=[cookie])
 
 
 def security_headers(settings: Settings):
@@ -155,7 +228,13 @@ def create_app(settings: Settings | None = None, *, manage_engine: bool = True) 
             engine_callback=lambda engine: configure_jinja(engine, settings),
         ),
         plugins=[HTMXPlugin()],
-        exception_handlers={HTTPException: http_exception_handler, 500: internal_error_handler},
+        exception_handlers={
+            HTTPException: http_exception_handler,
+            once.AlreadyProcessed: already_processed_handler,
+            500: internal_error_handler,
+        },
+        before_request=expect_form_key,
+        after_request=remember_form_result,
         before_send=[security_headers(settings)],
         after_response=deliver_queued_mail,
         debug=False,

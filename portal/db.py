@@ -19,6 +19,8 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType, convert_int_out, dict_factory
 
+from portal import once
+
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 # Threads, each holding one long-lived connection, for the statements outside a transaction.
 # sqlite3 lets go of the GIL while SQLite works, so a few readers overlap even on two cores.
@@ -179,9 +181,12 @@ async def write_transaction() -> AsyncIterator[object]:
     engine = current_engine()
     if isinstance(engine, SQLiteEngine):
         async with engine.transaction(transaction_type=TransactionType.immediate) as transaction:
+            # The form's one-time key first: a repeated post stops here, before any write.
+            await once.claim(engine)
             yield transaction
     else:
         async with engine.transaction() as transaction:
+            await once.claim(engine)
             yield transaction
 
 

@@ -7,6 +7,7 @@ from portal.reminders import SentReminder
 from portal.tables import (
     AccountToken,
     AuditEvent,
+    FormSubmission,
     LoginThrottle,
     Membership,
     Network,
@@ -28,6 +29,7 @@ APP_CONFIG = AppConfig(
         User,
         Membership,
         RecoveryCode,
+        FormSubmission,
         UserSession,
         LoginThrottle,
         AccountToken,

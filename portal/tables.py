@@ -156,3 +156,13 @@ class OutboxMessage(Table):
     sent_at = Timestamptz(null=True, default=None)
     attempts = Integer(default=0)
     last_error = Text(default="")
+
+
+class FormSubmission(Table):
+    """A form's one-time key, consumed in the transaction of the form's effect: a second post of
+    the same form (double-click, retry, a second tab of the same page) finds it and does nothing.
+    `location` is where the first post sent the browser, so a repeat can send it there too."""
+
+    key = Varchar(length=64, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    location = Varchar(length=2000, default="")

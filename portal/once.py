@@ -1,0 +1,111 @@
+"""Every form has its effect once, however often and however concurrently it is posted.
+
+Each rendered form carries a one-time key (`form_guard()` in the templates). A request that
+posts one sets it aside (`expect`); the first write transaction of that request inserts the key
+into `form_submission` before anything else (`claim`, called by `db.write_transaction`). The
+key's unique index decides between two posts of the same form: on SQLite the IMMEDIATE
+transactions queue, on PostgreSQL the second insert waits for the first transaction and then
+finds the key. The loser raises `AlreadyProcessed` and its transaction writes nothing; the app
+answers it like the first post (the same page, "Dit was al verwerkt"), never with an error.
+
+A refused write (a rule said no, the transaction rolled back) leaves the key unused, so a
+repeat is judged afresh and gets the same refusal. A form re-rendered with errors carries a new
+key. Forms without a key (the JSON API, scripts) are not deduplicated here; the rules and the
+database's constraints still hold for them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+import secrets
+from contextvars import ContextVar
+
+from piccolo.engine.base import Engine
+from piccolo.querystring import QueryString
+
+from portal import clock
+
+FIELD = "_formulier"
+_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+KEEP_DAYS = 7  # a browser retry or a back-button repost comes within minutes; keys older go
+
+_pending: ContextVar[str | None] = ContextVar("pending_form_key", default=None)
+_claimed: ContextVar[str | None] = ContextVar("claimed_form_key", default=None)
+
+
+class AlreadyProcessed(Exception):
+    """This form was posted before and had its effect; this post has none."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__("Dit formulier was al verwerkt.")
+        self.key = key
+
+
+def new_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def expect(key: object) -> None:
+    """The request posts this form key; its first write transaction will claim it."""
+    _claimed.set(None)
+    _pending.set(key if isinstance(key, str) and _KEY.fullmatch(key) else None)
+
+
+def forget() -> None:
+    _pending.set(None)
+    _claimed.set(None)
+
+
+def claimed() -> str | None:
+    """The key this request consumed, if its effect happened."""
+    return _claimed.get()
+
+
+async def claim(engine: Engine) -> None:
+    """Inside the request's first write transaction: consume the pending key or refuse."""
+    key = _pending.get()
+    if key is None:
+        return
+    _pending.set(None)
+    rows = await engine.run_querystring(
+        QueryString(
+            "INSERT INTO form_submission (key, location) VALUES ({}, '') "
+            "ON CONFLICT (key) DO NOTHING RETURNING id",
+            key,
+        )
+    )
+    if not rows:
+        raise AlreadyProcessed(key)
+    _claimed.set(key)
+
+
+async def remember_location(engine: Engine, key: str, location: str) -> None:
+    """Where the first post of this form sent the browser (after its transaction committed)."""
+    await engine.run_querystring(
+        QueryString("UPDATE form_submission SET location = {} WHERE key = {}", location[:2000], key)
+    )
+
+
+async def location_of(engine: Engine, key: str, wait_seconds: float = 2.0) -> str:
+    """Where the first post went; a repeat that raced it may have to wait for it to answer."""
+    deadline = asyncio.get_running_loop().time() + wait_seconds
+    while True:
+        rows = await engine.run_querystring(
+            QueryString("SELECT location FROM form_submission WHERE key = {}", key)
+        )
+        location = rows[0]["location"] if rows else ""
+        if location or asyncio.get_running_loop().time() >= deadline:
+            return location
+        await asyncio.sleep(0.05)
+
+
+async def forget_old(engine: Engine) -> None:
+    """Drop keys older than KEEP_DAYS (run by `portal outbox`, which cron runs often)."""
+    await engine.run_querystring(
+        QueryString(
+            "DELETE FROM form_submission WHERE created_at < {}",
+            clock.now() - dt.timedelta(days=KEEP_DAYS),
+        )
+    )
