@@ -60,7 +60,8 @@ def _validate(draft: EntryDraft) -> None:
         )
 
 
-async def _lock_years(year_ids: list[int]) -> None:
+async def lock_years(year_ids: list[int]) -> None:
+    """Inside a write transaction: serialise the writers of these budget years."""
     if is_sqlite():
         return  # the IMMEDIATE transaction already holds the write lock
     for year_id in sorted(set(year_ids)):
@@ -92,7 +93,14 @@ async def book(
             raise LedgerRefused("Een van de gekozen posten bestaat niet.")
         if budget_year_id not in years:
             raise LedgerRefused("De boeking hoort niet bij dit begrotingsjaar.")
-        await _lock_years(list(years))
+        await lock_years(list(years))
+        # Decided with the years locked, so that two corrections of one entry cannot both
+        # pass (the unique index on `reverses` says the same to any other writer).
+        for draft in drafts:
+            if draft.reverses is not None and await Entry.exists().where(
+                Entry.reverses == draft.reverses
+            ):
+                raise LedgerRefused("Deze boeking is al gecorrigeerd.")
         project_ids = {d.project_id for d in drafts if d.project_id is not None}
         if project_ids:
             projects = {

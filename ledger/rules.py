@@ -69,6 +69,8 @@ class AccountFigures:
     reserve_released_out: int = 0
     # Budget moved in by transfers or carry-overs: it first refills what a release took out.
     moved_in: int = 0
+    # The year's opening from the SPUK grant alone (budget entries), without later moves.
+    opening: int = 0
 
     @property
     def floor_allowance(self) -> int:
@@ -111,6 +113,7 @@ def account_figures(sums: Iterable[Sum]) -> dict[int, AccountFigures]:
         target = figures[s.account]
         if s.kind == "budget":
             target.budget += s.total
+            target.opening += s.total
         elif s.kind in MOVING_KINDS:
             target.budget += s.total
             if s.kind != "reserve_release":
@@ -197,6 +200,15 @@ def violations(
     """Every invariant these figures break, in Dutch, with the rule and the figures."""
     problems = []
     names = {a.id: a for a in year.accounts}
+    if year.accounts:
+        # Once a year is divided its opening is the state's grant, to the cent: money comes
+        # into a year only from the SPUK decision or by a carry-over, which is booked as such.
+        opening = sum(accounts.get(a.id, AccountFigures()).opening for a in year.accounts)
+        if opening != year.spuk_cents:
+            problems.append(
+                f"De opening van het jaar ({format_euros(opening)}) moet gelijk zijn aan het "
+                f"SPUK-bedrag ({format_euros(year.spuk_cents)})."
+            )
     year_floors = floors(year, accounts)
     for account_id, f in accounts.items():
         info = names.get(account_id)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ledger import catalogue, queries
-from ledger.booking import EntryDraft, LedgerRefused, book
+from ledger.booking import EntryDraft, LedgerRefused, book, lock_years
 from ledger.deadlines import report_schedule
 from ledger.money import format_euros
 from ledger.rules import ENTRY_KINDS, PROCESS_LINES, RESERVE_KINDS, floor_cents
@@ -21,6 +21,7 @@ DEFAULT_ADVANCE_BP = 8000  # 80 % at the grant, the rest after the final amount
 __all__ = ["EntryDraft", "LedgerRefused"]
 
 Problems = dict[str, str]
+ALREADY_DIVIDED = "Dit jaar is al ingedeeld; wijzig de verdeling met een herschikking."
 FIRST_YEAR, LAST_YEAR = 2015, 2100
 
 
@@ -133,7 +134,7 @@ async def set_up_year(
     if year is None:
         return {"total": "Dit begrotingsjaar bestaat niet in dit netwerk."}
     if await Account.exists().where(Account.budget_year == budget_year_id):
-        return {"total": "Dit jaar is al ingedeeld; wijzig de verdeling met een herschikking."}
+        return {"total": ALREADY_DIVIDED}
     problems = setup_problems(year["spuk_amount_cents"], data)
     if problems:
         return problems
@@ -157,6 +158,11 @@ async def set_up_year(
         ("unforeseen", "unforeseen", "Onvoorzien", None, data.unforeseen_cents),
     ]
     async with write_transaction():
+        # Asked again with the year locked: of two divisions posted at once only one divides
+        # (the unique index on an account's year and code says the same to any other writer).
+        await lock_years([budget_year_id])
+        if await Account.exists().where(Account.budget_year == budget_year_id):
+            return {"total": ALREADY_DIVIDED}
         await BudgetYear.update(
             {
                 BudgetYear.unforeseen_reserve_bp: data.unforeseen_reserve_bp,

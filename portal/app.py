@@ -7,7 +7,6 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, pass_context
 from litestar import Litestar, Request, Response
@@ -17,7 +16,6 @@ from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine as Jinja
-from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import Message, Scope
@@ -27,8 +25,8 @@ from ledger.money import format_euros
 from portal import db, events, once
 from portal.api import openapi_config
 from portal.controllers import routes
+from portal.controllers.repeats import already_processed_handler
 from portal.errors import http_exception_handler, internal_error_handler
-from portal.flash import flash_cookie
 from portal.formatting import datum, datumtijd
 from portal.guards import ALLOW_KEY, PUBLIC, Allow, enforce_access
 from portal.mail import deliver_pending
@@ -88,39 +86,14 @@ async def remember_form_result(response: Response) -> Response:
     once.forget()
     if key is not None:
         location = (
-            response.headers.get("location")
+            getattr(response, "url", None)  # a Redirect keeps its target apart from the headers
+            or response.headers.get("location")
             or response.headers.get("hx-redirect")
             or response.headers.get("hx-location")
         )
         if location:
             await once.remember_location(db.current_engine(), key, location)
     return response
-
-
-def _same_site_path(url: str | None) -> str | None:
-    if not url:
-        return None
-    parts = urlsplit(url)
-    if not parts.path.startswith("/") or parts.path.startswith("//"):
-        return None
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-async def already_processed_handler(request: Request, exc: once.AlreadyProcessed) -> Response:
-    """A repeat of a form that had its effect: answer as the first post did, without a second
-    effect and without an error page."""
-    once.forget()
-    location = await once.location_of(db.current_engine(), exc.key)
-    if not location.startswith("/") or location.startswith("//"):
-        location = (
-            _same_site_path(request.headers.get("hx-current-url"))
-            or _same_site_path(request.headers.get("referer"))
-            or "/"
-        )
-    cookie = flash_cookie(request.app.state.settings.secret_key, "info", "Dit was al verwerkt.")
-    if request.headers.get("hx-request"):
-        return Response(b"", status_code=200, headers={"HX-Redirect": location}, cookies=[cookie])
-    return Redirect(path=location, status_code=303, cookies=[cookie])
 
 
 def security_headers(settings: Settings):

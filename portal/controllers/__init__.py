@@ -14,6 +14,7 @@ def routes() -> list[ControllerRouterHandler]:
     from portal.controllers.auth import AuthController
     from portal.controllers.exports import ExportController
     from portal.controllers.home import HomeController
+    from portal.controllers.repeats import RepeatController
     from portal.controllers.tokens import ApiTokenController
     from portal.controllers.two_factor import (
         TwoFactorAccountController,
@@ -28,6 +29,7 @@ def routes() -> list[ControllerRouterHandler]:
 
     return [
         AuthController,
+        RepeatController,
         TwoFactorLoginController,
         TwoFactorAccountController,
         HomeController,

@@ -116,6 +116,7 @@ def apply(
     target = accounts.setdefault(e.account, AccountFigures())
     if e.kind == "budget":
         target.budget += total
+        target.opening += total
         return
     if e.kind in ("transfer", "reserve_release", "carry_over"):
         assert e.counter_account is not None
@@ -214,6 +215,8 @@ class LedgerMachine(RuleBasedStateMachine):
         below its floor (less what was released from it with a decision), and per project no
         more released, paid or realised than committed, and no more recovered than paid."""
         problems = []
+        if accounts and sum(f.opening for f in accounts.values()) != self.info.spuk_cents:
+            problems.append("the opening differs from the SPUK amount")
         pot = sum(
             f.budget
             for a, f in accounts.items()

@@ -37,6 +37,7 @@ from tests.web import log_in
 EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/"): "public",
     ("GET", "/account"): "logged-in",
+    ("GET", "/al-verwerkt"): "logged-in",
     ("POST", "/account/wachtwoord"): "logged-in",
     ("GET", "/account/tweestaps"): "logged-in",
     ("POST", "/account/tweestaps/instellen"): "logged-in",
@@ -311,6 +312,10 @@ class World:
 
 @pytest.fixture
 async def world(zw: Zuidwest, client: httpx.AsyncClient, settings: Settings) -> World:
+    return await build_world(zw, client, settings)
+
+
+async def build_world(zw: Zuidwest, client: httpx.AsyncClient, settings: Settings) -> World:
     """Zuid-West with a submitted proposal under review, a version, an attachment, a granted
     project with its report and catalogue entry; Limburg with a coordinator of its own."""
     coordinator = await principal(zw.coordinator)

@@ -136,6 +136,11 @@ class Zuidwest:
 
 @pytest.fixture
 async def zw(database) -> Zuidwest:
+    return await make_zuidwest()
+
+
+async def make_zuidwest() -> Zuidwest:
+    """Zuid-West in an empty database: for tests that need it more than once per test."""
     network = await factories.network(slug="zuid-west", name="Zuid-West")
     region_a = await factories.region(network, "Midden-Holland")
     region_b = await factories.region(network, "Haaglanden")

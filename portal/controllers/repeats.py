@@ -1,0 +1,60 @@
+"""Where a repeated form is sent: after the first post of the same form (portal/once.py)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+from litestar import Controller, Request, Response, get
+from litestar.params import FromQuery
+from litestar.response import Redirect
+
+from portal import db, once
+from portal.guards import LOGGED_IN
+from portal.layout import redirect
+
+ALREADY_PROCESSED = "Dit was al verwerkt."
+
+
+def same_site_path(url: str | None) -> str | None:
+    """The path (and query) of a URL, only when it stays on this site."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if not parts.path.startswith("/") or parts.path.startswith("//") or "\\" in parts.path:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def already_processed_handler(request: Request, exc: once.AlreadyProcessed) -> Response:
+    """A repeat of a form that had its effect: no second effect and no error page; the browser
+    goes where the first post sent it (looked up by the next request, which may wait for the
+    first to finish)."""
+    once.forget()
+    fallback = (
+        same_site_path(request.headers.get("hx-current-url"))
+        or same_site_path(request.headers.get("referer"))
+        or "/"
+    )
+    target = (
+        request.app.route_reverse("portal:already_processed")
+        + "?"
+        + urlencode({"formulier": exc.key, "terug": fallback})
+    )
+    if request.headers.get("hx-request"):
+        return Response(b"", status_code=200, headers={"HX-Redirect": target})
+    return Redirect(path=target, status_code=303)
+
+
+class RepeatController(Controller):
+    path = ""
+
+    @get("/al-verwerkt", opt=LOGGED_IN, name="portal:already_processed")
+    async def already_processed(
+        self,
+        request: Request,
+        formulier: FromQuery[str] = "",
+        terug: FromQuery[str] = "/",
+    ) -> Redirect:
+        location = await once.location_of(db.current_engine(), formulier[:100]) if formulier else ""
+        target = same_site_path(location) or same_site_path(terug[:2000]) or "/"
+        return redirect(request, target, ALREADY_PROCESSED, "info")
