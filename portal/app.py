@@ -28,7 +28,7 @@ from portal.controllers import routes
 from portal.controllers.repeats import already_processed_handler
 from portal.errors import http_exception_handler, internal_error_handler
 from portal.formatting import datum, datumtijd
-from portal.guards import ALLOW_KEY, PUBLIC, Allow, enforce_access
+from portal.guards import PUBLIC, enforce_access
 from portal.mail import deliver_pending
 from portal.observability import RequestIdMiddleware
 from portal.sessions import SessionMiddleware
@@ -62,6 +62,10 @@ def form_guard(context) -> Markup:
     return Markup(context.get("csrf_input", "")) + field  # noqa: S704
 
 
+LOG_IN_PATHS = frozenset(
+    {"/login", "/login/code", "/login/tweestaps-instellen", "/login/annuleren"}
+)
+LOG_IN_PREFIXES = ("/wachtwoord-herstellen/", "/uitnodiging/")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -70,10 +74,10 @@ async def expect_form_key(request: Request) -> None:
     once.forget()
     if request.method != "POST" or request.url.path.startswith("/api/v1/"):
         return
-    rule = request.route_handler.opt.get(ALLOW_KEY)
-    if isinstance(rule, Allow) and rule.public:
+    if request.url.path in LOG_IN_PATHS or request.url.path.startswith(LOG_IN_PREFIXES):
         # The log-in steps make a session whose cookie only their own answer carries: a
-        # repeat must get its own answer, not be sent after the first.
+        # repeat must get its own answer, not be sent after the first. (Their links and
+        # codes are single-use and their failures count on the lockout of their own.)
         return
     if request.headers.get("content-type", "").startswith(FORM_TYPES):
         once.expect((await request.form()).get(once.FIELD))

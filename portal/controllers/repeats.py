@@ -9,7 +9,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect
 
 from portal import db, once
-from portal.guards import LOGGED_IN
+from portal.guards import PUBLIC
 from portal.layout import redirect
 
 ALREADY_PROCESSED = "Dit was al verwerkt."
@@ -46,9 +46,11 @@ def already_processed_handler(request: Request, exc: once.AlreadyProcessed) -> R
 
 
 class RepeatController(Controller):
+    # Public: a forgotten-password form is posted by nobody in particular. It tells no more
+    # than where a form with this (unguessable, one-time) key sent its poster.
     path = ""
 
-    @get("/al-verwerkt", opt=LOGGED_IN, name="portal:already_processed")
+    @get("/al-verwerkt", opt=PUBLIC, name="portal:already_processed")
     async def already_processed(
         self,
         request: Request,

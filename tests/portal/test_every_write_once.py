@@ -115,6 +115,8 @@ NOT_A_WRITE: dict[tuple[str, str], str] = {
     ("POST", "/login/tweestaps-instellen"): "log-in",
     ("POST", "/login/annuleren"): "log-in",
     ("POST", "/logout"): "ends the session; a second log-out ends nothing more",
+    ("POST", "/wachtwoord-herstellen/{token:str}"): "log-in: a single-use link that sets a session",
+    ("POST", "/uitnodiging/{token:str}"): "log-in: a single-use link that sets a session",
     # Live figures that htmx asks for while a form is filled in; nothing is stored.
     ("POST", "/n/{network:str}/voorstellen/{proposal_id:int}/begroting/totalen"): "a preview",
     ("POST", "/n/{network:str}/beoordelingen/{review_id:int}/gemiddelde"): "a preview",
