@@ -37,7 +37,7 @@ from tests.web import log_in
 EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/"): "public",
     ("GET", "/account"): "logged-in",
-    ("GET", "/al-verwerkt"): "logged-in",
+    ("GET", "/al-verwerkt"): "public",
     ("POST", "/account/wachtwoord"): "logged-in",
     ("GET", "/account/tweestaps"): "logged-in",
     ("POST", "/account/tweestaps/instellen"): "logged-in",
