@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-_DUTCH_AMOUNT = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d{1,2})?$|^-?\d+(,\d{1,2})?$")
+# re.ASCII: without it \d also takes other scripts' digits ('١٠٠' would read as 100).
+_DUTCH_AMOUNT = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d{1,2})?$|^-?\d+(,\d{1,2})?$", re.ASCII)
+# Far above any grant (a network's year is a few million), far below what a BIGINT holds.
+MAX_CENTS = 100_000_000_000  # € 1.000.000.000,00
 
 
 class MoneyError(ValueError):
@@ -17,7 +20,7 @@ def parse_euros(text: str) -> int:
     cleaned = text.replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
     if not cleaned:
         raise MoneyError("Vul een bedrag in.")
-    if re.fullmatch(r"-?[\d.]*\d,\d{3,}", cleaned):
+    if re.fullmatch(r"-?[\d.]*\d,\d{3,}", cleaned, re.ASCII):
         raise MoneyError("Een bedrag heeft hoogstens twee cijfers achter de komma.")
     if not _DUTCH_AMOUNT.match(cleaned):
         raise MoneyError(
@@ -27,7 +30,12 @@ def parse_euros(text: str) -> int:
         value = Decimal(cleaned.replace(".", "").replace(",", "."))
     except InvalidOperation as error:  # pragma: no cover - the pattern already excludes it
         raise MoneyError("Dit is geen bedrag.") from error
-    return decimal_to_cents(value)
+    cents = decimal_to_cents(value)
+    if abs(cents) > MAX_CENTS:
+        raise MoneyError(
+            f"Een bedrag is hoogstens {format_euros(MAX_CENTS)}; controleer het aantal cijfers."
+        )
+    return cents
 
 
 def decimal_to_cents(value: Decimal) -> int:

@@ -15,9 +15,28 @@ def text(form: FormMultiDict, name: str, max_length: int = 10_000) -> str:
     return clean(value)[:max_length] if isinstance(value, str) else ""
 
 
+# Ids are SERIAL (int4) on PostgreSQL; any other whole number fits a BIGINT.
+MAX_ID = 2**31 - 1
+MAX_WHOLE = 2**63 - 1
+
+
+def whole_number(value: object, *, minimum: int = 0, maximum: int = MAX_WHOLE) -> int | None:
+    """The one reader of a whole number from a request (path, query or form): ASCII digits
+    only, within [minimum, maximum]; anything else is None, never an exception.
+
+    `str.isdigit()` says yes to '²' and '١٠٠', which `int()` then refuses or reads as 100; a
+    30-digit id passes both and overflows the database. Here neither gets through."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(maximum)):
+        return None
+    number = int(value)
+    return number if minimum <= number <= maximum else None
+
+
 def optional_id(form: FormMultiDict, name: str) -> int | None:
-    value = text(form, name)
-    return int(value) if value.isdigit() else None
+    return whole_number(text(form, name), minimum=1, maximum=MAX_ID)
 
 
 def page_number(value: int | None) -> int:
@@ -30,7 +49,6 @@ def page_count(total: int, per_page: int) -> int:
 
 
 def query_int(value: str | None) -> int | None:
-    """A number from the query string; an empty or mangled value is simply no filter (a filter
-    form sends `regio=` for "Alle")."""
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    """A number from the query string (an id, a page, a year); an empty or mangled value is
+    simply no filter (a filter form sends `regio=` for "Alle")."""
+    return whole_number(value, maximum=MAX_ID)

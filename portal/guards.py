@@ -9,6 +9,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
+from portal.forms import MAX_ID
 from portal.principal import NetworkRef, Principal
 from portal.tables import Network, Role
 
@@ -42,7 +43,19 @@ def principal_of(connection: ASGIConnection) -> Principal | None:
     return connection.scope.get("user")  # type: ignore[return-value]
 
 
+def check_path_numbers(connection: ASGIConnection) -> None:
+    """Ids in a path are read by Litestar's `int`, which takes other scripts' digits and any
+    size: only ASCII digits within the database's ids reach a handler; anything else is a page
+    that does not exist."""
+    numbers = [v for v in connection.path_params.values() if type(v) is int]
+    if numbers and (
+        not connection.scope["path"].isascii() or any(not 0 <= v <= MAX_ID for v in numbers)
+    ):
+        raise NotFoundException("Deze pagina bestaat niet.")
+
+
 async def enforce_access(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    check_path_numbers(connection)
     rule = handler.opt.get(ALLOW_KEY)
     if not isinstance(rule, Allow):
         raise PermissionDeniedException("Deze pagina heeft geen toegangsregel.")

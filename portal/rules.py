@@ -68,7 +68,9 @@ def reserve_percentage_problem(text: str) -> tuple[int | None, str | None]:
         return None, "Vul een percentage in."
     try:
         whole, _, fraction = cleaned.partition(".")
-        if not whole.isdigit() or (fraction and not fraction.isdigit()) or len(fraction) > 2:
+        if not (whole.isascii() and whole.isdigit()):
+            raise ValueError
+        if (fraction and not (fraction.isascii() and fraction.isdigit())) or len(fraction) > 2:
             raise ValueError
         basis_points = int(whole) * 100 + int((fraction + "00")[:2])
     except ValueError:

@@ -70,7 +70,7 @@ def clean_code(typed: str) -> str:
 
 def looks_like_app_code(typed: str) -> bool:
     code = clean_code(typed)
-    return len(code) == 6 and code.isdigit()
+    return len(code) == 6 and code.isascii() and code.isdigit()
 
 
 def time_step(now: dt.datetime) -> int:

@@ -21,7 +21,16 @@ from ledger.money import MoneyError, format_euros, parse_euros
 from portal import clock
 from portal.events import timeline
 from portal.formatting import AMSTERDAM
-from portal.forms import clean, optional_id, page_count, page_number, query_int, text
+from portal.forms import (
+    MAX_ID,
+    clean,
+    optional_id,
+    page_count,
+    page_number,
+    query_int,
+    text,
+    whole_number,
+)
 from portal.guards import allow
 from portal.layout import redirect, render
 from portal.tables import Role
@@ -130,7 +139,7 @@ class RoundController(Controller):
         _, problems = await ledger.create_budget_year(
             request.user,
             request.state.network.id,
-            int(year_text) if year_text.isdigit() else None,
+            whole_number(year_text),
             amount,
             text(form, "grant_reference"),
         )
@@ -231,7 +240,7 @@ class RoundController(Controller):
                     errors[f"theme{n}_budget"] = str(error)
             themes.append(
                 services.ThemeInput(
-                    int(row["id"]) if row["id"].isdigit() else None,
+                    whole_number(row["id"], minimum=1, maximum=MAX_ID),
                     row["name"],
                     row["description"],
                     cents,
@@ -249,7 +258,7 @@ class RoundController(Controller):
             title=text(form, "title", 200),
             opens_at=opens_at,
             closes_at=closes_at,
-            attachment_limit_mb=int(limit) if limit.isdigit() else None,
+            attachment_limit_mb=whole_number(limit, maximum=10_000),
             themes=themes,
         )
         if not errors:
@@ -688,7 +697,7 @@ class ProposalController(Controller):
         upload = data.get("file")
         kind = str(data.get("kind") or "")
         region_text = str(data.get("region") or "")
-        region_id = int(region_text) if region_text.isdigit() else None
+        region_id = whole_number(region_text, minimum=1, maximum=MAX_ID)
         url = f"{self._url(request, proposal_id)}/bewerken/bijlagen"
         if not isinstance(upload, UploadFile) or not upload.filename:
             return redirect(request, url, "Kies een bestand om toe te voegen.", "error")
@@ -816,8 +825,9 @@ class ProposalController(Controller):
         versions = await queries.versions_of(proposal_id)
 
         async def side(key: str | None) -> tuple[str, dict | None]:
-            if key and key.isdigit():
-                return f"versie {key}", await queries.version_snapshot(proposal_id, int(key))
+            number = whole_number(key, minimum=1, maximum=MAX_ID)
+            if number is not None:
+                return f"versie {number}", await queries.version_snapshot(proposal_id, number)
             return "huidige tekst", await queries.snapshot(proposal)
 
         before_label, before = await side(van or (str(versions[0]["number"]) if versions else None))

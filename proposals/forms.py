@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from litestar.datastructures import FormMultiDict
 
 from ledger.money import MoneyError, parse_euros
-from portal.forms import clean
+from portal.forms import MAX_ID, clean, whole_number
 from portal.forms import text as _text
 from portal.rules import email_problem
 from proposals.budget_workbook import (
@@ -58,8 +58,9 @@ def _id(
     raw = _text(form, name)
     if not raw:
         return None
-    if raw.isdigit() and int(raw) in allowed:
-        return int(raw)
+    number = whole_number(raw, maximum=MAX_ID)
+    if number is not None and number in allowed:
+        return number
     errors[name] = message
     return None
 
@@ -185,16 +186,16 @@ def parse_criteria(form: FormMultiDict, region_ids: set[int]) -> SectionInput:
     }
     participating = sorted(
         {
-            int(r)
+            number
             for r in form.getall("participating_regions", [])
-            if r.isdigit() and int(r) in region_ids
+            if (number := whole_number(r, maximum=MAX_ID)) in region_ids
         }
     )
     benefiting = sorted(
         {
-            int(r)
+            number
             for r in form.getall("benefiting_regions", [])
-            if r.isdigit() and int(r) in region_ids
+            if (number := whole_number(r, maximum=MAX_ID)) in region_ids
         }
     )
     extends = _text(form, "extends_offer")
@@ -283,7 +284,7 @@ def parse_budget(form: FormMultiDict, allowed_years: set[int]) -> BudgetInput:
         kind = row["kind"] if row["kind"] in BUDGET_LINE_KINDS else ""
         if not kind:
             errors[f"line{n}_kind"] = "Kies het soort kosten."
-        year = int(row["year"]) if row["year"].isdigit() else None
+        year = whole_number(row["year"], minimum=1900, maximum=2200)
         if year is None:
             errors[f"line{n}_year"] = "Kies een jaar."
         hours = rate = amount = None

@@ -13,7 +13,7 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
 from portal import clock
-from portal.forms import optional_id, page_count, page_number, query_int, text
+from portal.forms import optional_id, page_count, page_number, query_int, text, whole_number
 from portal.guards import allow
 from portal.layout import redirect, render
 from portal.tables import Role
@@ -58,8 +58,7 @@ def scores_of(review: dict) -> ReviewScores:
 
 
 def valid_score(value: object) -> int | None:
-    text_value = str(value or "")
-    return int(text_value) if text_value.isdigit() and 1 <= int(text_value) <= 5 else None
+    return whole_number(str(value or ""), minimum=1, maximum=5)
 
 
 def rank_sort(value: str | None) -> str:
@@ -422,7 +421,7 @@ class CoordinatorReviewController(Controller):
                 request.state.network.id,
                 round_id,
                 deadline,
-                int(count) if count.isdigit() else None,
+                whole_number(count, maximum=1000),
             )
         if errors:
             return await self._round_page(

@@ -9,6 +9,7 @@ from litestar.datastructures import FormMultiDict
 
 from ledger.money import MoneyError, parse_euros
 from portal.forms import text as _text
+from portal.forms import whole_number
 from proposals.forms import parse_date
 from review.aggregate import PRECONDITION_VALUES, RECOMMENDATIONS
 
@@ -41,7 +42,7 @@ def parse_review(form: FormMultiDict, submit: bool) -> tuple[dict, dict[str, str
     errors: dict[str, str] = {}
     for field, label in CRITERIA_LABELS.items():
         raw = _text(form, field)
-        score = int(raw) if raw.isdigit() and 1 <= int(raw) <= 5 else None
+        score = whole_number(raw, minimum=1, maximum=5)
         if raw and score is None:
             errors[field] = "Kies een score van 1 tot en met 5."
         values[field] = score
