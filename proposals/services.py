@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ledger import services as ledger
 from ledger.money import format_euros
 from portal import clock, events
-from portal.db import write_transaction
+from portal.db import is_sqlite, write_transaction
 from portal.events import Mail
 from portal.formatting import datumtijd
 from portal.principal import Principal
@@ -242,14 +242,28 @@ async def create_proposal(
     return proposal_id, {}
 
 
+NOT_A_DRAFT = (
+    "Dit voorstel is niet meer in concept en kan niet worden bewerkt. Zet het eerst terug "
+    "naar concept."
+)
+
+
 def _require_editable(proposal: dict, actors: set[Actor]) -> None:
     if Actor.author not in actors:
         raise ProposalRefused("Alleen de auteurs van dit voorstel kunnen het bewerken.")
     if proposal["state"] != "draft":
-        raise ProposalRefused(
-            "Dit voorstel is niet meer in concept en kan niet worden bewerkt. Zet het eerst terug "
-            "naar concept."
-        )
+        raise ProposalRefused(NOT_A_DRAFT)
+
+
+async def _still_a_draft(proposal_id: int) -> None:
+    """Inside the write transaction: the state read when the page was asked for may be gone (a
+    region officer submitted meanwhile, and the submitted version is frozen). The row is locked
+    on PostgreSQL so that a submission waits for this write, or this write for it."""
+    query = Proposal.select(Proposal.state).where(Proposal.id == proposal_id)
+    # SQLite's IMMEDIATE transaction already holds the only write lock there is.
+    rows = await (query if is_sqlite() else query.lock_rows("update"))
+    if not rows or rows[0]["state"] != "draft":
+        raise ProposalRefused(NOT_A_DRAFT)
 
 
 async def save_section(
@@ -257,6 +271,7 @@ async def save_section(
 ) -> None:
     _require_editable(proposal, actors)
     async with write_transaction():
+        await _still_a_draft(proposal["id"])
         values = {getattr(Proposal, k): v for k, v in data.values.items()}
         values[Proposal.updated_at] = clock.now()
         await Proposal.update(values).where(Proposal.id == proposal["id"])
@@ -287,6 +302,7 @@ async def save_budget(
     """Replace the draft's budget lines (from the form or an uploaded workbook)."""
     _require_editable(proposal, actors)
     async with write_transaction():
+        await _still_a_draft(proposal["id"])
         await BudgetLine.delete().where(BudgetLine.proposal == proposal["id"])
         if lines:
             await BudgetLine.insert(
@@ -337,6 +353,7 @@ async def add_attachment(
     if kind == "consent_letter" and region_id is None:
         raise ProposalRefused("Kies van welke jeugdhulpregio de akkoordverklaring is.")
     async with write_transaction():
+        await _still_a_draft(proposal["id"])
         row = await Attachment.insert(
             Attachment(
                 proposal=proposal["id"],
@@ -370,6 +387,7 @@ async def remove_attachment(
 ) -> None:
     _require_editable(proposal, actors)
     async with write_transaction():
+        await _still_a_draft(proposal["id"])
         removed = (
             await Attachment.update({Attachment.removed_at: clock.now()})
             .where(
