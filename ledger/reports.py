@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ledger import catalogue, queries
-from ledger.booking import EntryDraft, LedgerRefused, book
+from ledger.booking import EntryDraft, LedgerRefused, book, lock_years
 from ledger.money import format_euros
 from ledger.settlement import SettlementError, settle
 from ledger.tables import Project, Report, ReportAttachment
@@ -136,66 +136,77 @@ async def return_report(actor: Principal, report: dict, reason: str) -> None:
 async def accept_report(actor: Principal, report: dict, final_cents: int | None = None) -> None:
     """Accept a report; the final one sets the final amount and books the settlement."""
     project = await queries.project_row(report["network"], report["project"])
-    _, figures = await queries.year_figures(project["budget_year"])
-    p = figures.get(project["id"])
-    committed, paid, realised = (p.committed, p.paid, p.realised) if p else (0, 0, 0)
-    drafts: list[EntryDraft] = []
-    summary = f"Verantwoordingsverslag {report['year']} goedgekeurd"
-    if report["final"]:
-        waiting = await Report.select(Report.year).where(
-            (Report.project == project["id"])
-            & (Report.year < report["year"])
-            & (Report.state != "accepted")
-        )
-        if waiting:
-            years = ", ".join(str(r["year"]) for r in waiting)
-            raise LedgerRefused(
-                f"Keur eerst het verslag van {years} goed; daarna kan de subsidie worden "
-                "vastgesteld."
-            )
-        earlier = await Report.select(Report.realised_cents).where(
-            (Report.project == project["id"]) & (Report.state == "accepted")
-        )
-        reported = sum(r["realised_cents"] for r in earlier) + report["realised_cents"]
-        try:
-            result = settle(committed, paid, reported, final_cents, realised)
-        except SettlementError as error:
-            raise LedgerRefused(str(error)) from error
-        for kind, cents in (
-            ("realised", result.realised_cents),
-            ("release", result.release_cents),
-            ("recovery", result.recovery_cents),
-            ("final_payment", result.final_payment_cents),
-        ):
-            if cents:
-                drafts.append(
-                    EntryDraft(
-                        kind,
-                        project["account"],
-                        cents,
-                        project_id=project["id"],
-                        reason=f"Vaststelling {project['title']}",
-                        document_reference=f"Verslag {report['year']}",
-                    )
-                )
-        summary = (
-            f"Subsidie vastgesteld op {format_euros(result.final_cents)}: vrijval "
-            f"{format_euros(result.release_cents)}, terugvordering "
-            f"{format_euros(result.recovery_cents)}, nabetaling "
-            f"{format_euros(result.final_payment_cents)}"
-        )
-    elif report["realised_cents"]:
-        drafts.append(
-            EntryDraft(
-                "realised",
-                project["account"],
-                report["realised_cents"],
-                project_id=project["id"],
-                reason=f"Besteding {report['year']} {project['title']}",
-                document_reference=f"Verslag {report['year']}",
-            )
-        )
     async with write_transaction():
+        # Figures, earlier reports and the settlement are read with the year locked: a payment
+        # booked meanwhile would otherwise be missing from the sums the settlement rests on.
+        await lock_years([project["budget_year"]])
+        # The report as it is now: returned and handed in again since the page was opened, its
+        # figures may differ from the ones the coordinator's page was built from.
+        report = {
+            **report,
+            **await Report.select(Report.realised_cents, Report.final, Report.year)
+            .where(Report.id == report["id"])
+            .first(),
+        }
+        _, figures = await queries.year_figures(project["budget_year"])
+        p = figures.get(project["id"])
+        committed, paid, realised = (p.committed, p.paid, p.realised) if p else (0, 0, 0)
+        drafts: list[EntryDraft] = []
+        summary = f"Verantwoordingsverslag {report['year']} goedgekeurd"
+        if report["final"]:
+            waiting = await Report.select(Report.year).where(
+                (Report.project == project["id"])
+                & (Report.year < report["year"])
+                & (Report.state != "accepted")
+            )
+            if waiting:
+                years = ", ".join(str(r["year"]) for r in waiting)
+                raise LedgerRefused(
+                    f"Keur eerst het verslag van {years} goed; daarna kan de subsidie worden "
+                    "vastgesteld."
+                )
+            earlier = await Report.select(Report.realised_cents).where(
+                (Report.project == project["id"]) & (Report.state == "accepted")
+            )
+            reported = sum(r["realised_cents"] for r in earlier) + report["realised_cents"]
+            try:
+                result = settle(committed, paid, reported, final_cents, realised)
+            except SettlementError as error:
+                raise LedgerRefused(str(error)) from error
+            for kind, cents in (
+                ("realised", result.realised_cents),
+                ("release", result.release_cents),
+                ("recovery", result.recovery_cents),
+                ("final_payment", result.final_payment_cents),
+            ):
+                if cents:
+                    drafts.append(
+                        EntryDraft(
+                            kind,
+                            project["account"],
+                            cents,
+                            project_id=project["id"],
+                            reason=f"Vaststelling {project['title']}",
+                            document_reference=f"Verslag {report['year']}",
+                        )
+                    )
+            summary = (
+                f"Subsidie vastgesteld op {format_euros(result.final_cents)}: vrijval "
+                f"{format_euros(result.release_cents)}, terugvordering "
+                f"{format_euros(result.recovery_cents)}, nabetaling "
+                f"{format_euros(result.final_payment_cents)}"
+            )
+        elif report["realised_cents"]:
+            drafts.append(
+                EntryDraft(
+                    "realised",
+                    project["account"],
+                    report["realised_cents"],
+                    project_id=project["id"],
+                    reason=f"Besteding {report['year']} {project['title']}",
+                    document_reference=f"Verslag {report['year']}",
+                )
+            )
         updated = (
             await Report.update(
                 {
@@ -304,9 +315,13 @@ async def report_row(network_id: int, report_id: int) -> dict | None:
 
 
 async def add_attachment(actor: Principal, report: dict, checked, stored_name: str) -> None:
-    if report["state"] not in ("due", "returned"):
-        raise LedgerRefused("Bij een ingediend verslag kunnen geen bijlagen meer worden gevoegd.")
     async with write_transaction():
+        # Asked inside the transaction: a report handed in meanwhile takes no more proof.
+        state = await Report.select(Report.state).where(Report.id == report["id"]).first()
+        if state is None or state["state"] not in ("due", "returned"):
+            raise LedgerRefused(
+                "Bij een ingediend verslag kunnen geen bijlagen meer worden gevoegd."
+            )
         await ReportAttachment.insert(
             ReportAttachment(
                 report=report["id"],

@@ -410,3 +410,56 @@ async def test_money_returned_to_a_reserve_cannot_leave_by_an_ordinary_transfer(
             "Gewoon weg",
             "",
         )
+
+
+async def test_a_years_opening_stays_its_spuk_amount(year: Year) -> None:
+    """Money comes into a divided year only from the SPUK decision: an extra opening entry, or
+    a reversal of one, is refused and nothing is booked."""
+    actor = await year.actor()
+    before = await Entry.count()
+    with pytest.raises(LedgerRefused, match="opening van het jaar"):
+        await book(
+            actor,
+            year.budget_year,
+            [EntryDraft("budget", year.accounts["learning"], 100, reason="Extra")],
+            network_id=year.network,
+            summary="Extra budget",
+        )
+    opening = await Entry.select(Entry.id).where(Entry.kind == "budget").first()
+    with pytest.raises(LedgerRefused, match="opening van het jaar"):
+        await services.reverse(actor, year.network, opening["id"], "Verkeerde indeling")
+    assert await Entry.count() == before
+
+
+async def test_a_year_is_divided_once(year: Year) -> None:
+    before = await Entry.count()
+    problems = await services.set_up_year(
+        await year.actor(),
+        year.network,
+        year.budget_year,
+        services.SetupInput(
+            process_cents={"process_a": 2_000_000},
+            theme_cents={},
+            theme_names={},
+            themes_reserve_cents=6_000_000,
+            learning_cents=1_000_000,
+            unforeseen_cents=1_000_000,
+            unforeseen_reserve_bp=1000,
+            themes_reserve_bp=1000,
+        ),
+    )
+    assert "al ingedeeld" in problems["total"]
+    assert await Entry.count() == before
+
+
+async def test_an_entry_is_reversed_once_even_when_asked_at_once(year: Year) -> None:
+    """Two reversals of one entry racing: the check runs with the year locked."""
+    [entry_id] = await commit(year, "process_a", 10_000)
+    actor = await year.actor()
+    results = await asyncio.gather(
+        *(services.reverse(actor, year.network, entry_id, "Dubbel") for _ in range(5)),
+        return_exceptions=True,
+    )
+    assert sum(r is None for r in results) == 1
+    assert all(isinstance(r, LedgerRefused) for r in results if r is not None)
+    assert await Entry.count().where(Entry.reverses == entry_id) == 1

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.money import MoneyError, cents_to_decimal, format_euros, parse_euros
+from ledger.money import MAX_CENTS, MoneyError, cents_to_decimal, format_euros, parse_euros
 
 
 @pytest.mark.parametrize(
@@ -36,6 +36,14 @@ def test_format_euros() -> None:
     assert cents_to_decimal(123_456) == Decimal("1234.56")
 
 
-@given(st.integers(min_value=-(10**13), max_value=10**13))
+@given(st.integers(min_value=-MAX_CENTS, max_value=MAX_CENTS))
 def test_format_then_parse_round_trips(cents: int) -> None:
     assert parse_euros(format_euros(cents)) == cents
+
+
+@given(st.integers(min_value=MAX_CENTS + 1, max_value=10**30))
+def test_amounts_beyond_the_maximum_are_refused(cents: int) -> None:
+    with pytest.raises(MoneyError, match="hoogstens"):
+        parse_euros(format_euros(cents))
+    with pytest.raises(MoneyError, match="hoogstens"):
+        parse_euros(format_euros(-cents))
