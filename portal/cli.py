@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def _remind(settings: Settings) -> int:
-    from portal import clock
+    from portal import clock, db, once
     from portal.app import register_domain_hooks
     from portal.mail import deliver_pending
     from portal.reminders import send_due
@@ -142,6 +142,7 @@ async def _remind(settings: Settings) -> int:
     register_domain_hooks()
     queued = await send_due(clock.now(), settings.base_url)
     sent = await deliver_pending(settings)
+    await once.forget_old(db.current_engine())
     print(f"{queued} herinnering(en) klaargezet, {sent} e-mail(s) verstuurd.")
     return 0
 

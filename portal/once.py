@@ -102,7 +102,7 @@ async def location_of(engine: Engine, key: str, wait_seconds: float = 2.0) -> st
 
 
 async def forget_old(engine: Engine) -> None:
-    """Drop keys older than KEEP_DAYS (run by `portal outbox`, which cron runs often)."""
+    """Drop keys older than KEEP_DAYS (run daily by `portal remind`)."""
     await engine.run_querystring(
         QueryString(
             "DELETE FROM form_submission WHERE created_at < {}",
