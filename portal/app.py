@@ -197,7 +197,9 @@ def create_app(settings: Settings | None = None, *, manage_engine: bool = True) 
             header_name="x-csrftoken",
             cookie_secure=settings.production,
             cookie_httponly=True,
-            exclude=["/api/"],
+            # Only the bearer-token API, by its exact prefix: a pattern matched anywhere would
+            # also free /n/api/… of a network whose slug is "api".
+            exclude=["^/api/v1/"],
         ),
         template_config=TemplateConfig(
             directory=TEMPLATE_DIR,

@@ -190,6 +190,15 @@ async def write_transaction() -> AsyncIterator[object]:
             yield transaction
 
 
+def unique_violation(error: BaseException) -> bool:
+    """A write refused by a unique index (on either engine): a race that a check inside the
+    transaction could not see, on PostgreSQL where a second insert waits for the first."""
+    name = type(error).__name__
+    return name == "UniqueViolationError" or (
+        name == "IntegrityError" and "UNIQUE constraint failed" in str(error)
+    )
+
+
 async def start(engine: Engine) -> None:
     if isinstance(engine, PostgresEngine):
         await engine.start_connection_pool(min_size=1, max_size=10)

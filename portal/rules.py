@@ -35,6 +35,27 @@ def slugify(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60]
 
 
+# A network's slug is a path segment under /n/ and /beheer/; one that is also a route's own
+# segment would shadow a page (/beheer/netwerken/nieuw) or slip under a rule written for that
+# segment (the CSRF exemption of /api/). The app's first segments are added at start-up.
+RESERVED_SLUGS = {
+    "api", "beheer", "static", "login", "logout", "n", "account", "netwerken", "healthz",
+    "uitnodiging", "wachtwoord-vergeten", "wachtwoord-herstellen", "al-verwerkt", "nieuw",
+    "docs", "v1", "admin", "www",
+}  # fmt: skip
+
+
+def slug_problem(slug: str) -> str | None:
+    if not slug:
+        return "Vul een korte naam voor in de adresbalk in (letters, cijfers, streepjes)."
+    if slug in RESERVED_SLUGS:
+        return (
+            f"Het adres '{slug}' is al in gebruik door het portaal zelf; kies een ander, "
+            "bijvoorbeeld de naam van de regio."
+        )
+    return None
+
+
 def membership_problems(
     role: Role,
     *,

@@ -10,10 +10,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 from portal import clock, events, sessions
-from portal.db import write_transaction
+from portal.db import unique_violation, write_transaction
 from portal.events import Mail
 from portal.principal import ROLE_LABELS, Principal
-from portal.rules import email_problem, membership_problems, normalise_email, slugify
+from portal.rules import (
+    email_problem,
+    membership_problems,
+    normalise_email,
+    slug_problem,
+    slugify,
+)
 from portal.settings import Settings
 from portal.tables import (
     AccountToken,
@@ -47,18 +53,13 @@ async def save_network(
     if not data.name.strip():
         problems["name"] = "Vul de naam van het netwerk in."
     slug = slugify(data.slug or data.name)
-    if not slug:
-        problems["slug"] = (
-            "Vul een korte naam voor in de adresbalk in (letters, cijfers, streepjes)."
-        )
+    if problem := slug_problem(slug):
+        problems["slug"] = problem
     if not data.coordinating_municipality.strip():
         problems["coordinating_municipality"] = "Vul de coördinerende gemeente in."
-    if slug and await Network.exists().where(
-        (Network.slug == slug) & (Network.id != (network_id or 0))
-    ):
-        problems["slug"] = f"Er is al een netwerk met het adres '{slug}'."
     if problems:
         return None, problems
+    taken = {"slug": f"Er is al een netwerk met het adres '{slug}'."}
     values = {
         Network.name: data.name.strip(),
         Network.slug: slug,
@@ -66,30 +67,47 @@ async def save_network(
         Network.unforeseen_reserve_bp: data.unforeseen_reserve_bp,
         Network.themes_reserve_bp: data.themes_reserve_bp,
     }
-    async with write_transaction():
-        if network_id is None:
-            row = await Network.insert(
-                Network(**{c._meta.name: v for c, v in values.items()})
-            ).returning(Network.id)
-            network_id = row[0]["id"]
-            action, summary = "network_created", f"Netwerk {data.name.strip()} aangemaakt"
-        else:
-            await Network.update(values).where(Network.id == network_id)
-            action, summary = "network_updated", f"Netwerk {data.name.strip()} gewijzigd"
-        await events.record(
-            actor_id=actor.user_id,
-            network_id=network_id,
-            action=action,
-            object_type="network",
-            object_id=network_id,
-            summary=summary,
-            details={
-                "slug": slug,
-                "unforeseen_reserve_bp": data.unforeseen_reserve_bp,
-                "themes_reserve_bp": data.themes_reserve_bp,
-            },
-        )
+    try:
+        async with write_transaction():
+            if await Network.exists().where(
+                (Network.slug == slug) & (Network.id != (network_id or 0))
+            ):
+                return None, taken
+            network_id = await _write_network(actor, data, slug, values, network_id)
+    except Exception as error:
+        # Two networks with one address posted at the same moment: the unique index decides.
+        if unique_violation(error):
+            return None, taken
+        raise
     return network_id, {}
+
+
+async def _write_network(
+    actor: Principal, data: NetworkInput, slug: str, values: dict, network_id: int | None
+) -> int:
+    if network_id is None:
+        row = await Network.insert(
+            Network(**{c._meta.name: v for c, v in values.items()})
+        ).returning(Network.id)
+        network_id = row[0]["id"]
+        action, summary = "network_created", f"Netwerk {data.name.strip()} aangemaakt"
+    else:
+        await Network.update(values).where(Network.id == network_id)
+        action, summary = "network_updated", f"Netwerk {data.name.strip()} gewijzigd"
+    await events.record(
+        actor_id=actor.user_id,
+        network_id=network_id,
+        action=action,
+        object_type="network",
+        object_id=network_id,
+        summary=summary,
+        details={
+            "slug": slug,
+            "unforeseen_reserve_bp": data.unforeseen_reserve_bp,
+            "themes_reserve_bp": data.themes_reserve_bp,
+        },
+    )
+    return network_id
 
 
 async def save_region(
