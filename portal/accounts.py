@@ -32,11 +32,11 @@ async def log_in(
 ) -> LoginResult:
     email = normalise_email(email)
     now = clock.now()
-    throttle = await LoginThrottle.select().where(LoginThrottle.email == email).first()
-    if throttle and throttle["locked_until"] and clock.as_utc(throttle["locked_until"]) > now:
+    locked_until = await _claim_attempt(email, settings)
+    if locked_until is not None:
         # Still verify a hash so that a locked account answers as slowly as any other.
         await verify_password(DUMMY_HASH, password)
-        minutes = int((clock.as_utc(throttle["locked_until"]) - now).total_seconds() // 60) + 1
+        minutes = int((locked_until - now).total_seconds() // 60) + 1
         return LoginResult(
             error=f"Te veel mislukte pogingen. Probeer het over {minutes} minuten opnieuw, "
             "of vraag een nieuw wachtwoord aan."
@@ -44,7 +44,7 @@ async def log_in(
     user = await User.select().where(User.email == email).first()
     valid = await verify_password(user["password_hash"] if user else DUMMY_HASH, password)
     if not user or not valid or not user["active"]:
-        await count_failure(email, settings, user["id"] if user else None)
+        await _failed_attempt(email, settings, user["id"] if user else None)
         return LoginResult(error=LOGIN_FAILED)
     stage = await two_factor.stage_after_password(user["id"])
     async with write_transaction():
@@ -54,7 +54,11 @@ async def log_in(
         token = await sessions.create_session(user["id"], stage)
         if stage is SessionStage.full:
             # With a second factor to come, the throttle stays: wrong codes count on it too.
-            await LoginThrottle.delete().where(LoginThrottle.email == email)
+            # A lock that attempts racing this one set meanwhile stays too.
+            await LoginThrottle.delete().where(
+                (LoginThrottle.email == email)
+                & (LoginThrottle.locked_until.is_null() | (LoginThrottle.locked_until <= now))
+            )
             await User.update({User.last_login_at: now}).where(User.id == user["id"])
             await events.record(
                 actor_id=user["id"],
@@ -64,6 +68,71 @@ async def log_in(
                 summary="Ingelogd",
             )
     return LoginResult(token=token, user_id=user["id"], stage=stage)
+
+
+async def _claim_attempt(email: str, settings: Settings) -> dt.datetime | None:
+    """Count this attempt before its password is looked at, in one conditional update, so that
+    guesses sent all at once cannot each be evaluated before the first failure is counted: of
+    any number of parallel attempts at most `login_max_failures` get a password checked in a
+    lockout window. Returns the end of the lock when this attempt may not be evaluated."""
+    now = clock.now()
+    async with write_transaction():
+        await LoginThrottle.insert(LoginThrottle(email=email, failures=0)).on_conflict(
+            target=LoginThrottle.email, action="DO NOTHING"
+        )
+        claimed = (
+            await LoginThrottle.update({LoginThrottle.failures: LoginThrottle.failures + 1})
+            .where(
+                (LoginThrottle.email == email)
+                & (LoginThrottle.locked_until.is_null() | (LoginThrottle.locked_until <= now))
+            )
+            .returning(LoginThrottle.failures)
+        )
+        if claimed and claimed[0]["failures"] <= settings.login_max_failures:
+            return None
+        if claimed:
+            # One attempt too many while the others were still being checked: lock now.
+            await _lock(email, settings)
+        row = (
+            await LoginThrottle.select(LoginThrottle.locked_until)
+            .where(LoginThrottle.email == email)
+            .first()
+        )
+        return clock.as_utc(row["locked_until"])
+
+
+async def _lock(email: str, settings: Settings) -> None:
+    await LoginThrottle.update(
+        {
+            LoginThrottle.failures: 0,
+            LoginThrottle.locked_until: clock.now()
+            + dt.timedelta(minutes=settings.login_lockout_minutes),
+        }
+    ).where(LoginThrottle.email == email)
+
+
+async def _failed_attempt(email: str, settings: Settings, user_id: int | None) -> None:
+    """A claimed attempt whose password was wrong: it was counted when claimed; the last one
+    of the window locks the e-mail."""
+    async with write_transaction():
+        row = (
+            await LoginThrottle.select(LoginThrottle.failures)
+            .where(LoginThrottle.email == email)
+            .first()
+        )
+        locked = row is not None and row["failures"] >= settings.login_max_failures
+        if locked:
+            await _lock(email, settings)
+        if user_id is not None:
+            await events.record(
+                actor_id=None,
+                action="login_locked" if locked else "login_failed",
+                object_type="user",
+                object_id=user_id,
+                summary="Account tijdelijk geblokkeerd na mislukte inlogpogingen"
+                if locked
+                else FAILURE_SUMMARIES["login_failed"],
+            )
 
 
 async def count_failure(
@@ -79,13 +148,7 @@ async def count_failure(
         row = await LoginThrottle.select().where(LoginThrottle.email == email).first()
         locked = row["failures"] >= settings.login_max_failures
         if locked:
-            await LoginThrottle.update(
-                {
-                    LoginThrottle.failures: 0,
-                    LoginThrottle.locked_until: clock.now()
-                    + dt.timedelta(minutes=settings.login_lockout_minutes),
-                }
-            ).where(LoginThrottle.email == email)
+            await _lock(email, settings)
         if user_id is not None:
             await events.record(
                 actor_id=None,
@@ -237,8 +300,10 @@ async def set_password_with_token(
 
 
 async def change_password(
-    principal_user_id: int, current: str, new: str, repeat: str
+    principal_user_id: int, current: str, new: str, repeat: str, keep_token: str | None = None
 ) -> dict[str, str]:
+    """Change one's own password; every other session of the user ends (a session opened with
+    the old password, on a lost laptop or by whoever learnt it), `keep_token` stays."""
     user = await User.select().where(User.id == principal_user_id).first()
     if user is None or not await verify_password(user["password_hash"], current):
         return {"current_password": "Uw huidige wachtwoord klopt niet."}
@@ -250,6 +315,7 @@ async def change_password(
     password_hash = await hash_password(new)
     async with write_transaction():
         await User.update({User.password_hash: password_hash}).where(User.id == user["id"])
+        await sessions.end_other_sessions(user["id"], keep_token)
         await events.record(
             actor_id=user["id"],
             action="password_changed",

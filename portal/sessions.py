@@ -77,6 +77,15 @@ async def end_all_sessions(user_id: int) -> None:
     await UserSession.delete().where(UserSession.user == user_id)
 
 
+async def end_other_sessions(user_id: int, keep_token: str | None) -> None:
+    if keep_token is None:
+        await end_all_sessions(user_id)
+        return
+    await UserSession.delete().where(
+        (UserSession.user == user_id) & (UserSession.token_hash != token_hash(keep_token))
+    )
+
+
 def session_cookie(token: str, settings: Settings) -> Cookie:
     return Cookie(
         key=SESSION_COOKIE,

@@ -11,6 +11,7 @@ from portal import accounts, db
 from portal.guards import LOGGED_IN, PUBLIC
 from portal.layout import redirect, render
 from portal.principal import Principal
+from portal.sessions import SESSION_COOKIE
 from portal.tables import AuditEvent, Membership, Role
 
 
@@ -76,6 +77,7 @@ class HomeController(Controller):
             str(form.get("current_password", "")),
             str(form.get("password", "")),
             str(form.get("password_repeat", "")),
+            keep_token=request.cookies.get(SESSION_COOKIE),
         )
         if errors:
             return render(request, "portal/account.html", status_code=422, errors=errors)
