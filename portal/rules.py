@@ -56,6 +56,28 @@ def slug_problem(slug: str) -> str | None:
     return None
 
 
+OUTSIDE_SCOPE = (
+    "Dit account hoort ook bij een ander netwerk of beheert de hele installatie. Alleen de "
+    "beheerder van de installatie kan het account zelf wijzigen; u beheert alleen de rollen "
+    "in uw eigen netwerk."
+)
+ELSEWHERE = (
+    "Er bestaat al een account met dit e-mailadres bij een ander netwerk. Vraag de beheerder "
+    "van de installatie om deze persoon aan uw netwerk toe te voegen; zo houdt niemand van een "
+    "ander netwerk zeggenschap over dat account."
+)
+
+
+def account_in_scope(
+    actor_is_superadmin: bool, network_id: int, target_networks: set[int | None]
+) -> bool:
+    """May an admin of `network_id` change an account as a whole (deactivate it, reset its
+    second factor, give it a first role)? Only when every membership it has is in that network:
+    a network's admin must not reach into another network's people, nor the installation's
+    admin (a membership without a network). The installation's admin may."""
+    return actor_is_superadmin or target_networks <= {network_id}
+
+
 def membership_problems(
     role: Role,
     *,

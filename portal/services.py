@@ -9,11 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from portal import clock, events, sessions
+from portal import clock, events, sessions, two_factor
 from portal.db import unique_violation, write_transaction
 from portal.events import Mail
 from portal.principal import ROLE_LABELS, Principal
 from portal.rules import (
+    ELSEWHERE,
+    OUTSIDE_SCOPE,
+    account_in_scope,
     email_problem,
     membership_problems,
     normalise_email,
@@ -277,6 +280,10 @@ async def invite_user(
         existing = await User.select(User.id, User.password_hash).where(User.email == email).first()
         if existing:
             user_id = existing["id"]
+            if not account_in_scope(
+                actor.is_superadmin, network["id"], await networks_of_user(user_id)
+            ):
+                return None, {"email": ELSEWHERE}
             if not await _add_membership_row(user_id, network["id"], data):
                 return None, {"role": "Deze gebruiker heeft deze rol al."}
             needs_password = not existing["password_hash"]
@@ -375,10 +382,40 @@ async def remove_membership(actor: Principal, network_id: int, membership_id: in
     return True
 
 
+async def networks_of_user(user_id: int) -> set[int | None]:
+    """The networks of an account's memberships (None: the installation's admin)."""
+    rows = await Membership.select(Membership.network).where(Membership.user == user_id)
+    return {r["network"] for r in rows}
+
+
+class OutOfScope(PermissionError):
+    """str() is the Dutch reason: the account is not this network admin's to change."""
+
+
+async def check_account_in_scope(actor: Principal, network_id: int, user_id: int) -> None:
+    """Inside the write transaction: the account is in this network and in no other (or the
+    actor administers the installation). A membership added elsewhere a moment ago counts."""
+    networks = await networks_of_user(user_id)
+    if network_id not in networks:
+        raise OutOfScope("Deze gebruiker bestaat niet in dit netwerk.")
+    if not account_in_scope(actor.is_superadmin, network_id, networks):
+        raise OutOfScope(OUTSIDE_SCOPE)
+
+
+async def reset_second_factor(actor: Principal, network_id: int, user_id: int) -> None:
+    """The admin's reset of a user's second factor, once the account is theirs to change."""
+    async with write_transaction():
+        await check_account_in_scope(actor, network_id, user_id)
+        # Joins this transaction: the scope and the reset are one decision.
+        await two_factor.reset_by_admin(actor.user_id, user_id, network_id)
+
+
 async def set_user_active(actor: Principal, network_id: int, user_id: int, active: bool) -> bool:
+    """False for one's own account; OutOfScope for an account beyond this admin's network."""
     if user_id == actor.user_id:
         return False
     async with write_transaction():
+        await check_account_in_scope(actor, network_id, user_id)
         updated = (
             await User.update({User.active: active}).where(User.id == user_id).returning(User.id)
         )

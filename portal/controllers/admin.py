@@ -7,7 +7,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from portal import queries, services, two_factor
+from portal import queries, services
 from portal.forms import optional_id, page_number, query_int, text
 from portal.guards import allow
 from portal.layout import redirect, render
@@ -382,7 +382,13 @@ class AdminController(Controller):
             raise NotFoundException("Deze gebruiker bestaat niet in dit netwerk.")
         form = await request.form()
         active = text(form, "active") == "1"
-        if not await services.set_user_active(request.user, ref.id, user_id, active):
+        try:
+            changed = await services.set_user_active(request.user, ref.id, user_id, active)
+        except services.OutOfScope as refusal:
+            return redirect(
+                request, f"/beheer/{ref.slug}/gebruikers/{user_id}", str(refusal), "error"
+            )
+        if not changed:
             return redirect(
                 request,
                 f"/beheer/{ref.slug}/gebruikers/{user_id}",
@@ -414,7 +420,10 @@ class AdminController(Controller):
                 "Alleen een beheerder van alle netwerken kan dit herstellen.",
                 "error",
             )
-        await two_factor.reset_by_admin(request.user.user_id, user_id, ref.id)
+        try:
+            await services.reset_second_factor(request.user, ref.id, user_id)
+        except services.OutOfScope as refusal:
+            return redirect(request, back, str(refusal), "error")
         return redirect(
             request,
             back,
