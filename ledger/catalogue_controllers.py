@@ -3,8 +3,6 @@ other networks), read one, see the themes over the years, and export that overvi
 
 from __future__ import annotations
 
-import io
-
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
@@ -12,11 +10,12 @@ from litestar.response import Redirect, Template
 
 from ledger import catalogue, services
 from ledger.catalogue import Filters
-from ledger.money import cents_to_decimal
+from portal.downloads import download
 from portal.forms import page_number, query_int, text
 from portal.guards import LOGGED_IN, allow
 from portal.layout import redirect, render
 from portal.tables import Region, Role
+from portal.xlsx import XLSX_MEDIA_TYPE, xlsx_workbook
 from proposals.rules import FUNCTIONS, TRANSFORMATION_GOALS
 
 STATUS_LABELS = {"running": "Loopt", "finished": "Afgerond"}
@@ -112,11 +111,7 @@ class CatalogueController(Controller):
         data = themes_workbook(
             await themes_over_years(request.state.network.id), request.state.network.name
         )
-        return Response(
-            data,
-            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": 'attachment; filename="themas-door-de-jaren.xlsx"'},
-        )
+        return download(data, "themas-door-de-jaren.xlsx", XLSX_MEDIA_TYPE)
 
 
 async def themes_over_years(network_id: int) -> list[dict]:
@@ -147,52 +142,40 @@ async def themes_over_years(network_id: int) -> list[dict]:
     return years
 
 
-def themes_workbook(years: list[dict], network_name: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+THEME_COLUMNS = (
+    ("Jaar", "number"),
+    ("Thema", "text"),
+    ("Richtinggevend budget", "money"),
+    ("Projecten", "text"),
+    ("Toegekend", "money"),
+    ("Gerealiseerd", "money"),
+    ("Resultaten", "text"),
+)
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Thema's door de jaren"
-    sheet.append([f"Thema's door de jaren — {network_name}"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    header = [
-        "Jaar",
-        "Thema",
-        "Richtinggevend budget",
-        "Projecten",
-        "Toegekend",
-        "Gerealiseerd",
-        "Resultaten",
+
+def themes_workbook(years: list[dict], network_name: str) -> bytes:
+    """Through the one spreadsheet writer: project titles and results are typed by people, and
+    must stay text (a title '=HYPERLINK(…)' was a live formula here once)."""
+    rows = [
+        [
+            year["year"],
+            theme["name"],
+            theme["guide_budget_cents"],
+            "; ".join(p["title"] for p in theme["projects"]),
+            theme["granted_cents"],
+            theme["realised_cents"],
+            "\n".join(p["results_text"] for p in theme["projects"] if p["results_text"]),
+        ]
+        for year in years
+        for theme in year["themes"]
     ]
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for year in years:
-        for theme in year["themes"]:
-            sheet.append(
-                [
-                    year["year"],
-                    theme["name"],
-                    cents_to_decimal(theme["guide_budget_cents"]),
-                    "; ".join(p["title"] for p in theme["projects"]),
-                    cents_to_decimal(theme["granted_cents"]),
-                    cents_to_decimal(theme["realised_cents"]),
-                    "\n".join(p["results_text"] for p in theme["projects"] if p["results_text"]),
-                ]
-            )
-    for column in ("C", "E", "F"):
-        for cell in sheet[column][2:]:
-            cell.number_format = "€ #,##0.00"
-    for column, width in zip("ABCDEFG", (8, 40, 20, 60, 16, 16, 80), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A3"
-    sheet.auto_filter.ref = f"A2:G{max(2, sheet.max_row)}"
-    workbook.properties.title = f"Thema's door de jaren — {network_name}"
-    workbook.properties.creator = "Fondsportaal"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_workbook(
+        f"Thema's door de jaren — {network_name}",
+        "Thema's door de jaren",
+        THEME_COLUMNS,
+        rows,
+        widths=(8, 40, 20, 60, 16, 16, 80),
+    )
 
 
 async def similar_projects_section(request: Request, proposal: dict, actors: set) -> dict | None:

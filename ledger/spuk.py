@@ -36,7 +36,7 @@ from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
@@ -61,6 +61,7 @@ from ledger.tables import BudgetYear, Entry, Project, Report
 from portal.formatting import AMSTERDAM
 from portal.rules import format_basis_points
 from portal.tables import Network, Region
+from portal.xlsx import clean_text
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -578,8 +579,8 @@ def _range(sheet: str, column: str, first: int, last: int) -> str:
     return f"{sheet}!${column}${first}:${column}${last}"
 
 
-def _clean(text: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+# The same rule for what a worksheet cannot hold as every other export (portal/xlsx.py).
+_clean = clean_text
 
 
 # How the cells are written. openpyxl spent some 10 µs on every cell (a Cell object, type

@@ -7,7 +7,8 @@ from pathlib import Path
 from litestar import Response
 from litestar.exceptions import NotFoundException
 
-from proposals.files import ALLOWED_KINDS, content_disposition, open_stored
+from portal.downloads import content_disposition
+from proposals.files import ALLOWED_KINDS, open_stored
 
 
 def serve_stored(upload_dir: Path, row: dict) -> Response:

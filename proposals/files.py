@@ -25,7 +25,8 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
+
+from portal.downloads import content_disposition  # noqa: F401 - downloads use it from here too
 
 # detected format -> (Dutch label, canonical extension, mime type)
 ALLOWED_KINDS: dict[str, tuple[str, str, str]] = {
@@ -522,20 +523,6 @@ def safe_display_name(filename: str, format: str) -> str:
         stem = f"{DEFAULT_STEM}_{stem}"
     stem = stem[: DISPLAY_NAME_MAX - len(extension)].rstrip(" .")
     return f"{stem or DEFAULT_STEM}{extension}"
-
-
-def content_disposition(display_name: str) -> str:
-    """The Content-Disposition header to offer a file for download under its display name:
-    an ASCII fallback ("Financiele.pdf") and the exact name in UTF-8 (RFC 6266), since header
-    values cannot carry every letter a display name may have. A display name has no quotes,
-    backslashes or control characters; they are replaced anyway, should another string come in.
-    """
-    decomposed = unicodedata.normalize("NFKD", display_name)
-    fallback = "".join(
-        char if char.isascii() else "_" for char in decomposed if not unicodedata.combining(char)
-    )
-    fallback = re.sub(r'["\\\x00-\x1f\x7f]', "_", fallback)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(display_name, safe='')}"
 
 
 # --- storage ----------------------------------------------------------------------------------

@@ -1,39 +1,36 @@
 """Downloads of lists: CSV that Dutch Excel opens as it should, and the proposal list as .xlsx.
 
 Each domain says what a list holds (`*/exports.py`: columns as (header, kind) and rows of plain
-values, money in integer cents); this module writes those rows to a file. CSV: UTF-8 with a byte
-order mark, `;` between fields, amounts and dates in Dutch notation (1.234,56 and 31-12-2021).
-Every download checks access as the page it comes from does.
+values, money in integer cents); portal/xlsx.py writes those rows to a file. Every download
+checks access as the page it comes from does.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Sequence
-from decimal import Decimal
 
-import openpyxl
 from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from ledger import exports as ledger_exports
-from ledger.money import format_euros
 from ledger.services import budget_year
 from portal import clock
+from portal.downloads import download
 from portal.formatting import AMSTERDAM
 from portal.forms import clean, query_int
 from portal.guards import allow
 from portal.tables import Role
+from portal.xlsx import (  # noqa: F401 - csv_cell is the tests' too
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    csv_cell,
+    dutch_csv,
+    xlsx_workbook,
+)
 from proposals import exports as proposal_exports
 from proposals import queries as proposal_queries
 from proposals.controllers import SCOPES
-from proposals.files import content_disposition
 from proposals.rules import STATE_LABELS
 from review import exports as review_exports
 
@@ -41,115 +38,9 @@ COORDINATOR = allow(Role.coordinator)
 # Who sees the proposal list; the list itself narrows it to their own scope.
 LIST_READERS = allow(Role.applicant, Role.region_officer, Role.coordinator)
 
-CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BOM = "\ufeff"
-# A cell starting with one of these is a formula to a spreadsheet ("CSV injection"): text
-# typed by applicants gets a leading apostrophe, so it stays text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-EURO_FORMAT = '"€" #,##0.00'
-DATE_FORMAT = "dd-mm-yyyy"
-DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
-
-Columns = Sequence[tuple[str, str]]
-
 
 def _local(value: dt.datetime) -> dt.datetime:
     return clock.as_utc(value).astimezone(AMSTERDAM)
-
-
-def csv_cell(value: object, kind: str) -> str:
-    """One value in Dutch notation; kind is text, number, money, decimal, date or datetime."""
-    if value is None or value == "":
-        return ""
-    if kind == "money":
-        return format_euros(int(value), symbol=False)  # type: ignore[call-overload]
-    if kind == "decimal":
-        return str(value).replace(".", ",")
-    if kind == "datetime" and isinstance(value, dt.datetime):
-        return f"{_local(value):%d-%m-%Y %H:%M}"
-    if kind in ("date", "datetime") and isinstance(value, dt.date):
-        return f"{value:%d-%m-%Y}"
-    text = str(value)
-    if kind == "text" and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
-def dutch_csv(columns: Columns, rows: Sequence[Sequence[object]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([header for header, _ in columns])
-    for row in rows:
-        writer.writerow(
-            [csv_cell(value, kind) for value, (_, kind) in zip(row, columns, strict=True)]
-        )
-    return (BOM + buffer.getvalue()).encode("utf-8")
-
-
-def xlsx_value(value: object, kind: str) -> object:
-    if value is None or value == "":
-        return None
-    if kind == "money":
-        return Decimal(int(value)) / 100  # type: ignore[call-overload]
-    if kind == "datetime" and isinstance(value, dt.datetime):
-        return _local(value).replace(tzinfo=None)  # a spreadsheet knows no time zones
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
-def xlsx_workbook(
-    title: str, sheet_name: str, columns: Columns, rows: Sequence[Sequence[object]]
-) -> bytes:
-    """One sheet: a bold, frozen header with a filter, euro and date formats, wide columns."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_name
-    sheet.append([header for header, _ in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    widths = [max(10, len(header) + 2) for header, _ in columns]
-    for row_number, row in enumerate(rows, start=2):
-        for index, (value, (_, kind)) in enumerate(zip(row, columns, strict=True)):
-            cell = sheet.cell(row=row_number, column=index + 1, value=xlsx_value(value, kind))
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # a title such as "=x" stays text, never a formula
-                widths[index] = min(60, max(widths[index], len(cell.value) + 2))
-            elif kind == "money":
-                cell.number_format = EURO_FORMAT
-                widths[index] = max(widths[index], 16)
-            elif kind == "date":
-                cell.number_format = DATE_FORMAT
-            elif kind == "datetime":
-                cell.number_format = DATETIME_FORMAT
-                widths[index] = max(widths[index], 17)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(rows) + 1)}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    workbook.properties.title = title
-    workbook.properties.creator = "Fondsportaal"
-    workbook.properties.language = "nl-NL"
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
-
-
-def download(content: bytes, filename: str, media_type: str) -> Response:
-    return Response(
-        content,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": content_disposition(filename),
-            # Personal data: not for shared caches, not kept by the browser.
-            "Cache-Control": "private, no-store",
-        },
-    )
 
 
 def _stamp() -> str:
