@@ -146,6 +146,9 @@ class ReviewerController(Controller):
             or review["network"] != request.state.network.id
         ):
             raise NotFoundException("Deze beoordeling bestaat niet.")
+        if await queries.has_declared_conflict(review["proposal"], request.user.user_id):
+            # The form, its running mean and the others' reviews close with the conflict.
+            raise PermissionDeniedException(services.CONFLICT_CLOSED)
         return review
 
     @get("/{review_id:int}", opt=REVIEWER)

@@ -43,6 +43,13 @@ async def reviewer_pool(network_id: int) -> list[ReviewerInfo]:
     return sorted(pool.values(), key=lambda r: r.name)
 
 
+async def has_declared_conflict(proposal_id: int, reviewer_id: int) -> bool:
+    return await ConflictDeclaration.exists().where(
+        (ConflictDeclaration.proposal == proposal_id)
+        & (ConflictDeclaration.reviewer == reviewer_id)
+    )
+
+
 async def declared_conflicts(proposal_ids: list[int]) -> dict[int, dict[int, dict]]:
     """proposal id -> reviewer id -> declaration."""
     if not proposal_ids:

@@ -36,6 +36,29 @@ def _deadline_passed(proposal: dict) -> bool:
     return deadline is not None and clock.as_utc(deadline) <= clock.now()
 
 
+CONFLICT_CLOSED = (
+    "U heeft voor dit voorstel een belangenconflict gemeld. Uw beoordeling is gesloten en u "
+    "ziet de beoordelingen van anderen niet."
+)
+
+
+async def conflict_of(proposal: dict, reviewer_id: int) -> str | None:
+    """Why this reviewer may not review this proposal now (own region, own organisation, a
+    declared conflict), or None. Run inside the transaction that writes, so that a conflict
+    declared a moment ago counts."""
+    pool = {r.id: r for r in await queries.reviewer_pool(proposal["network"])}
+    reviewer = pool.get(reviewer_id)
+    (info,) = await queries.proposal_infos([proposal])
+    if reviewer is None:
+        return "declared" if reviewer_id in info.declared_conflicts else None
+    return conflict_reason(reviewer, info)
+
+
+def _conflict_text(name: str, reason: str) -> str:
+    label = CONFLICT_KINDS.get(reason, "gemeld belangenconflict").lower()
+    return f"{name} heeft een belangenconflict ({label}) met dit voorstel."
+
+
 async def assign(actor: Principal, proposal: dict, reviewer_id: int, settings: Settings) -> None:
     """Assign one reviewer by hand; refused with the reason when they have a conflict."""
     if proposal["state"] not in REVIEWABLE_STATES:
@@ -65,6 +88,19 @@ async def _insert_assignments(
     link = await _link(settings, proposal["network"], "/beoordelingen")
     async with write_transaction():
         for reviewer in reviewers:
+            # Asked again inside the transaction: two coordinators (or two tabs) assigning the
+            # same reviewer, or a conflict declared meanwhile, must not slip through.
+            reason = await conflict_of(proposal, reviewer.id)
+            if reason:
+                raise ProposalRefused(
+                    _conflict_text(reviewer.name, reason) + " Er is niemand toegewezen."
+                )
+            if await Review.exists().where(
+                (Review.proposal == proposal["id"])
+                & (Review.reviewer == reviewer.id)
+                & (Review.version == proposal["version"])
+            ):
+                raise ProposalRefused(f"{reviewer.name} is al toegewezen.")
             await Review.insert(
                 Review(
                     proposal=proposal["id"],
@@ -215,6 +251,11 @@ async def save_review(actor: Principal, review: dict, values: dict, submit: bool
     if submit:
         columns[Review.submitted_at] = now
     async with write_transaction():
+        if await ConflictDeclaration.exists().where(
+            (ConflictDeclaration.proposal == review["proposal"])
+            & (ConflictDeclaration.reviewer == actor.user_id)
+        ):
+            raise ProposalRefused(CONFLICT_CLOSED)
         updated = (
             await Review.update(columns)
             .where((Review.id == review["id"]) & (Review.state != "submitted"))
@@ -246,6 +287,13 @@ async def reopen_review(actor: Principal, proposal: dict, review_id: int) -> Non
         )
         if not reopened:
             raise ProposalRefused("Deze beoordeling is niet ingediend.")
+        reason = await conflict_of(proposal, reopened[0]["reviewer"])
+        if reason:
+            # The update above is rolled back with this refusal.
+            raise ProposalRefused(
+                _conflict_text("Deze beoordelaar", reason)
+                + " De beoordeling blijft gesloten; wijs zo nodig iemand anders toe."
+            )
         await events.record(
             actor_id=actor.user_id,
             network_id=proposal["network"],
