@@ -29,6 +29,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ledger.money import MoneyError, decimal_to_cents, format_euros, parse_euros
+from proposals.files import FileRefused, refuse_xml_declarations
 
 logger = logging.getLogger(__name__)
 
@@ -540,6 +541,11 @@ def _refuse_file(data: bytes, filename: str) -> str | None:
                     "Dit is een OpenDocument-bestand (.ods). Sla het op als Excel-werkmap (.xlsx) "
                     "en probeer het opnieuw."
                 )
+            # openpyxl parses every part next: none may declare a DOCTYPE or entities.
+            refuse_xml_declarations(archive)
+        except FileRefused as refusal:
+            # A damaged part gets openpyxl's own message below; a declaration gets this one.
+            return str(refusal) if refusal.reason == "xml_dtd" else None
         except Exception:
             return _UNREADABLE
     return None

@@ -26,6 +26,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml import ElementTree as defused
+
 from portal.downloads import content_disposition  # noqa: F401 - downloads use it from here too
 
 # detected format -> (Dutch label, canonical extension, mime type)
@@ -89,6 +92,12 @@ _PDF_ADVICE = (
 PDF_JAVASCRIPT = "Dit PDF-bestand bevat JavaScript, bijvoorbeeld in formuliervelden. " + _PDF_ADVICE
 PDF_LAUNCH = "Dit PDF-bestand bevat een opdracht om een programma te starten. " + _PDF_ADVICE
 PDF_EMBEDDED_FILE = "Dit PDF-bestand bevat ingesloten bestanden. " + _PDF_ADVICE
+PDF_TRAILING = "Na het einde van dit PDF-bestand staat nog andere inhoud. " + _PDF_ADVICE
+XML_DECLARATIONS = (
+    "Dit document bevat XML-declaraties (een DOCTYPE of entiteiten) die een gewoon Word-, "
+    "Excel- of OpenDocument-bestand niet heeft. Sla het opnieuw op vanuit Word, Excel of "
+    "LibreOffice en probeer het nog eens."
+)
 
 
 @dataclass(frozen=True)
@@ -110,7 +119,7 @@ class CheckedFile:
 class FileRefused(ValueError):
     """An upload that is not accepted. str(error) is the Dutch message for the user; `reason` is
     a short code for logs and tests: empty, too_large, not_allowed, damaged, encrypted, macros,
-    unsafe_archive, pdf_javascript, pdf_launch, pdf_embedded_file."""
+    unsafe_archive, pdf_javascript, pdf_launch, pdf_embedded_file, pdf_trailing, xml_dtd."""
 
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)
@@ -192,6 +201,10 @@ _PDF_OBJECT_HEADER = re.compile(rb"(?<![0-9])[0-9]+\s+[0-9]+\s+obj\Z")
 def _check_pdf(data: bytes) -> None:
     if b"%%EOF" not in data[-2048:]:
         raise FileRefused(DAMAGED, "damaged")
+    # Only line ends may follow the last %%EOF: anything else (an HTML page, a ZIP) makes the
+    # file a polyglot that another program may read as what it really is.
+    if data[data.rindex(b"%%EOF") + 5 :].strip(b" \t\r\n\x00\x0c"):
+        raise FileRefused(PDF_TRAILING, "pdf_trailing")
     _refuse_pdf_names(data)
     # Since PDF 1.5 most dictionaries may sit compressed inside object streams (/Type /ObjStm),
     # where the search above cannot see them: unpack those and search again. Every other stream
@@ -438,10 +451,30 @@ def _check_archive(archive: zipfile.ZipFile) -> str:
     # Part names of Office files compare case-insensitively; ODF's are exact but this is harmless.
     folded = {name.casefold(): name for name in names}
     if "[content_types].xml" in folded:
-        return _check_ooxml(archive, folded)
-    if members and members[0].filename == "mimetype":
-        return _check_odf(archive, folded)
-    raise FileRefused(NOT_ALLOWED, "not_allowed")
+        file_format = _check_ooxml(archive, folded)
+    elif members and members[0].filename == "mimetype":
+        file_format = _check_odf(archive, folded)
+    else:
+        raise FileRefused(NOT_ALLOWED, "not_allowed")
+    refuse_xml_declarations(archive)
+    return file_format
+
+
+def refuse_xml_declarations(archive: zipfile.ZipFile) -> None:
+    """Every XML part of an Office or OpenDocument file, parsed with defusedxml: Word, Excel and
+    LibreOffice never write a DOCTYPE or an entity, and whoever parses the file later (our own
+    budget import, the coordinator's viewer) must not meet an entity bomb or an external
+    entity. The archive's sizes were checked before this reads anything."""
+    for member in archive.infolist():
+        if not member.filename.lower().endswith((".xml", ".rels")):
+            continue
+        content = _read_member(archive, member.filename, MAX_TOTAL_UNCOMPRESSED)
+        try:
+            defused.fromstring(content, forbid_dtd=True)
+        except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden):
+            raise FileRefused(XML_DECLARATIONS, "xml_dtd") from None
+        except (defused.ParseError, ValueError):
+            raise FileRefused(DAMAGED, "damaged") from None
 
 
 def _unsafe_member_name(name: str) -> bool:

@@ -95,7 +95,7 @@ def make_docx(main_type: str = DOCX_TYPE, **extra: bytes) -> bytes:
         {
             "[Content_Types].xml": content_types("word/document.xml", main_type),
             "_rels/.rels": b'<?xml version="1.0"?><Relationships/>',
-            "word/document.xml": b'<?xml version="1.0"?><w:document/>',
+            "word/document.xml": b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>',
             **extra,
         }
     )
@@ -121,8 +121,10 @@ def make_odf(mimetype: bytes, **extra: bytes) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mimetype", mimetype, compress_type=zipfile.ZIP_STORED)
         members = {
-            "content.xml": b'<?xml version="1.0"?><office:document-content/>',
-            "META-INF/manifest.xml": b'<?xml version="1.0"?><manifest:manifest/>',
+            "content.xml": b'<?xml version="1.0"?><office:document-content xmlns:office="'
+            b'urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>',
+            "META-INF/manifest.xml": b'<?xml version="1.0"?><manifest:manifest xmlns:manifest="'
+            b'urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>',
             **extra,
         }
         for name, content in members.items():
@@ -644,3 +646,51 @@ def test_delete_stored(tmp_path: Path) -> None:
     delete_stored(tmp_path, stored_name)  # already gone: fine
     with pytest.raises(FileNotFoundError):
         open_stored(tmp_path, stored_name)
+
+
+# --- XML declarations and PDF polyglots (issue 13) --------------------------------------------
+
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    b"<sst>&lol2;</sst>"
+)
+EXTERNAL = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>'
+BARE_DOCTYPE = b'<?xml version="1.0"?><!DOCTYPE w:document><w:document xmlns:w="urn:w"/>'
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        make_docx(**{"word/document.xml": BARE_DOCTYPE}),
+        add_member(make_xlsx(), "xl/sharedStrings2.xml", LAUGHS),
+        make_docx(**{"word/footnotes.xml": EXTERNAL}),
+        make_odf(b"application/vnd.oasis.opendocument.spreadsheet", **{"content.xml": LAUGHS}),
+        make_odf(
+            b"application/vnd.oasis.opendocument.text",
+            **{
+                "styles.xml": '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x><x/>'.encode(
+                    "utf-16"
+                )
+            },
+        ),
+        make_docx(**{"_rels/.rels": LAUGHS}),
+    ],
+    ids=["docx-doctype", "xlsx-entities", "docx-external", "ods-entities", "odt-utf16", "rels"],
+)
+def test_refuses_office_files_with_xml_declarations(data: bytes) -> None:
+    error = refused(data)
+    assert error.reason == "xml_dtd"
+    assert "DOCTYPE" in str(error)
+
+
+def test_refuses_a_pdf_with_content_after_its_end() -> None:
+    polyglot = PDF_WITH_TRAILER + b"<html><script>alert(1)</script></html>"
+    assert refused(polyglot, "plan.pdf").reason == "pdf_trailing"
+
+
+def test_accepts_a_pdf_ending_in_line_breaks() -> None:
+    assert check_upload(PDF_WITH_TRAILER + b"\r\n\n", "plan.pdf", 10_000).format == "pdf"
+
+
+PDF_WITH_TRAILER = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF"
