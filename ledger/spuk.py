@@ -61,7 +61,7 @@ from ledger.tables import BudgetYear, Entry, Project, Report
 from portal.formatting import AMSTERDAM
 from portal.rules import format_basis_points
 from portal.tables import Network, Region
-from portal.xlsx import clean_text
+from portal.xlsx import clean_text, reads_as_formula
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -579,7 +579,8 @@ def _range(sheet: str, column: str, first: int, last: int) -> str:
     return f"{sheet}!${column}${first}:${column}${last}"
 
 
-# The same rule for what a worksheet cannot hold as every other export (portal/xlsx.py).
+# The same rules as every other export (portal/xlsx.py): what a worksheet cannot hold, and
+# which typed text a spreadsheet would take for a formula or an error value.
 _clean = clean_text
 
 
@@ -674,9 +675,11 @@ class _Writer:
         if not value:
             return None
         value = _clean(value)
-        # '#N/A' typed as a reason is a reason, not Excel's error value (which a check that
-        # looks at the column would then carry along).
-        if value.startswith("=") or value in ERROR_CODES or alignment:
+        # Marked as text whenever it reads as a formula: '=…' would be one in openpyxl's reading
+        # (`_text`), and '#N/A' typed as a reason is a reason, not Excel's error value (which a
+        # check that looks at the column would then carry along). '+1', '-2', '@x' are written
+        # the same either way: as an inline string.
+        if reads_as_formula(value) or alignment:
             style = self.styles.attribute(alignment=alignment)
             return _Cell(f'{style} t="inlineStr">{_inline_string(value[:_MAX_TEXT])}')
         return value

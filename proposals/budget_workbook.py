@@ -24,11 +24,20 @@ from io import BytesIO
 from typing import Any
 
 import openpyxl
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ledger.money import MoneyError, decimal_to_cents, format_euros, parse_euros
+from portal.xlsx import (
+    EURO_FORMAT,
+    finish_list,
+    new_workbook,
+    workbook_bytes,
+    write_cell,
+    write_formula,
+    write_header,
+)
 from proposals.files import FileRefused, refuse_xml_declarations
 
 logger = logging.getLogger(__name__)
@@ -63,7 +72,6 @@ MAX_ZIP_MEMBERS = 1000
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-EURO_FORMAT = "€ #,##0.00"
 HOURS_FORMAT = "#,##0.00"
 
 
@@ -216,10 +224,10 @@ def _amount_mismatch(amount_cents: int, expected_cents: int) -> str:
 
 # --- The template ----------------------------------------------------------------------------
 
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill(fill_type="solid", start_color="DDEBF7", end_color="DDEBF7")
+# The shared pieces (header, text cells, widths, frozen header, filter, euro format) are those of
+# every export (portal/xlsx.py): a description typed as '=HYPERLINK(…)' stays a description.
 _EXAMPLE_FONT = Font(italic=True, color="808080")
-_COLUMN_WIDTHS = {"A": 30, "B": 9, "C": 60, "D": 11, "E": 15, "F": 17}
+_COLUMN_WIDTHS = (30, 9, 60, 11, 15, 17)  # A to F
 _LAST_VALIDATED_ROW = FIRST_LINE_ROW + MAX_LINES  # room for a full budget below the example
 
 
@@ -232,42 +240,22 @@ def build_template(
 ) -> bytes:
     """An .xlsx to fill in: sheet Begroting (an example row, then `lines`) and sheet Uitleg."""
     years = sorted(set(years))
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    assert isinstance(sheet, Worksheet)
-    sheet.title = SHEET
-    _write_header(sheet)
-    _write_example(sheet, years)
-    for row, line in enumerate(lines, start=FIRST_LINE_ROW):
-        _write_line(sheet, row, line)
-    last_row = max(FIRST_LINE_ROW - 1 + len(lines), EXAMPLE_ROW)
-    sheet.auto_filter.ref = f"A1:{AMOUNT_COLUMN}{last_row}"
-    _add_validations(sheet, years)
-    _write_guide(workbook.create_sheet(GUIDE_SHEET), years, proposal_title)
-
-    title = f"Begroting – {proposal_title}" if proposal_title else "Begroting"
-    workbook.properties.title = _clean(title)
-    workbook.properties.creator = "Fondsportaal"
-    workbook.properties.lastModifiedBy = "Fondsportaal"
-    workbook.properties.language = "nl-NL"
-    output = BytesIO()
-    workbook.save(output)
-    return output.getvalue()
-
-
-def _write_header(sheet: Worksheet) -> None:
-    for index, header in enumerate(HEADERS, start=1):
-        cell = sheet.cell(row=1, column=index, value=header)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-    for letter, width in _COLUMN_WIDTHS.items():
-        sheet.column_dimensions[letter].width = width
+    workbook, sheet = new_workbook(SHEET)
+    write_header(sheet, HEADERS)
     # Column styles, so that rows the applicant adds get the same number formats.
     sheet.column_dimensions[YEAR_COLUMN].number_format = "0"
     sheet.column_dimensions[HOURS_COLUMN].number_format = HOURS_FORMAT
     sheet.column_dimensions[RATE_COLUMN].number_format = EURO_FORMAT
     sheet.column_dimensions[AMOUNT_COLUMN].number_format = EURO_FORMAT
-    sheet.freeze_panes = "A2"
+    _write_example(sheet, years)
+    for row, line in enumerate(lines, start=FIRST_LINE_ROW):
+        _write_line(sheet, row, line)
+    finish_list(sheet, _COLUMN_WIDTHS, last_row=max(FIRST_LINE_ROW - 1 + len(lines), EXAMPLE_ROW))
+    _add_validations(sheet, years)
+    _write_guide(workbook.create_sheet(GUIDE_SHEET), years, proposal_title)
+
+    title = f"Begroting – {proposal_title}" if proposal_title else "Begroting"
+    return workbook_bytes(workbook, title)
 
 
 def _write_example(sheet: Worksheet, years: list[int]) -> None:
@@ -310,19 +298,9 @@ def _write_row(sheet: Worksheet, row: int, values: Sequence[Any]) -> None:
     number_formats = ("General", "0", "General", HOURS_FORMAT, EURO_FORMAT, EURO_FORMAT)
     for index, (value, number_format) in enumerate(zip(values, number_formats, strict=True), 1):
         if isinstance(value, _Formula):
-            cell = sheet.cell(row=row, column=index, value=str(value))
+            write_formula(sheet, row, index, str(value), number_format)
         else:
-            cell = sheet.cell(row=row, column=index, value=_clean(value))
-            if isinstance(value, str):
-                cell.data_type = "s"  # a description such as "=x" stays text, never a formula
-        cell.number_format = number_format
-
-
-def _clean(value: Any) -> Any:
-    """Drop characters that cannot be stored in an .xlsx (line_problems refuses them anyway)."""
-    if not isinstance(value, str):
-        return value
-    return "".join(character for character in value if not _is_forbidden_character(character))
+            write_cell(sheet, row, index, value, number_format)
 
 
 def _hundredths_to_decimal(value: int | None) -> Decimal | None:
@@ -428,8 +406,7 @@ def _write_guide(sheet: Worksheet, years: list[int], proposal_title: str) -> Non
     for text, style in paragraphs:
         if not text:
             continue
-        cell = sheet.cell(row=row, column=1, value=_clean(text))
-        cell.data_type = "s"
+        cell = write_cell(sheet, row, 1, text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if style == "title":
             cell.font = Font(bold=True, size=14)
