@@ -1,24 +1,28 @@
-"""How the review domain relates a person to a proposal: an assigned, unconflicted reviewer."""
+"""How the review domain relates a person to a proposal: an assigned reviewer without a
+conflict of interest with it (own region, own organisation, or one they declared)."""
 
 from __future__ import annotations
 
 from portal.principal import Principal
 from proposals.access import register_actor_provider
 from proposals.rules import Actor
-from review.tables import ConflictDeclaration, Review
+from review import queries
+from review.tables import Review
 
 
 async def reviewer_actor(principal: Principal, proposal: dict) -> set[Actor]:
+    """{Actor.reviewer} for an assigned reviewer without a conflict, else nothing: a conflict
+    closes the proposal page, its attachments, versions and print view, and its questions
+    for that reviewer, whatever they did before it arose."""
     assigned = await Review.exists().where(
         (Review.proposal == proposal["id"]) & (Review.reviewer == principal.user_id)
     )
     if not assigned:
         return set()
-    conflicted = await ConflictDeclaration.exists().where(
-        (ConflictDeclaration.proposal == proposal["id"])
-        & (ConflictDeclaration.reviewer == principal.user_id)
+    conflicts = await queries.conflicts_of_reviewer(
+        principal.user_id, proposal["network"], [proposal]
     )
-    return set() if conflicted else {Actor.reviewer}
+    return set() if conflicts else {Actor.reviewer}
 
 
 def register() -> None:

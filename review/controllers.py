@@ -32,7 +32,7 @@ from review.aggregate import (
     rank_theme,
     running_mean,
 )
-from review.assignment import CONFLICT_KINDS, conflict_reason
+from review.assignment import CONFLICT_KINDS, CONFLICT_REASONS, conflict_reason
 
 REVIEWER = allow(Role.reviewer)
 COORDINATOR = allow(Role.coordinator)
@@ -110,6 +110,7 @@ def vocab() -> dict[str, Any]:
         "OUTCOMES": forms.OUTCOMES,
         "ADVICE_BODIES": forms.ADVICE_BODIES,
         "CONFLICT_KINDS": CONFLICT_KINDS,
+        "CONFLICT_REASONS": CONFLICT_REASONS,
         "STATE_LABELS": STATE_LABELS,
     }
 
@@ -127,6 +128,14 @@ class ReviewerController(Controller):
         rows, total = await queries.my_reviews(
             request.user.user_id, request.state.network.id, page, REVIEWS_PER_PAGE
         )
+        # A review closed by a conflict of interest says so instead of offering to declare one.
+        conflicts = await queries.conflicts_of_reviewer(
+            request.user.user_id,
+            request.state.network.id,
+            [{**r, "id": r["proposal"]} for r in rows],
+        )
+        for r in rows:
+            r["conflict"] = conflicts.get(r["proposal"])
         return render(
             request,
             "review/my_reviews.html",
@@ -146,9 +155,11 @@ class ReviewerController(Controller):
             or review["network"] != request.state.network.id
         ):
             raise NotFoundException("Deze beoordeling bestaat niet.")
-        if await queries.has_declared_conflict(review["proposal"], request.user.user_id):
-            # The form, its running mean and the others' reviews close with the conflict.
-            raise PermissionDeniedException(services.CONFLICT_CLOSED)
+        # A conflict of interest (declared, own region, own organisation) closes the form,
+        # its running mean and the others' reviews; saving asks again inside its transaction.
+        reason = await queries.reviewer_conflict(review["proposal"], request.user.user_id)
+        if reason:
+            raise PermissionDeniedException(services.conflict_closed(reason))
         return review
 
     @get("/{review_id:int}", opt=REVIEWER)
@@ -474,6 +485,9 @@ class CoordinatorReviewController(Controller):
                     "assigned": reviewer.id in info.already_assigned,
                 }
             )
+        # Next to a review: its reviewer's conflict, if any (the reopen button goes with it).
+        conflicts = {c["reviewer"].id: c["conflict"] for c in candidates if c["conflict"]}
+        conflicts |= {i: "declared" for i in declared if i not in conflicts}
         return render(
             request,
             "review/proposal.html",
@@ -481,6 +495,7 @@ class CoordinatorReviewController(Controller):
             p=proposal,
             round=round_row,
             reviews=reviews,
+            conflicts=conflicts,
             stats=aggregate([scores_of(r) for r in submitted]),
             candidates=candidates,
             questions=await queries.questions_of(proposal["id"]),

@@ -9,7 +9,7 @@ from piccolo.query.functions.aggregate import Count
 
 from portal.tables import Membership, Role
 from proposals.tables import Proposal
-from review.assignment import ProposalInfo, ReviewerInfo
+from review.assignment import CONFLICT_REASONS, ProposalInfo, ReviewerInfo, conflict_reason
 from review.tables import Advice, ConflictDeclaration, Decision, Question, Review
 
 SCORE_FIELDS = ("c1", "c2", "c3", "c4")
@@ -43,11 +43,69 @@ async def reviewer_pool(network_id: int) -> list[ReviewerInfo]:
     return sorted(pool.values(), key=lambda r: r.name)
 
 
-async def has_declared_conflict(proposal_id: int, reviewer_id: int) -> bool:
-    return await ConflictDeclaration.exists().where(
-        (ConflictDeclaration.proposal == proposal_id)
-        & (ConflictDeclaration.reviewer == reviewer_id)
+async def conflicts_of_reviewer(
+    reviewer_id: int, network_id: int, proposals: list[dict]
+) -> dict[int, str]:
+    """proposal id -> why this reviewer has a conflict of interest with it (a key of
+    CONFLICT_REASONS, by `conflict_reason`), for those of `proposals` (dicts with id, region
+    and lead_organisation, all of network `network_id`) that have one. Two queries, however
+    many proposals.
+
+    The reviewer as their memberships in the network say now: the region of each reviewer
+    membership (a reviewer listed for two regions has a conflict with both), the organisations
+    of all their memberships, and their declarations."""
+    if not proposals:
+        return {}
+    memberships = await Membership.select(
+        Membership.role, Membership.region, Membership.organisation
+    ).where((Membership.user == reviewer_id) & (Membership.network == network_id))
+    declared = {
+        row["proposal"]
+        for row in await ConflictDeclaration.select(ConflictDeclaration.proposal).where(
+            (ConflictDeclaration.reviewer == reviewer_id)
+            & ConflictDeclaration.proposal.is_in([p["id"] for p in proposals])
+        )
+    }
+    organisations = frozenset(m["organisation"] for m in memberships if m["organisation"])
+    regions = {m["region"] for m in memberships if m["role"] == Role.reviewer.value} or {None}
+    as_reviewer = [
+        ReviewerInfo(
+            id=reviewer_id, name="", kind="", region_id=region, organisation_ids=organisations
+        )
+        for region in regions
+    ]
+    result = {}
+    for p in proposals:
+        info = ProposalInfo(
+            id=p["id"],
+            title="",
+            region_id=p["region"],
+            lead_organisation_id=p["lead_organisation"],
+            declared_conflicts=frozenset({reviewer_id}) if p["id"] in declared else frozenset(),
+        )
+        reasons = {conflict_reason(reviewer, info) for reviewer in as_reviewer}
+        reason = next((r for r in CONFLICT_REASONS if r in reasons), None)
+        if reason is not None:
+            result[p["id"]] = reason
+    return result
+
+
+async def reviewer_conflict(proposal_id: int, reviewer_id: int) -> str | None:
+    """Why this reviewer has a conflict of interest with this proposal (own region, own
+    organisation, declared), or None. Reads the proposal's region and lead organisation
+    itself: a service that guards a write calls this inside its transaction, so that what it
+    decides on is what is there now, a conflict declared a moment ago included."""
+    proposal = (
+        await Proposal.select(
+            Proposal.id, Proposal.network, Proposal.region, Proposal.lead_organisation
+        )
+        .where(Proposal.id == proposal_id)
+        .first()
     )
+    if proposal is None:
+        return None
+    found = await conflicts_of_reviewer(reviewer_id, proposal["network"], [proposal])
+    return found.get(proposal_id)
 
 
 async def declared_conflicts(proposal_ids: list[int]) -> dict[int, dict[int, dict]]:
@@ -145,6 +203,8 @@ async def my_reviews(
             Review.proposal.round.review_deadline.as_alias("review_deadline"),
             Review.proposal.theme.name.as_alias("theme_name"),
             Review.proposal.region.name.as_alias("region_name"),
+            Review.proposal.region.as_alias("region"),
+            Review.proposal.lead_organisation.as_alias("lead_organisation"),
         )
         .where(mine)
         .order_by(Review.assigned_at, ascending=False)

@@ -36,22 +36,17 @@ def _deadline_passed(proposal: dict) -> bool:
     return deadline is not None and clock.as_utc(deadline) <= clock.now()
 
 
-CONFLICT_CLOSED = (
-    "U heeft voor dit voorstel een belangenconflict gemeld. Uw beoordeling is gesloten en u "
-    "ziet de beoordelingen van anderen niet."
-)
-
-
-async def conflict_of(proposal: dict, reviewer_id: int) -> str | None:
-    """Why this reviewer may not review this proposal now (own region, own organisation, a
-    declared conflict), or None. Run inside the transaction that writes, so that a conflict
-    declared a moment ago counts."""
-    pool = {r.id: r for r in await queries.reviewer_pool(proposal["network"])}
-    reviewer = pool.get(reviewer_id)
-    (info,) = await queries.proposal_infos([proposal])
-    if reviewer is None:
-        return "declared" if reviewer_id in info.declared_conflicts else None
-    return conflict_reason(reviewer, info)
+def conflict_closed(reason: str) -> str:
+    """What a reviewer reads where a conflict of interest closes a proposal for them."""
+    if reason == "declared":
+        start = "U heeft voor dit voorstel een belangenconflict gemeld."
+    else:
+        label = CONFLICT_KINDS.get(reason, "gemeld belangenconflict").lower()
+        start = f"U heeft een belangenconflict ({label}) met dit voorstel."
+    return (
+        f"{start} Uw beoordeling is gesloten; het voorstel en de beoordelingen van anderen "
+        "ziet u niet meer."
+    )
 
 
 def _conflict_text(name: str, reason: str) -> str:
@@ -90,7 +85,7 @@ async def _insert_assignments(
         for reviewer in reviewers:
             # Asked again inside the transaction: two coordinators (or two tabs) assigning the
             # same reviewer, or a conflict declared meanwhile, must not slip through.
-            reason = await conflict_of(proposal, reviewer.id)
+            reason = await queries.reviewer_conflict(proposal["id"], reviewer.id)
             if reason:
                 raise ProposalRefused(
                     _conflict_text(reviewer.name, reason) + " Er is niemand toegewezen."
@@ -251,11 +246,11 @@ async def save_review(actor: Principal, review: dict, values: dict, submit: bool
     if submit:
         columns[Review.submitted_at] = now
     async with write_transaction():
-        if await ConflictDeclaration.exists().where(
-            (ConflictDeclaration.proposal == review["proposal"])
-            & (ConflictDeclaration.reviewer == actor.user_id)
-        ):
-            raise ProposalRefused(CONFLICT_CLOSED)
+        # Asked inside the transaction that writes: a conflict declared (or arisen) since the
+        # page was loaded closes the review before anything is stored.
+        reason = await queries.reviewer_conflict(review["proposal"], actor.user_id)
+        if reason:
+            raise ProposalRefused(conflict_closed(reason))
         updated = (
             await Review.update(columns)
             .where((Review.id == review["id"]) & (Review.state != "submitted"))
@@ -287,7 +282,7 @@ async def reopen_review(actor: Principal, proposal: dict, review_id: int) -> Non
         )
         if not reopened:
             raise ProposalRefused("Deze beoordeling is niet ingediend.")
-        reason = await conflict_of(proposal, reopened[0]["reviewer"])
+        reason = await queries.reviewer_conflict(proposal["id"], reopened[0]["reviewer"])
         if reason:
             # The update above is rolled back with this refusal.
             raise ProposalRefused(
@@ -310,6 +305,16 @@ async def ask_question(actor: Principal, proposal: dict, question: str, settings
     link = await _link(settings, proposal["network"], f"/voorstellen/{proposal['id']}#vragen")
     authors = await proposal_queries.authors_of(proposal["id"])
     async with write_transaction():
+        if not actor.has_role(proposal["network"], Role.coordinator):
+            # A reviewer asks as an assigned reviewer without a conflict, as it is now: a
+            # conflict declared since the page was loaded closes the questions too.
+            reason = await queries.reviewer_conflict(proposal["id"], actor.user_id)
+            if reason:
+                raise ProposalRefused(conflict_closed(reason))
+            if not await Review.exists().where(
+                (Review.proposal == proposal["id"]) & (Review.reviewer == actor.user_id)
+            ):
+                raise ProposalRefused("Alleen beoordelaars en de coördinator stellen vragen.")
         await Question.insert(
             Question(
                 proposal=proposal["id"],
