@@ -191,14 +191,24 @@ def create_app(settings: Settings | None = None, *, manage_engine: bool = True) 
         state=State({"settings": settings}),
         guards=[enforce_access],
         middleware=[RequestIdMiddleware, DefineMiddleware(SessionMiddleware, settings=settings)],
+        # A double-submit cookie, not bound to the session (docs/security.md): it holds as long
+        # as no one else can set it. In production its name has the __Host- prefix, so browsers
+        # take it only from this very host over HTTPS (Secure, Path=/, no Domain), never from a
+        # sibling subdomain or a plain-HTTP answer. Development runs on http://, where a
+        # __Host- cookie cannot be set, hence the plain name there.
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
-            cookie_name="csrftoken",
+            cookie_name="__Host-csrftoken" if settings.production else "csrftoken",
             header_name="x-csrftoken",
             cookie_secure=settings.production,
             cookie_httponly=True,
+            cookie_samesite="lax",
+            cookie_path="/",
+            cookie_domain=None,
             # Only the bearer-token API, by its exact prefix: a pattern matched anywhere would
-            # also free /n/api/… of a network whose slug is "api".
+            # also free /n/api/… of a network whose slug is "api". The API never reads the
+            # session cookie (portal/api.BearerTokenMiddleware), so a forged request has no
+            # credentials to borrow.
             exclude=["^/api/v1/"],
         ),
         template_config=TemplateConfig(

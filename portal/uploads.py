@@ -24,5 +24,9 @@ def serve_stored(upload_dir: Path, row: dict) -> Response:
             "Content-Disposition": content_disposition(row["display_name"]),
             # Personal data: never in a shared cache, never sniffed into something else.
             "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+            # Should a browser still show an upload itself (a polyglot that got past the
+            # checks), it runs nothing and reaches nothing, as if from another origin.
+            "Content-Security-Policy": "default-src 'none'; sandbox",
         },
     )

@@ -9,7 +9,8 @@ import httpx
 from portal.app import create_app
 from portal.tables import Role
 from tests import factories
-from tests.web import log_in
+from tests.factories import PASSWORD
+from tests.web import fresh_code
 
 
 async def test_pages_carry_a_strict_policy(client: httpx.AsyncClient, database) -> None:
@@ -33,11 +34,33 @@ async def test_production_adds_hsts_and_secure_cookies(settings, database) -> No
     ) as client:
         page = await client.get("/login")
         assert page.headers["strict-transport-security"].startswith("max-age=")
-        assert "secure" in page.headers["set-cookie"].lower()  # the CSRF cookie
-        response = await log_in(client, "carla@example.org")
+        # The CSRF cookie carries the __Host- prefix: a browser takes it only from this host,
+        # over HTTPS, for the whole site, so no sibling subdomain can plant one.
+        csrf = page.headers["set-cookie"]
+        assert csrf.startswith("__Host-csrftoken=")
+        assert "Secure" in csrf and "HttpOnly" in csrf and "Path=/" in csrf
+        assert "SameSite=lax" in csrf and "domain" not in csrf.lower()
+        token = client.cookies["__Host-csrftoken"]
+        # The templates' helpers give the same token: the form field and the htmx header.
+        assert f'name="_csrf_token" value="{token}"' in page.text
+        assert f'"x-csrftoken": "{token}"' in page.text
+        # Log-in works with it, as a browser does it: the form field, then the header (htmx).
+        response = await client.post(
+            "/login",
+            data={"email": "carla@example.org", "password": PASSWORD, "_csrf_token": token},
+        )
+        assert response.status_code == 303, response.text
+        response = await client.post(
+            response.headers["location"],
+            data={"code": await fresh_code("carla@example.org")},
+            headers={"x-csrftoken": token},
+        )
+        assert response.status_code == 303, response.text
         session_cookie = response.headers["set-cookie"]
         assert "HttpOnly" in session_cookie and "Secure" in session_cookie
         assert "SameSite=lax" in session_cookie
+        # Without the token a logged-in post is refused.
+        assert (await client.post("/account/wachtwoord", data={})).status_code == 403
 
 
 async def test_csrf_cookie_is_http_only(client: httpx.AsyncClient, database) -> None:

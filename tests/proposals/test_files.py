@@ -694,3 +694,139 @@ def test_accepts_a_pdf_ending_in_line_breaks() -> None:
 
 
 PDF_WITH_TRAILER = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF"
+
+
+# --- XML declarations: by content, not by part name; in any encoding --------------------------
+
+DOCTYPE_ONLY = '<?xml version="1.0" encoding="{}"?><!DOCTYPE x SYSTEM "http://example.org/x"><x/>'
+
+
+def replace_part(archive_bytes: bytes, name: str, content: bytes) -> bytes:
+    output = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(archive_bytes)) as source,
+        zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            if info.filename != name:
+                target.writestr(info, source.read(info))
+        target.writestr(name, content)
+    return output.getvalue()
+
+
+def make_xlsx_with_comment() -> bytes:
+    from openpyxl.comments import Comment
+
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "Begroting"
+    workbook.active["A1"].comment = Comment("Een opmerking", "Carla")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        replace_part(make_xlsx(), "xl/sharedStrings.xml", LAUGHS),
+        make_odf(ODS, **{"content.xml": BARE_DOCTYPE}),
+        make_docx(**{"word/header1.xml": DOCTYPE_ONLY.format("UTF-16").encode("utf-16-le")}),
+        make_docx(**{"word/header1.xml": DOCTYPE_ONLY.format("UTF-16").encode("utf-16-be")}),
+        make_docx(**{"word/header1.xml": DOCTYPE_ONLY.format("UTF-32").encode("utf-32")}),
+        make_docx(**{"word/header1.xml": DOCTYPE_ONLY.format("cp037").encode("cp037")}),
+        make_docx(**{"word/header1.xml": DOCTYPE_ONLY.format("ISO-8859-1").encode("latin-1")}),
+        make_docx(**{"word/header1.xml": b"\n  <!doctype x><x/>"}),
+        make_docx(
+            **{
+                "word/header1.bin": b'<?xml version="1.0" encoding="UTF-7"?>+ADw-!DOCTYPE x+AD4-<x/>'
+            }
+        ),
+        make_docx(**{"word/media/image1.svg": LAUGHS}),
+        make_docx(**{"customXml/item1": LAUGHS}),
+        make_docx(**{"word/Footer1.XML": LAUGHS}),
+        replace_part(make_xlsx_with_comment(), "xl/drawings/commentsDrawing1.vml", LAUGHS),
+        make_odf(ODT, **{"manifest.rdf": LAUGHS}),
+        make_odf(ODT, **{"Pictures/plaatje.svg": "\ufeff".encode() + LAUGHS}),
+    ],
+    ids=[
+        "xlsx-sharedStrings",
+        "ods-doctype-in-content",
+        "utf16-le-without-bom",
+        "utf16-be-without-bom",
+        "utf32",
+        "ebcdic",
+        "latin1",
+        "no-declaration-lowercase",
+        "utf7-in-a-bin-part",
+        "svg",
+        "part-without-extension",
+        "uppercase-extension",
+        "vml",
+        "odf-rdf",
+        "utf8-bom-svg",
+    ],
+)
+def test_refuses_declarations_in_any_part_in_any_encoding(data: bytes) -> None:
+    assert refused(data).reason == "xml_dtd"
+
+
+def test_the_vml_part_of_a_comment_is_where_it_was_tested() -> None:
+    names = zipfile.ZipFile(io.BytesIO(make_xlsx_with_comment())).namelist()
+    assert "xl/drawings/commentsDrawing1.vml" in names
+
+
+def test_an_encoding_no_one_can_read_is_refused_as_damaged() -> None:
+    for encoding in ("x-no-such-charset", "zlib", "idna", "punycode"):
+        data = make_docx(
+            **{"word/header1.vml": f'<?xml version="1.0" encoding="{encoding}"?><x/>'.encode()}
+        )
+        assert refused(data).reason == "damaged", encoding
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        make_xlsx_with_comment(),  # VML, which is markup but not parsed as XML
+        make_odf(ODS, **{"Configurations2/accelerator/current.xml": b""}),  # LibreOffice's
+        make_docx(**{"word/media/image1.png": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8}),
+        make_docx(
+            **{
+                "word/header1.xml": '<?xml version="1.0" encoding="UTF-16"?><x>é</x>'.encode(
+                    "utf-16"
+                )
+            }
+        ),
+        make_docx(**{"word/document2.xml": b"<w:t xmlns:w='urn:w'>&lt;!DOCTYPE is tekst</w:t>"}),
+    ],
+    ids=["xlsx-comment-vml", "odf-empty-part", "png", "utf16-part", "escaped-text"],
+)
+def test_accepts_ordinary_parts(data: bytes) -> None:
+    assert check_upload(data, "bestand", LIMIT).format in ALLOWED_KINDS
+
+
+def test_openpyxl_reads_workbooks_through_defusedxml() -> None:
+    """The budget import is checked before openpyxl reads it, and openpyxl itself parses with
+    defusedxml when that is installed (a dependency for this reason)."""
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML
+
+
+def test_refuses_a_pdf_with_much_content_after_its_end() -> None:
+    polyglot = make_pdf() + b"<html>" + b"<p>hallo</p>" * 1000 + b"</html>"
+    assert refused(polyglot, "plan.pdf").reason == "pdf_trailing"
+    assert refused(make_pdf() + make_docx(), "plan.pdf").reason == "pdf_trailing"
+
+
+def test_accepts_pdf_white_space_after_its_end() -> None:
+    pdf = make_pdf() + b" \t\r\n\x00\x0c" * 500
+    assert check_upload(pdf, "plan.pdf", LIMIT).format == "pdf"
+
+
+def test_finds_a_declaration_cut_in_two_by_the_decoding() -> None:
+    """Parts in other encodings than UTF-8 are decoded a piece at a time: a declaration that
+    starts four characters before the end of the first piece is found all the same."""
+    for encoding, width in (("utf-16-le", 2), ("utf-16-be", 2), ("utf-32-le", 4)):
+        filler = os.urandom(files._DECODED_CHUNK).hex()[: files._DECODED_CHUNK // width - 7]
+        data = make_docx(**{"word/header1.xml": f"<x>{filler}<!DOCTYPE x><x/>".encode(encoding)})
+        assert refused(data).reason == "xml_dtd", encoding
