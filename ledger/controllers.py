@@ -41,8 +41,7 @@ from portal.uploads import serve_stored
 from proposals.files import (
     FileRefused,
     check_upload,
-    delete_stored,
-    store,
+    stored_for,
 )
 
 COORDINATOR = allow(Role.coordinator)
@@ -735,11 +734,10 @@ class ReportController(Controller):
         except FileRefused as error:
             return redirect(request, url, f"{upload.filename[:80]}: {error}", "error")
         settings = request.app.state.settings
-        stored = await anyio.to_thread.run_sync(store, settings.upload_dir, content)
         try:
-            await reports.add_attachment(request.user, report, checked, stored)
+            async with stored_for(settings.upload_dir, content) as stored:
+                await reports.add_attachment(request.user, report, checked, stored)
         except LedgerRefused as error:
-            delete_stored(settings.upload_dir, stored)
             return redirect(request, url, str(error), "error")
         return redirect(request, url, f"Bijlage {checked.display_name} is toegevoegd.")
 

@@ -53,13 +53,13 @@ def report_problems(data: ReportInput) -> dict[str, str]:
 
 
 async def submit_report(actor: Principal, report: dict, data: ReportInput) -> dict[str, str]:
-    if report["state"] not in ("due", "returned"):
-        return {"form": "Dit verslag is al ingediend."}
     problems = report_problems(data)
     if problems:
         return problems
     realised = sum(line["realised_cents"] for line in data.realised_lines)
     async with write_transaction():
+        # Whether it is still due is decided here, by the conditional update: a repeat of the
+        # same form stops at its key first, and is not told "al ingediend".
         updated = (
             await Report.update(
                 {
@@ -80,7 +80,7 @@ async def submit_report(actor: Principal, report: dict, data: ReportInput) -> di
             .returning(Report.id)
         )
         if not updated:
-            return {"form": "Dit verslag is intussen al ingediend."}
+            return {"form": "Dit verslag is al ingediend."}
         coordinators = await Membership.select(Membership.user.email.as_alias("email")).where(
             (Membership.network == report["network"]) & (Membership.role == Role.coordinator.value)
         )

@@ -133,8 +133,8 @@ async def set_up_year(
     year = await budget_year(network_id, budget_year_id)
     if year is None:
         return {"total": "Dit begrotingsjaar bestaat niet in dit netwerk."}
-    if await Account.exists().where(Account.budget_year == budget_year_id):
-        return {"total": ALREADY_DIVIDED}
+    # Whether the year is divided already is asked inside the transaction below only: a repeat
+    # of the same form stops there at its key, and is not told the year "is already divided".
     problems = setup_problems(year["spuk_amount_cents"], data)
     if problems:
         return problems
@@ -374,33 +374,37 @@ async def move(
 
 
 async def reverse(actor: Principal, network_id: int, entry_id: int, reason: str) -> None:
-    entry = await queries.entry_row(entry_id)
-    if entry is None or entry["network"] != network_id:
-        raise LedgerRefused("Deze boeking bestaat niet.")
-    if entry["reverses"] is not None:
-        raise LedgerRefused("Een correctieboeking kan niet zelf worden gecorrigeerd; boek opnieuw.")
-    if await queries.is_reversed(entry_id):
-        raise LedgerRefused("Deze boeking is al gecorrigeerd.")
-    await book(
-        actor,
-        entry["budget_year"],
-        [
-            EntryDraft(
-                entry["kind"],
-                entry["account"],
-                entry["amount_cents"],
-                counter_account_id=entry["counter_account"],
-                project_id=entry["project"],
-                reason=reason,
-                document_reference=entry["document_reference"],
-                sign=-entry["sign"],
-                reverses=entry_id,
+    # One transaction from the first question on: a repeat of the same form stops at its key
+    # before anything is asked, and whether the entry was corrected already is decided in
+    # `book` with the year locked.
+    async with write_transaction():
+        entry = await queries.entry_row(entry_id)
+        if entry is None or entry["network"] != network_id:
+            raise LedgerRefused("Deze boeking bestaat niet.")
+        if entry["reverses"] is not None:
+            raise LedgerRefused(
+                "Een correctieboeking kan niet zelf worden gecorrigeerd; boek opnieuw."
             )
-        ],
-        network_id=network_id,
-        summary=f"Correctie van boeking {entry_id} ({ENTRY_KINDS[entry['kind']].lower()}, "
-        f"{format_euros(entry['amount_cents'])}): {reason.strip()}",
-    )
+        await book(
+            actor,
+            entry["budget_year"],
+            [
+                EntryDraft(
+                    entry["kind"],
+                    entry["account"],
+                    entry["amount_cents"],
+                    counter_account_id=entry["counter_account"],
+                    project_id=entry["project"],
+                    reason=reason,
+                    document_reference=entry["document_reference"],
+                    sign=-entry["sign"],
+                    reverses=entry_id,
+                )
+            ],
+            network_id=network_id,
+            summary=f"Correctie van boeking {entry_id} ({ENTRY_KINDS[entry['kind']].lower()}, "
+            f"{format_euros(entry['amount_cents'])}): {reason.strip()}",
+        )
 
 
 async def allocate_directly(

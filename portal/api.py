@@ -31,7 +31,7 @@ from ledger.deadlines import STATUS_LABELS
 from ledger.rules import ENTRY_KINDS, AccountFigures
 from portal import clock
 from portal.api_tokens import TokenRefused, authenticate
-from portal.guards import PUBLIC, allow
+from portal.guards import OUT_OF_RANGE_IS_INVALID, PUBLIC, allow
 from portal.queries import network_row, regions_of
 from portal.tables import Role
 from proposals import exports as proposal_exports
@@ -572,6 +572,7 @@ def api_router() -> Router:
         route_handlers=[ApiController],
         middleware=[BearerTokenMiddleware],
         exception_handlers={ValidationException: invalid_input},
+        opt={OUT_OF_RANGE_IS_INVALID: True},
         include_in_schema=True,
         security=[{"bearer": []}],
         tags=["API v1"],

@@ -11,7 +11,7 @@ from pathlib import Path
 from jinja2 import Environment, pass_context
 from litestar import Litestar, Request, Response
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import State
+from litestar.datastructures import Headers, State
 from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
 from litestar.plugins.htmx import HTMXPlugin
@@ -25,7 +25,7 @@ from ledger.money import format_euros
 from portal import db, events, once
 from portal.api import openapi_config
 from portal.controllers import routes
-from portal.controllers.repeats import already_processed_handler
+from portal.controllers.repeats import already_processed_handler, repeat_target
 from portal.errors import http_exception_handler, internal_error_handler
 from portal.formatting import datum, datumtijd
 from portal.guards import PUBLIC, enforce_access
@@ -70,7 +70,8 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 async def expect_form_key(request: Request) -> None:
-    """Before a handler: note the form's one-time key; its first write transaction claims it."""
+    """Before a handler: note the form's one-time key; its first write transaction claims it.
+    A key that was claimed already ends the request here ("Dit was al verwerkt")."""
     once.forget()
     if request.method != "POST" or request.url.path.startswith("/api/v1/"):
         return
@@ -80,14 +81,18 @@ async def expect_form_key(request: Request) -> None:
         # codes are single-use and their failures count on the lockout of their own.)
         return
     if request.headers.get("content-type", "").startswith(FORM_TYPES):
-        once.expect((await request.form()).get(once.FIELD))
+        key = once.expect((await request.form()).get(once.FIELD))
+        # A repeat that comes after the first post has answered is known before the handler
+        # reads anything: its checks would judge the state the first post made ("already
+        # assigned", "wrong current password") instead of sending it after the first.
+        if key is not None and await once.was_claimed(db.current_engine(), key):
+            raise once.AlreadyProcessed(key)
 
 
 async def remember_form_result(response: Response) -> Response:
     """After a handler whose form had its effect: remember where it sent the browser, so that
     a repeat of the same form can be sent there too."""
     key = once.claimed()
-    once.forget()
     if key is not None:
         location = (
             getattr(response, "url", None)  # a Redirect keeps its target apart from the headers
@@ -98,6 +103,33 @@ async def remember_form_result(response: Response) -> Response:
         if location:
             await once.remember_location(db.current_engine(), key, location)
     return response
+
+
+async def answer_repeats_as_repeats(message: Message, scope: Scope) -> None:
+    """Before an answer leaves: a post that wrote nothing while another post of the same form
+    had its effect is answered as a repeat ("Dit was al verwerkt"), whatever its handler said.
+    Its checks ran outside a transaction and saw that effect ("already assigned", "wrong
+    current password"), or its poster's access ended with it (a declared conflict of interest
+    closes the proposal): the browser goes where the first post went, not to a refusal."""
+    if message["type"] == "http.response.start":
+        key = once.unused()
+        once.forget()
+        if key is None or not await once.was_claimed(db.current_engine(), key):
+            return
+        scope.setdefault("state", {})[REPEAT] = True
+        headers = Headers.from_scope(scope)
+        target = repeat_target(scope["app"], key, headers).encode("latin-1")
+        if headers.get("hx-request"):
+            message["status"] = 200
+            message["headers"] = [(b"hx-redirect", target), (b"content-length", b"0")]
+        else:
+            message["status"] = 303
+            message["headers"] = [(b"location", target), (b"content-length", b"0")]
+    elif message["type"] == "http.response.body" and scope.get("state", {}).get(REPEAT):
+        message["body"] = b""
+
+
+REPEAT = "answered_as_repeat"
 
 
 def security_headers(settings: Settings):
@@ -190,7 +222,10 @@ def create_app(settings: Settings | None = None, *, manage_engine: bool = True) 
         lifespan=[lifespan],
         state=State({"settings": settings}),
         guards=[enforce_access],
-        middleware=[RequestIdMiddleware, DefineMiddleware(SessionMiddleware, settings=settings)],
+        middleware=[
+            RequestIdMiddleware,
+            DefineMiddleware(SessionMiddleware, settings=settings),
+        ],
         # A double-submit cookie, not bound to the session (docs/security.md): it holds as long
         # as no one else can set it. In production its name has the __Host- prefix, so browsers
         # take it only from this very host over HTTPS (Secure, Path=/, no Domain), never from a
@@ -224,7 +259,7 @@ def create_app(settings: Settings | None = None, *, manage_engine: bool = True) 
         },
         before_request=expect_form_key,
         after_request=remember_form_result,
-        before_send=[security_headers(settings)],
+        before_send=[answer_repeats_as_repeats, security_headers(settings)],
         after_response=deliver_queued_mail,
         debug=False,
         # Logging is set up once by portal.observability (key=value lines with request ids);

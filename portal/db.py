@@ -179,15 +179,20 @@ async def write_transaction() -> AsyncIterator[object]:
     """A transaction for writes: IMMEDIATE on SQLite so that concurrent writers queue on the
     busy timeout instead of failing with "database is locked" when they upgrade a read lock."""
     engine = current_engine()
-    if isinstance(engine, SQLiteEngine):
-        async with engine.transaction(transaction_type=TransactionType.immediate) as transaction:
-            # The form's one-time key first: a repeated post stops here, before any write.
-            await once.claim(engine)
-            yield transaction
-    else:
-        async with engine.transaction() as transaction:
-            await once.claim(engine)
-            yield transaction
+    transaction = (
+        engine.transaction(transaction_type=TransactionType.immediate)
+        if isinstance(engine, SQLiteEngine)
+        else engine.transaction()
+    )
+    async with transaction as active:
+        # The form's one-time key first: a repeated post stops here, before any write.
+        claimed = await once.claim(engine)
+        try:
+            yield active
+        except BaseException:
+            if claimed:  # rolled back with the write: a repeat is judged afresh
+                once.unclaim()
+            raise
 
 
 def unique_violation(error: BaseException) -> bool:

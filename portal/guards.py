@@ -6,7 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.exceptions import (
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
 from litestar.handlers.base import BaseRouteHandler
 
 from portal.forms import MAX_ID
@@ -43,19 +48,30 @@ def principal_of(connection: ASGIConnection) -> Principal | None:
     return connection.scope.get("user")  # type: ignore[return-value]
 
 
-def check_path_numbers(connection: ASGIConnection) -> None:
+# Set in a router's opt where a number out of range is invalid input (400, naming the
+# parameter) rather than a page that does not exist: the JSON API documents it so.
+OUT_OF_RANGE_IS_INVALID = "out_of_range_is_invalid"
+
+
+def check_path_numbers(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     """Ids in a path are read by Litestar's `int`, which takes other scripts' digits and any
     size: only ASCII digits within the database's ids reach a handler; anything else is a page
     that does not exist."""
-    numbers = [v for v in connection.path_params.values() if type(v) is int]
-    if numbers and (
-        not connection.scope["path"].isascii() or any(not 0 <= v <= MAX_ID for v in numbers)
-    ):
-        raise NotFoundException("Deze pagina bestaat niet.")
+    numbers = {k: v for k, v in connection.path_params.items() if type(v) is int}
+    if not numbers:
+        return
+    wrong = [k for k, v in numbers.items() if not 0 <= v <= MAX_ID]
+    if not wrong and connection.scope["path"].isascii():
+        return
+    if handler.opt.get(OUT_OF_RANGE_IS_INVALID):
+        raise ValidationException(
+            "Ongeldige waarde.", extra=[{"key": k} for k in wrong or sorted(numbers)]
+        )
+    raise NotFoundException("Deze pagina bestaat niet.")
 
 
 async def enforce_access(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-    check_path_numbers(connection)
+    check_path_numbers(connection, handler)
     rule = handler.opt.get(ALLOW_KEY)
     if not isinstance(rule, Allow):
         raise PermissionDeniedException("Deze pagina heeft geen toegangsregel.")

@@ -9,9 +9,12 @@ finds the key. The loser raises `AlreadyProcessed` and its transaction writes no
 answers it like the first post (the same page, "Dit was al verwerkt"), never with an error.
 
 A refused write (a rule said no, the transaction rolled back) leaves the key unused, so a
-repeat is judged afresh and gets the same refusal. A form re-rendered with errors carries a new
-key. Forms without a key (the JSON API, scripts) are not deduplicated here; the rules and the
-database's constraints still hold for them.
+repeat is judged afresh and gets the same refusal. A post that wrote nothing while another post
+of its form had its effect (a check outside the transaction saw that effect: "already
+assigned", or the poster's access ended with it) is answered as a repeat too (portal/app.py).
+A form re-rendered with errors carries a new key. Forms without a key (the JSON API,
+scripts) are not deduplicated here; the rules and the database's constraints still hold for
+them.
 """
 
 from __future__ import annotations
@@ -47,10 +50,21 @@ def new_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-def expect(key: object) -> None:
-    """The request posts this form key; its first write transaction will claim it."""
+def expect(key: object) -> str | None:
+    """The request posts this form key; its first write transaction will claim it. Returns the
+    key, or None when the form carries none that is well-formed."""
     _claimed.set(None)
-    _pending.set(key if isinstance(key, str) and _KEY.fullmatch(key) else None)
+    pending = key if isinstance(key, str) and _KEY.fullmatch(key) else None
+    _pending.set(pending)
+    return pending
+
+
+async def was_claimed(engine: Engine, key: str) -> bool:
+    """Whether a post of this form has had its effect (its transaction committed)."""
+    rows = await engine.run_querystring(
+        QueryString("SELECT 1 AS found FROM form_submission WHERE key = {}", key)
+    )
+    return bool(rows)
 
 
 def forget() -> None:
@@ -63,11 +77,25 @@ def claimed() -> str | None:
     return _claimed.get()
 
 
-async def claim(engine: Engine) -> None:
-    """Inside the request's first write transaction: consume the pending key or refuse."""
+def unused() -> str | None:
+    """The key this request carries and has not consumed: it wrote nothing (yet)."""
+    return _pending.get()
+
+
+def unclaim() -> None:
+    """The transaction that claimed the key rolled back: the key is unused again."""
+    key = _claimed.get()
+    if key is not None:
+        _claimed.set(None)
+        _pending.set(key)
+
+
+async def claim(engine: Engine) -> bool:
+    """Inside the request's first write transaction: consume the pending key or refuse.
+    Whether this transaction claimed one (the others of the request have nothing to claim)."""
     key = _pending.get()
     if key is None:
-        return
+        return False
     _pending.set(None)
     rows = await engine.run_querystring(
         QueryString(
@@ -79,6 +107,7 @@ async def claim(engine: Engine) -> None:
     if not rows:
         raise AlreadyProcessed(key)
     _claimed.set(key)
+    return True
 
 
 async def remember_location(engine: Engine, key: str, location: str) -> None:

@@ -31,6 +31,11 @@ class CodeResult:
     recovery_left: int = 0
 
 
+class _Refused(Exception):
+    """Raised inside a write transaction to undo it (the form's key stays unused), with the
+    Dutch reason."""
+
+
 async def _audit(user_id: int, action: str, summary: str) -> None:
     """An event the user caused on their own account; call inside the write's transaction."""
     await events.record(
@@ -98,27 +103,38 @@ async def confirm_enrolment(user_id: int, typed: str) -> tuple[list[str] | None,
     codes (to show once) or a Dutch problem."""
     if not typed.strip():
         return None, totp.CODE_MISSING
-    user = (
-        await User.select(User.totp_secret, User.totp_enabled_at, User.totp_last_step)
-        .where(User.id == user_id)
-        .first()
-    )
-    if user is None or user["totp_enabled_at"] is not None or not user["totp_secret"]:
-        return None, "Tweestapsverificatie staat al aan, of het instellen is niet begonnen."
-    step = totp.accepted_step(user["totp_secret"], typed, user["totp_last_step"], clock.now())
-    if step is None:
-        return None, "Deze code klopt niet. Controleer of u de QR-code van deze pagina gebruikt."
     codes = totp.new_recovery_codes()
-    async with write_transaction():
-        changed = (
-            await User.update({User.totp_enabled_at: clock.now(), User.totp_last_step: step})
-            .where((User.id == user_id) & (User.totp_enabled_at.is_null()))
-            .returning(User.id)
-        )
-        if not changed:
-            return None, "Tweestapsverificatie staat al aan."
-        await _replace_recovery_codes(user_id, codes)
-        await _audit(user_id, "two_factor_enabled", "Tweestapsverificatie aangezet")
+    try:
+        # Asked inside the transaction, after the form's key: a repeat of the same form stops
+        # there instead of finding it switched on already.
+        async with write_transaction():
+            user = (
+                await User.select(User.totp_secret, User.totp_enabled_at, User.totp_last_step)
+                .where(User.id == user_id)
+                .first()
+            )
+            if user is None or user["totp_enabled_at"] is not None or not user["totp_secret"]:
+                raise _Refused(
+                    "Tweestapsverificatie staat al aan, of het instellen is niet begonnen."
+                )
+            step = totp.accepted_step(
+                user["totp_secret"], typed, user["totp_last_step"], clock.now()
+            )
+            if step is None:
+                raise _Refused(
+                    "Deze code klopt niet. Controleer of u de QR-code van deze pagina gebruikt."
+                )
+            changed = (
+                await User.update({User.totp_enabled_at: clock.now(), User.totp_last_step: step})
+                .where((User.id == user_id) & (User.totp_enabled_at.is_null()))
+                .returning(User.id)
+            )
+            if not changed:
+                raise _Refused("Tweestapsverificatie staat al aan.")
+            await _replace_recovery_codes(user_id, codes)
+            await _audit(user_id, "two_factor_enabled", "Tweestapsverificatie aangezet")
+    except _Refused as refused:
+        return None, str(refused)
     return codes, None
 
 
@@ -218,17 +234,22 @@ async def cancel_pending(token: str) -> None:
 async def regenerate_recovery_codes(
     user_id: int, typed: str
 ) -> tuple[list[str] | None, str | None]:
-    result = await check_code(user_id, typed)
-    if not result.ok:
-        return None, result.error
     codes = totp.new_recovery_codes()
-    async with write_transaction():
-        await _replace_recovery_codes(user_id, codes)
-        await _audit(
-            user_id,
-            "recovery_codes_renewed",
-            "Nieuwe herstelcodes gemaakt; de oude werken niet meer",
-        )
+    try:
+        # The code is spent and the codes replaced in one transaction, which claims the form's
+        # key first: a repeat of the same form stops there, not at "this code was used".
+        async with write_transaction():
+            result = await check_code(user_id, typed)
+            if not result.ok:
+                raise _Refused(result.error or totp.CODE_INVALID)
+            await _replace_recovery_codes(user_id, codes)
+            await _audit(
+                user_id,
+                "recovery_codes_renewed",
+                "Nieuwe herstelcodes gemaakt; de oude werken niet meer",
+            )
+    except _Refused as refused:
+        return None, str(refused)
     return codes, None
 
 
@@ -236,12 +257,16 @@ async def disable(user_id: int, typed: str) -> str | None:
     """Turn it off with a valid code; never for a role that requires it."""
     if await is_required(user_id):
         return "Voor uw rol is tweestapsverificatie verplicht; u kunt die niet uitzetten."
-    result = await check_code(user_id, typed)
-    if not result.ok:
-        return result.error
-    async with write_transaction():
-        await _clear(user_id)
-        await _audit(user_id, "two_factor_disabled", "Tweestapsverificatie uitgezet")
+    try:
+        # As above: one transaction, the form's key first.
+        async with write_transaction():
+            result = await check_code(user_id, typed)
+            if not result.ok:
+                raise _Refused(result.error or totp.CODE_INVALID)
+            await _clear(user_id)
+            await _audit(user_id, "two_factor_disabled", "Tweestapsverificatie uitgezet")
+    except _Refused as refused:
+        return str(refused)
     return None
 
 

@@ -42,8 +42,7 @@ from proposals.eligibility import DEFAULT_THRESHOLDS_CENTS, checklist
 from proposals.files import (
     FileRefused,
     check_upload,
-    delete_stored,
-    store,
+    stored_for,
 )
 from proposals.rules import (
     ATTACHMENT_KINDS,
@@ -711,15 +710,12 @@ class ProposalController(Controller):
             proposal["network"]
         ):
             region_id = None
-        stored = await anyio.to_thread.run_sync(
-            store, request.app.state.settings.upload_dir, content
-        )
         try:
-            await services.add_attachment(
-                request.user, proposal, actors, kind, region_id, checked, stored
-            )
+            async with stored_for(request.app.state.settings.upload_dir, content) as stored:
+                await services.add_attachment(
+                    request.user, proposal, actors, kind, region_id, checked, stored
+                )
         except services.ProposalRefused as error:
-            delete_stored(request.app.state.settings.upload_dir, stored)
             return redirect(request, url, str(error), "error")
         return redirect(request, url, f"Bijlage {checked.display_name} is toegevoegd.")
 

@@ -12,6 +12,7 @@ Nothing here touches the database; the service that records an `Attachment` call
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import io
 import lzma
@@ -23,10 +24,12 @@ import tempfile
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
+
+import anyio.to_thread
 
 from portal.downloads import content_disposition  # noqa: F401 - downloads use it from here too
 
@@ -696,6 +699,19 @@ def store(upload_dir: Path, data: bytes) -> str:
         Path(temporary).unlink(missing_ok=True)
         raise
     return stored_name
+
+
+@contextlib.asynccontextmanager
+async def stored_for(upload_dir: Path, data: bytes) -> AsyncIterator[str]:
+    """Store `data` for the write in the block and yield its name. If the block raises (a rule
+    refused the write, or a repeat of the same form found it done), the file goes again: only
+    files that a row points to stay in the upload directory."""
+    stored_name = await anyio.to_thread.run_sync(store, upload_dir, data)
+    try:
+        yield stored_name
+    except BaseException:
+        delete_stored(upload_dir, stored_name)
+        raise
 
 
 def open_stored(upload_dir: Path, stored_name: str) -> Path:

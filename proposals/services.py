@@ -179,10 +179,13 @@ async def _move_deadline(
     opens_at = clock.as_utc(existing["opens_at"])
     if closes_at <= opens_at:
         return None, {"closes_at": "De ronde moet sluiten na het moment waarop zij opent."}
-    before = clock.as_utc(existing["closes_at"])
-    if closes_at == before:
-        return existing["id"], {}
     async with write_transaction():
+        # The closing moment as it is now, asked after the form's key: a repeat of the same form
+        # stops there, instead of finding nothing to move and answering like a first post.
+        current = await Round.select(Round.closes_at).where(Round.id == existing["id"]).first()
+        before = clock.as_utc(current["closes_at"])
+        if closes_at == before:
+            return existing["id"], {}
         await Round.update({Round.closes_at: closes_at}).where(Round.id == existing["id"])
         await events.record(
             actor_id=actor.user_id,
@@ -473,26 +476,28 @@ async def transition(
     settings: Settings,
 ) -> str:
     """Move the proposal along the state machine; returns the new state."""
-    try:
-        step = apply_transition(proposal["state"], action, actors)
-    except TransitionRefused as error:
-        raise ProposalRefused(str(error)) from error
-    if action in {"mark_ready", "submit"}:
-        failing = blocking_failures(checks)
-        if failing:
-            raise ProposalRefused(
-                "Dit kan nog niet: " + "; ".join(c.why_not.rstrip(".") for c in failing) + "."
-            )
-    now = clock.now()
-    slug = await _slug(proposal["network"])
-    link = f"{settings.base_url}/n/{slug}/voorstellen/{proposal['id']}"
-    values: dict = {Proposal.state: step.to_state, Proposal.updated_at: now}
-    if action == "mark_ready":
-        values[Proposal.ready_at] = now
-    if action == "submit":
-        values[Proposal.submitted_at] = now
-        values[Proposal.submitted_by] = actor.user_id
+    # One transaction from the first question on: a repeat of the same form stops at its key
+    # before the step is asked for, instead of being told the step no longer applies.
     async with write_transaction():
+        try:
+            step = apply_transition(proposal["state"], action, actors)
+        except TransitionRefused as error:
+            raise ProposalRefused(str(error)) from error
+        if action in {"mark_ready", "submit"}:
+            failing = blocking_failures(checks)
+            if failing:
+                raise ProposalRefused(
+                    "Dit kan nog niet: " + "; ".join(c.why_not.rstrip(".") for c in failing) + "."
+                )
+        now = clock.now()
+        slug = await _slug(proposal["network"])
+        link = f"{settings.base_url}/n/{slug}/voorstellen/{proposal['id']}"
+        values: dict = {Proposal.state: step.to_state, Proposal.updated_at: now}
+        if action == "mark_ready":
+            values[Proposal.ready_at] = now
+        if action == "submit":
+            values[Proposal.submitted_at] = now
+            values[Proposal.submitted_by] = actor.user_id
         # Conditional on the state we read: two people acting at once cannot both succeed.
         moved = (
             await Proposal.update(values)
