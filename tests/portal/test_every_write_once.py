@@ -30,6 +30,7 @@ import pyotp
 import pytest
 from litestar import Litestar
 from litestar.datastructures import FormMultiDict
+from litestar.exceptions import NotFoundException
 from piccolo.engine.base import Engine
 from piccolo.querystring import QueryString
 from piccolo.table import sort_table_classes
@@ -1061,3 +1062,65 @@ async def test_the_schema_allows_one_reversal_per_entry_and_one_division_per_yea
     account = await Account.select().first()
     with pytest.raises(Exception, match=r"(?i)unique"):
         await Account.insert(Account(**{k: v for k, v in account.items() if k != "id"}))
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        review.ProposalRefused("Vera Voorzitter is al toegewezen."),
+        NotFoundException("Dit voorstel bestaat niet, of u heeft er geen toegang toe."),
+    ],
+    ids=["refused", "not-found"],
+)
+async def test_a_post_refused_after_its_form_had_its_effect_answers_as_a_repeat(
+    database: Engine,
+    app: Litestar,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    refusal: Exception,
+) -> None:
+    """The window the key's lookup before the handler cannot close: a post checks (outside its
+    transaction) after another post of the same form has committed, and sees that effect. Its
+    refusal, rendered or raised, is not what the poster reads: it goes where the first went."""
+    route = ("POST", "/n/{network:str}/beoordeling/voorstellen/{proposal_id:int}/toewijzen")
+    scene = await fresh_scene(database, app, settings)
+    post = await _assign(scene)
+
+    async def first_post_committed_meanwhile(*args: object, **kwargs: object) -> None:
+        key = once.unused()
+        assert key is not None
+        await database.run_querystring(
+            QueryString(
+                "INSERT INTO form_submission (key, location) VALUES ({}, {})",
+                key,
+                "/n/zuid-west/beoordeling/voorstellen/1#beoordelaars",
+            )
+        )
+        raise refusal
+
+    monkeypatch.setattr(review, "assign", first_post_committed_meanwhile)
+    outcome = await post_times(app, scene, route, post, 1)
+    [answer] = outcome.responses
+    assert already_processed(answer), (answer.status_code, said(answer))
+    assert answer.content == b""
+    assert outcome.onward == [
+        ("/n/zuid-west/beoordeling/voorstellen/1#beoordelaars", "Dit was al verwerkt.")
+    ]
+    assert outcome.changes == {}
+
+
+async def test_a_refused_post_of_a_form_nobody_else_posted_keeps_its_refusal(
+    database: Engine, app: Litestar, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    route = ("POST", "/n/{network:str}/beoordeling/voorstellen/{proposal_id:int}/toewijzen")
+    scene = await fresh_scene(database, app, settings)
+    post = await _assign(scene)
+
+    async def refuse(*args: object, **kwargs: object) -> None:
+        raise review.ProposalRefused("Vera Voorzitter is al toegewezen.")
+
+    monkeypatch.setattr(review, "assign", refuse)
+    outcome = await post_times(app, scene, route, post, 1)
+    [answer] = outcome.responses
+    assert not already_processed(answer)
+    assert said(answer) == "Vera Voorzitter is al toegewezen."

@@ -73,3 +73,26 @@ async def test_old_keys_are_forgotten(database: Engine) -> None:
     await _effect(new)
     await once.forget_old(db.current_engine())
     assert [r["key"] for r in await FormSubmission.select(FormSubmission.key)] == [new]
+
+
+async def test_a_rolled_back_claim_is_claimed_by_the_next_write_of_the_request(
+    database: Engine,
+) -> None:
+    """A request whose first write was refused and rolled back, and which then writes after
+    all (a second try inside the same handler), consumes its key with that write: the
+    repeat of its form stops at the key."""
+    key = once.new_key()
+    once.expect(key)
+    with pytest.raises(RuntimeError):
+        async with write_transaction():
+            raise RuntimeError("a rule said no")
+    assert once.claimed() is None and once.unused() == key
+    async with write_transaction():
+        await AuditEvent.insert(
+            AuditEvent(action="probe", object_type="probe", object_id="1", summary="probe")
+        )
+    assert once.claimed() == key and once.unused() is None
+    once.forget()
+    assert await once.was_claimed(database, key)
+    with pytest.raises(once.AlreadyProcessed):
+        await _effect(key)
