@@ -11,6 +11,7 @@ from litestar.params import FromPath
 
 from ledger import services, spuk
 from portal import clock
+from portal.downloads import download
 from portal.guards import allow
 from portal.tables import Role
 
@@ -29,11 +30,4 @@ class SpukExportController(Controller):
         content = await anyio.to_thread.run_sync(
             functools.partial(spuk.build_workbook, data, exported_at=clock.now())
         )
-        return Response(
-            content,
-            media_type=spuk.MEDIA_TYPE,
-            headers={
-                "Content-Disposition": f'attachment; filename="{spuk.file_name(data)}"',
-                "Cache-Control": "no-store",
-            },
-        )
+        return download(content, spuk.file_name(data), spuk.MEDIA_TYPE)

@@ -19,6 +19,7 @@ from litestar.response import Redirect, Template
 from ledger import services as ledger
 from ledger.money import MoneyError, format_euros, parse_euros
 from portal import clock
+from portal.downloads import download
 from portal.events import timeline
 from portal.formatting import AMSTERDAM
 from portal.forms import (
@@ -35,6 +36,7 @@ from portal.guards import allow
 from portal.layout import redirect, render
 from portal.tables import Role
 from portal.uploads import serve_stored
+from portal.xlsx import XLSX_MEDIA_TYPE
 from proposals import forms, queries, services
 from proposals.access import actors_for, available_lists, list_scope, may_view
 from proposals.budget_workbook import BUDGET_LINE_KINDS, build_template, parse_budget_workbook
@@ -632,11 +634,7 @@ class ProposalController(Controller):
         proposal, _ = await load_proposal(request, proposal_id)
         lines = [line_input(row) for row in await queries.budget_lines_of(proposal_id)]
         data = build_template(project_years(proposal), proposal["title"], lines)
-        return Response(
-            data,
-            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f'attachment; filename="begroting-{proposal_id}.xlsx"'},
-        )
+        return download(data, f"begroting-{proposal_id}.xlsx", XLSX_MEDIA_TYPE)
 
     @post(
         "/{proposal_id:int}/begroting/importeren",

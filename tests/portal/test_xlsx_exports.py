@@ -117,6 +117,9 @@ async def test_xlsx_export_writes_typed_text_as_typed(
         assert response.headers["content-type"].startswith(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
+        # Figures and names of a network: never kept by a cache or the browser.
+        assert response.headers["cache-control"] == "private, no-store"
+        assert response.headers["content-disposition"].startswith("attachment; filename=")
         cells = xlsx_cells(response.content)
         assert formulas(cells) == own_formulas, f"{typed!r} became a formula"
         errors = [cell for cell in cells if cell[2] == "e"]
@@ -232,6 +235,13 @@ def _sources() -> dict[str, str]:
         for package in ("portal", "proposals", "review", "ledger")
         for path in (ROOT / package).rglob("*.py")
     }
+
+
+def test_one_way_to_send_a_file() -> None:
+    """A file goes out through portal/downloads.py (exports) or portal/uploads.py (uploads),
+    which set its name and keep it out of caches; no other module writes the header."""
+    senders = {name for name, text in _sources().items() if "Content-Disposition" in text}
+    assert senders <= {"portal/downloads.py", "portal/uploads.py"}, senders
 
 
 def test_one_writer_of_workbooks() -> None:
