@@ -60,13 +60,18 @@ def check_path_numbers(connection: ASGIConnection, handler: BaseRouteHandler) ->
     numbers = {k: v for k, v in connection.path_params.items() if type(v) is int}
     if not numbers:
         return
-    wrong = [k for k, v in numbers.items() if not 0 <= v <= MAX_ID]
-    if not wrong and connection.scope["path"].isascii():
+    # Each number must stand in the path as ASCII digits ("٣", "³", "1_0" and " 7" are read by
+    # `int` too); the other segments (a network's slug) are judged by their own handlers.
+    written = {
+        int(segment)
+        for segment in connection.scope["path"].split("/")
+        if segment.isascii() and segment.isdigit() and len(segment) <= 20
+    }
+    wrong = [k for k, v in numbers.items() if not (0 <= v <= MAX_ID and v in written)]
+    if not wrong:
         return
     if handler.opt.get(OUT_OF_RANGE_IS_INVALID):
-        raise ValidationException(
-            "Ongeldige waarde.", extra=[{"key": k} for k in wrong or sorted(numbers)]
-        )
+        raise ValidationException("Ongeldige waarde.", extra=[{"key": k} for k in wrong])
     raise NotFoundException("Deze pagina bestaat niet.")
 
 

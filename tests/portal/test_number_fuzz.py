@@ -156,3 +156,36 @@ async def test_odd_amounts_in_forms_get_a_dutch_message_and_keep_what_was_typed(
     assert message in response.text
     for typed in form.values():
         assert f'value="{typed}"' in response.text, f"{typed!r} is not kept in the form"
+
+
+@pytest.mark.parametrize(
+    ("written", "status"),
+    [
+        ("{proposal_id}", 200),
+        ("000{proposal_id}", 200),  # leading zeros are still the number
+        ("{proposal_id}_0", 404),  # int() reads "1_0" as 10
+        ("%20{proposal_id}", 404),  # and " 1" as 1
+        ("%D9%A3", 404),  # Arabic-Indic three
+        ("9" * 25, 404),
+    ],
+)
+async def test_a_number_in_a_path_is_ascii_digits_within_range(
+    client: httpx.AsyncClient, world: World, written: str, status: int
+) -> None:
+    await log_in(client, await factories.email_of(world.users["coordinator"]))
+    path = "/n/zuid-west/voorstellen/" + written.format(proposal_id=world.values["proposal_id"])
+    response = await client.get(path)
+    assert response.status_code == status, path
+
+
+async def test_a_long_or_foreign_segment_beside_a_number_breaks_nothing(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    """The other segments (a network's slug) are not numbers: digits beyond what `int` reads,
+    or another script, are the slug's handler's to judge (404 there; 404 in the API too)."""
+    await log_in(client, await factories.email_of(world.users["coordinator"]))
+    for slug in ("1" * 5000, "%D9%A3", "zuid-west%C2%B2"):
+        response = await client.get(f"/n/{slug}/voorstellen/{world.values['proposal_id']}")
+        assert response.status_code == 404, slug
+        api = await client.get(f"/api/v1/networks/{slug}/years/2021")
+        assert api.status_code in (401, 404), (slug, api.status_code)
