@@ -195,6 +195,14 @@ async def write_transaction() -> AsyncIterator[object]:
             raise
 
 
+async def lock_row(table: type, row_id: int) -> None:
+    """Inside a write transaction: serialise the writers that hang on this row (e.g. the
+    regions of one network), so that a check for a duplicate and the insert after it are one
+    step. SQLite's IMMEDIATE transaction already holds the database's write lock."""
+    if not is_sqlite():
+        await table.select(table.id).where(table.id == row_id).lock_rows("update")
+
+
 def unique_violation(error: BaseException) -> bool:
     """A write refused by a unique index (on either engine): a race that a check inside the
     transaction could not see, on PostgreSQL where a second insert waits for the first."""

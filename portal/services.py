@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from portal import clock, events, sessions, two_factor
-from portal.db import unique_violation, write_transaction
+from portal.db import lock_row, unique_violation, write_transaction
 from portal.events import Mail
 from portal.principal import ROLE_LABELS, Principal
 from portal.rules import (
@@ -119,32 +119,47 @@ async def save_region(
     name = name.strip()
     if not name:
         return None, {"name": "Vul de naam van de jeugdhulpregio in."}
-    others = await Region.select(Region.id, Region.name).where(Region.network == network_id)
-    if any(r["name"].casefold() == name.casefold() and r["id"] != region_id for r in others):
-        return None, {"name": f"Regio '{name}' bestaat al in dit netwerk."}
-    async with write_transaction():
-        if region_id is None:
-            row = await Region.insert(Region(network=network_id, name=name)).returning(Region.id)
-            region_id = row[0]["id"]
-            action, summary = "region_created", f"Regio {name} toegevoegd"
-        else:
-            updated = (
-                await Region.update({Region.name: name})
-                .where((Region.id == region_id) & (Region.network == network_id))
-                .returning(Region.id)
+    try:
+        async with write_transaction():
+            # Asked inside the transaction with the network's row locked: two admins adding
+            # "Rijnmond" at once make one region, the other is told it exists.
+            await lock_row(Network, network_id)
+            others = await Region.select(Region.id, Region.name).where(Region.network == network_id)
+            if any(
+                r["name"].casefold() == name.casefold() and r["id"] != region_id for r in others
+            ):
+                raise _Refused(f"Regio '{name}' bestaat al in dit netwerk.")
+            if region_id is None:
+                row = await Region.insert(Region(network=network_id, name=name)).returning(
+                    Region.id
+                )
+                region_id = row[0]["id"]
+                action, summary = "region_created", f"Regio {name} toegevoegd"
+            else:
+                updated = (
+                    await Region.update({Region.name: name})
+                    .where((Region.id == region_id) & (Region.network == network_id))
+                    .returning(Region.id)
+                )
+                if not updated:
+                    raise _Refused("Deze regio hoort niet bij dit netwerk.")
+                action, summary = "region_updated", f"Regio hernoemd tot {name}"
+            await events.record(
+                actor_id=actor.user_id,
+                network_id=network_id,
+                action=action,
+                object_type="region",
+                object_id=region_id,
+                summary=summary,
             )
-            if not updated:
-                return None, {"name": "Deze regio hoort niet bij dit netwerk."}
-            action, summary = "region_updated", f"Regio hernoemd tot {name}"
-        await events.record(
-            actor_id=actor.user_id,
-            network_id=network_id,
-            action=action,
-            object_type="region",
-            object_id=region_id,
-            summary=summary,
-        )
+    except _Refused as refused:
+        return None, {"name": str(refused)}
     return region_id, {}
+
+
+class _Refused(Exception):
+    """Raised inside a write transaction to undo it (the form's key stays unused), with the
+    Dutch reason."""
 
 
 async def save_organisation(

@@ -43,7 +43,7 @@ from portal.api_tokens import create_token
 from portal.flash import FLASH_COOKIE
 from portal.principal import Principal
 from portal.settings import Settings
-from portal.tables import RecoveryCode, Role, User
+from portal.tables import RecoveryCode, Region, Role, User
 from proposals import queries
 from proposals import services as proposal_services
 from proposals.budget_workbook import BudgetLineInput, build_template
@@ -1124,3 +1124,28 @@ async def test_a_refused_post_of_a_form_nobody_else_posted_keeps_its_refusal(
     [answer] = outcome.responses
     assert not already_processed(answer)
     assert said(answer) == "Vera Voorzitter is al toegewezen."
+
+
+async def test_two_different_forms_adding_one_region_make_one(
+    database: Engine, app: Litestar, settings: Settings
+) -> None:
+    """Two tabs (two keys) adding 'Rijnmond' at once: the duplicate check runs inside the
+    transaction with the network's row locked, so the other is told it exists."""
+    route = ("POST", "/beheer/{network:str}/regios/nieuw")
+    scene = await fresh_scene(database, app, settings)
+    post = await _new_region(scene)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+        base_url="http://testserver",
+    ) as client:
+        await log_in(client, await factories.email_of(scene.world.users["admin"]))
+        token = await csrf_token(client)
+
+        async def one_tab() -> httpx.Response:
+            data = {**post.data, "_csrf_token": token, once.FIELD: once.new_key()}
+            return await client.post(url_of(route, scene, post), data=data)
+
+        answers = await asyncio.gather(*(one_tab() for _ in range(5)))
+    assert sorted(r.status_code for r in answers) == [303, 422, 422, 422, 422]
+    assert all("bestaat al" in said(r) for r in answers if r.status_code == 422)
+    assert await Region.count().where(Region.name == "Rijnmond") == 1
