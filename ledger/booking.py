@@ -18,9 +18,10 @@ from ledger.tables import Account, Entry, Project
 from portal import clock, events
 from portal.db import is_sqlite, write_transaction
 from portal.principal import Principal
+from portal.refusals import Refused
 
 
-class LedgerRefused(ValueError):
+class LedgerRefused(Refused):
     """str() is the Dutch explanation: the rule and the figures."""
 
 

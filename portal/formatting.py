@@ -43,3 +43,19 @@ def _local(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(AMSTERDAM)
+
+
+def to_local_input(value: dt.datetime | None) -> str:
+    """A moment as a datetime-local field shows it: Dutch local time."""
+    if value is None:
+        return ""
+    return _local(value).strftime("%Y-%m-%dT%H:%M")
+
+
+def from_local_input(raw: str) -> dt.datetime | None:
+    """A datetime-local field is Dutch local time; stored in UTC."""
+    try:
+        local = dt.datetime.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+    return local.replace(tzinfo=AMSTERDAM).astimezone(dt.UTC)

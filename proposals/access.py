@@ -55,7 +55,14 @@ def may_view(actors: set[Actor], proposal: dict) -> bool:
     )
 
 
-# The proposal lists (mijn / regio / alle) and the role that opens each.
+# The proposal lists (mijn / regio / alle): what each selects and its title.
+SCOPES = {
+    "mijn": ("mine", "Mijn voorstellen"),
+    "regio": ("region", "Voorstellen van mijn regio"),
+    "alle": ("all", "Alle voorstellen"),
+}
+
+# The role that opens each list.
 LISTS = (("mijn", Role.applicant), ("regio", Role.region_officer), ("alle", Role.coordinator))
 
 

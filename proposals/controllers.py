@@ -5,7 +5,6 @@ Thin: parse, authorise, call a service, render. Object-level access lives in acc
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -21,7 +20,7 @@ from ledger.money import MoneyError, format_euros, parse_euros
 from portal import clock
 from portal.downloads import download
 from portal.events import timeline
-from portal.formatting import AMSTERDAM
+from portal.formatting import from_local_input, to_local_input
 from portal.forms import (
     MAX_ID,
     clean,
@@ -38,8 +37,9 @@ from portal.tables import Role
 from portal.uploads import serve_stored
 from portal.xlsx import XLSX_MEDIA_TYPE
 from proposals import forms, queries, services
-from proposals.access import actors_for, available_lists, list_scope, may_view
+from proposals.access import SCOPES, actors_for, available_lists, list_scope
 from proposals.budget_workbook import BUDGET_LINE_KINDS, build_template, parse_budget_workbook
+from proposals.deps import load_proposal
 from proposals.eligibility import DEFAULT_THRESHOLDS_CENTS, checklist
 from proposals.files import (
     FileRefused,
@@ -77,22 +77,6 @@ INVOLVED = allow(Role.applicant, Role.region_officer, Role.coordinator)
 # Reading a proposal: also the reviewers assigned to it (checked per object in load_proposal).
 READERS = allow(Role.applicant, Role.region_officer, Role.coordinator, Role.reviewer)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-NOT_FOUND = "Dit voorstel bestaat niet, of u heeft er geen toegang toe."
-
-
-def to_local_input(value: dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    return clock.as_utc(value).astimezone(AMSTERDAM).strftime("%Y-%m-%dT%H:%M")
-
-
-def from_local_input(raw: str) -> dt.datetime | None:
-    """A datetime-local field is Dutch local time; stored in UTC."""
-    try:
-        local = dt.datetime.fromisoformat(raw.strip())
-    except ValueError:
-        return None
-    return local.replace(tzinfo=AMSTERDAM).astimezone(dt.UTC)
 
 
 # --- rounds ---------------------------------------------------------------------------------
@@ -278,16 +262,6 @@ class RoundController(Controller):
 # --- proposals ------------------------------------------------------------------------------
 
 
-async def load_proposal(request: Request, proposal_id: int) -> tuple[dict, set[Actor]]:
-    proposal = await queries.proposal_row(request.state.network.id, proposal_id)
-    if proposal is None:
-        raise NotFoundException(NOT_FOUND)
-    actors = await actors_for(request.user, proposal)
-    if not may_view(actors, proposal):
-        raise NotFoundException(NOT_FOUND)
-    return proposal, actors
-
-
 # Other domains add a section to the proposal page (the review domain: questions, decision)
 # through this hook: an async function (request, proposal, actors) -> context dict with a
 # "template" key, or None.
@@ -314,13 +288,6 @@ def thresholds(request: Request) -> dict[str, int]:
 
 async def proposal_checks(request: Request, proposal: dict, parts: queries.Parts | None = None):
     return checklist(await queries.facts_for(proposal, clock.now(), thresholds(request), parts))
-
-
-SCOPES = {
-    "mijn": ("mine", "Mijn voorstellen"),
-    "regio": ("region", "Voorstellen van mijn regio"),
-    "alle": ("all", "Alle voorstellen"),
-}
 
 
 class ProposalController(Controller):

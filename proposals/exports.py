@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from litestar import Request
-
+from portal.principal import Principal
 from portal.tables import Role
 from proposals import queries
-from proposals.access import list_scope as access_list_scope
-from proposals.controllers import SCOPES
+from proposals.access import SCOPES
 from proposals.rules import STATE_LABELS
 from proposals.tables import Proposal
 
@@ -38,19 +36,16 @@ LIST_COLUMNS: list[tuple[str, str]] = [
 ]
 
 
-def list_scope(request: Request, requested: str | None) -> str:
-    """The list (mijn / regio / alle) the list page shows for these query parameters."""
-    return access_list_scope(request.user, request.state.network.id, requested)
-
-
-async def list_rows(request: Request, scope: str, filters: queries.ListFilter) -> list[list]:
-    """Every proposal of the list page's selection (all pages), newest change first."""
-    network_id = request.state.network.id
+async def list_rows(
+    principal: Principal, network_id: int, scope: str, filters: queries.ListFilter
+) -> list[list]:
+    """Every proposal of the list page's selection (all pages), newest change first; `scope`
+    is the list the page shows (`proposals.access.list_scope`)."""
     rows, _ = await queries.list_proposals(
         network_id,
         SCOPES[scope][0],
-        request.user.user_id,
-        request.user.region_ids(network_id, Role.region_officer),
+        principal.user_id,
+        principal.region_ids(network_id, Role.region_officer),
         replace(filters, page=1, per_page=MAX_EXPORT_ROWS),
     )
     return [

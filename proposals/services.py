@@ -15,6 +15,7 @@ from portal.db import is_sqlite, write_transaction
 from portal.events import Mail
 from portal.formatting import datumtijd
 from portal.principal import Principal
+from portal.refusals import Refused
 from portal.settings import Settings
 from portal.tables import Membership, Role
 from proposals import queries
@@ -43,7 +44,7 @@ from proposals.tables import (
 Problems = dict[str, str]
 
 
-class ProposalRefused(ValueError):
+class ProposalRefused(Refused):
     """str() is the Dutch reason the action was refused."""
 
 

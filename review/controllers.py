@@ -13,13 +13,15 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
 from portal import clock
+from portal.formatting import from_local_input, to_local_input
 from portal.forms import optional_id, page_count, page_number, query_int, text, whole_number
 from portal.guards import allow
 from portal.layout import redirect, render
+from portal.refusals import Refused
 from portal.tables import Role
 from proposals import queries as proposal_queries
 from proposals import services as proposal_services
-from proposals.controllers import from_local_input, load_proposal, to_local_input
+from proposals.deps import load_proposal
 from proposals.rules import STATE_LABELS, Actor
 from review import forms, queries, services
 from review.aggregate import (
@@ -219,7 +221,7 @@ class ReviewerController(Controller):
             return await self._page(request, review, typed, errors, 422)
         try:
             await services.save_review(request.user, review, values, submit)
-        except services.ProposalRefused as error:
+        except Refused as error:
             return redirect(request, self._url(request, review_id), str(error), "error")
         message = (
             "Uw beoordeling is ingediend. U ziet nu ook de andere ingediende beoordelingen."
@@ -245,7 +247,7 @@ class ReviewerController(Controller):
             await services.declare_conflict(
                 request.user, proposal, text(form, "kind"), text(form, "reason", 2000)
             )
-        except services.ProposalRefused as error:
+        except Refused as error:
             return redirect(
                 request, f"/n/{request.state.network.slug}/beoordelingen", str(error), "error"
             )
@@ -520,7 +522,7 @@ class CoordinatorReviewController(Controller):
                 optional_id(form, "reviewer") or 0,
                 request.app.state.settings,
             )
-        except services.ProposalRefused as error:
+        except Refused as error:
             return redirect(request, self._proposal_url(request, proposal_id), str(error), "error")
         return redirect(
             request,
@@ -537,7 +539,7 @@ class CoordinatorReviewController(Controller):
         proposal["review_deadline"] = round_row["review_deadline"]
         try:
             await services.unassign(request.user, proposal, review_id)
-        except services.ProposalRefused as error:
+        except Refused as error:
             return redirect(request, self._proposal_url(request, proposal_id), str(error), "error")
         return redirect(
             request, self._proposal_url(request, proposal_id), "De toewijzing is ingetrokken."
@@ -550,7 +552,7 @@ class CoordinatorReviewController(Controller):
         proposal, _ = await load_proposal(request, proposal_id)
         try:
             await services.reopen_review(request.user, proposal, review_id)
-        except services.ProposalRefused as error:
+        except Refused as error:
             return redirect(request, self._proposal_url(request, proposal_id), str(error), "error")
         return redirect(
             request, self._proposal_url(request, proposal_id), "De beoordeling is heropend."
@@ -565,7 +567,7 @@ class CoordinatorReviewController(Controller):
             return await self._proposal_page(request, proposal, dict(form.items()), errors, 422)
         try:
             await services.record_advice(request.user, proposal, data)
-        except services.ProposalRefused as error:
+        except Refused as error:
             return redirect(request, self._proposal_url(request, proposal_id), str(error), "error")
         return redirect(
             request,
@@ -582,7 +584,7 @@ class CoordinatorReviewController(Controller):
             return await self._proposal_page(request, proposal, dict(form.items()), errors, 422)
         try:
             await services.decide(request.user, proposal, data, request.app.state.settings)
-        except services.ProposalRefused as error:
+        except Refused as error:
             return redirect(request, self._proposal_url(request, proposal_id), str(error), "error")
         return redirect(
             request,
@@ -650,7 +652,7 @@ class CoordinatorReviewController(Controller):
                 for p, data in decisions:
                     full = await proposal_queries.proposal_row(p["network"], p["id"])
                     await services.decide(request.user, full, data, request.app.state.settings)
-        except services.ProposalRefused as error:
+        except Refused as error:
             return redirect(
                 request, f"{self._round_url(request, round_id)}/besluiten", str(error), "error"
             )
@@ -718,7 +720,7 @@ class QuestionController(Controller):
             await services.ask_question(
                 request.user, proposal, text(form, "question", 5000), request.app.state.settings
             )
-        except services.ProposalRefused as error:
+        except Refused as error:
             return redirect(request, back, str(error), "error")
         return redirect(request, back, "Uw vraag is gesteld; de aanvragers krijgen een e-mail.")
 
@@ -739,7 +741,7 @@ class QuestionController(Controller):
                 text(form, "answer", 10000),
                 request.app.state.settings,
             )
-        except services.ProposalRefused as error:
+        except Refused as error:
             return redirect(request, url, str(error), "error")
         return redirect(request, url, "Uw antwoord is verstuurd.")
 

@@ -12,6 +12,7 @@ from portal.db import write_transaction
 from portal.events import Mail
 from portal.formatting import datum
 from portal.principal import Principal
+from portal.refusals import Refused
 from portal.settings import Settings
 from portal.tables import Membership, Network, Role
 from proposals import queries as proposal_queries
@@ -22,7 +23,11 @@ from review.assignment import CONFLICT_KINDS, conflict_reason, propose_assignmen
 from review.forms import ADVICE_BODIES, OUTCOMES, AdviceInput, DecisionInput
 from review.tables import Advice, ConflictDeclaration, Decision, Question, Review
 
-ProposalRefused = proposal_services.ProposalRefused
+
+class ReviewRefused(Refused):
+    """A review, an assignment, an advice or a decision refused, with the Dutch reason."""
+
+
 REVIEWABLE_STATES = ("submitted", "in_review")
 
 
@@ -57,23 +62,23 @@ def _conflict_text(name: str, reason: str) -> str:
 async def assign(actor: Principal, proposal: dict, reviewer_id: int, settings: Settings) -> None:
     """Assign one reviewer by hand; refused with the reason when they have a conflict."""
     if proposal["state"] not in REVIEWABLE_STATES:
-        raise ProposalRefused("Beoordelaars toewijzen kan alleen bij een ingediend voorstel.")
+        raise ReviewRefused("Beoordelaars toewijzen kan alleen bij een ingediend voorstel.")
     if _deadline_passed(proposal):
-        raise ProposalRefused("De beoordelingstermijn is verstreken; de toewijzing ligt vast.")
+        raise ReviewRefused("De beoordelingstermijn is verstreken; de toewijzing ligt vast.")
     pool = {r.id: r for r in await queries.reviewer_pool(proposal["network"])}
     reviewer = pool.get(reviewer_id)
     if reviewer is None:
-        raise ProposalRefused("Deze persoon is geen beoordelaar in dit netwerk.")
+        raise ReviewRefused("Deze persoon is geen beoordelaar in dit netwerk.")
     (info,) = await queries.proposal_infos([proposal])
     reason = conflict_reason(reviewer, info)
     if reason:
         label = CONFLICT_KINDS.get(reason, "gemeld belangenconflict").lower()
-        raise ProposalRefused(
+        raise ReviewRefused(
             f"{reviewer.name} heeft een belangenconflict ({label}) en kan dit "
             "voorstel niet beoordelen."
         )
     if reviewer_id in info.already_assigned:
-        raise ProposalRefused(f"{reviewer.name} is al toegewezen.")
+        raise ReviewRefused(f"{reviewer.name} is al toegewezen.")
     await _insert_assignments(actor, proposal, [reviewer], settings)
 
 
@@ -87,7 +92,7 @@ async def _insert_assignments(
             # same reviewer, or a conflict declared meanwhile, must not slip through.
             reason = await queries.reviewer_conflict(proposal["id"], reviewer.id)
             if reason:
-                raise ProposalRefused(
+                raise ReviewRefused(
                     _conflict_text(reviewer.name, reason) + " Er is niemand toegewezen."
                 )
             if await Review.exists().where(
@@ -95,7 +100,7 @@ async def _insert_assignments(
                 & (Review.reviewer == reviewer.id)
                 & (Review.version == proposal["version"])
             ):
-                raise ProposalRefused(f"{reviewer.name} is al toegewezen.")
+                raise ReviewRefused(f"{reviewer.name} is al toegewezen.")
             await Review.insert(
                 Review(
                     proposal=proposal["id"],
@@ -141,7 +146,7 @@ async def _email(user_id: int) -> str:
 
 async def unassign(actor: Principal, proposal: dict, review_id: int) -> None:
     if _deadline_passed(proposal):
-        raise ProposalRefused("De beoordelingstermijn is verstreken; de toewijzing ligt vast.")
+        raise ReviewRefused("De beoordelingstermijn is verstreken; de toewijzing ligt vast.")
     async with write_transaction():
         row = (
             await Review.select(Review.id, Review.state, Review.reviewer.name.as_alias("name"))
@@ -149,9 +154,9 @@ async def unassign(actor: Principal, proposal: dict, review_id: int) -> None:
             .first()
         )
         if row is None:
-            raise ProposalRefused("Deze toewijzing bestaat niet.")
+            raise ReviewRefused("Deze toewijzing bestaat niet.")
         if row["state"] == "submitted":
-            raise ProposalRefused("Deze beoordeling is al ingediend; heropen haar eerst.")
+            raise ReviewRefused("Deze beoordeling is al ingediend; heropen haar eerst.")
         await Review.delete().where(Review.id == review_id)
         await events.record(
             actor_id=actor.user_id,
@@ -195,15 +200,15 @@ async def auto_assign(actor: Principal, round_row: dict, settings: Settings) -> 
 
 async def declare_conflict(actor: Principal, proposal: dict, kind: str, reason: str) -> None:
     if kind not in CONFLICT_KINDS:
-        raise ProposalRefused("Kies het soort belangenconflict.")
+        raise ReviewRefused("Kies het soort belangenconflict.")
     if kind in ("personal", "other") and not reason.strip():
-        raise ProposalRefused("Licht het belangenconflict kort toe.")
+        raise ReviewRefused("Licht het belangenconflict kort toe.")
     async with write_transaction():
         if await ConflictDeclaration.exists().where(
             (ConflictDeclaration.proposal == proposal["id"])
             & (ConflictDeclaration.reviewer == actor.user_id)
         ):
-            raise ProposalRefused("U heeft voor dit voorstel al een belangenconflict gemeld.")
+            raise ReviewRefused("U heeft voor dit voorstel al een belangenconflict gemeld.")
         await ConflictDeclaration.insert(
             ConflictDeclaration(
                 proposal=proposal["id"],
@@ -232,13 +237,13 @@ async def declare_conflict(actor: Principal, proposal: dict, kind: str, reason: 
 
 async def save_review(actor: Principal, review: dict, values: dict, submit: bool) -> None:
     if review["reviewer"] != actor.user_id:
-        raise ProposalRefused("Dit is niet uw beoordeling.")
+        raise ReviewRefused("Dit is niet uw beoordeling.")
     if review["state"] == "submitted":
-        raise ProposalRefused(
+        raise ReviewRefused(
             "Deze beoordeling is ingediend en ligt vast. De coördinator kan haar heropenen."
         )
     if review["proposal_state"] not in ("in_review", "submitted"):
-        raise ProposalRefused("Dit voorstel is niet meer in beoordeling.")
+        raise ReviewRefused("Dit voorstel is niet meer in beoordeling.")
     now = clock.now()
     columns = {getattr(Review, k): v for k, v in values.items()}
     columns[Review.updated_at] = now
@@ -250,14 +255,14 @@ async def save_review(actor: Principal, review: dict, values: dict, submit: bool
         # page was loaded closes the review before anything is stored.
         reason = await queries.reviewer_conflict(review["proposal"], actor.user_id)
         if reason:
-            raise ProposalRefused(conflict_closed(reason))
+            raise ReviewRefused(conflict_closed(reason))
         updated = (
             await Review.update(columns)
             .where((Review.id == review["id"]) & (Review.state != "submitted"))
             .returning(Review.id)
         )
         if not updated:
-            raise ProposalRefused("Deze beoordeling is intussen al ingediend.")
+            raise ReviewRefused("Deze beoordeling is intussen al ingediend.")
         if submit:
             await events.record(
                 actor_id=actor.user_id,
@@ -281,11 +286,11 @@ async def reopen_review(actor: Principal, proposal: dict, review_id: int) -> Non
             .returning(Review.reviewer)
         )
         if not reopened:
-            raise ProposalRefused("Deze beoordeling is niet ingediend.")
+            raise ReviewRefused("Deze beoordeling is niet ingediend.")
         reason = await queries.reviewer_conflict(proposal["id"], reopened[0]["reviewer"])
         if reason:
             # The update above is rolled back with this refusal.
-            raise ProposalRefused(
+            raise ReviewRefused(
                 _conflict_text("Deze beoordelaar", reason)
                 + " De beoordeling blijft gesloten; wijs zo nodig iemand anders toe."
             )
@@ -301,7 +306,7 @@ async def reopen_review(actor: Principal, proposal: dict, review_id: int) -> Non
 
 async def ask_question(actor: Principal, proposal: dict, question: str, settings: Settings) -> None:
     if not question.strip():
-        raise ProposalRefused("Schrijf uw vraag.")
+        raise ReviewRefused("Schrijf uw vraag.")
     link = await _link(settings, proposal["network"], f"/voorstellen/{proposal['id']}#vragen")
     authors = await proposal_queries.authors_of(proposal["id"])
     async with write_transaction():
@@ -310,11 +315,11 @@ async def ask_question(actor: Principal, proposal: dict, question: str, settings
             # conflict declared since the page was loaded closes the questions too.
             reason = await queries.reviewer_conflict(proposal["id"], actor.user_id)
             if reason:
-                raise ProposalRefused(conflict_closed(reason))
+                raise ReviewRefused(conflict_closed(reason))
             if not await Review.exists().where(
                 (Review.proposal == proposal["id"]) & (Review.reviewer == actor.user_id)
             ):
-                raise ProposalRefused("Alleen beoordelaars en de coördinator stellen vragen.")
+                raise ReviewRefused("Alleen beoordelaars en de coördinator stellen vragen.")
         await Question.insert(
             Question(
                 proposal=proposal["id"],
@@ -346,7 +351,7 @@ async def answer_question(
     actor: Principal, proposal: dict, question_id: int, answer: str, settings: Settings
 ) -> None:
     if not answer.strip():
-        raise ProposalRefused("Schrijf uw antwoord.")
+        raise ReviewRefused("Schrijf uw antwoord.")
     row = (
         await Question.select(
             Question.id,
@@ -358,9 +363,9 @@ async def answer_question(
         .first()
     )
     if row is None:
-        raise ProposalRefused("Deze vraag bestaat niet.")
+        raise ReviewRefused("Deze vraag bestaat niet.")
     if row["answered_at"] is not None:
-        raise ProposalRefused("Deze vraag is al beantwoord.")
+        raise ReviewRefused("Deze vraag is al beantwoord.")
     link = await _link(settings, proposal["network"], f"/voorstellen/{proposal['id']}#vragen")
     async with write_transaction():
         await Question.update(
@@ -431,11 +436,11 @@ OUTCOME_ACTIONS = {
 async def decide(actor: Principal, proposal: dict, data: DecisionInput, settings: Settings) -> None:
     """Record the decision of the coordinating municipality and move the proposal on."""
     if proposal["state"] != "advised":
-        raise ProposalRefused("Eerst het advies vastleggen; daarna kan het besluit worden genomen.")
+        raise ReviewRefused("Eerst het advies vastleggen; daarna kan het besluit worden genomen.")
     if data.amount_cents is not None and data.amount_cents > (
         proposal["requested_amount_cents"] or 0
     ):
-        raise ProposalRefused("Het toegekende bedrag mag niet hoger zijn dan het gevraagde bedrag.")
+        raise ReviewRefused("Het toegekende bedrag mag niet hoger zijn dan het gevraagde bedrag.")
     link = await _link(settings, proposal["network"], f"/voorstellen/{proposal['id']}")
     recipients = await proposal_queries.authors_of(proposal["id"])
     officers = await Membership.select(
@@ -494,7 +499,7 @@ async def decide(actor: Principal, proposal: dict, data: DecisionInput, settings
                     decision_date=data.decision_date,
                 )
             except ledger_services.LedgerRefused as error:
-                raise ProposalRefused(str(error)) from error
+                raise ReviewRefused(str(error)) from error
         await proposal_services.take_screen_step(
             actor,
             proposal,

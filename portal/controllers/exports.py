@@ -30,7 +30,7 @@ from portal.xlsx import (  # noqa: F401 - csv_cell is the tests' too
 )
 from proposals import exports as proposal_exports
 from proposals import queries as proposal_queries
-from proposals.controllers import SCOPES
+from proposals.access import SCOPES, list_scope
 from proposals.rules import STATE_LABELS
 from review import exports as review_exports
 
@@ -60,7 +60,8 @@ class ExportController(Controller):
         status: str | None,
         zoek: str | None,
     ) -> tuple[str, list[list]]:
-        scope = proposal_exports.list_scope(request, lijst)
+        network_id = request.state.network.id
+        scope = list_scope(request.user, network_id, lijst)
         filters = proposal_queries.ListFilter(
             round_id=query_int(ronde),
             theme_id=query_int(thema),
@@ -68,7 +69,8 @@ class ExportController(Controller):
             state=status if status in STATE_LABELS else None,
             search=clean(zoek or "")[:100],
         )
-        return scope, await proposal_exports.list_rows(request, scope, filters)
+        rows = await proposal_exports.list_rows(request.user, network_id, scope, filters)
+        return scope, rows
 
     @get("/voorstellen/export.csv", opt=LIST_READERS)
     async def proposals_csv(

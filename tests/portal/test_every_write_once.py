@@ -1067,7 +1067,7 @@ async def test_the_schema_allows_one_reversal_per_entry_and_one_division_per_yea
 @pytest.mark.parametrize(
     "refusal",
     [
-        review.ProposalRefused("Vera Voorzitter is al toegewezen."),
+        review.ReviewRefused("Vera Voorzitter is al toegewezen."),
         NotFoundException("Dit voorstel bestaat niet, of u heeft er geen toegang toe."),
     ],
     ids=["refused", "not-found"],
@@ -1117,7 +1117,7 @@ async def test_a_refused_post_of_a_form_nobody_else_posted_keeps_its_refusal(
     post = await _assign(scene)
 
     async def refuse(*args: object, **kwargs: object) -> None:
-        raise review.ProposalRefused("Vera Voorzitter is al toegewezen.")
+        raise review.ReviewRefused("Vera Voorzitter is al toegewezen.")
 
     monkeypatch.setattr(review, "assign", refuse)
     outcome = await post_times(app, scene, route, post, 1)

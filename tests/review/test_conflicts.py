@@ -316,7 +316,7 @@ async def test_saving_when_the_conflict_arises_meanwhile(
     before = await Review.select().where(Review.id == mine).first()
     events = await AuditEvent.count()
     conflict_meanwhile(zw, reviewers["ao_b"], kind, proposal_id)
-    with pytest.raises(services.ProposalRefused, match="belangenconflict"):
+    with pytest.raises(services.ReviewRefused, match="belangenconflict"):
         await services.save_review(await principal(reviewers["ao_b"]), review, values, True)
     assert await Review.select().where(Review.id == mine).first() == before
     assert await AuditEvent.count() == events
@@ -331,7 +331,7 @@ async def test_asking_when_the_conflict_arises_meanwhile(
     proposal = await proposal_queries.proposal_row(zw.network, proposal_id)
     mails = await OutboxMessage.count()
     conflict_meanwhile(zw, reviewers["ao_b"], kind, proposal_id)
-    with pytest.raises(services.ProposalRefused, match="belangenconflict"):
+    with pytest.raises(services.ReviewRefused, match="belangenconflict"):
         await services.ask_question(
             await principal(reviewers["ao_b"]), proposal, "Een vraag?", settings
         )
@@ -350,7 +350,7 @@ async def test_reopening_when_the_conflict_arises_meanwhile(
     await post_form(client, f"/n/zuid-west/beoordelingen/{mine}", {**SCORES, "action": "submit"})
     proposal = await proposal_queries.proposal_row(zw.network, proposal_id)
     conflict_meanwhile(zw, reviewers["ao_b"], kind, proposal_id)
-    with pytest.raises(services.ProposalRefused, match="belangenconflict"):
+    with pytest.raises(services.ReviewRefused, match="belangenconflict"):
         await services.reopen_review(await principal(zw.coordinator), proposal, mine)
     state = await Review.select(Review.state).where(Review.id == mine).first()
     assert state["state"] == "submitted"
