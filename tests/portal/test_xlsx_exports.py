@@ -246,9 +246,9 @@ def test_one_way_to_send_a_file() -> None:
 
 def test_one_writer_of_workbooks() -> None:
     """Workbooks are made in portal/xlsx.py; the SPUK workbook streams its cells' XML into an
-    openpyxl file of its own (for speed), with portal/xlsx.py's rule for text."""
+    openpyxl file (for speed) with portal/xlsx_stream.py, by portal/xlsx.py's rule for text."""
     makers = {name for name, text in _sources().items() if re.search(r"\bWorkbook\(", text)}
-    assert makers == {"portal/xlsx.py", "ledger/spuk.py"}
+    assert makers == {"portal/xlsx.py", "portal/xlsx_stream.py"}
     typers = {name for name, text in _sources().items() if re.search(r"\.data_type\s*=", text)}
     assert typers == {"portal/xlsx.py"}
 
