@@ -18,25 +18,25 @@ Numbers are never pasted totals: every total is a formula over the rows.
 
 from ledger.spuk.book import PERCENT, SPUK_CELL
 from ledger.spuk.checks import CHECK_COLUMNS, FIGURES
-from ledger.spuk.derive import (
+from ledger.spuk.data import (
     SISA_WORDING,
+    AccountLine,
     BudgetLine,
+    EntryLine,
+    GrantLine,
+    ProjectLine,
     SisaWording,
+    SpukData,
+    SpukYearMissing,
+)
+from ledger.spuk.derive import (
     account_key,
     budget_lines,
     deviation_text,
     file_name,
     sisa_wording,
 )
-from ledger.spuk.gather import (
-    AccountLine,
-    EntryLine,
-    GrantLine,
-    ProjectLine,
-    SpukData,
-    SpukYearMissing,
-    gather,
-)
+from ledger.spuk.reads import gather
 from ledger.spuk.sheets import (
     BUDGET_COLUMNS,
     CATEGORY_COLUMNS,

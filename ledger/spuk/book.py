@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from openpyxl.styles import Alignment, Font
 
-from ledger.spuk.gather import SpukData
+from ledger.spuk.data import SpukData
 from portal.formatting import AMSTERDAM
 from portal.xlsx_stream import Book, Column, Sheet, Writer, header_text
 

@@ -5,40 +5,9 @@ form of Bijlage 4, and the file's name. Pure functions of their arguments."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ledger.money import format_euros
-
-if TYPE_CHECKING:
-    from ledger.spuk.gather import SpukData
-
-
-# --- the SiSa wording, per year -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SisaWording:
-    """How the SiSa annex of one year names the regulation and its indicators. `{year}` is
-    replaced by the year of the accounts (jaar T)."""
-
-    regulation: str
-    decision: str = "Beschikkingsnummer"
-    spending: str = "Besteding {year} ten laste van rijksmiddelen"
-    cumulative: str = "Cumulatieve besteding ten laste van rijksmiddelen tot en met {year}"
-    final: str = "Eindverantwoording Ja/Nee"
-    explanation: str = "Toelichting afwijking"
-
-
-_BEFORE_2023 = SisaWording(
-    regulation="Specifieke uitkering bovenregionale expertisenetwerken jeugd (BWBR0044990)"
-)
-_FROM_2023 = SisaWording(
-    regulation="Regeling specifieke uitkering randvoorwaardelijke functies jeugdhulp"
-)
-# The wording changes from year to year; this table is the setting until it is configurable.
-# A year not in it uses the wording of the nearest earlier year (or the first one).
-SISA_WORDING: dict[int, SisaWording] = {2020: _BEFORE_2023, 2023: _FROM_2023}
+from ledger.spuk.data import SISA_WORDING, BudgetLine, SisaWording, SpukData
 
 
 def sisa_wording(year: int) -> SisaWording:
@@ -100,13 +69,6 @@ def deviation_text(
 
 
 # --- the budget (Bijlage 4) and the file ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BudgetLine:
-    youth_region: str
-    project: str
-    cents: int
 
 
 def budget_lines(data: SpukData) -> list[BudgetLine]:

@@ -22,8 +22,8 @@ from ledger.deadlines import STATUS_LABELS, status_of
 from ledger.rules import CATEGORY_LABELS, ENTRY_KINDS, RESERVE_KINDS
 from ledger.spuk.book import PERCENT, SPUK_CELL, TITLE, WRAP, _Book, _Rows, _Sisa, _Summary
 from ledger.spuk.checks import _checks
-from ledger.spuk.derive import SisaWording, budget_lines
-from ledger.spuk.gather import SpukData
+from ledger.spuk.data import SisaWording, SpukData
+from ledger.spuk.derive import budget_lines
 from portal.formatting import AMSTERDAM
 from portal.rules import format_basis_points
 from portal.xlsx import clean_text

@@ -465,9 +465,10 @@ async def test_only_the_networks_coordinators_download_it(client, database) -> N
     response = await client.get(url)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(spuk.MEDIA_TYPE)
-    assert response.headers["content-disposition"] == (
+    assert response.headers["content-disposition"].startswith(
         f'attachment; filename="SPUK-{slug}-2021.xlsx"'
     )
+    assert response.headers["cache-control"] == "private, no-store"
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == [
         "Samenvatting",
