@@ -8,14 +8,14 @@
 The database is migrated first (the same code as `portal migrate`) and must hold no networks.
 
 How rows are made: the small, rule-heavy steps go through the real services (budget years and
-their division with `ledger.services`, rounds and themes with `proposals.services`). The bulk
-(proposals, bouwteams, budget lines, reviews, advice, decisions, projects, reports, entries,
-audit events) is inserted directly, in batches, with the values the services would write;
-going through the services one proposal at a time would take hours. Frozen versions use the
-real `proposals.queries.snapshot`, catalogue entries the real `ledger.catalogue.refresh`, and
-every budget year is checked afterwards with `ledger.booking.check_year` (the invariants of
-`ledger/rules.py` that every booking must pass). The e-mail outbox is left empty: no page
-reads it.
+their division with `ledger.books.services`, rounds and themes with `proposals.services`). The
+bulk (proposals, bouwteams, budget lines, reviews, advice, decisions, projects, reports,
+entries, audit events) is inserted directly, in batches, with the values the services would
+write; going through the services one proposal at a time would take hours. Frozen versions use
+the real `proposals.queries.snapshot`, catalogue entries the real
+`ledger.projects.catalogue.refresh`, and every budget year is checked afterwards with
+`ledger.books.booking.check_year` (the invariants of `ledger/books/rules.py` that every booking
+must pass). The e-mail outbox is left empty: no page reads it.
 
 Deterministic: the same arguments give the same rows (a seeded random generator).
 """
@@ -186,9 +186,9 @@ async def insert_all(table: Any, rows: list[Any], returning: bool = False) -> li
 
 
 async def _principal(user_id: int):
-    from portal.principal import Principal
-    from portal.sessions import memberships_of
-    from portal.tables import User
+    from portal.accounts.principal import Principal
+    from portal.accounts.sessions import memberships_of
+    from portal.accounts.tables import User
 
     user = await User.select().where(User.id == user_id).first()
     return Principal(
@@ -214,7 +214,7 @@ def totp_secret() -> str:
 def _totp_columns() -> dict[str, Any]:
     """Two-factor log-in switched on for coordinators and admins, when this checkout has it
     (User.totp_secret): the benchmark then logs in with codes from `totp_secret()`."""
-    from portal.tables import User
+    from portal.accounts.tables import User
 
     if not hasattr(User, "totp_secret"):
         return {}
@@ -222,8 +222,8 @@ def _totp_columns() -> dict[str, Any]:
 
 
 async def build_people(rng: random.Random, stats: Stats, networks: int) -> list[Net]:
-    from portal.passwords import hash_password_sync
-    from portal.tables import Membership, Network, Organisation, Region, Role, User
+    from portal.accounts.tables import Membership, Network, Organisation, Region, Role, User
+    from portal.lib.passwords import hash_password_sync
 
     password_hash = hash_password_sync(PASSWORD)
     totp = _totp_columns()
@@ -367,8 +367,8 @@ async def build_people(rng: random.Random, stats: Stats, networks: int) -> list[
 
 async def build_years(net: Net, settings: Any) -> dict[int, dict[str, Any]]:
     """Budget years, their division, rounds and themes: through the real services."""
-    from ledger import queries as ledger_queries
-    from ledger import services as ledger
+    from ledger.books import queries as ledger_queries
+    from ledger.books import services as ledger
     from proposals import queries as proposal_queries
     from proposals import services as proposals
 
@@ -479,7 +479,7 @@ async def build_proposals(
 ) -> list[dict[str, Any]]:
     """The 300 proposals of one network-year with their authors, bouwteam, budget lines,
     versions, reviews, advice and decisions. Returns the granted ones (for the ledger)."""
-    from portal.tables import AuditEvent
+    from portal.accounts.tables import AuditEvent
     from proposals import queries as proposal_queries
     from proposals.tables import (
         BouwteamMember,
@@ -855,7 +855,7 @@ def _event(
     at: dt.datetime,
     details: dict[str, Any] | None = None,
 ) -> Any:
-    from portal.tables import AuditEvent
+    from portal.accounts.tables import AuditEvent
 
     return AuditEvent(
         at=at,
@@ -886,8 +886,8 @@ class Plan:
 def _project_entries(plan: Plan, rng: random.Random) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The entries of one project, as commit_grant, pay, accept_report and reverse book them,
     and the project's report states."""
-    from ledger.deadlines import report_schedule
-    from ledger.settlement import settle
+    from ledger.books.deadlines import report_schedule
+    from ledger.projects.settlement import settle
 
     spec, year = plan.spec, plan.year
     amount = spec["amount"]
@@ -985,11 +985,11 @@ def _project_entries(plan: Plan, rng: random.Random) -> tuple[list[dict[str, Any
 async def build_ledger(
     rng: random.Random, granted: list[Plan], stats: Stats, budget_entries: int, total: int
 ) -> None:
-    from ledger import catalogue
-    from ledger.booking import check_year
-    from ledger.tables import Entry, Project, Report
-    from portal.db import write_transaction
-    from portal.tables import AuditEvent
+    from ledger.books.booking import check_year
+    from ledger.books.tables import Entry, Project, Report
+    from ledger.projects import catalogue
+    from portal.accounts.tables import AuditEvent
+    from portal.lib.db import write_transaction
 
     # Spread the entries still to reach ENTRIES_TOTAL: every tenth project has a corrected
     # double payment, the rest of the count goes into more advance instalments.
@@ -1167,11 +1167,11 @@ async def build(
     proposals: int = PROPOSALS_PER_YEAR,
     entries: int = ENTRIES_TOTAL,
 ) -> Stats:
-    from ledger.tables import Entry
-    from portal import db
+    from ledger.books.tables import Entry
+    from portal.accounts.tables import Network
     from portal.cli import migrate
-    from portal.settings import Settings
-    from portal.tables import Network
+    from portal.lib import db
+    from portal.lib.settings import Settings
 
     engine = db.engine_from_url(database)
     db.use_engine(engine)

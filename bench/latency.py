@@ -192,9 +192,9 @@ def drop_database(engine: str) -> None:
 
 async def _targets(url: str) -> dict[str, Any]:
     """The people and rows the pages are measured with, all in network 1."""
-    from ledger.tables import BudgetYear
-    from portal import db
-    from portal.tables import Membership, Network, User
+    from ledger.books.tables import BudgetYear
+    from portal.accounts.tables import Membership, Network, User
+    from portal.lib import db
     from proposals.tables import Proposal, ProposalAuthor, Round
     from review.tables import Review
 
@@ -496,10 +496,10 @@ def run_pages(
 async def _export(url: str) -> dict[str, float]:
     """Time and peak memory of the SPUK workbook of the measured year (as bench/spuk_export.py
     measures it, here on the large data set)."""
-    from ledger import spuk
-    from ledger.tables import Entry
-    from portal import clock, db
-    from portal.tables import Network
+    from ledger.books.tables import Entry
+    from ledger.projects import spuk
+    from portal.accounts.tables import Network
+    from portal.lib import clock, db
 
     engine = db.engine_from_url(url)
     db.use_engine(engine)

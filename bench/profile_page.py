@@ -86,9 +86,9 @@ def _statement_recorder(engine) -> list[tuple[float, str]]:
 async def run(args: argparse.Namespace) -> None:
     import httpx
 
-    from portal import db
     from portal.app import create_app
-    from portal.settings import Settings
+    from portal.lib import db
+    from portal.lib.settings import Settings
 
     targets = await latency._targets(args.database)
     if args.page.startswith("/"):

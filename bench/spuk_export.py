@@ -1,8 +1,8 @@
 """Benchmark of the SPUK workbook: a budget year with 1.000 projects and 20.000 entries.
 
 Builds the year in a temporary SQLite database (rows inserted directly, in bulk, respecting the
-ledger's invariants, which are checked before timing), then times `ledger.spuk.gather` and
-`ledger.spuk.build_workbook` and reports their peak memory.
+ledger's invariants, which are checked before timing), then times `ledger.projects.spuk.gather` and
+`ledger.projects.spuk.build_workbook` and reports their peak memory.
 
     .venv/bin/python bench/spuk_export.py [--projects 1000] [--entries 20000] [--output FILE]
 
@@ -69,9 +69,9 @@ BATCH = 1000
 
 async def build_year(projects: int, entries: int) -> tuple[int, int]:
     """The network and the budget year, with `projects` projects and `entries` entries."""
-    from ledger.booking import check_year
-    from ledger.tables import Account, BudgetYear, Entry, Project, Report
-    from portal.tables import Network, Region, User
+    from ledger.books.booking import check_year
+    from ledger.books.tables import Account, BudgetYear, Entry, Project, Report
+    from portal.accounts.tables import Network, Region, User
 
     amounts = budget(projects)
     network = (
@@ -216,10 +216,10 @@ def _rss_mb() -> float:
 
 
 async def run(args) -> bytes:
-    from ledger import spuk
-    from ledger.tables import Entry, Project
-    from portal import db
+    from ledger.books.tables import Entry, Project
+    from ledger.projects import spuk
     from portal.cli import migrate
+    from portal.lib import db
 
     engine = db.engine_from_url(f"sqlite:///{args.directory / 'bench.sqlite'}")
     db.use_engine(engine)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from ledger.tables import (
+from ledger.books.tables import (
     Account,
     BudgetYear,
     CatalogueEntry,

@@ -1,12 +1,12 @@
 """The read-only JSON API for the municipality's finance and reporting systems: `/api/v1/...`.
 
-Who is asking: a personal API token in `Authorization: Bearer …` (portal/api_tokens.py).
+Who is asking: a personal API token in `Authorization: Bearer …` (portal/accounts/api_tokens.py).
 `BearerTokenMiddleware` turns it into the Principal of its user, carrying only their coordinator
 roles, in `scope["user"]` (what SessionMiddleware does for a browser; a session cookie counts
 for nothing here) and answers 401 itself when the token is missing, unknown or revoked.
 What they may read: every handler declares `opt=COORDINATOR`, and the app-wide guard decides as
-for pages (portal/guards.py): a network in the path must be one of the token user's networks,
-else 404, so another network's data never comes back.
+for pages (portal/accounts/guards.py): a network in the path must be one of the token user's
+networks, else 404, so another network's data never comes back.
 
 Money is always integer cents; dates and times are ISO 8601 (times in UTC).
 """
@@ -26,14 +26,14 @@ from litestar.openapi.spec import Components, OpenAPIType, SecurityScheme
 from litestar.params import PathParameter, QueryParameter
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from ledger import exports as ledger_exports
-from ledger.deadlines import STATUS_LABELS
-from ledger.rules import ENTRY_KINDS, AccountFigures
-from portal import clock
-from portal.api_tokens import TokenRefused, authenticate
-from portal.guards import OUT_OF_RANGE_IS_INVALID, PUBLIC, allow
-from portal.queries import network_row, regions_of
-from portal.tables import Role
+from ledger.books.deadlines import STATUS_LABELS
+from ledger.books.rules import ENTRY_KINDS, AccountFigures
+from ledger.projects import exports as ledger_exports
+from portal.accounts.api_tokens import TokenRefused, authenticate
+from portal.accounts.guards import OUT_OF_RANGE_IS_INVALID, PUBLIC, allow
+from portal.accounts.queries import network_row, regions_of
+from portal.accounts.tables import Role
+from portal.lib import clock
 from proposals import exports as proposal_exports
 from proposals.rules import STATE_LABELS
 from review.queries import decisions_by_proposal
@@ -92,7 +92,8 @@ class BearerTokenMiddleware:
 
 
 async def _unauthorized(send: Send, detail: str) -> None:
-    # The same body as every other API error (portal/errors.py), plus the challenge of RFC 6750.
+    # The same body as every other API error (portal/accounts/errors.py), plus the challenge of
+    # RFC 6750.
     body = msgspec.json.encode({"status_code": 401, "detail": detail})
     await send(
         {

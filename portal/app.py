@@ -21,18 +21,19 @@ from litestar.template.config import TemplateConfig
 from litestar.types import Message, Scope
 from markupsafe import Markup
 
-from ledger.money import format_euros
-from portal import db, events, once
+from portal.accounts import events
+from portal.accounts.errors import http_exception_handler, internal_error_handler
+from portal.accounts.guards import PUBLIC, enforce_access
+from portal.accounts.mail import deliver_pending
+from portal.accounts.sessions import SessionMiddleware
 from portal.api import openapi_config
 from portal.controllers import routes
 from portal.controllers.repeats import already_processed_handler, repeat_target
-from portal.errors import http_exception_handler, internal_error_handler
-from portal.formatting import datum, datumtijd
-from portal.guards import PUBLIC, enforce_access
-from portal.mail import deliver_pending
-from portal.observability import RequestIdMiddleware
-from portal.sessions import SessionMiddleware
-from portal.settings import PROJECT_ROOT, Settings
+from portal.lib import db, once
+from portal.lib.formatting import datum, datumtijd
+from portal.lib.money import format_euros
+from portal.lib.observability import RequestIdMiddleware
+from portal.lib.settings import PROJECT_ROOT, Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -56,7 +57,7 @@ def configure_jinja(engine: Jinja, settings: Settings | None = None) -> None:
 @pass_context
 def form_guard(context) -> Markup:
     """What every form that changes something carries: the CSRF token and a one-time key, so
-    that a double-click or a browser retry has one effect (portal/once.py)."""
+    that a double-click or a browser retry has one effect (portal/lib/once.py)."""
     field = Markup('<input type="hidden" name="{}" value="{}">').format(once.FIELD, once.new_key())
     # csrf_input is Litestar's own hidden input, markup by design.
     return Markup(context.get("csrf_input", "")) + field  # noqa: S704
@@ -171,14 +172,17 @@ async def deliver_queued_mail(request: Request) -> None:
 
 def register_domain_hooks() -> None:
     """Domains that extend others through hooks (never by importing back)."""
-    from ledger.catalogue_controllers import similar_projects_section
-    from ledger.reminders import register_report_reminders
+    from ledger.books.services import on_project_changed
+    from ledger.projects import catalogue
+    from ledger.projects.catalogue_controllers import similar_projects_section
+    from ledger.projects.reminders import register_report_reminders
     from proposals.controllers import register_detail_section, register_edit_section
     from review.access import register as register_reviewer_access
     from review.controllers import proposal_page_section
     from review.reminders import register_review_reminders
 
     register_reviewer_access()
+    on_project_changed(catalogue.refresh)
     register_review_reminders()
     register_report_reminders()
     register_detail_section(proposal_page_section)
@@ -262,7 +266,7 @@ def create_app(settings: Settings | None = None, *, manage_engine: bool = True) 
         before_send=[answer_repeats_as_repeats, security_headers(settings)],
         after_response=deliver_queued_mail,
         debug=False,
-        # Logging is set up once by portal.observability (key=value lines with request ids);
+        # Logging is set up once by portal.lib.observability (key=value lines with request ids);
         # Litestar's default config would replace that handler with its own format.
         logging_config=None,
         # Only the API is documented (at /api/docs); pages stay out of the schema.

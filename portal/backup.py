@@ -36,7 +36,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from portal.settings import Settings
+from portal.lib.settings import Settings
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PG_CUSTOM_HEADER = b"PGDMP"
@@ -114,7 +114,7 @@ def _is_sqlite(url: str) -> bool:
 
 
 def _sqlite_path(url: str) -> Path:
-    """The same reading of a sqlite:/// URL as `portal.db.engine_from_url`, without its side
+    """The same reading of a sqlite:/// URL as `portal.lib.db.engine_from_url`, without its side
     effects (that creates the file)."""
     path = unquote(urlparse(url).path)
     if url.startswith("sqlite:////"):
@@ -125,7 +125,7 @@ def _sqlite_path(url: str) -> Path:
 
 
 def _postgres_config(url: str) -> dict:
-    """The same reading as `portal.db.engine_from_url` (with its defaults), without building an
+    """The same reading as `portal.lib.db.engine_from_url` (with its defaults), without building an
     engine, which would already connect to ask for the server version."""
     parsed = urlparse(url)
     if parsed.scheme not in {"postgres", "postgresql"}:
@@ -142,7 +142,7 @@ def _postgres_config(url: str) -> dict:
 def _portal_tables() -> list[str]:
     from piccolo.apps.migrations.tables import Migration
 
-    from portal.db import all_tables
+    from portal.lib.db import all_tables
 
     return [t._meta.tablename for t in all_tables() if t is not Migration]
 

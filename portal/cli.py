@@ -7,8 +7,8 @@ import asyncio
 import getpass
 import sys
 
-from portal import db
-from portal.settings import Settings, SettingsError
+from portal.lib import db
+from portal.lib.settings import Settings, SettingsError
 
 
 async def _with_engine(settings: Settings, work):
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return asyncio.run(restore(settings, args.input, force=args.force))
     if args.command == "outbox":
-        from portal.mail import deliver_pending
+        from portal.accounts.mail import deliver_pending
 
         sent = asyncio.run(_with_engine(settings, lambda: deliver_pending(settings)))
         print(f"{sent} e-mail(s) verstuurd.")
@@ -134,10 +134,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def _remind(settings: Settings) -> int:
-    from portal import clock, db, once
+    from portal.accounts.mail import deliver_pending
+    from portal.accounts.reminders import send_due
     from portal.app import register_domain_hooks
-    from portal.mail import deliver_pending
-    from portal.reminders import send_due
+    from portal.lib import clock, db, once
 
     register_domain_hooks()
     queued = await send_due(clock.now(), settings.base_url)
@@ -148,9 +148,9 @@ async def _remind(settings: Settings) -> int:
 
 
 async def _spuk_workbook(args) -> bytes | None:
-    from ledger.spuk import SpukYearMissing, build_workbook, gather
-    from portal import clock
-    from portal.tables import Network
+    from ledger.projects.spuk import SpukYearMissing, build_workbook, gather
+    from portal.accounts.tables import Network
+    from portal.lib import clock
 
     network = await Network.select(Network.id).where(Network.slug == args.network).first()
     if network is None:
@@ -184,8 +184,8 @@ async def _demo(if_empty: bool) -> int:
 
 
 def _print_logins() -> None:
+    from portal.accounts.principal import ROLE_LABELS
     from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, PEOPLE
-    from portal.principal import ROLE_LABELS
 
     print(f"Demo-accounts (wachtwoord: {DEMO_PASSWORD}):")
     for email, _name, network, role, _kind, region, _org in PEOPLE:
@@ -200,8 +200,9 @@ def _print_logins() -> None:
 def _demo_code() -> int:
     import pyotp
 
-    from portal import clock, totp
+    from portal.accounts import totp
     from portal.demo import DEMO_TOTP_SECRET
+    from portal.lib import clock
 
     now = clock.now()
     left = totp.STEP_SECONDS - int(now.timestamp()) % totp.STEP_SECONDS
@@ -210,10 +211,10 @@ def _demo_code() -> int:
 
 
 async def _createuser(args) -> int:
-    from portal.passwords import hash_password, password_problem
-    from portal.rules import email_problem
-    from portal.services import create_user
-    from portal.tables import Membership, Role, User
+    from portal.accounts.rules import email_problem
+    from portal.accounts.services import create_user
+    from portal.accounts.tables import Membership, Role, User
+    from portal.lib.passwords import hash_password, password_problem
 
     problem = email_problem(args.email)
     if problem:
@@ -235,8 +236,8 @@ async def _createuser(args) -> int:
 
 
 async def _create_token(args) -> int:
-    from portal.api_tokens import TokenRefused, create_token
-    from portal.tables import User
+    from portal.accounts.api_tokens import TokenRefused, create_token
+    from portal.accounts.tables import User
 
     user = await User.select(User.id).where(User.email == args.user.strip().lower()).first()
     if user is None:

@@ -2,9 +2,9 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from portal.api_tokens import ApiToken
-from portal.reminders import SentReminder
-from portal.tables import (
+from portal.accounts.api_tokens import ApiToken
+from portal.accounts.reminders import SentReminder
+from portal.accounts.tables import (
     AccountToken,
     AuditEvent,
     FormSubmission,

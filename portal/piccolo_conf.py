@@ -1,9 +1,9 @@
-"""Piccolo's configuration: the engine comes from DATABASE_URL (see portal/settings.py)."""
+"""Piccolo's configuration: the engine comes from DATABASE_URL (see portal/lib/settings.py)."""
 
 from piccolo.conf.apps import AppRegistry
 
-from portal.db import engine_from_url
-from portal.settings import database_url_from_env
+from portal.lib.db import engine_from_url
+from portal.lib.settings import database_url_from_env
 
 DB = engine_from_url(database_url_from_env())
 

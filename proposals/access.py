@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from portal.principal import Principal
-from portal.tables import Role
+from portal.accounts.principal import Principal
+from portal.accounts.tables import Role
 from proposals.rules import Actor
 from proposals.tables import ProposalAuthor
 

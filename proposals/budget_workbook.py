@@ -28,8 +28,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ledger.money import MoneyError, decimal_to_cents, format_euros, parse_euros
-from portal.xlsx import (
+from portal.lib.files import FileRefused, refuse_xml_declarations
+from portal.lib.money import MoneyError, decimal_to_cents, format_euros, parse_euros
+from portal.lib.xlsx import (
     EURO_FORMAT,
     finish_list,
     new_workbook,
@@ -38,7 +39,6 @@ from portal.xlsx import (
     write_formula,
     write_header,
 )
-from proposals.files import FileRefused, refuse_xml_declarations
 
 logger = logging.getLogger(__name__)
 
@@ -225,7 +225,7 @@ def _amount_mismatch(amount_cents: int, expected_cents: int) -> str:
 # --- The template ----------------------------------------------------------------------------
 
 # The shared pieces (header, text cells, widths, frozen header, filter, euro format) are those of
-# every export (portal/xlsx.py): a description typed as '=HYPERLINK(…)' stays a description.
+# every export (portal/lib/xlsx.py): a description typed as '=HYPERLINK(…)' stays a description.
 _EXAMPLE_FONT = Font(italic=True, color="808080")
 _COLUMN_WIDTHS = (30, 9, 60, 11, 15, 17)  # A to F
 _LAST_VALIDATED_ROW = FIRST_LINE_ROW + MAX_LINES  # room for a full budget below the example

@@ -15,13 +15,16 @@ from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from ledger import services as ledger
-from ledger.money import MoneyError, format_euros, parse_euros
-from portal import clock
-from portal.downloads import download
-from portal.events import timeline
-from portal.formatting import from_local_input, to_local_input
-from portal.forms import (
+from ledger.books import services as ledger
+from portal.accounts.events import timeline
+from portal.accounts.guards import allow
+from portal.accounts.layout import redirect, render
+from portal.accounts.tables import Role
+from portal.lib import clock
+from portal.lib.downloads import download
+from portal.lib.files import FileRefused, check_upload, stored_for
+from portal.lib.formatting import from_local_input, to_local_input
+from portal.lib.forms import (
     MAX_ID,
     clean,
     optional_id,
@@ -31,21 +34,14 @@ from portal.forms import (
     text,
     whole_number,
 )
-from portal.guards import allow
-from portal.layout import redirect, render
-from portal.tables import Role
-from portal.uploads import serve_stored
-from portal.xlsx import XLSX_MEDIA_TYPE
+from portal.lib.money import MoneyError, format_euros, parse_euros
+from portal.lib.uploads import serve_stored
+from portal.lib.xlsx import XLSX_MEDIA_TYPE
 from proposals import forms, queries, services
 from proposals.access import SCOPES, actors_for, available_lists, list_scope
 from proposals.budget_workbook import BUDGET_LINE_KINDS, build_template, parse_budget_workbook
 from proposals.deps import load_proposal
 from proposals.eligibility import DEFAULT_THRESHOLDS_CENTS, checklist
-from proposals.files import (
-    FileRefused,
-    check_upload,
-    stored_for,
-)
 from proposals.rules import (
     ATTACHMENT_KINDS,
     BOUWTEAM_POSITIONS,

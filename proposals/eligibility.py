@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ledger.money import format_euros
+from portal.lib.money import format_euros
 from proposals.rules import FUNCTIONS, TRANSFORMATION_GOALS
 
 # EU thresholds excluding VAT (2024-2025); settings of the installation (DESIGN.md §2.8).

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from portal.principal import Principal
-from portal.tables import Role
+from portal.accounts.principal import Principal
+from portal.accounts.tables import Role
 from proposals import queries
 from proposals.access import SCOPES
 from proposals.rules import STATE_LABELS

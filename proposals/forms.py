@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from litestar.datastructures import FormMultiDict
 
-from ledger.money import MoneyError, parse_euros
-from portal.forms import MAX_ID, clean, whole_number
-from portal.forms import text as _text
-from portal.rules import email_problem
+from portal.accounts.rules import email_problem
+from portal.lib.forms import MAX_ID, clean, whole_number
+from portal.lib.forms import text as _text
+from portal.lib.money import MoneyError, parse_euros
 from proposals.budget_workbook import (
     BUDGET_LINE_KINDS,
     BudgetLineInput,

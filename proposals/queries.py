@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from piccolo.query import Select
 
-from ledger.money import format_euros
-from portal.db import contains
-from portal.tables import Organisation, Region, User
+from portal.accounts.tables import Organisation, Region, User
+from portal.lib.db import contains
+from portal.lib.money import format_euros
 from proposals.eligibility import Facts
 from proposals.rules import (
     BOUWTEAM_POSITIONS,

@@ -8,20 +8,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ledger import services as ledger
-from ledger.money import format_euros
-from portal import clock, events
-from portal.db import is_sqlite, write_transaction
-from portal.events import Mail
-from portal.formatting import datumtijd
-from portal.principal import Principal
-from portal.refusals import Refused
-from portal.settings import Settings
-from portal.tables import Membership, Role
+from ledger.books import services as ledger
+from portal.accounts import events
+from portal.accounts.events import Mail
+from portal.accounts.principal import Principal
+from portal.accounts.tables import Membership, Role
+from portal.lib import clock
+from portal.lib.db import is_sqlite, write_transaction
+from portal.lib.files import CheckedFile
+from portal.lib.formatting import datumtijd
+from portal.lib.money import format_euros
+from portal.lib.refusals import Refused
+from portal.lib.settings import Settings
 from proposals import queries
 from proposals.budget_workbook import BudgetLineInput
 from proposals.eligibility import Check, blocking_failures
-from proposals.files import CheckedFile
 from proposals.forms import SECTIONS, SectionInput
 from proposals.rules import (
     ATTACHMENT_KINDS,
@@ -462,7 +463,7 @@ async def add_coauthor(
 
 
 async def _slug(network_id: int) -> str:
-    from portal.tables import Network
+    from portal.accounts.tables import Network
 
     row = await Network.select(Network.slug).where(Network.id == network_id).first()
     return row["slug"] if row else ""

@@ -17,8 +17,8 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from ledger.tables import BudgetYear
-from portal.tables import Network, Organisation, Region, User
+from ledger.books.tables import BudgetYear
+from portal.accounts.tables import Network, Organisation, Region, User
 
 
 class Round(Table, tablename="proposal_round"):

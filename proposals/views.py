@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar.datastructures import FormMultiDict
 
-from ledger.money import format_euros
+from portal.lib.money import format_euros
 from proposals.budget_workbook import BudgetLineInput
 from proposals.forms import EXTRA_MEMBER_ROWS
 from proposals.rules import VIERKANT

@@ -3,7 +3,7 @@ conflict of interest with it (own region, own organisation, or one they declared
 
 from __future__ import annotations
 
-from portal.principal import Principal
+from portal.accounts.principal import Principal
 from proposals.access import register_actor_provider
 from proposals.rules import Actor
 from review import queries

@@ -12,13 +12,13 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
-from portal import clock
-from portal.formatting import from_local_input, to_local_input
-from portal.forms import optional_id, page_count, page_number, query_int, text, whole_number
-from portal.guards import allow
-from portal.layout import redirect, render
-from portal.refusals import Refused
-from portal.tables import Role
+from portal.accounts.guards import allow
+from portal.accounts.layout import redirect, render
+from portal.accounts.tables import Role
+from portal.lib import clock
+from portal.lib.formatting import from_local_input, to_local_input
+from portal.lib.forms import optional_id, page_count, page_number, query_int, text, whole_number
+from portal.lib.refusals import Refused
 from proposals import queries as proposal_queries
 from proposals import services as proposal_services
 from proposals.deps import load_proposal
@@ -644,7 +644,7 @@ class CoordinatorReviewController(Controller):
             errors["form"] = "Kies bij minstens één voorstel een besluit."
         if errors:
             return await self._decisions_page(request, round_id, dict(form.items()), errors, 422)
-        from portal.db import write_transaction
+        from portal.lib.db import write_transaction
 
         try:
             # All or nothing: one screen, one transaction.
@@ -666,7 +666,7 @@ class CoordinatorReviewController(Controller):
         decision = await queries.decision_of(proposal_id)
         if decision is None or not decision["outcome"].startswith("granted"):
             raise NotFoundException("Er is (nog) geen toekenning voor dit voorstel.")
-        from portal.queries import network_row
+        from portal.accounts.queries import network_row
 
         return render(
             request,

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from litestar.datastructures import FormMultiDict
 
-from ledger.money import MoneyError, parse_euros
-from portal.forms import text as _text
-from portal.forms import whole_number
+from portal.lib.forms import text as _text
+from portal.lib.forms import whole_number
+from portal.lib.money import MoneyError, parse_euros
 from proposals.forms import parse_date
 from review.aggregate import PRECONDITION_VALUES, RECOMMENDATIONS
 
@@ -147,7 +147,7 @@ def parse_decision(
         elif amount is not None and amount <= 0:
             errors[f"{prefix}amount"] = "Het toegekende bedrag moet groter zijn dan nul."
         elif amount is not None and requested_cents is not None and amount > requested_cents:
-            from ledger.money import format_euros
+            from portal.lib.money import format_euros
 
             errors[f"{prefix}amount"] = (
                 f"Het toegekende bedrag mag niet hoger zijn dan het gevraagde bedrag "

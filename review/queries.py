@@ -7,7 +7,7 @@ from collections import defaultdict
 from piccolo.columns.combination import Combinable
 from piccolo.query.functions.aggregate import Count
 
-from portal.tables import Membership, Role
+from portal.accounts.tables import Membership, Role
 from proposals.tables import Proposal
 from review.assignment import CONFLICT_REASONS, ProposalInfo, ReviewerInfo, conflict_reason
 from review.tables import Advice, ConflictDeclaration, Decision, Question, Review

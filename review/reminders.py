@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from portal import clock, reminders
-from portal.events import Mail
-from portal.formatting import datum
+from portal.accounts import reminders
+from portal.accounts.events import Mail
+from portal.lib import clock
+from portal.lib.formatting import datum
 from review.tables import Review
 
 SOON = dt.timedelta(days=7)

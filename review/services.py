@@ -6,15 +6,16 @@ caused the step.
 
 from __future__ import annotations
 
-from ledger import services as ledger_services
-from portal import clock, events
-from portal.db import write_transaction
-from portal.events import Mail
-from portal.formatting import datum
-from portal.principal import Principal
-from portal.refusals import Refused
-from portal.settings import Settings
-from portal.tables import Membership, Network, Role
+from ledger.books import services as ledger_services
+from portal.accounts import events
+from portal.accounts.events import Mail
+from portal.accounts.principal import Principal
+from portal.accounts.tables import Membership, Network, Role
+from portal.lib import clock
+from portal.lib.db import write_transaction
+from portal.lib.formatting import datum
+from portal.lib.refusals import Refused
+from portal.lib.settings import Settings
 from proposals import queries as proposal_queries
 from proposals import services as proposal_services
 from proposals.rules import Actor
@@ -138,7 +139,7 @@ async def _insert_assignments(
 
 
 async def _email(user_id: int) -> str:
-    from portal.tables import User
+    from portal.accounts.tables import User
 
     row = await User.select(User.email).where(User.id == user_id).first()
     return row["email"]
@@ -451,7 +452,7 @@ async def decide(actor: Principal, proposal: dict, data: DecisionInput, settings
         & (Membership.role == Role.region_officer.value)
     )
     label = OUTCOMES[data.outcome]
-    from ledger.money import format_euros
+    from portal.lib.money import format_euros
 
     amount = f" ({format_euros(data.amount_cents)})" if data.amount_cents else ""
     async with write_transaction():

@@ -16,7 +16,7 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from portal.tables import User
+from portal.accounts.tables import User
 from proposals.tables import Proposal
 
 

@@ -17,10 +17,10 @@ import pytest
 from piccolo.engine.base import Engine
 from piccolo.table import sort_table_classes
 
-from portal import clock, db
-from portal.app import create_app
-from portal.passwords import use_fast_hashing
-from portal.settings import Settings
+from portal.app import create_app, register_domain_hooks
+from portal.lib import clock, db
+from portal.lib.passwords import use_fast_hashing
+from portal.lib.settings import Settings
 
 use_fast_hashing()
 
@@ -31,6 +31,9 @@ os.environ.setdefault("PORTAL_VAR_DIR", str(TMP))
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", f"postgres://postgres@127.0.0.1:5432/fondsportaal_test_{os.getpid()}"
 )
+# The domains' hooks, as the app registers them, for the tests that call services directly.
+register_domain_hooks()
+
 ENGINES = ["sqlite", "postgres"]
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import itertools
 
-from portal import clock, totp
-from portal.passwords import hash_password_sync
-from portal.tables import Membership, Network, Organisation, Region, Role, User
+from portal.accounts import totp
+from portal.accounts.tables import Membership, Network, Organisation, Region, Role, User
+from portal.lib import clock
+from portal.lib.passwords import hash_password_sync
 
 PASSWORD = "een-goed-wachtwoord-42"
 # The authenticator-app secret of every coordinator and admin the factories make.

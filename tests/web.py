@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pyotp
 
-from portal import clock
-from portal.tables import User
+from portal.accounts.tables import User
+from portal.lib import clock
 from tests.factories import PASSWORD, TOTP_SECRET
 
 

@@ -6,20 +6,20 @@ from litestar.types import ControllerRouterHandler
 
 
 def routes() -> list[ControllerRouterHandler]:
-    from ledger.catalogue_controllers import CatalogueController
-    from ledger.controllers import LedgerController, ReportController
-    from ledger.export_controllers import SpukExportController
-    from portal.api import api_router
-    from portal.controllers.admin import AdminController
-    from portal.controllers.auth import AuthController
-    from portal.controllers.exports import ExportController
-    from portal.controllers.home import HomeController
-    from portal.controllers.repeats import RepeatController
-    from portal.controllers.tokens import ApiTokenController
-    from portal.controllers.two_factor import (
+    from ledger.projects.catalogue_controllers import CatalogueController
+    from ledger.projects.controllers import LedgerController, ReportController
+    from ledger.projects.export_controllers import SpukExportController
+    from portal.accounts.controllers.admin import AdminController
+    from portal.accounts.controllers.auth import AuthController
+    from portal.accounts.controllers.tokens import ApiTokenController
+    from portal.accounts.controllers.two_factor import (
         TwoFactorAccountController,
         TwoFactorLoginController,
     )
+    from portal.api import api_router
+    from portal.controllers.exports import ExportController
+    from portal.controllers.home import HomeController
+    from portal.controllers.repeats import RepeatController
     from proposals.controllers import ProposalController, RoundController
     from review.controllers import (
         CoordinatorReviewController,

@@ -1,7 +1,7 @@
 """Downloads of lists: CSV that Dutch Excel opens as it should, and the proposal list as .xlsx.
 
 Each domain says what a list holds (`*/exports.py`: columns as (header, kind) and rows of plain
-values, money in integer cents); portal/xlsx.py writes those rows to a file. Every download
+values, money in integer cents); portal/lib/xlsx.py writes those rows to a file. Every download
 checks access as the page it comes from does.
 """
 
@@ -13,21 +13,15 @@ from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 
-from ledger import exports as ledger_exports
-from ledger.services import budget_year
-from portal import clock
-from portal.downloads import download
-from portal.formatting import AMSTERDAM
-from portal.forms import clean, query_int
-from portal.guards import allow
-from portal.tables import Role
-from portal.xlsx import (  # noqa: F401 - csv_cell is the tests' too
-    CSV_MEDIA_TYPE,
-    XLSX_MEDIA_TYPE,
-    csv_cell,
-    dutch_csv,
-    xlsx_workbook,
-)
+from ledger.books.services import budget_year
+from ledger.projects import exports as ledger_exports
+from portal.accounts.guards import allow
+from portal.accounts.tables import Role
+from portal.lib import clock
+from portal.lib.downloads import download
+from portal.lib.formatting import AMSTERDAM
+from portal.lib.forms import clean, query_int
+from portal.lib.xlsx import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, dutch_csv, xlsx_workbook
 from proposals import exports as proposal_exports
 from proposals import queries as proposal_queries
 from proposals.access import SCOPES, list_scope

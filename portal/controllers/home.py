@@ -7,12 +7,13 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from portal import accounts, db
-from portal.guards import LOGGED_IN, PUBLIC
-from portal.layout import redirect, render
-from portal.principal import Principal
-from portal.sessions import SESSION_COOKIE
-from portal.tables import AuditEvent, Membership, Role
+from portal.accounts import login as accounts
+from portal.accounts.guards import LOGGED_IN, PUBLIC
+from portal.accounts.layout import redirect, render
+from portal.accounts.principal import Principal
+from portal.accounts.sessions import SESSION_COOKIE
+from portal.accounts.tables import AuditEvent, Membership, Role
+from portal.lib import db
 
 
 def start_page(principal: Principal) -> str:

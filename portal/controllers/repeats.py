@@ -1,4 +1,4 @@
-"""Where a repeated form is sent: after the first post of the same form (portal/once.py)."""
+"""Where a repeated form is sent: after the first post of the same form (portal/lib/once.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from litestar.datastructures import Headers
 from litestar.params import FromQuery
 from litestar.response import Redirect
 
-from portal import db, once
-from portal.guards import PUBLIC
-from portal.layout import redirect
+from portal.accounts.guards import PUBLIC
+from portal.accounts.layout import redirect
+from portal.lib import db, once
 
 ALREADY_PROCESSED = "Dit was al verwerkt."
 

@@ -6,7 +6,7 @@ impact "serious" or "critical" and prints rule, impact, selectors and axe's help
 
 The pages are reached the way a person reaches them: from a start path, then by following links
 by their visible name (so no database ids are hard-coded and a renamed link fails loudly). The
-pages come from the navigation (portal/layout.py NETWORK_NAV) and the controllers; see
+pages come from the navigation (portal/accounts/layout.py NETWORK_NAV) and the controllers; see
 docs/accessibility.md for the list and for what axe cannot check.
 
 Nothing here changes demo data that other browser tests rely on: the pages are only read, and the

@@ -2,7 +2,7 @@
 
 With JavaScript the button is disabled while the form is in flight (static/js/forms.js), so the
 second click sends nothing. Without JavaScript both posts reach the server, which keeps to one
-effect by the form's one-time key (portal/once.py) and sends the second where the first went.
+effect by the form's one-time key (portal/lib/once.py) and sends the second where the first went.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
-from portal import totp
+from portal.accounts import totp
 from portal.demo import DEMO_PASSWORD
 from tests.browser.test_accessibility import assert_no_serious_violations
 from tests.browser.test_login_journeys import enter_code

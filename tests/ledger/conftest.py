@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from ledger import queries, services
-from portal.tables import Role
+from ledger.books import queries, services
+from portal.accounts.tables import Role
 from tests import factories
 from tests.proposals.conftest import principal
 

@@ -8,10 +8,10 @@ from dataclasses import astuple
 
 import pytest
 
-from ledger import queries, services
-from ledger.booking import EntryDraft, LedgerRefused, book
-from ledger.tables import Entry
-from portal.tables import AuditEvent, Role
+from ledger.books import queries, services
+from ledger.books.booking import EntryDraft, LedgerRefused, book
+from ledger.books.tables import Entry
+from portal.accounts.tables import AuditEvent, Role
 from tests.ledger.conftest import Year, make_year
 
 

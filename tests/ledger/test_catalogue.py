@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ledger import catalogue, queries, reports, services
-from ledger.catalogue import Filters
-from ledger.tables import CatalogueEntry, Report
-from portal.tables import Network, Role
+from ledger.books import queries, services
+from ledger.books.tables import CatalogueEntry, Report
+from ledger.projects import catalogue, reports
+from ledger.projects.catalogue import Filters
+from portal.accounts.tables import Network, Role
 from tests import factories
 from tests.ledger.conftest import Year, make_year
 from tests.proposals.conftest import principal
@@ -196,7 +197,7 @@ async def test_every_member_reads_and_outsiders_do_not(client, year: Year) -> No
 
 
 async def test_similar_projects_while_drafting(client, zw) -> None:
-    from ledger.tables import Project
+    from ledger.books.tables import Project
 
     proposal_id = await zw.proposal(state="draft", title="Wachtlijstbrug voor jongeren")
     await services.commit_grant(

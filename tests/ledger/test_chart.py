@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.chart import WIDTH, Bar, budget_chart
+from ledger.books.chart import WIDTH, Bar, budget_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.deadlines import (
+from ledger.books.deadlines import (
     STATUS_LABELS,
     STATUSES,
     ReportDue,

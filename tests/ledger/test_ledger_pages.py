@@ -6,11 +6,11 @@ import datetime as dt
 
 import httpx
 
-from ledger import queries
-from ledger.tables import Entry, Project, Report
-from portal import clock
-from portal.reminders import send_due
-from portal.tables import OutboxMessage, Role
+from ledger.books import queries
+from ledger.books.tables import Entry, Project, Report
+from portal.accounts.reminders import send_due
+from portal.accounts.tables import OutboxMessage, Role
+from portal.lib import clock
 from tests import factories
 from tests.ledger.conftest import Year, make_year
 from tests.web import log_in, post_form
@@ -34,7 +34,7 @@ async def granted_project(
     theme: int = THEME_1,
     title: str = "Wachtlijstbrug",
 ) -> dict:
-    from ledger import services
+    from ledger.books import services
 
     project_id = await services.commit_grant(
         await year.actor(),
@@ -54,7 +54,7 @@ async def granted_project(
 
 
 async def test_set_up_form_refuses_and_keeps_input(client, database) -> None:
-    from ledger import services
+    from ledger.books import services
     from tests.proposals.conftest import principal
 
     network = await factories.network(slug="zuid-west")
@@ -99,7 +99,7 @@ async def test_year_page_and_move_form(client, year: Year) -> None:
     await Project.count()  # the fixture's year is set up
     network_slug = await factories.network(slug="leeg")  # another network exists
     assert network_slug
-    from portal.tables import Network
+    from portal.accounts.tables import Network
 
     slug = (await Network.select(Network.slug).where(Network.id == year.network).first())["slug"]
     await as_user(client, year.coordinator)
@@ -149,14 +149,14 @@ async def test_year_page_and_move_form(client, year: Year) -> None:
 
 
 async def _slug(network_id: int) -> str:
-    from portal.tables import Network
+    from portal.accounts.tables import Network
 
     return (await Network.select(Network.slug).where(Network.id == network_id).first())["slug"]
 
 
 async def _projects_per_theme(year: Year) -> dict[str, dict]:
     """Three projects on theme 1 (one part paid, one settled), one on theme 2."""
-    from ledger import services
+    from ledger.books import services
 
     period = {"start": dt.date(2021, 9, 1), "end": dt.date(2021, 12, 31), "region": None}
     made = {
@@ -213,7 +213,7 @@ async def test_project_rows_of_an_account_on_demand_and_without_javascript(
 ) -> None:
     """The htmx partial and the plain-link fallback show one account's projects, a page at a
     time, with the totals of all of them; two rows a page here instead of 50."""
-    from ledger import controllers
+    from ledger.projects import controllers
 
     monkeypatch.setattr(controllers, "PROJECTS_PER_PAGE", 2)
     made = await _projects_per_theme(year)
@@ -265,7 +265,7 @@ async def test_project_rows_of_an_account_on_demand_and_without_javascript(
 
 async def test_project_groups_add_up_as_the_year_figures(year: Year) -> None:
     """The grouped queries give what the per-project figures of `year_figures` add up to."""
-    from ledger import services
+    from ledger.books import services
 
     made = await _projects_per_theme(year)
     await services.move(
@@ -335,7 +335,7 @@ async def test_other_roles_and_networks_cannot_reach_the_ledger(client, year: Ye
     )
     other = await factories.network(slug="elders")
     other_coordinator = await factories.member(other, Role.coordinator)
-    from portal.tables import Network
+    from portal.accounts.tables import Network
 
     slug = (await Network.select(Network.slug).where(Network.id == year.network).first())["slug"]
     await as_user(client, applicant)
@@ -346,7 +346,7 @@ async def test_other_roles_and_networks_cannot_reach_the_ledger(client, year: Ye
 
 
 async def test_report_settles_the_project(client, year: Year) -> None:
-    from portal.tables import Network
+    from portal.accounts.tables import Network
 
     slug = (await Network.select(Network.slug).where(Network.id == year.network).first())["slug"]
     region = await factories.region(year.network, "Midden-Holland")
@@ -423,7 +423,7 @@ async def test_report_settles_the_project(client, year: Year) -> None:
 
 
 async def test_deadlines_page_per_region(client, year: Year) -> None:
-    from portal.tables import Network
+    from portal.accounts.tables import Network
 
     slug = (await Network.select(Network.slug).where(Network.id == year.network).first())["slug"]
     region_a = await factories.region(year.network, "Midden-Holland")
@@ -450,8 +450,8 @@ async def test_deadlines_page_per_region(client, year: Year) -> None:
 async def test_deadlines_page_pages_each_group(client, year: Year, monkeypatch) -> None:
     """Every group of reports is paged on its own, with complete counts; a pager link keeps the
     other groups' pages. Two rows a page here instead of 50, so that few projects suffice."""
-    from ledger import controllers
-    from portal.tables import Network
+    from ledger.projects import controllers
+    from portal.accounts.tables import Network
 
     monkeypatch.setattr(controllers, "REPORTS_PER_PAGE", 2)
     slug = (await Network.select(Network.slug).where(Network.id == year.network).first())["slug"]
@@ -482,7 +482,7 @@ async def test_deadlines_page_pages_each_group(client, year: Year, monkeypatch) 
 
 
 async def test_report_reminders_are_sent_once(database) -> None:
-    from ledger.reminders import register_report_reminders
+    from ledger.projects.reminders import register_report_reminders
     from tests.ledger.conftest import make_year
 
     register_report_reminders()
@@ -514,7 +514,7 @@ async def test_report_reminders_are_sent_once(database) -> None:
 
 
 async def test_report_attachments_are_checked_and_scoped(client, year: Year) -> None:
-    from portal.tables import Network
+    from portal.accounts.tables import Network
 
     slug = (await Network.select(Network.slug).where(Network.id == year.network).first())["slug"]
     region = await factories.region(year.network, "Midden-Holland")
@@ -540,7 +540,7 @@ async def test_report_attachments_are_checked_and_scoped(client, year: Year) -> 
         data={"_csrf_token": client.cookies["csrftoken"]},
     )
     assert ok.status_code == 303
-    from ledger.tables import ReportAttachment
+    from ledger.books.tables import ReportAttachment
 
     attachment = await ReportAttachment.select().first()
     download = await client.get(f"{url}/{attachment['id']}")
@@ -552,8 +552,8 @@ async def test_report_attachments_are_checked_and_scoped(client, year: Year) -> 
 
 
 async def test_final_report_waits_for_the_earlier_ones(year: Year) -> None:
-    from ledger import reports
-    from ledger.booking import LedgerRefused
+    from ledger.books.booking import LedgerRefused
+    from ledger.projects import reports
 
     project = await granted_project(
         year, start=dt.date(2021, 9, 1), end=dt.date(2022, 6, 30), region=None

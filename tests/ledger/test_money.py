@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.money import MAX_CENTS, MoneyError, cents_to_decimal, format_euros, parse_euros
+from portal.lib.money import MAX_CENTS, MoneyError, cents_to_decimal, format_euros, parse_euros
 
 
 @pytest.mark.parametrize(

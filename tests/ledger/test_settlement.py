@@ -4,7 +4,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from ledger.settlement import (
+from ledger.projects.settlement import (
     Settlement,
     SettlementError,
     advance_cents,

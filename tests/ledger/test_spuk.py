@@ -21,11 +21,12 @@ import httpx
 import openpyxl
 import pytest
 
-from ledger import queries, reports, services, spuk
-from ledger.rules import AccountFigures, floors
-from ledger.tables import BudgetYear, Entry, Report
-from portal import clock
-from portal.tables import Network, Role
+from ledger.books import queries, services
+from ledger.books.rules import AccountFigures, floors
+from ledger.books.tables import BudgetYear, Entry, Report
+from ledger.projects import reports, spuk
+from portal.accounts.tables import Network, Role
+from portal.lib import clock
 from tests import factories
 from tests.ledger.conftest import Year, make_year
 from tests.proposals.conftest import principal
@@ -430,8 +431,8 @@ async def _check_year(book: openpyxl.Workbook, budget_year_id: int, year: int) -
 
 
 async def test_zuid_west_2020_reproduces_bijlage_4(tmp_path, database, settings) -> None:
-    from ledger.demo import BIJLAGE_4, PROCESS_2020
     from portal.demo import load_demo_data
+    from portal.demo.ledger import BIJLAGE_4, PROCESS_2020
 
     soffice()
     await load_demo_data(settings)
@@ -498,8 +499,8 @@ async def test_only_the_networks_coordinators_download_it(client, database) -> N
 
 
 def test_portal_export_spuk_writes_the_workbook(tmp_path, monkeypatch) -> None:
-    from portal import db
     from portal.cli import main
+    from portal.lib import db
 
     previous = db.current_engine()
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")

@@ -4,7 +4,7 @@ Hypothesis runs random sequences of bookings on a set-up year with three granted
 commitments, releases, payments, recoveries, realised spending, transfers, reserve releases,
 reversals of earlier entries, and bookings that must be refused (over-commitment, paying more
 than is committed, draining a reserve below its floor). A model in the state machine predicts,
-independently of `ledger.rules`, whether each booking may be accepted, and is updated only when
+independently of `ledger.books.rules`, whether each booking may be accepted, and is updated only when
 the ledger accepted it. After every step:
 
 1. the figures of `queries.year_figures` break no invariant of `rules.violations`;
@@ -44,13 +44,13 @@ from hypothesis.stateful import (
 )
 from piccolo.engine.base import Engine
 
-from ledger import queries, services
-from ledger.booking import EntryDraft, LedgerRefused, book
-from ledger.rules import AccountFigures, ProjectFigures, YearInfo, violations
-from ledger.tables import Entry
-from portal import clock
-from portal.principal import Principal
-from portal.tables import AuditEvent
+from ledger.books import queries, services
+from ledger.books.booking import EntryDraft, LedgerRefused, book
+from ledger.books.rules import AccountFigures, ProjectFigures, YearInfo, violations
+from ledger.books.tables import Entry
+from portal.accounts.principal import Principal
+from portal.accounts.tables import AuditEvent
+from portal.lib import clock
 from tests.conftest import _empty_all_tables
 from tests.ledger.conftest import Year, make_year
 

@@ -10,8 +10,8 @@ import pytest
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
-from portal.guards import ALLOW_KEY, Allow
-from portal.tables import Membership, Role
+from portal.accounts.guards import ALLOW_KEY, Allow
+from portal.accounts.tables import Membership, Role
 from tests import factories
 from tests.web import log_in, post_form
 

@@ -16,11 +16,11 @@ import pytest
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
-from ledger import services as ledger
-from ledger.tables import CatalogueEntry, Report, ReportAttachment
-from portal.guards import ALLOW_KEY, Allow
-from portal.settings import Settings
-from portal.tables import Membership, Role
+from ledger.books import services as ledger
+from ledger.books.tables import CatalogueEntry, Report, ReportAttachment
+from portal.accounts.guards import ALLOW_KEY, Allow
+from portal.accounts.tables import Membership, Role
+from portal.lib.settings import Settings
 from proposals import queries
 from proposals.rules import Actor
 from proposals.tables import Attachment, ProposalVersion

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from portal.rules import ELSEWHERE, OUTSIDE_SCOPE, account_in_scope
-from portal.tables import Membership, Role, User, UserSession
+from portal.accounts.rules import ELSEWHERE, OUTSIDE_SCOPE, account_in_scope
+from portal.accounts.tables import Membership, Role, User, UserSession
 from tests import factories
 from tests.web import log_in, post_form
 

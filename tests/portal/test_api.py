@@ -12,12 +12,13 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from ledger import services as ledger
-from ledger.deadlines import status_of
-from ledger.tables import Entry, Project, Report
-from portal import cli, clock
-from portal.api_tokens import ApiToken, create_token
-from portal.tables import Membership, Network, Role, User
+from ledger.books import services as ledger
+from ledger.books.deadlines import status_of
+from ledger.books.tables import Entry, Project, Report
+from portal import cli
+from portal.accounts.api_tokens import ApiToken, create_token
+from portal.accounts.tables import Membership, Network, Role, User
+from portal.lib import clock
 from proposals.tables import Proposal
 from review.tables import Decision
 from tests import factories
@@ -108,7 +109,7 @@ async def world(zw: Zuidwest) -> World:
 
 
 async def ledger_project(network_id: int, project_id: int) -> dict:
-    from ledger import queries
+    from ledger.books import queries
 
     return await queries.project_row(network_id, project_id)
 

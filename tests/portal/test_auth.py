@@ -7,12 +7,12 @@ import re
 
 import httpx
 
-from portal import clock
-from portal.passwords import hash_password_sync
-from portal.sessions import SESSION_COOKIE, session_cookie
-from portal.settings import Settings
-from portal.tables import AccountToken, OutboxMessage, Role, User, UserSession
-from portal.tokens import token_hash
+from portal.accounts.sessions import SESSION_COOKIE, session_cookie
+from portal.accounts.tables import AccountToken, OutboxMessage, Role, User, UserSession
+from portal.lib import clock
+from portal.lib.passwords import hash_password_sync
+from portal.lib.settings import Settings
+from portal.lib.tokens import token_hash
 from tests import factories
 from tests.factories import PASSWORD
 from tests.web import csrf_token, fresh_code, log_in, post_form

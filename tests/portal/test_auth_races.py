@@ -8,9 +8,10 @@ import httpx
 import pytest
 from litestar import Litestar
 
-from portal import accounts
-from portal.passwords import DUMMY_HASH
-from portal.tables import Role, UserSession
+from portal.accounts import login as accounts
+from portal.accounts import throttle
+from portal.accounts.tables import Role, UserSession
+from portal.lib.passwords import DUMMY_HASH
 from tests import factories
 from tests.factories import PASSWORD
 from tests.web import csrf_token, log_in, post_form
@@ -41,7 +42,7 @@ async def test_parallel_guesses_get_at_most_five_passwords_checked(
         return await real_verify(password_hash, password)
 
     allowed: list[bool] = []
-    real_claim = accounts._claim_attempt
+    real_claim = throttle.claim_attempt
 
     async def counting_claim(email: str, settings):
         locked_until = await real_claim(email, settings)
@@ -49,7 +50,7 @@ async def test_parallel_guesses_get_at_most_five_passwords_checked(
         return locked_until
 
     monkeypatch.setattr(accounts, "verify_password", counting_verify)
-    monkeypatch.setattr(accounts, "_claim_attempt", counting_claim)
+    monkeypatch.setattr(throttle, "claim_attempt", counting_claim)
     async with _client(app) as client:
         token = await csrf_token(client)
         guesses = [f"geraden-{n}" for n in range(24)] + [PASSWORD]

@@ -15,12 +15,12 @@ import asyncpg
 from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
 
-from ledger.tables import Entry
-from portal import db
+from ledger.books.tables import Entry
+from portal.accounts.tables import Network
 from portal.backup import backup, restore, uploads_archive
 from portal.demo import load_demo_data
-from portal.settings import Settings
-from portal.tables import Network
+from portal.lib import db
+from portal.lib.settings import Settings
 from tests.conftest import POSTGRES_URL, _postgres_admin
 from tests.conftest import test_settings as settings_for
 

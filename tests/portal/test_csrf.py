@@ -10,8 +10,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from portal.api_tokens import ApiToken, create_token
-from portal.tables import Region, Role, User
+from portal.accounts.api_tokens import ApiToken, create_token
+from portal.accounts.tables import Region, Role, User
 from tests import factories
 from tests.web import csrf_token, log_in
 

@@ -7,8 +7,8 @@ import httpx
 import pytest
 from litestar import Litestar
 
-from portal.rules import RESERVED_SLUGS
-from portal.tables import Network, Region, Role
+from portal.accounts.rules import RESERVED_SLUGS
+from portal.accounts.tables import Network, Region, Role
 from tests import factories
 from tests.portal.test_access_matrix import http_routes
 from tests.web import csrf_token, log_in

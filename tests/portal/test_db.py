@@ -1,4 +1,4 @@
-"""The SQLite engine's pool of long-lived connections (portal/db.py, PooledSQLiteEngine).
+"""The SQLite engine's pool of long-lived connections (portal/lib/db.py, PooledSQLiteEngine).
 
 What must hold while statements share connections: each statement sees what was committed
 before it (also by a transaction on another connection), foreign keys are enforced, errors
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from portal import db
+from portal.lib import db
 
 pytestmark = pytest.mark.asyncio
 

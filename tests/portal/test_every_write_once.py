@@ -35,19 +35,20 @@ from piccolo.engine.base import Engine
 from piccolo.querystring import QueryString
 from piccolo.table import sort_table_classes
 
-from ledger import reports
-from ledger import services as ledger
-from ledger.tables import Account, CatalogueEntry, Entry
-from portal import clock, db, once, totp, two_factor
-from portal.api_tokens import create_token
-from portal.flash import FLASH_COOKIE
-from portal.principal import Principal
-from portal.settings import Settings
-from portal.tables import RecoveryCode, Region, Role, User
+from ledger.books import services as ledger
+from ledger.books.tables import Account, CatalogueEntry, Entry
+from ledger.projects import reports
+from portal.accounts import totp, two_factor
+from portal.accounts.api_tokens import create_token
+from portal.accounts.principal import Principal
+from portal.accounts.tables import RecoveryCode, Region, Role, User
+from portal.lib import clock, db, once
+from portal.lib.files import check_upload, store
+from portal.lib.flash import FLASH_COOKIE
+from portal.lib.settings import Settings
 from proposals import queries
 from proposals import services as proposal_services
 from proposals.budget_workbook import BudgetLineInput, build_template
-from proposals.files import check_upload, store
 from proposals.rules import Actor
 from review import forms as review_forms
 from review import queries as review_queries

@@ -13,10 +13,10 @@ import httpx
 import openpyxl
 import pytest
 
-from ledger import queries as ledger_queries
-from ledger import services as ledger
-from portal.controllers.exports import csv_cell, dutch_csv
-from portal.tables import Role
+from ledger.books import queries as ledger_queries
+from ledger.books import services as ledger
+from portal.accounts.tables import Role
+from portal.lib.xlsx import csv_cell, dutch_csv
 from review.tables import Review
 from tests import factories
 from tests.ledger.conftest import make_year

@@ -20,9 +20,9 @@ import httpx
 import pytest
 from markupsafe import escape
 
-from ledger import services as ledger
-from portal.settings import Settings
-from portal.tables import Membership, Organisation, Region, Role, User
+from ledger.books import services as ledger
+from portal.accounts.tables import Membership, Organisation, Region, Role, User
+from portal.lib.settings import Settings
 from proposals.rules import Actor
 from proposals.tables import Proposal
 from review.tables import Question, Review
@@ -416,7 +416,7 @@ async def test_nul_byte_in_a_text_field_never_errors(
 
 
 async def _counts() -> dict[str, int]:
-    from ledger.tables import CatalogueEntry, Entry
+    from ledger.books.tables import CatalogueEntry, Entry
 
     return {
         "proposal": await Proposal.count(),

@@ -17,8 +17,8 @@ import httpx
 import pytest
 from litestar import Litestar
 
-from ledger.money import MAX_CENTS, MoneyError, parse_euros
-from portal.forms import MAX_ID, query_int, whole_number
+from portal.lib.forms import MAX_ID, query_int, whole_number
+from portal.lib.money import MAX_CENTS, MoneyError, parse_euros
 from tests import factories
 from tests.portal.test_access_matrix import MISSING, ROLES, World, concrete, http_routes
 from tests.portal.test_access_matrix import world as world  # the fixture

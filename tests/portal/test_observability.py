@@ -7,8 +7,8 @@ import logging
 import httpx
 import pytest
 
-from portal import sessions
-from portal.observability import RequestIdFilter
+from portal.accounts import sessions
+from portal.lib.observability import RequestIdFilter
 
 
 async def test_every_response_carries_a_request_id(
@@ -60,7 +60,7 @@ async def test_unreachable_database_gives_a_dutch_try_again_page(
 async def test_health_check_reports_the_database(
     client: httpx.AsyncClient, database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from portal import db
+    from portal.lib import db
 
     assert (await client.get("/healthz")).json()["database"] == "bereikbaar"
 

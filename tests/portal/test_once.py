@@ -1,4 +1,4 @@
-"""The one-time form keys themselves (portal/once.py); the routes are in
+"""The one-time form keys themselves (portal/lib/once.py); the routes are in
 test_every_write_once.py."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from piccolo.engine.base import Engine
 
-from portal import clock, db, once
-from portal.db import write_transaction
-from portal.tables import AuditEvent, FormSubmission
+from portal.accounts.tables import AuditEvent, FormSubmission
+from portal.lib import clock, db, once
+from portal.lib.db import write_transaction
 
 
 async def _effect(key: str | None) -> None:

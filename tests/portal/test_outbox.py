@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 import smtplib
 
-from portal import events
-from portal.db import write_transaction
-from portal.mail import deliver_pending
-from portal.settings import SmtpSettings
-from portal.tables import AuditEvent, OutboxMessage
+from portal.accounts import events
+from portal.accounts.mail import deliver_pending
+from portal.accounts.tables import AuditEvent, OutboxMessage
+from portal.lib.db import write_transaction
+from portal.lib.settings import SmtpSettings
 
 
 async def _queue(to: str = "a@example.org") -> None:

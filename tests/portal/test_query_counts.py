@@ -17,10 +17,11 @@ import httpx
 import pytest
 from piccolo.engine.base import Engine
 
-from ledger import services as ledger
-from portal import clock, events
-from portal.settings import Settings
-from portal.tables import Role
+from ledger.books import services as ledger
+from portal.accounts import events
+from portal.accounts.tables import Role
+from portal.lib import clock
+from portal.lib.settings import Settings
 from proposals import queries as proposal_queries
 from proposals import services as proposal_services
 from review import services as review
@@ -200,7 +201,7 @@ async def test_counter_sees_every_statement(
     world: World, database: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The counter itself: a Piccolo query, a raw query and DDL are each one statement."""
-    from portal.tables import Network
+    from portal.accounts.tables import Network
 
     with counting(database, monkeypatch) as counter:
         await Network.select(Network.id)

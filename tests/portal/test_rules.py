@@ -6,18 +6,18 @@ import datetime as dt
 
 import pytest
 
-from portal.formatting import datum, datumtijd
-from portal.passwords import MIN_LENGTH, password_problem
-from portal.principal import MembershipInfo, Principal
-from portal.rules import (
+from portal.accounts.principal import MembershipInfo, Principal
+from portal.accounts.rules import (
     email_problem,
     format_basis_points,
     membership_problems,
     reserve_percentage_problem,
     slugify,
 )
-from portal.settings import Settings, SettingsError
-from portal.tables import Role
+from portal.accounts.tables import Role
+from portal.lib.formatting import datum, datumtijd
+from portal.lib.passwords import MIN_LENGTH, password_problem
+from portal.lib.settings import Settings, SettingsError
 
 
 @pytest.mark.parametrize(

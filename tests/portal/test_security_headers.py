@@ -6,8 +6,8 @@ import dataclasses
 
 import httpx
 
+from portal.accounts.tables import Role
 from portal.app import create_app
-from portal.tables import Role
 from tests import factories
 from tests.factories import PASSWORD
 from tests.web import fresh_code

@@ -10,9 +10,10 @@ import httpx
 import pyotp
 import pytest
 
-from portal import clock, totp
-from portal.sessions import SESSION_COOKIE
-from portal.tables import AuditEvent, LoginThrottle, RecoveryCode, Role, User, UserSession
+from portal.accounts import totp
+from portal.accounts.sessions import SESSION_COOKIE
+from portal.accounts.tables import AuditEvent, LoginThrottle, RecoveryCode, Role, User, UserSession
+from portal.lib import clock
 from tests import factories
 from tests.factories import PASSWORD, TOTP_SECRET
 from tests.web import fresh_code, log_in, post_form

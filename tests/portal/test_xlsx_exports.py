@@ -1,6 +1,6 @@
 """Every export writes typed text as text, on both databases: a title such as =HYPERLINK(…) is
 no formula in the municipality's Excel, '#N/A' no error value, a control character does not
-make the file unreadable. One writer (portal/xlsx.py) serves every export; each export is
+make the file unreadable. One writer (portal/lib/xlsx.py) serves every export; each export is
 downloaded here through its route, with every text people type set to each hostile text in turn.
 """
 
@@ -17,10 +17,10 @@ import httpx
 import openpyxl
 import pytest
 
-from ledger import exports as ledger_exports
-from ledger.tables import Account, BudgetYear, CatalogueEntry, Entry, Project
-from portal.tables import Network, Organisation, Region, User
-from portal.xlsx import clean_text, csv_cell, reads_as_formula, xlsx_workbook
+from ledger.books.tables import Account, BudgetYear, CatalogueEntry, Entry, Project
+from ledger.projects import exports as ledger_exports
+from portal.accounts.tables import Network, Organisation, Region, User
+from portal.lib.xlsx import clean_text, csv_cell, reads_as_formula, xlsx_workbook
 from proposals import exports as proposal_exports
 from proposals.tables import BudgetLine, Proposal, Round, Theme
 from review import exports as review_exports
@@ -214,7 +214,7 @@ def test_numbers_are_not_marked_in_csv() -> None:
 def test_spuk_marks_text_by_the_same_rule() -> None:
     from openpyxl import Workbook
 
-    from ledger import spuk
+    from ledger.projects import spuk
 
     writer = spuk._Writer(spuk._Styles(Workbook(write_only=True).create_sheet("Blad")))
     for typed in HOSTILE:
@@ -238,23 +238,23 @@ def _sources() -> dict[str, str]:
 
 
 def test_one_way_to_send_a_file() -> None:
-    """A file goes out through portal/downloads.py (exports) or portal/uploads.py (uploads),
+    """A file goes out through portal/lib/downloads.py (exports) or portal/lib/uploads.py (uploads),
     which set its name and keep it out of caches; no other module writes the header."""
     senders = {name for name, text in _sources().items() if "Content-Disposition" in text}
-    assert senders <= {"portal/downloads.py", "portal/uploads.py"}, senders
+    assert senders <= {"portal/lib/downloads.py", "portal/lib/uploads.py"}, senders
 
 
 def test_one_writer_of_workbooks() -> None:
-    """Workbooks are made in portal/xlsx.py; the SPUK workbook streams its cells' XML into an
-    openpyxl file (for speed) with portal/xlsx_stream.py, by portal/xlsx.py's rule for text."""
+    """Workbooks are made in portal/lib/xlsx.py; the SPUK workbook streams its cells' XML into an
+    openpyxl file (for speed) with portal/lib/xlsx_stream.py, by portal/lib/xlsx.py's rule for text."""
     makers = {name for name, text in _sources().items() if re.search(r"\bWorkbook\(", text)}
-    assert makers == {"portal/xlsx.py", "portal/xlsx_stream.py"}
+    assert makers == {"portal/lib/xlsx.py", "portal/lib/xlsx_stream.py"}
     typers = {name for name, text in _sources().items() if re.search(r"\.data_type\s*=", text)}
-    assert typers == {"portal/xlsx.py"}
+    assert typers == {"portal/lib/xlsx.py"}
 
 
 def test_the_writer_imports_no_domain() -> None:
-    tree = ast.parse((ROOT / "portal" / "xlsx.py").read_text())
+    tree = ast.parse((ROOT / "portal" / "lib" / "xlsx.py").read_text())
     imported = {
         name.split(".")[0]
         for node in ast.walk(tree)

@@ -1,4 +1,4 @@
-"""The streaming .xlsx writer (portal/xlsx_stream.py): a workbook it writes opens in openpyxl with
+"""The streaming .xlsx writer (portal/lib/xlsx_stream.py): a workbook it writes opens in openpyxl with
 the values, types, styles and formulas written; text is cleaned and typed text that reads as a
 formula stays text; an empty sheet; a text longer than a cell holds is cut; the writer imports
 no domain. The SPUK workbook's own cells are pinned in tests/ledger/test_spuk.py."""
@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from openpyxl.styles import Alignment
 
-from portal.xlsx_stream import (
+from portal.lib.xlsx_stream import (
     BOLD,
     DATE,
     DATETIME,
@@ -238,7 +238,7 @@ def test_page_header_text() -> None:
 
 
 def test_the_stream_writer_imports_no_domain() -> None:
-    tree = ast.parse((ROOT / "portal" / "xlsx_stream.py").read_text())
+    tree = ast.parse((ROOT / "portal" / "lib" / "xlsx_stream.py").read_text())
     imported = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

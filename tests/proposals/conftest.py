@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from ledger import services as ledger
-from portal import clock
-from portal.principal import Principal
-from portal.sessions import memberships_of
-from portal.tables import Role, User
+from ledger.books import services as ledger
+from portal.accounts.principal import Principal
+from portal.accounts.sessions import memberships_of
+from portal.accounts.tables import Role, User
+from portal.lib import clock
 from proposals import queries, services
 from proposals.budget_workbook import BudgetLineInput
 from proposals.eligibility import DEFAULT_THRESHOLDS_CENTS, checklist

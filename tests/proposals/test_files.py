@@ -17,13 +17,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from proposals import files
-from proposals.files import (
+from portal.lib import files
+from portal.lib.downloads import content_disposition
+from portal.lib.files import (
     ALLOWED_KINDS,
     BYTES_PER_MB,
     FileRefused,
     check_upload,
-    content_disposition,
     delete_stored,
     open_stored,
     safe_display_name,

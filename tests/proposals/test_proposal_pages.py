@@ -8,8 +8,8 @@ import io
 import httpx
 import openpyxl
 
-from portal import clock
-from portal.tables import AuditEvent, OutboxMessage
+from portal.accounts.tables import AuditEvent, OutboxMessage
+from portal.lib import clock
 from proposals import queries
 from proposals.budget_workbook import parse_budget_workbook
 from proposals.rules import Actor

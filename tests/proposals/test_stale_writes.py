@@ -8,9 +8,9 @@ import hashlib
 
 import pytest
 
+from portal.lib.files import CheckedFile
 from proposals import queries, services
 from proposals.budget_workbook import BudgetLineInput
-from proposals.files import CheckedFile
 from proposals.forms import SectionInput
 from proposals.rules import Actor
 from proposals.tables import Attachment, BudgetLine

@@ -18,8 +18,8 @@ import openpyxl
 import pytest
 from openpyxl.comments import Comment
 
-from ledger.tables import ReportAttachment
-from portal.settings import Settings
+from ledger.books.tables import ReportAttachment
+from portal.lib.settings import Settings
 from proposals.tables import Attachment, BudgetLine
 from tests.portal.test_access_matrix import World
 from tests.portal.test_access_matrix import world as world  # the fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from ledger.tables import ReportAttachment
+from ledger.books.tables import ReportAttachment
 from proposals.tables import Attachment, BudgetLine
 from tests.portal.test_access_matrix import World
 from tests.portal.test_access_matrix import world as world  # the fixture

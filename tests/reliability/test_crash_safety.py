@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from ledger.rules import (
+from ledger.books.rules import (
     ENTRY_KINDS,
     AccountInfo,
     Sum,
@@ -151,7 +151,7 @@ async def _entries(backend: Backend) -> list[dict]:
 
 
 async def _invariant_violations(backend: Backend, entries: list[dict]) -> dict[int, list[str]]:
-    """ledger/rules.py over sums made here from the raw rows, for every budget year."""
+    """ledger/books/rules.py over sums made here from the raw rows, for every budget year."""
     accounts = await backend.fetch("SELECT id, budget_year, kind, name FROM ledger_account")
     year_of_account = {a["id"]: a["budget_year"] for a in accounts}
     titles = {
@@ -189,7 +189,7 @@ async def _invariant_violations(backend: Backend, entries: list[dict]) -> dict[i
 
 
 async def _assert_no_partial_booking(backend: Backend, entries: list[dict]) -> None:
-    """What one booking writes (ledger/booking.py): its entries and one `ledger_booked` audit
+    """What one booking writes (ledger/books/booking.py): its entries and one `ledger_booked` audit
     event listing them. Both or neither: an entry without its event, or an event naming an
     entry that is not there, is a half-written booking."""
     events = await backend.fetch(

@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 
 import httpx
 
-from portal.sessions import SESSION_COOKIE
+from portal.accounts.sessions import SESSION_COOKIE
 from tests.reliability.conftest import READY_TIMEOUT_SECONDS, Backend, Server, log_in
 
 APPLICANT = "aanvrager@example.org"

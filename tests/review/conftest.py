@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.tables import Role
+from portal.accounts.tables import Role
 from tests import factories
 from tests.proposals.conftest import Zuidwest, principal, zw
 

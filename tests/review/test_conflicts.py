@@ -18,11 +18,11 @@ import httpx
 import pytest
 from litestar.datastructures import FormMultiDict
 
-from portal import clock
-from portal.db import write_transaction
-from portal.tables import AuditEvent, Membership, OutboxMessage, Role
+from portal.accounts.tables import AuditEvent, Membership, OutboxMessage, Role
+from portal.lib import clock
+from portal.lib.db import write_transaction
+from portal.lib.files import store
 from proposals import queries as proposal_queries
-from proposals.files import store
 from proposals.tables import Attachment
 from review import forms, queries, services
 from review.assignment import conflict_reason

@@ -6,9 +6,9 @@ import datetime as dt
 
 import httpx
 
-from portal import clock
-from portal.reminders import send_due
-from portal.tables import OutboxMessage
+from portal.accounts.reminders import send_due
+from portal.accounts.tables import OutboxMessage
+from portal.lib import clock
 from proposals.tables import Proposal, ProposalVersion, Round
 from review.reminders import register_review_reminders
 from review.tables import Advice, ConflictDeclaration, Decision, Review
@@ -312,7 +312,7 @@ async def test_whole_flow_to_a_grant(client, zw, reviewers) -> None:
     await as_user(client, zw.applicant_x)
     page = await client.get(f"/n/zuid-west/voorstellen/{proposal_id}")
     assert "Toegekend onder voorwaarden" in page.text and "Sterk voorstel." in page.text
-    from portal.tables import User
+    from portal.accounts.tables import User
 
     for who in ("ao_b", "chair_b"):
         reviewer = await User.select().where(User.id == reviewers[who]).first()
@@ -660,7 +660,7 @@ async def test_ranking_partial_swaps_in_every_row(client, zw, reviewers, monkeyp
 
 
 async def test_ranking_partial_is_the_own_networks_coordinators(client, zw, reviewers) -> None:
-    from portal.tables import Role
+    from portal.accounts.tables import Role
     from tests import factories
 
     theme = zw.themes[0]

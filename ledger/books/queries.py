@@ -1,0 +1,288 @@
+"""Reads of the ledger: balances are SQL sums over the entries, never stored running totals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ledger.books.rules import (
+    AccountFigures,
+    AccountInfo,
+    ProjectFigures,
+    Sum,
+    YearInfo,
+    account_figures,
+    project_figures,
+)
+from ledger.books.tables import Account, BudgetYear, Entry, Project
+
+# Entries of a year: booked in it, or moving money into or out of one of its accounts. Three
+# placeholders, each the budget year's id. The queries below are built from these constant
+# fragments only (hence the noqa); every value is a parameter.
+_OF_YEAR = """(e.budget_year = {}
+   OR e.account IN (SELECT a.id FROM ledger_account a WHERE a.budget_year = {})
+   OR e.counter_account IN (SELECT a.id FROM ledger_account a WHERE a.budget_year = {}))"""
+
+# The same entries as a table `e`, for the sums over a whole year: three index look-ups that
+# cannot overlap (an entry is counted in the first branch that holds it). With `_OF_YEAR`'s OR
+# in one WHERE, both engines read every entry of every year: 27 ms on SQLite and 12 ms on
+# PostgreSQL for the 1.556 entries of a year among 50.000 (bench data set), 2–3 ms this way.
+# Six placeholders, each the budget year's id.
+_ENTRY_COLUMNS = "x.kind, x.account, x.counter_account, x.project, x.sign, x.amount_cents"
+_ENTRIES_OF_YEAR = f"""(
+SELECT {_ENTRY_COLUMNS} FROM ledger_entry x WHERE x.budget_year = {{}}
+UNION ALL
+SELECT {_ENTRY_COLUMNS} FROM ledger_account a JOIN ledger_entry x ON x.account = a.id
+ WHERE a.budget_year = {{}} AND x.budget_year <> {{}}
+UNION ALL
+SELECT {_ENTRY_COLUMNS} FROM ledger_account a JOIN ledger_entry x ON x.counter_account = a.id
+ WHERE a.budget_year = {{}} AND x.budget_year <> {{}}
+   AND x.account NOT IN (SELECT b.id FROM ledger_account b WHERE b.budget_year = {{}})
+) e"""  # noqa: S608
+_ENTRIES_OF_YEAR_PLACEHOLDERS = 6
+
+_SUMS = f"""
+SELECT e.kind AS kind, e.account AS account, e.counter_account AS counter_account,
+       e.project AS project, SUM(e.sign * e.amount_cents) AS total
+FROM {_ENTRIES_OF_YEAR}
+GROUP BY e.kind, e.account, e.counter_account, e.project
+"""  # noqa: S608
+
+# The same sums for the year page, with the account of the entry's project (if it is one of the
+# year's projects) in place of the project: a row per kind, account pair and project account,
+# however many projects the year has.
+_SUMS_PER_PROJECT_ACCOUNT = f"""
+SELECT e.kind AS kind, e.account AS account, e.counter_account AS counter_account,
+       p.account AS project_account, SUM(e.sign * e.amount_cents) AS total
+FROM {_ENTRIES_OF_YEAR}
+LEFT JOIN ledger_project p ON p.id = e.project AND p.budget_year = {{}}
+GROUP BY e.kind, e.account, e.counter_account, p.account
+"""  # noqa: S608
+
+_PROJECTS_PER_ACCOUNT = """
+SELECT p.account AS account, COUNT(*) AS projects, COUNT(p.final_amount_cents) AS settled,
+       SUM(p.final_amount_cents) AS final_cents
+FROM ledger_project p
+WHERE p.budget_year = {}
+GROUP BY p.account
+"""
+
+
+async def sums_of_year(budget_year_id: int) -> list[Sum]:
+    rows = await Entry.raw(_SUMS, *[budget_year_id] * _ENTRIES_OF_YEAR_PLACEHOLDERS)
+    return [
+        Sum(r["kind"], r["account"], r["counter_account"], r["project"], int(r["total"] or 0))
+        for r in rows
+    ]
+
+
+async def year_info(budget_year_id: int) -> YearInfo:
+    year = await BudgetYear.select().where(BudgetYear.id == budget_year_id).first()
+    return year_info_of(year, await accounts_of(budget_year_id))
+
+
+async def accounts_of(budget_year_id: int) -> list[dict]:
+    return (
+        await Account.select()
+        .where(Account.budget_year == budget_year_id)
+        .order_by(Account.position)
+    )
+
+
+async def account_row(account_id: int) -> dict | None:
+    return (
+        await Account.select(
+            Account.all_columns(),
+            Account.budget_year.network.as_alias("network"),
+            Account.budget_year.year.as_alias("year"),
+        )
+        .where(Account.id == account_id)
+        .first()
+    )
+
+
+async def year_figures(budget_year_id: int):
+    sums = await sums_of_year(budget_year_id)
+    return account_figures(sums), project_figures(sums)
+
+
+def year_info_of(year: dict, accounts: list[dict]) -> YearInfo:
+    """`year_info` from a budget year row and its accounts that the caller already has."""
+    return YearInfo(
+        spuk_cents=year["spuk_amount_cents"],
+        unforeseen_reserve_bp=year["unforeseen_reserve_bp"],
+        themes_reserve_bp=year["themes_reserve_bp"],
+        accounts=tuple(AccountInfo(a["id"], a["kind"], a["name"]) for a in accounts),
+    )
+
+
+@dataclass
+class ProjectGroup:
+    """The projects of a year on one account, added up: how many, how many are settled, the sum
+    of their final amounts, and their figures together."""
+
+    account: int
+    projects: int = 0
+    settled: int = 0
+    final_cents: int = 0
+    figures: ProjectFigures = field(default_factory=ProjectFigures)
+
+
+@dataclass
+class YearTotals:
+    """What the budget year page shows of a whole year: the figures per account (as
+    `year_figures` gives them) and the year's projects added up per account."""
+
+    accounts: dict[int, AccountFigures]
+    project_groups: dict[int, ProjectGroup]
+
+
+async def year_totals(budget_year_id: int) -> YearTotals:
+    """Two statements, however many projects and entries the year has: the entries summed per
+    kind, account pair and project account, and the projects counted per account."""
+    rows = await Entry.raw(
+        _SUMS_PER_PROJECT_ACCOUNT, *[budget_year_id] * (_ENTRIES_OF_YEAR_PLACEHOLDERS + 1)
+    )
+    sums = [
+        Sum(
+            r["kind"],
+            r["account"],
+            r["counter_account"],
+            r["project_account"],
+            int(r["total"] or 0),
+        )
+        for r in rows
+    ]
+    groups = {
+        r["account"]: ProjectGroup(
+            r["account"], int(r["projects"]), int(r["settled"]), int(r["final_cents"] or 0)
+        )
+        for r in await Project.raw(_PROJECTS_PER_ACCOUNT, budget_year_id)
+    }
+    # `project_figures` adds the sums up per project key; keyed by the project's account here,
+    # it gives the figures of all that account's projects together, by the same rules.
+    for account_id, figures in project_figures(sums).items():
+        if account_id in groups:
+            groups[account_id].figures = figures
+    return YearTotals(account_figures(sums), groups)
+
+
+async def projects_of_account(
+    budget_year_id: int, account_id: int, *, page: int = 1, per_page: int = 50
+) -> list[dict]:
+    """One page of the year's projects on one account, by title."""
+    return (
+        await Project.select(
+            Project.all_columns(),
+            Project.account.name.as_alias("account_name"),
+        )
+        .where((Project.budget_year == budget_year_id) & (Project.account == account_id))
+        .order_by(Project.title, Project.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+
+
+async def figures_of_projects(
+    budget_year_id: int, project_ids: list[int]
+) -> dict[int, ProjectFigures]:
+    """The figures of these projects, as `year_figures` gives them, from one grouped query over
+    their entries only."""
+    if not project_ids:
+        return {}
+    one_per_project = ", ".join("{}" for _ in project_ids)  # placeholders, not values
+    sql = f"""
+SELECT e.kind AS kind, e.project AS project, SUM(e.sign * e.amount_cents) AS total
+FROM ledger_entry e
+WHERE e.project IN ({one_per_project}) AND {_OF_YEAR}
+GROUP BY e.project, e.kind
+"""  # noqa: S608
+    rows = await Entry.raw(sql, *project_ids, *[budget_year_id] * 3)
+    return project_figures(
+        Sum(r["kind"], 0, None, r["project"], int(r["total"] or 0)) for r in rows
+    )
+
+
+async def projects_of_year(budget_year_id: int) -> list[dict]:
+    return (
+        await Project.select(
+            Project.all_columns(),
+            Project.account.name.as_alias("account_name"),
+        )
+        .where(Project.budget_year == budget_year_id)
+        .order_by(Project.id)
+    )
+
+
+async def project_row(network_id: int, project_id: int) -> dict | None:
+    return (
+        await Project.select(
+            Project.all_columns(),
+            Project.account.name.as_alias("account_name"),
+            Project.budget_year.year.as_alias("year"),
+        )
+        .where((Project.id == project_id) & (Project.network == network_id))
+        .first()
+    )
+
+
+async def project_by_proposal(proposal_id: int) -> dict | None:
+    return await Project.select().where(Project.proposal_id == proposal_id).first()
+
+
+ENTRY_COLUMNS = (
+    Entry.all_columns(),
+    Entry.account.name.as_alias("account_name"),
+    Entry.counter_account.name.as_alias("counter_account_name"),
+    Entry.project.title.as_alias("project_title"),
+    Entry.created_by.name.as_alias("created_by_name"),
+)
+
+
+async def entries(
+    budget_year_id: int,
+    *,
+    kind: str | None = None,
+    project_id: int | None = None,
+    account_id: int | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> tuple[list[dict], int]:
+    def scoped(query):
+        query = query.where(Entry.budget_year == budget_year_id)
+        if kind:
+            query = query.where(Entry.kind == kind)
+        if project_id:
+            query = query.where(Entry.project == project_id)
+        if account_id:
+            query = query.where(
+                (Entry.account == account_id) | (Entry.counter_account == account_id)
+            )
+        return query
+
+    rows = (
+        await scoped(Entry.select(*ENTRY_COLUMNS))
+        .order_by(Entry.id, ascending=False)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return rows, await scoped(Entry.count())
+
+
+async def entry_row(entry_id: int) -> dict | None:
+    return (
+        await Entry.select(*ENTRY_COLUMNS, Entry.budget_year.network.as_alias("network"))
+        .where(Entry.id == entry_id)
+        .first()
+    )
+
+
+async def is_reversed(entry_id: int) -> bool:
+    return await Entry.exists().where(Entry.reverses == entry_id)
+
+
+async def reversed_entry_ids(entry_ids: list[int]) -> set[int]:
+    """Which of these entries a later reversal corrects (one query for a page of entries)."""
+    if not entry_ids:
+        return set()
+    rows = await Entry.select(Entry.reverses).where(Entry.reverses.is_in(entry_ids))
+    return {r["reverses"] for r in rows}

@@ -1,0 +1,251 @@
+"""Pure rules of the ledger: entry kinds, balances from summed entries, and the invariants.
+
+Balances are never stored; they are sums of entries (ledger/books/queries.py does the SQL).
+This module turns those sums into figures and says, in Dutch, which rule a set of figures breaks.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from portal.lib.money import format_euros
+
+PROCESS_LINES: dict[str, str] = {
+    "process_a": "a. Projectleider",
+    "process_b": "b. Uren voorzitters expertteams",
+    "process_c": "c. Uren deelnemers bouwteams",
+    "process_d": "d. Uren in te zetten experts (vacatiegeldregeling)",
+    "process_e": "e. Communicatie",
+}
+CATEGORY_LABELS: dict[str, str] = {
+    "process": "1. Proceskosten",
+    "themes": "2. Thema's",
+    "learning": "3. Leren en ontwikkelen",
+    "unforeseen": "4. Onvoorzien",
+}
+ACCOUNT_CATEGORY = {
+    "process": "process",
+    "theme": "themes",
+    "themes_reserve": "themes",
+    "learning": "learning",
+    "unforeseen": "unforeseen",
+}
+RESERVE_KINDS = frozenset({"unforeseen", "themes_reserve"})
+
+ENTRY_KINDS: dict[str, str] = {
+    "budget": "Begroting (opening uit de SPUK)",
+    "commitment": "Verplichting (verleningsbeschikking)",
+    "advance_payment": "Voorschot",
+    "final_payment": "Nabetaling",
+    "realised": "Gerealiseerde besteding",
+    "release": "Vrijval",
+    "recovery": "Terugvordering",
+    "reserve_release": "Inzet onvoorzien",
+    "transfer": "Herschikking",
+    "carry_over": "Overheveling naar ander jaar",
+}
+# Kinds that move budget between two accounts: `counter_account` gives, `account` receives.
+MOVING_KINDS = frozenset({"transfer", "reserve_release", "carry_over"})
+PROJECT_KINDS = frozenset(
+    {"commitment", "advance_payment", "final_payment", "realised", "release", "recovery"}
+)
+
+
+def floor_cents(base_cents: int, basis_points: int) -> int:
+    """A reserve's floor: a share of a base, rounded up to the cent so the floor is never short."""
+    return -(-base_cents * basis_points // 10_000)
+
+
+@dataclass
+class AccountFigures:
+    budget: int = 0
+    committed: int = 0  # commitments minus releases
+    released: int = 0
+    paid: int = 0
+    realised: int = 0
+    recovered: int = 0
+    reserve_released_out: int = 0
+    # Budget moved in by transfers or carry-overs: it first refills what a release took out.
+    moved_in: int = 0
+    # The year's opening from the SPUK grant alone (budget entries), without later moves.
+    opening: int = 0
+
+    @property
+    def floor_allowance(self) -> int:
+        """How far below its floor a reserve may be: what reserve releases took out and no
+        later transfer has brought back."""
+        return max(0, self.reserve_released_out - self.moved_in)
+
+    @property
+    def available(self) -> int:
+        return self.budget - self.committed
+
+
+@dataclass
+class ProjectFigures:
+    committed: int = 0
+    paid: int = 0
+    realised: int = 0
+    released: int = 0
+    recovered: int = 0
+
+    @property
+    def open_commitment(self) -> int:
+        return self.committed - self.paid
+
+
+@dataclass(frozen=True)
+class Sum:
+    """One row of the SQL aggregate: the signed total of one kind on one account (and project)."""
+
+    kind: str
+    account: int
+    counter_account: int | None
+    project: int | None
+    total: int
+
+
+def account_figures(sums: Iterable[Sum]) -> dict[int, AccountFigures]:
+    figures: dict[int, AccountFigures] = defaultdict(AccountFigures)
+    for s in sums:
+        target = figures[s.account]
+        if s.kind == "budget":
+            target.budget += s.total
+            target.opening += s.total
+        elif s.kind in MOVING_KINDS:
+            target.budget += s.total
+            if s.kind != "reserve_release":
+                target.moved_in += s.total
+            if s.counter_account is not None:
+                source = figures[s.counter_account]
+                source.budget -= s.total
+                if s.kind == "reserve_release":
+                    source.reserve_released_out += s.total
+        elif s.kind == "commitment":
+            target.committed += s.total
+        elif s.kind == "release":
+            target.committed -= s.total
+            target.released += s.total
+        elif s.kind in ("advance_payment", "final_payment"):
+            target.paid += s.total
+        elif s.kind == "recovery":
+            target.paid -= s.total
+            target.recovered += s.total
+        elif s.kind == "realised":
+            target.realised += s.total
+    return dict(figures)
+
+
+def project_figures(sums: Iterable[Sum]) -> dict[int, ProjectFigures]:
+    figures: dict[int, ProjectFigures] = defaultdict(ProjectFigures)
+    for s in sums:
+        if s.project is None:
+            continue
+        p = figures[s.project]
+        if s.kind == "commitment":
+            p.committed += s.total
+        elif s.kind == "release":
+            p.committed -= s.total
+            p.released += s.total
+        elif s.kind in ("advance_payment", "final_payment"):
+            p.paid += s.total
+        elif s.kind == "recovery":
+            p.paid -= s.total
+            p.recovered += s.total
+        elif s.kind == "realised":
+            p.realised += s.total
+    return dict(figures)
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    id: int
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True)
+class YearInfo:
+    spuk_cents: int
+    unforeseen_reserve_bp: int
+    themes_reserve_bp: int
+    accounts: tuple[AccountInfo, ...] = field(default_factory=tuple)
+
+
+def floors(year: YearInfo, figures: dict[int, AccountFigures]) -> dict[int, int]:
+    """The floor of each reserve account: 10 % (setting) of the year's total for the unforeseen
+    reserve, 10 % (setting) of the themes pot for the themes' reserve."""
+    themes_pot = sum(
+        figures.get(a.id, AccountFigures()).budget
+        for a in year.accounts
+        if a.kind in ("theme", "themes_reserve")
+    )
+    result = {}
+    for a in year.accounts:
+        if a.kind == "unforeseen":
+            result[a.id] = floor_cents(year.spuk_cents, year.unforeseen_reserve_bp)
+        elif a.kind == "themes_reserve":
+            result[a.id] = floor_cents(themes_pot, year.themes_reserve_bp)
+    return result
+
+
+def violations(
+    year: YearInfo,
+    accounts: dict[int, AccountFigures],
+    projects: dict[int, ProjectFigures],
+    project_titles: dict[int, str],
+) -> list[str]:
+    """Every invariant these figures break, in Dutch, with the rule and the figures."""
+    problems = []
+    names = {a.id: a for a in year.accounts}
+    if year.accounts:
+        # Once a year is divided its opening is the state's grant, to the cent: money comes
+        # into a year only from the SPUK decision or by a carry-over, which is booked as such.
+        opening = sum(accounts.get(a.id, AccountFigures()).opening for a in year.accounts)
+        if opening != year.spuk_cents:
+            problems.append(
+                f"De opening van het jaar ({format_euros(opening)}) moet gelijk zijn aan het "
+                f"SPUK-bedrag ({format_euros(year.spuk_cents)})."
+            )
+    year_floors = floors(year, accounts)
+    for account_id, f in accounts.items():
+        info = names.get(account_id)
+        if info is None:
+            continue
+        if f.committed < 0:
+            problems.append(
+                f"{info.name}: er wordt meer vrijgegeven ({format_euros(f.released)}) dan er "
+                "verplicht is."
+            )
+        if f.available < 0:
+            problems.append(
+                f"{info.name}: er is niet genoeg beschikbaar. Begroot {format_euros(f.budget)}, "
+                f"verplicht {format_euros(f.committed)}, tekort {format_euros(-f.available)}."
+            )
+        floor = year_floors.get(account_id)
+        if floor is not None and f.budget < floor - f.floor_allowance:
+            problems.append(
+                f"{info.name}: de reserve mag niet onder de ondergrens van {format_euros(floor)} "
+                f"komen (zou {format_euros(f.budget)} worden). Alleen een inzet onvoorzien met "
+                "reden en besluit mag dat."
+            )
+    for project_id, p in projects.items():
+        title = project_titles.get(project_id, f"project {project_id}")
+        if p.committed < 0:
+            problems.append(f"{title}: er wordt meer vrijgegeven dan er verplicht is.")
+        if p.paid > p.committed:
+            problems.append(
+                f"{title}: betalingen ({format_euros(p.paid)}) mogen de verplichting "
+                f"({format_euros(p.committed)}) niet overschrijden."
+            )
+        if p.paid < 0:
+            problems.append(f"{title}: er wordt meer teruggevorderd dan er betaald is.")
+        if p.realised > p.committed:
+            problems.append(
+                f"{title}: de gerealiseerde besteding ({format_euros(p.realised)}) is hoger dan "
+                f"de verplichting ({format_euros(p.committed)}); daarvoor is eerst een besluit "
+                "over een hogere verplichting nodig."
+            )
+    return problems

@@ -1,0 +1,158 @@
+"""Tables of the ledger domain: budget years, their accounts, the append-only entries, projects
+and their accountability reports."""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    JSON,
+    BigInt,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    SmallInt,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from portal.accounts.tables import Network, User
+
+
+class BudgetYear(Table):
+    """The SPUK grant of one network for one calendar year."""
+
+    network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict, index=True)
+    year = Integer()
+    spuk_amount_cents = BigInt()
+    # Basis points; copied from the network's defaults when the year is created (2020: 0).
+    unforeseen_reserve_bp = Integer(default=1000)
+    themes_reserve_bp = Integer(default=1000)
+    grant_reference = Varchar(length=200, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Account(Table, tablename="ledger_account"):
+    """A line of the year's budget: a process-cost line, a theme, the themes' reserve, learning
+    and development, or the year's unforeseen reserve."""
+
+    budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict, index=True)
+    kind = Varchar(length=20)  # process / theme / themes_reserve / learning / unforeseen
+    code = Varchar(length=40)  # process_a … process_e, theme_<id>, themes_reserve, …
+    name = Varchar(length=200)
+    # The proposals domain's theme, for theme accounts (an id, to keep the domains apart).
+    theme_id = Integer(null=True, default=None)
+    position = Integer(default=0)
+
+
+class Project(Table, tablename="ledger_project"):
+    """A granted proposal as the ledger knows it."""
+
+    budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict, index=True)
+    account = ForeignKey(Account, null=False, on_delete=OnDelete.restrict)
+    # Allocations from before the portal (Zuid-West 2020) have no proposal.
+    proposal_id = Integer(unique=True, null=True, default=None)
+    network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict, index=True)
+    title = Varchar(length=300)
+    region_id = Integer(null=True, default=None)
+    # Who carries it out, as the budget table names it ("Midden-Holland", "Timon", …).
+    recipient = Varchar(length=200, default="")
+    start_date = Date(null=True, default=None)
+    end_date = Date(null=True, default=None)
+    advance_bp = Integer(default=8000)
+    decision_reference = Varchar(length=200, default="")
+    decision_date = Date(null=True, default=None)
+    final_amount_cents = BigInt(null=True, default=None)
+    settled_on = Date(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Entry(Table, tablename="ledger_entry"):
+    """One money movement. Never updated or deleted: a mistake is corrected by a reversal, an
+    entry with the same accounts and the opposite sign that points at the one it reverses."""
+
+    budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict, index=True)
+    kind = Varchar(length=30, index=True)
+    account = ForeignKey(Account, null=False, on_delete=OnDelete.restrict, index=True)
+    # The account money comes from, for transfers, reserve releases and carry-overs.
+    counter_account = ForeignKey(Account, null=True, on_delete=OnDelete.restrict, index=True)
+    project = ForeignKey(Project, null=True, on_delete=OnDelete.restrict, index=True)
+    amount_cents = BigInt()  # always positive; sign says whether it books or reverses
+    sign = SmallInt(default=1)
+    reverses = ForeignKey("self", null=True, on_delete=OnDelete.restrict, index=True)
+    reason = Text(default="")
+    document_reference = Varchar(length=200, default="")
+    booked_on = Date()
+    created_by = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Report(Table, tablename="ledger_report"):
+    """An accountability report (verantwoordingsverslag) of one project year."""
+
+    project = ForeignKey(Project, null=False, on_delete=OnDelete.restrict, index=True)
+    year = Integer()
+    due_date = Date()
+    final = Boolean(default=False)
+    state = Varchar(length=20, default="due")  # due / submitted / returned / accepted
+    results = JSON(default="[]")  # [{"goal": …, "result": …}]
+    realised_lines = JSON(
+        default="[]"
+    )  # [{"description": …, "budget_cents": …, "realised_cents": …}]
+    realised_cents = BigInt(default=0)
+    lessons_worked = Text(default="")
+    lessons_not_worked = Text(default="")
+    lessons_for_others = Text(default="")
+    preconditions_met = Boolean(default=False)
+    submitted_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    submitted_at = Timestamptz(null=True, default=None)
+    reviewed_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    reviewed_at = Timestamptz(null=True, default=None)
+    return_reason = Text(default="")
+
+
+class CatalogueEntry(Table):
+    """A funded project as the projectenbank shows it: what it set out to do, what it achieved
+    and what it learned. Rebuilt from its sources whenever they change; never edited by hand."""
+
+    project = ForeignKey(Project, null=False, unique=True, on_delete=OnDelete.cascade)
+    network = ForeignKey(Network, null=False, on_delete=OnDelete.cascade, index=True)
+    # Shared with every network by the coordinator once the project has finished. Indexed by
+    # a raw migration (catalogue_entry_by_shared) for the "own OR shared" of every search.
+    shared = Boolean(default=False)
+    proposal_id = Integer(null=True, default=None)
+    title = Varchar(length=300)
+    summary = Text(default="")
+    theme_name = Varchar(length=200, default="")
+    theme_id = Integer(null=True, default=None)
+    year = Integer()
+    status = Varchar(length=20, default="running")  # running / finished
+    functions = JSON(default="[]")
+    goals = JSON(default="[]")
+    region_ids = JSON(default="[]")
+    region_names = Text(default="")
+    organisations = Text(default="")
+    period = Varchar(length=100, default="")
+    granted_cents = BigInt(default=0)
+    realised_cents = BigInt(default=0)
+    results_text = Text(default="")
+    lessons_text = Text(default="")
+    # Dutch stems of all searchable text, for SQLite's FTS5 (PostgreSQL stems itself).
+    stems = Text(default="")
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class ReportAttachment(Table):
+    """Proof that comes with an accountability report (invoices, a procurement statement)."""
+
+    report = ForeignKey(Report, null=False, on_delete=OnDelete.cascade, index=True)
+    display_name = Varchar(length=200)
+    stored_name = Varchar(length=64, unique=True)
+    format = Varchar(length=10)
+    size = BigInt()
+    sha256 = Varchar(length=64)
+    uploaded_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    uploaded_at = Timestamptz(default=TimestamptzNow())

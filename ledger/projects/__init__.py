@@ -1,0 +1,2 @@
+"""Granted projects: payments, reports, deadlines, settlement, the projectenbank and the SPUK
+workbook."""

@@ -1,0 +1,776 @@
+"""Pages of the ledger: budget years, their division, balances, entries, projects, payments,
+accountability reports and deadlines. Every booking form asks for what its rule requires."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import anyio.to_thread
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import Body, FromPath, FromQuery
+from litestar.plugins.htmx import HTMXRequest
+from litestar.response import Redirect, Template
+
+from ledger.books import queries, services
+from ledger.books.booking import LedgerRefused
+from ledger.books.chart import Bar, budget_chart
+from ledger.books.deadlines import STATUS_LABELS, format_due, status_of
+from ledger.books.rules import (
+    ACCOUNT_CATEGORY,
+    CATEGORY_LABELS,
+    ENTRY_KINDS,
+    PROCESS_LINES,
+    RESERVE_KINDS,
+    AccountFigures,
+    ProjectFigures,
+    floors,
+)
+from ledger.projects import reports
+from ledger.projects.settlement import advance_cents, default_schedule_text
+from portal.accounts.guards import allow
+from portal.accounts.layout import redirect, render
+from portal.accounts.rules import format_basis_points, reserve_percentage_problem
+from portal.accounts.tables import Region, Role
+from portal.lib import clock
+from portal.lib.files import FileRefused, check_upload, stored_for
+from portal.lib.forms import optional_id, page_count, page_number, query_int, text
+from portal.lib.money import MoneyError, format_euros, parse_euros
+from portal.lib.uploads import serve_stored
+
+COORDINATOR = allow(Role.coordinator)
+REPORTERS = allow(Role.coordinator, Role.region_officer)
+# The report groups of the deadlines page in their order, with the query parameter of each
+# group's page number.
+REPORT_GROUPS: dict[str, str] = {
+    "overdue": "te_laat",
+    "due_soon": "binnenkort",
+    "received": "ontvangen",
+    "accepted": "goedgekeurd",
+    "later": "later",
+}
+REPORTS_PER_PAGE = 50
+# Projects a page within one account's group on the budget year page.
+PROJECTS_PER_PAGE = 50
+REPORT_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def _money(form, name: str, errors: dict, required: bool = True) -> int | None:
+    raw = text(form, name)
+    if not raw:
+        if required:
+            errors[name] = "Vul een bedrag in."
+        return None
+    try:
+        return parse_euros(raw)
+    except MoneyError as error:
+        errors[name] = str(error)
+        return None
+
+
+class LedgerController(Controller):
+    path = "/n/{network:str}/begroting"
+
+    async def _year(self, request: Request, year_id: int) -> dict:
+        row = await services.budget_year(request.state.network.id, year_id)
+        if row is None:
+            raise NotFoundException("Dit begrotingsjaar bestaat niet in dit netwerk.")
+        return row
+
+    @get("/", opt=COORDINATOR)
+    async def index(self, request: Request) -> Template | Redirect:
+        years = await services.budget_years_of(request.state.network.id)
+        return render(request, "ledger/years.html", years=years)
+
+    @get("/{year_id:int}", opt=COORDINATOR)
+    async def year(
+        self,
+        request: Request,
+        year_id: FromPath[int],
+        rekening: FromQuery[str | None] = None,
+        pagina: FromQuery[str | None] = None,
+    ) -> Template | Redirect:
+        """The year's figures per account, and its projects folded per account: a group shows
+        its count and totals; its rows come on demand (`year_projects`), or, without
+        JavaScript, with `?rekening=<account id>` (and `&pagina=`) on this page."""
+        year = await self._year(request, year_id)
+        accounts = await queries.accounts_of(year_id)
+        if not accounts:
+            return redirect(
+                request,
+                f"{self._url(request, year_id)}/indelen",
+                f"Deel eerst de begroting van {year['year']} in.",
+                "info",
+            )
+        totals = await queries.year_totals(year_id)
+        figures, groups = totals.accounts, totals.project_groups
+        year_floors = floors(queries.year_info_of(year, accounts), figures)
+        rows = []
+        for a in accounts:
+            f = figures.get(a["id"], AccountFigures())
+            rows.append(
+                {
+                    "account": a,
+                    "f": f,
+                    "floor": year_floors.get(a["id"]),
+                    "category": ACCOUNT_CATEGORY[a["kind"]],
+                }
+            )
+        categories = []
+        for key, label in CATEGORY_LABELS.items():
+            members = [r for r in rows if r["category"] == key]
+            total = AccountFigures()
+            for r in members:
+                for field in ("budget", "committed", "released", "paid", "realised"):
+                    setattr(total, field, getattr(total, field) + getattr(r["f"], field))
+            categories.append({"key": key, "label": label, "rows": members, "total": total})
+        chart = budget_chart(
+            [
+                Bar(
+                    r["account"]["name"],
+                    r["f"].budget,
+                    r["f"].committed,
+                    r["f"].paid,
+                    r["f"].realised,
+                    r["floor"] or 0,
+                )
+                for r in rows
+            ],
+            f"Begroting {year['year']}",
+        )
+        project_groups = [
+            {"account": a, "group": groups[a["id"]]} for a in accounts if a["id"] in groups
+        ]
+        opened = None
+        account_id = query_int(rekening)
+        if account_id in groups:
+            account = next(a for a in accounts if a["id"] == account_id)
+            opened = await self._project_rows(
+                request, year, account, groups[account_id], query_int(pagina)
+            )
+        return render(
+            request,
+            "ledger/year.html",
+            year=year,
+            categories=categories,
+            chart=chart,
+            project_groups=project_groups,
+            project_count=sum(g.projects for g in groups.values()),
+            opened=opened,
+            total=sum(r["f"].budget for r in rows),
+        )
+
+    @get("/{year_id:int}/projecten", opt=COORDINATOR)
+    async def year_projects(
+        self,
+        request: HTMXRequest,
+        year_id: FromPath[int],
+        rekening: FromQuery[str | None] = None,
+        pagina: FromQuery[str | None] = None,
+    ) -> Template | Redirect:
+        """The rows of one account's projects (a page of them), swapped into its group on the
+        year page. A request without htmx is sent to the year page with that group open."""
+        year = await self._year(request, year_id)
+        account_id = query_int(rekening)
+        account = next(
+            (a for a in await queries.accounts_of(year_id) if a["id"] == account_id), None
+        )
+        if account is None:
+            raise NotFoundException("Deze post bestaat niet in dit begrotingsjaar.")
+        if not request.htmx:
+            page = page_number(query_int(pagina))
+            query = urlencode({"rekening": account_id, **({"pagina": page} if page > 1 else {})})
+            return Redirect(
+                path=f"{self._url(request, year_id)}?{query}#post-{account_id}", status_code=303
+            )
+        totals = await queries.year_totals(year_id)
+        group = totals.project_groups.get(account_id, queries.ProjectGroup(account_id))
+        rows = await self._project_rows(request, year, account, group, query_int(pagina))
+        return render(request, "ledger/partials/project_rows.html", year=year, **rows)
+
+    async def _project_rows(
+        self,
+        request: Request,
+        year: dict,
+        account: dict,
+        group: queries.ProjectGroup,
+        wanted_page: int | None,
+    ) -> dict[str, Any]:
+        """What `ledger/partials/project_rows.html` shows: one page of an account's projects
+        with their figures, and the group's totals over all its projects."""
+        pages = page_count(group.projects, PROJECTS_PER_PAGE)
+        page = min(page_number(wanted_page), pages)
+        projects = await queries.projects_of_account(
+            year["id"], account["id"], page=page, per_page=PROJECTS_PER_PAGE
+        )
+        return {
+            "account": account,
+            "group": group,
+            "projects": projects,
+            "project_figures": await queries.figures_of_projects(
+                year["id"], [p["id"] for p in projects]
+            ),
+            "empty": ProjectFigures(),
+            "page": page,
+            "pages": pages,
+        }
+
+    @get("/{year_id:int}/indelen", opt=COORDINATOR)
+    async def setup_form(self, request: Request, year_id: FromPath[int]) -> Template | Redirect:
+        year = await self._year(request, year_id)
+        if await queries.accounts_of(year_id):
+            return redirect(
+                request,
+                self._url(request, year_id),
+                "Dit jaar is al ingedeeld; wijzig de verdeling met een herschikking.",
+                "info",
+            )
+        values = {
+            "unforeseen_reserve": format_basis_points(year["unforeseen_reserve_bp"]),
+            "themes_reserve": format_basis_points(year["themes_reserve_bp"]),
+        }
+        return await self._setup_page(request, year, values, {})
+
+    async def _setup_page(
+        self, request: Request, year: dict, values: dict, errors: dict, status_code: int = 200
+    ) -> Template:
+        themes = await self._themes(request, year["id"])
+        return render(
+            request,
+            "ledger/setup.html",
+            status_code=status_code,
+            year=year,
+            themes=themes,
+            values=values,
+            errors=errors,
+            process_lines=PROCESS_LINES,
+        )
+
+    async def _themes(self, request: Request, year_id: int) -> list[dict]:
+        from proposals import queries as proposal_queries
+
+        themes = []
+        for r in await proposal_queries.rounds_of(request.state.network.id):
+            if r["budget_year"] == year_id:
+                themes += await proposal_queries.themes_of(r["id"])
+        return themes
+
+    @post("/{year_id:int}/indelen", opt=COORDINATOR)
+    async def setup(self, request: Request, year_id: FromPath[int]) -> Template | Redirect:
+        year = await self._year(request, year_id)
+        form = await request.form()
+        errors: dict[str, str] = {}
+        themes = await self._themes(request, year_id)
+        process = {code: _money(form, code, errors, False) or 0 for code in PROCESS_LINES}
+        theme_cents = {
+            t["id"]: _money(form, f"theme_{t['id']}", errors, False) or 0 for t in themes
+        }
+        unforeseen_bp, problem = reserve_percentage_problem(text(form, "unforeseen_reserve"))
+        if problem:
+            errors["unforeseen_reserve"] = problem
+        themes_bp, problem = reserve_percentage_problem(text(form, "themes_reserve"))
+        if problem:
+            errors["themes_reserve"] = problem
+        data = services.SetupInput(
+            process_cents=process,
+            theme_cents=theme_cents,
+            theme_names={t["id"]: t["name"] for t in themes},
+            themes_reserve_cents=_money(form, "themes_reserve_amount", errors, False) or 0,
+            learning_cents=_money(form, "learning", errors, False) or 0,
+            unforeseen_cents=_money(form, "unforeseen", errors, False) or 0,
+            unforeseen_reserve_bp=unforeseen_bp or 0,
+            themes_reserve_bp=themes_bp or 0,
+        )
+        if not errors:
+            errors = await services.set_up_year(
+                request.user, request.state.network.id, year_id, data
+            )
+        if errors:
+            return await self._setup_page(request, year, dict(form.items()), errors, 422)
+        return redirect(
+            request,
+            self._url(request, year_id),
+            f"De begroting {year['year']} is ingedeeld en geboekt.",
+        )
+
+    @get("/{year_id:int}/mutaties", opt=COORDINATOR)
+    async def entries(
+        self,
+        request: Request,
+        year_id: FromPath[int],
+        soort: FromQuery[str | None] = None,
+        project: FromQuery[str | None] = None,
+        post_id: FromQuery[str | None] = None,
+        pagina: FromQuery[str | None] = None,
+    ) -> Template:
+        year = await self._year(request, year_id)
+        page = page_number(query_int(pagina))
+        project_id, account_id = query_int(project), query_int(post_id)
+        rows, total = await queries.entries(
+            year_id,
+            kind=soort if soort in ENTRY_KINDS else None,
+            project_id=project_id,
+            account_id=account_id,
+            page=page,
+        )
+        reversed_ids = await queries.reversed_entry_ids([r["id"] for r in rows])
+        return render(
+            request,
+            "ledger/entries.html",
+            year=year,
+            rows=rows,
+            total=total,
+            page=page,
+            pages=max(1, (total + 49) // 50),
+            kinds=ENTRY_KINDS,
+            kind=soort or "",
+            project=project_id or "",
+            account=account_id or "",
+            accounts=await queries.accounts_of(year_id),
+            projects=await queries.projects_of_year(year_id),
+            reversed_ids=reversed_ids,
+        )
+
+    @post("/{year_id:int}/mutaties/{entry_id:int}/corrigeren", opt=COORDINATOR)
+    async def reverse(
+        self, request: Request, year_id: FromPath[int], entry_id: FromPath[int]
+    ) -> Redirect:
+        await self._year(request, year_id)
+        form = await request.form()
+        url = f"{self._url(request, year_id)}/mutaties"
+        try:
+            await services.reverse(
+                request.user, request.state.network.id, entry_id, text(form, "reason", 2000)
+            )
+        except LedgerRefused as error:
+            return redirect(request, url, str(error), "error")
+        return redirect(request, url, f"Boeking {entry_id} is gecorrigeerd.")
+
+    @get("/{year_id:int}/herschikken", opt=COORDINATOR)
+    async def move_form(self, request: Request, year_id: FromPath[int]) -> Template:
+        year = await self._year(request, year_id)
+        return await self._move_page(request, year, {"kind": "transfer"}, {})
+
+    async def _move_page(
+        self, request: Request, year: dict, values: dict, errors: dict, status_code: int = 200
+    ) -> Template:
+        accounts = await queries.accounts_of(year["id"])
+        figures, _ = await queries.year_figures(year["id"])
+        others = []
+        for y in await services.budget_years_of(request.state.network.id):
+            if y["id"] != year["id"]:
+                others += [{**a, "year": y["year"]} for a in await queries.accounts_of(y["id"])]
+        return render(
+            request,
+            "ledger/move.html",
+            status_code=status_code,
+            year=year,
+            accounts=accounts,
+            figures=figures,
+            other_accounts=others,
+            values=values,
+            errors=errors,
+            reserve_kinds=RESERVE_KINDS,
+            empty=AccountFigures(),
+        )
+
+    @post("/{year_id:int}/herschikken", opt=COORDINATOR)
+    async def move(self, request: Request, year_id: FromPath[int]) -> Template | Redirect:
+        year = await self._year(request, year_id)
+        form = await request.form()
+        errors: dict[str, str] = {}
+        kind = text(form, "kind")
+        if kind not in ("transfer", "reserve_release", "carry_over"):
+            errors["kind"] = "Kies het soort boeking."
+        amount = _money(form, "amount", errors)
+        source, target = optional_id(form, "from_account"), optional_id(form, "to_account")
+        if source is None:
+            errors["from_account"] = "Kies de post waar het geld vandaan komt."
+        if target is None:
+            errors["to_account"] = "Kies de post waar het geld heen gaat."
+        if not text(form, "reason"):
+            errors["reason"] = "Geef de reden."
+        if kind == "reserve_release" and not text(form, "document_reference"):
+            errors["document_reference"] = (
+                "Een inzet onvoorzien vraagt het kenmerk van het besluit."
+            )
+        if not errors:
+            try:
+                await services.move(
+                    request.user,
+                    request.state.network.id,
+                    year_id,
+                    kind,
+                    source or 0,
+                    target or 0,
+                    amount or 0,
+                    text(form, "reason"),
+                    text(form, "document_reference", 200),
+                )
+            except LedgerRefused as error:
+                errors["form"] = str(error)
+        if errors:
+            return await self._move_page(request, year, dict(form.items()), errors, 422)
+        return redirect(request, self._url(request, year_id), f"{ENTRY_KINDS[kind]} is geboekt.")
+
+    @get("/projecten/{project_id:int}", opt=COORDINATOR)
+    async def project(self, request: Request, project_id: FromPath[int]) -> Template:
+        return await self._project_page(request, project_id, {}, {})
+
+    async def _project_page(
+        self, request: Request, project_id: int, values: dict, errors: dict, status_code: int = 200
+    ) -> Template:
+        project = await queries.project_row(request.state.network.id, project_id)
+        if project is None:
+            raise NotFoundException("Dit project bestaat niet in dit netwerk.")
+        _, figures = await queries.year_figures(project["budget_year"])
+        f = figures.get(project_id, ProjectFigures())
+        rows, _ = await queries.entries(
+            project["budget_year"], project_id=project_id, per_page=1000
+        )
+        project_reports = [
+            r
+            for r in await reports.reports_of_network(request.state.network.id)
+            if r["project"] == project_id
+        ]
+        suggested = max(0, advance_cents(f.committed, project["advance_bp"]) - f.paid)
+        return render(
+            request,
+            "ledger/project.html",
+            status_code=status_code,
+            project=project,
+            f=f,
+            entries=rows,
+            reports=project_reports,
+            values=values,
+            errors=errors,
+            suggested=suggested,
+            kinds=ENTRY_KINDS,
+            schedule=default_schedule_text(project["advance_bp"]),
+            advance_pct=format_basis_points(project["advance_bp"]),
+            status_labels=STATUS_LABELS,
+            format_due=format_due,
+        )
+
+    @post("/projecten/{project_id:int}/betalen", opt=COORDINATOR)
+    async def pay(self, request: Request, project_id: FromPath[int]) -> Template | Redirect:
+        project = await queries.project_row(request.state.network.id, project_id)
+        if project is None:
+            raise NotFoundException("Dit project bestaat niet in dit netwerk.")
+        form = await request.form()
+        errors: dict[str, str] = {}
+        amount = _money(form, "amount", errors)
+        if not text(form, "document_reference"):
+            errors["document_reference"] = "Vul het kenmerk van de betaling of factuur in."
+        if not errors:
+            try:
+                await services.pay(
+                    request.user,
+                    project,
+                    text(form, "kind") or "advance_payment",
+                    amount or 0,
+                    text(form, "document_reference", 200),
+                )
+            except LedgerRefused as error:
+                errors["form"] = str(error)
+        if errors:
+            return await self._project_page(request, project_id, dict(form.items()), errors, 422)
+        return redirect(
+            request,
+            f"{self._url(request)}/projecten/{project_id}",
+            f"Betaling van {format_euros(amount or 0)} is geboekt.",
+        )
+
+    @post("/projecten/{project_id:int}/voorschot", opt=COORDINATOR)
+    async def advance_share(
+        self, request: Request, project_id: FromPath[int]
+    ) -> Template | Redirect:
+        project = await queries.project_row(request.state.network.id, project_id)
+        if project is None:
+            raise NotFoundException("Dit project bestaat niet in dit netwerk.")
+        form = await request.form()
+        share, problem = reserve_percentage_problem(text(form, "advance_share"))
+        if problem is None and share is not None and share > 10_000:
+            problem = "Kies een percentage tussen 0 en 100."
+        if problem:
+            return await self._project_page(
+                request, project_id, dict(form.items()), {"advance_share": problem}, 422
+            )
+        await services.set_advance_share(request.user, project, share or 0)
+        return redirect(
+            request,
+            f"{self._url(request)}/projecten/{project_id}",
+            "Het voorschotpercentage is gewijzigd.",
+        )
+
+    @get("/projecten/{project_id:int}/vaststelling", opt=COORDINATOR)
+    async def settlement_letter(self, request: Request, project_id: FromPath[int]) -> Template:
+        project = await queries.project_row(request.state.network.id, project_id)
+        if project is None or project["final_amount_cents"] is None:
+            raise NotFoundException("Dit project is (nog) niet vastgesteld.")
+        _, figures = await queries.year_figures(project["budget_year"])
+        from portal.accounts.queries import network_row
+
+        rows, _ = await queries.entries(
+            project["budget_year"], project_id=project_id, per_page=10_000
+        )
+        paid_by_kind: dict[str, int] = {}
+        for e in rows:
+            paid_by_kind[e["kind"]] = paid_by_kind.get(e["kind"], 0) + e["sign"] * e["amount_cents"]
+        return render(
+            request,
+            "ledger/settlement_letter.html",
+            advances=paid_by_kind.get("advance_payment", 0),
+            final_payment=paid_by_kind.get("final_payment", 0),
+            project=project,
+            f=figures.get(project_id, ProjectFigures()),
+            network=await network_row(project["network"]),
+        )
+
+    def _url(self, request: Request, year_id: int | None = None) -> str:
+        base = f"/n/{request.state.network.slug}/begroting"
+        return f"{base}/{year_id}" if year_id else base
+
+
+class ReportController(Controller):
+    """Accountability: what is due, handing reports in (region) and judging them (coordinator)."""
+
+    path = "/n/{network:str}/verantwoording"
+
+    def _scope(self, request: Request) -> set[int] | None:
+        network = request.state.network
+        if request.user.has_role(network.id, Role.coordinator):
+            return None
+        return request.user.region_ids(network.id, Role.region_officer)
+
+    @get("/", opt=REPORTERS)
+    async def index(self, request: Request) -> Template:
+        rows = await reports.report_keys_of_network(request.state.network.id, self._scope(request))
+        today = clock.now().date()
+        regions = {
+            r["id"]: r["name"]
+            for r in await Region.select().where(Region.network == request.state.network.id)
+        }
+        grouped: dict[str, list[dict]] = {key: [] for key in REPORT_GROUPS}
+        for r in rows:
+            status = status_of(
+                r["due_date"], today, r["state"] == "submitted", r["state"] == "accepted"
+            )
+            r["status"] = status
+            r["region_name"] = regions.get(r["region_id"], r["recipient"] or "—")
+            grouped[status].append(r)
+        # Each group is paged on its own (?goedgekeurd=3): a network's accepted reports of past
+        # years run into the hundreds, and rendering every one made this the slowest page
+        # (issue 8). The counts stay complete; a pager link keeps the other groups' pages.
+        wanted = {
+            key: page_number(query_int(request.query_params.get(REPORT_GROUPS[key])))
+            for key in REPORT_GROUPS
+        }
+        groups: dict[str, dict[str, Any]] = {}
+        for key, members in grouped.items():
+            # By region, then by due date (the query's order; the sort is stable).
+            members.sort(key=lambda r: r["region_name"].lower())
+            pages = page_count(len(members), REPORTS_PER_PAGE)
+            page = min(wanted[key], pages)
+            start = (page - 1) * REPORTS_PER_PAGE
+
+            def href(n: int, key: str = key) -> str:
+                query = {REPORT_GROUPS[k]: v for k, v in wanted.items() if v > 1 and k != key}
+                if n > 1:
+                    query[REPORT_GROUPS[key]] = n
+                return "?" + urlencode(query) + f"#groep-{key}"
+
+            groups[key] = {
+                "rows": members[start : start + REPORTS_PER_PAGE],
+                "total": len(members),
+                "page": page,
+                "pages": pages,
+                "previous": href(page - 1) if page > 1 else None,
+                "next": href(page + 1) if page < pages else None,
+            }
+        # The shown rows whole, in one statement for all groups.
+        shown = await reports.reports_by_id([r["id"] for g in groups.values() for r in g["rows"]])
+        for g in groups.values():
+            g["rows"] = [{**shown[r["id"]], **r} for r in g["rows"]]
+        return render(
+            request,
+            "ledger/deadlines.html",
+            groups=groups,
+            labels=STATUS_LABELS,
+            format_due=format_due,
+        )
+
+    async def _report(self, request: Request, report_id: int) -> dict:
+        report = await reports.report_row(request.state.network.id, report_id)
+        scope = self._scope(request)
+        if report is None or (scope is not None and report["region_id"] not in scope):
+            raise NotFoundException("Dit verslag bestaat niet, of u heeft er geen toegang toe.")
+        return report
+
+    @get("/{report_id:int}", opt=REPORTERS)
+    async def report(self, request: Request, report_id: FromPath[int]) -> Template:
+        report = await self._report(request, report_id)
+        return await self._page(request, report, {}, {})
+
+    async def _page(
+        self, request: Request, report: dict, values: dict, errors: dict, status_code: int = 200
+    ) -> Template:
+        goals, lines = await self._goals_and_lines(report)
+        project = await queries.project_row(request.state.network.id, report["project"])
+        _, figures = await queries.year_figures(project["budget_year"])
+        return render(
+            request,
+            "ledger/report.html",
+            attachments=await reports.attachments_of(report["id"]),
+            status_code=status_code,
+            report=report,
+            project=project,
+            f=figures.get(project["id"], ProjectFigures()),
+            goals=goals,
+            lines=lines,
+            values=values,
+            errors=errors,
+            is_coordinator=self._scope(request) is None,
+            format_due=format_due,
+        )
+
+    async def _goals_and_lines(self, report: dict) -> tuple[list[str], list[dict]]:
+        """The goals and budget lines the report answers to: from the proposal, if any."""
+        goals = [r["goal"] for r in report["results"]] if report["results"] else []
+        lines = [dict(line) for line in report["realised_lines"] or []]
+        if report["proposal_id"] and (not goals or not lines):
+            from proposals import queries as proposal_queries
+            from proposals.tables import Proposal
+
+            proposal = (
+                await Proposal.select(Proposal.goals)
+                .where(Proposal.id == report["proposal_id"])
+                .first()
+            )
+            if not goals and proposal:
+                goals = [g.strip(" -•\t") for g in proposal["goals"].splitlines() if g.strip()]
+            if not lines:
+                lines = [
+                    {
+                        "description": f"{bl['year']} · {bl['description']}",
+                        "budget_cents": bl["amount_cents"],
+                        "realised_cents": 0,
+                    }
+                    for bl in await proposal_queries.budget_lines_of(report["proposal_id"])
+                    if bl["year"] == report["year"]
+                ] or [{"description": "Totaal", "budget_cents": 0, "realised_cents": 0}]
+        if not goals:
+            goals = ["Doelen van het project"]
+        if not lines:
+            lines = [{"description": "Totaal", "budget_cents": 0, "realised_cents": 0}]
+        return goals, lines
+
+    @post("/{report_id:int}", opt=REPORTERS)
+    async def submit(self, request: Request, report_id: FromPath[int]) -> Template | Redirect:
+        report = await self._report(request, report_id)
+        if not request.user.has_role(request.state.network.id, Role.region_officer) or (
+            report["region_id"]
+            not in request.user.region_ids(request.state.network.id, Role.region_officer)
+        ):
+            raise PermissionDeniedException(
+                "Alleen de regio-indiener van de regio dient het verslag in."
+            )
+        form = await request.form()
+        goals, lines = await self._goals_and_lines(report)
+        errors: dict[str, str] = {}
+        results = [
+            {"goal": g, "result": text(form, f"result{i}", 5000)}
+            for i, g in enumerate(goals, start=1)
+        ]
+        realised_lines = []
+        for i, line in enumerate(lines, start=1):
+            cents = _money(form, f"realised{i}", errors)
+            realised_lines.append({**line, "realised_cents": cents or 0})
+        data = reports.ReportInput(
+            results=results,
+            realised_lines=realised_lines,
+            lessons_worked=text(form, "lessons_worked", 5000),
+            lessons_not_worked=text(form, "lessons_not_worked", 5000),
+            lessons_for_others=text(form, "lessons_for_others", 5000),
+            preconditions_met=text(form, "preconditions_met") == "1",
+        )
+        if not errors:
+            errors = await reports.submit_report(request.user, report, data)
+        if errors:
+            return await self._page(request, report, dict(form.items()), errors, 422)
+        return redirect(
+            request,
+            f"/n/{request.state.network.slug}/verantwoording",
+            "Het verslag is ingediend; de coördinator beoordeelt het.",
+        )
+
+    @post("/{report_id:int}/bijlagen", opt=REPORTERS, request_max_body_size=REPORT_UPLOAD_BYTES)
+    async def upload(
+        self,
+        request: Request,
+        report_id: FromPath[int],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> Redirect:
+        report = await self._report(request, report_id)
+        url = f"/n/{request.state.network.slug}/verantwoording/{report_id}"
+        if report["region_id"] not in request.user.region_ids(
+            request.state.network.id, Role.region_officer
+        ):
+            raise PermissionDeniedException("Alleen de regio-indiener voegt bijlagen toe.")
+        upload = data.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return redirect(request, url, "Kies een bestand om toe te voegen.", "error")
+        content = await upload.read()
+        try:
+            checked = await anyio.to_thread.run_sync(
+                check_upload, content, upload.filename, REPORT_UPLOAD_BYTES
+            )
+        except FileRefused as error:
+            return redirect(request, url, f"{upload.filename[:80]}: {error}", "error")
+        settings = request.app.state.settings
+        try:
+            async with stored_for(settings.upload_dir, content) as stored:
+                await reports.add_attachment(request.user, report, checked, stored)
+        except LedgerRefused as error:
+            return redirect(request, url, str(error), "error")
+        return redirect(request, url, f"Bijlage {checked.display_name} is toegevoegd.")
+
+    @get("/{report_id:int}/bijlagen/{attachment_id:int}", opt=REPORTERS)
+    async def download(
+        self, request: Request, report_id: FromPath[int], attachment_id: FromPath[int]
+    ) -> Response:
+        await self._report(request, report_id)
+        row = next(
+            (a for a in await reports.attachments_of(report_id) if a["id"] == attachment_id), None
+        )
+        if row is None:
+            raise NotFoundException("Deze bijlage bestaat niet.")
+        return serve_stored(request.app.state.settings.upload_dir, row)
+
+    @post("/{report_id:int}/beoordelen", opt=COORDINATOR)
+    async def judge(self, request: Request, report_id: FromPath[int]) -> Template | Redirect:
+        report = await self._report(request, report_id)
+        form = await request.form()
+        errors: dict[str, str] = {}
+        try:
+            if text(form, "decision") == "return":
+                await reports.return_report(request.user, report, text(form, "reason", 5000))
+                message = "Het verslag is teruggestuurd naar de regio."
+            else:
+                final = _money(form, "final_amount", errors, required=False)
+                if errors:
+                    return await self._page(request, report, dict(form.items()), errors, 422)
+                await reports.accept_report(request.user, report, final)
+                message = (
+                    "Het verslag is goedgekeurd en de subsidie is vastgesteld."
+                    if report["final"]
+                    else "Het verslag is goedgekeurd."
+                )
+        except LedgerRefused as error:
+            return await self._page(request, report, dict(form.items()), {"form": str(error)}, 422)
+        return redirect(
+            request, f"/n/{request.state.network.slug}/verantwoording/{report_id}", message
+        )

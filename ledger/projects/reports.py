@@ -1,0 +1,354 @@
+"""Accountability reports (verantwoordingsverslagen) and the final amount (vaststelling).
+
+The region officer hands a report in; the coordinator accepts it or returns it. Accepting the
+final report settles the project: realised spending, release of what was not spent, recovery of
+what was paid too much or payment of the rest, all in one transaction with the acceptance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ledger.books import queries
+from ledger.books.booking import EntryDraft, LedgerRefused, book, lock_years
+from ledger.books.tables import Project, Report, ReportAttachment
+from ledger.projects import catalogue
+from ledger.projects.settlement import SettlementError, settle
+from portal.accounts import events
+from portal.accounts.events import Mail
+from portal.accounts.principal import Principal
+from portal.accounts.tables import Membership, Role
+from portal.lib import clock
+from portal.lib.db import write_transaction
+from portal.lib.money import format_euros
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    results: list[dict]  # [{"goal": …, "result": …}]
+    realised_lines: list[dict]  # [{"description": …, "budget_cents": …, "realised_cents": …}]
+    lessons_worked: str
+    lessons_not_worked: str
+    lessons_for_others: str
+    preconditions_met: bool
+
+
+def report_problems(data: ReportInput) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    for i, item in enumerate(data.results, start=1):
+        if not item["result"].strip():
+            problems[f"result{i}"] = "Beschrijf wat er van dit doel is bereikt."
+    if not data.realised_lines:
+        problems["realised"] = "Vul de gerealiseerde uitgaven per begrotingspost in."
+    if not data.lessons_worked.strip():
+        problems["lessons_worked"] = "Beschrijf wat werkte."
+    if not data.lessons_not_worked.strip():
+        problems["lessons_not_worked"] = "Beschrijf wat niet werkte."
+    if not data.lessons_for_others.strip():
+        problems["lessons_for_others"] = "Beschrijf wat anderen moeten weten."
+    if not data.preconditions_met:
+        problems["preconditions_met"] = (
+            "Verklaar dat aan de voorwaarden is voldaan, waaronder het aanbestedingsrecht en het "
+            "inkoopbeleid van de regio."
+        )
+    return problems
+
+
+async def submit_report(actor: Principal, report: dict, data: ReportInput) -> dict[str, str]:
+    problems = report_problems(data)
+    if problems:
+        return problems
+    realised = sum(line["realised_cents"] for line in data.realised_lines)
+    async with write_transaction():
+        # Whether it is still due is decided here, by the conditional update: a repeat of the
+        # same form stops at its key first, and is not told "al ingediend".
+        updated = (
+            await Report.update(
+                {
+                    Report.results: data.results,
+                    Report.realised_lines: data.realised_lines,
+                    Report.realised_cents: realised,
+                    Report.lessons_worked: data.lessons_worked,
+                    Report.lessons_not_worked: data.lessons_not_worked,
+                    Report.lessons_for_others: data.lessons_for_others,
+                    Report.preconditions_met: True,
+                    Report.state: "submitted",
+                    Report.submitted_by: actor.user_id,
+                    Report.submitted_at: clock.now(),
+                    Report.return_reason: "",
+                }
+            )
+            .where((Report.id == report["id"]) & (Report.state.is_in(["due", "returned"])))
+            .returning(Report.id)
+        )
+        if not updated:
+            return {"form": "Dit verslag is al ingediend."}
+        coordinators = await Membership.select(Membership.user.email.as_alias("email")).where(
+            (Membership.network == report["network"]) & (Membership.role == Role.coordinator.value)
+        )
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=report["network"],
+            action="report_submitted",
+            object_type="project",
+            object_id=report["project"],
+            summary=f"Verantwoordingsverslag {report['year']} ingediend "
+            f"(besteed {format_euros(realised)})",
+            mails=[
+                Mail(
+                    to=c["email"],
+                    subject=f"Verantwoordingsverslag ontvangen: {report['title']}",
+                    body=f"Het verslag {report['year']} van '{report['title']}' is ingediend "
+                    "en wacht op beoordeling.",
+                )
+                for c in coordinators
+            ],
+        )
+    return {}
+
+
+async def return_report(actor: Principal, report: dict, reason: str) -> None:
+    if not reason.strip():
+        raise LedgerRefused("Geef aan waarom het verslag terug gaat; de regio leest het.")
+    async with write_transaction():
+        updated = (
+            await Report.update(
+                {
+                    Report.state: "returned",
+                    Report.return_reason: reason.strip()[:5000],
+                    Report.reviewed_by: actor.user_id,
+                    Report.reviewed_at: clock.now(),
+                }
+            )
+            .where((Report.id == report["id"]) & (Report.state == "submitted"))
+            .returning(Report.id)
+        )
+        if not updated:
+            raise LedgerRefused("Alleen een ingediend verslag kan terug.")
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=report["network"],
+            action="report_returned",
+            object_type="project",
+            object_id=report["project"],
+            summary=f"Verantwoordingsverslag {report['year']} teruggestuurd: {reason.strip()}",
+        )
+
+
+async def accept_report(actor: Principal, report: dict, final_cents: int | None = None) -> None:
+    """Accept a report; the final one sets the final amount and books the settlement."""
+    project = await queries.project_row(report["network"], report["project"])
+    async with write_transaction():
+        # Figures, earlier reports and the settlement are read with the year locked: a payment
+        # booked meanwhile would otherwise be missing from the sums the settlement rests on.
+        await lock_years([project["budget_year"]])
+        # The report as it is now: returned and handed in again since the page was opened, its
+        # figures may differ from the ones the coordinator's page was built from.
+        report = {
+            **report,
+            **await Report.select(Report.realised_cents, Report.final, Report.year)
+            .where(Report.id == report["id"])
+            .first(),
+        }
+        _, figures = await queries.year_figures(project["budget_year"])
+        p = figures.get(project["id"])
+        committed, paid, realised = (p.committed, p.paid, p.realised) if p else (0, 0, 0)
+        drafts: list[EntryDraft] = []
+        summary = f"Verantwoordingsverslag {report['year']} goedgekeurd"
+        if report["final"]:
+            waiting = await Report.select(Report.year).where(
+                (Report.project == project["id"])
+                & (Report.year < report["year"])
+                & (Report.state != "accepted")
+            )
+            if waiting:
+                years = ", ".join(str(r["year"]) for r in waiting)
+                raise LedgerRefused(
+                    f"Keur eerst het verslag van {years} goed; daarna kan de subsidie worden "
+                    "vastgesteld."
+                )
+            earlier = await Report.select(Report.realised_cents).where(
+                (Report.project == project["id"]) & (Report.state == "accepted")
+            )
+            reported = sum(r["realised_cents"] for r in earlier) + report["realised_cents"]
+            try:
+                result = settle(committed, paid, reported, final_cents, realised)
+            except SettlementError as error:
+                raise LedgerRefused(str(error)) from error
+            for kind, cents in (
+                ("realised", result.realised_cents),
+                ("release", result.release_cents),
+                ("recovery", result.recovery_cents),
+                ("final_payment", result.final_payment_cents),
+            ):
+                if cents:
+                    drafts.append(
+                        EntryDraft(
+                            kind,
+                            project["account"],
+                            cents,
+                            project_id=project["id"],
+                            reason=f"Vaststelling {project['title']}",
+                            document_reference=f"Verslag {report['year']}",
+                        )
+                    )
+            summary = (
+                f"Subsidie vastgesteld op {format_euros(result.final_cents)}: vrijval "
+                f"{format_euros(result.release_cents)}, terugvordering "
+                f"{format_euros(result.recovery_cents)}, nabetaling "
+                f"{format_euros(result.final_payment_cents)}"
+            )
+        elif report["realised_cents"]:
+            drafts.append(
+                EntryDraft(
+                    "realised",
+                    project["account"],
+                    report["realised_cents"],
+                    project_id=project["id"],
+                    reason=f"Besteding {report['year']} {project['title']}",
+                    document_reference=f"Verslag {report['year']}",
+                )
+            )
+        updated = (
+            await Report.update(
+                {
+                    Report.state: "accepted",
+                    Report.reviewed_by: actor.user_id,
+                    Report.reviewed_at: clock.now(),
+                }
+            )
+            .where((Report.id == report["id"]) & (Report.state == "submitted"))
+            .returning(Report.id)
+        )
+        if not updated:
+            raise LedgerRefused("Alleen een ingediend verslag kan worden goedgekeurd.")
+        if report["final"]:
+            await Project.update(
+                {
+                    Project.final_amount_cents: result.final_cents,
+                    Project.settled_on: clock.now().date(),
+                }
+            ).where(Project.id == project["id"])
+        if drafts:
+            await book(
+                actor,
+                project["budget_year"],
+                drafts,
+                network_id=project["network"],
+                summary=summary,
+                object_type="project",
+                object_id=project["id"],
+            )
+        else:
+            await events.record(
+                actor_id=actor.user_id,
+                network_id=project["network"],
+                action="report_accepted",
+                object_type="project",
+                object_id=project["id"],
+                summary=summary,
+            )
+        # Results and lessons reach the projectenbank only now, with the acceptance.
+        await catalogue.refresh(project["id"])
+
+
+def _report_list_columns() -> tuple:
+    return (
+        Report.all_columns(exclude=[Report.results, Report.realised_lines]),
+        Report.project.title.as_alias("title"),
+        Report.project.recipient.as_alias("recipient"),
+        Report.project.region_id.as_alias("region_id"),
+        Report.project.budget_year.year.as_alias("budget_year"),
+    )
+
+
+def _of_network(query, network_id: int, region_ids: set[int] | None):
+    query = query.where(Report.project.network == network_id)
+    if region_ids is not None:
+        query = query.where(Report.project.region_id.is_in(list(region_ids) or [0]))
+    return query
+
+
+async def reports_of_network(network_id: int, region_ids: set[int] | None = None) -> list[dict]:
+    query = _of_network(Report.select(*_report_list_columns()), network_id, region_ids)
+    return await query.order_by(Report.due_date)
+
+
+async def report_keys_of_network(network_id: int, region_ids: set[int] | None = None) -> list[dict]:
+    """What the deadlines page groups and sorts all of a network's reports by: a few short
+    columns, by due date. The rows it shows come from `reports_by_id`: reading every report
+    whole (its lessons are long texts) was most of that page's time (issue 8)."""
+    query = _of_network(
+        Report.select(
+            Report.id,
+            Report.due_date,
+            Report.state,
+            Report.project.recipient.as_alias("recipient"),
+            Report.project.region_id.as_alias("region_id"),
+        ),
+        network_id,
+        region_ids,
+    )
+    return await query.order_by(Report.due_date)
+
+
+async def reports_by_id(report_ids: list[int]) -> dict[int, dict]:
+    """The rows of `reports_of_network` for these reports."""
+    if not report_ids:
+        return {}
+    rows = await Report.select(*_report_list_columns()).where(Report.id.is_in(report_ids))
+    return {r["id"]: r for r in rows}
+
+
+async def report_row(network_id: int, report_id: int) -> dict | None:
+    return (
+        await Report.select(
+            Report.all_columns(),
+            Report.project.title.as_alias("title"),
+            Report.project.network.as_alias("network"),
+            Report.project.region_id.as_alias("region_id"),
+            Report.project.proposal_id.as_alias("proposal_id"),
+            Report.project.recipient.as_alias("recipient"),
+        )
+        .where((Report.id == report_id) & (Report.project.network == network_id))
+        .output(load_json=True)
+        .first()
+    )
+
+
+async def add_attachment(actor: Principal, report: dict, checked, stored_name: str) -> None:
+    async with write_transaction():
+        # Asked inside the transaction: a report handed in meanwhile takes no more proof.
+        state = await Report.select(Report.state).where(Report.id == report["id"]).first()
+        if state is None or state["state"] not in ("due", "returned"):
+            raise LedgerRefused(
+                "Bij een ingediend verslag kunnen geen bijlagen meer worden gevoegd."
+            )
+        await ReportAttachment.insert(
+            ReportAttachment(
+                report=report["id"],
+                display_name=checked.display_name,
+                stored_name=stored_name,
+                format=checked.format,
+                size=checked.size,
+                sha256=checked.sha256,
+                uploaded_by=actor.user_id,
+                uploaded_at=clock.now(),
+            )
+        )
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=report["network"],
+            action="report_attachment",
+            object_type="project",
+            object_id=report["project"],
+            summary=f"Bijlage {checked.display_name} bij verslag {report['year']} toegevoegd",
+        )
+
+
+async def attachments_of(report_id: int) -> list[dict]:
+    return (
+        await ReportAttachment.select()
+        .where(ReportAttachment.report == report_id)
+        .order_by(ReportAttachment.uploaded_at)
+    )

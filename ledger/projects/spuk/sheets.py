@@ -1,0 +1,407 @@
+"""The sheets of the SPUK workbook and `build_workbook`, which makes the file of a `SpukData`:
+
+- Samenvatting: per line of the budget (category, theme, process-cost line) the ledger's figures,
+  `Beschikbaar` as a formula, totals and a per-category table as SUM/SUMIF formulas;
+- Projecten: one row per project with its figures, `Verplicht` and `Nog te betalen` as formulas;
+- Mutaties: every entry of the year (and carry-overs into it), amounts signed;
+- SiSa: one row per state grant decision, with the indicator wording of the year;
+- Begroting: the year's budget in the form of Bijlage 4 (JH-regio, project, budget, total);
+- Controles (ledger/projects/spuk/checks.py): formulas that recompute the summary from the
+  other sheets.
+
+Numbers are never pasted totals: every total is a formula over the rows. The cells are streamed
+by portal/lib/xlsx_stream.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from openpyxl.utils import get_column_letter
+
+from ledger.books.deadlines import STATUS_LABELS, status_of
+from ledger.books.rules import CATEGORY_LABELS, ENTRY_KINDS, RESERVE_KINDS
+from ledger.projects.spuk.book import PERCENT, SPUK_CELL, TITLE, WRAP, _Book, _Rows, _Sisa, _Summary
+from ledger.projects.spuk.checks import _checks
+from ledger.projects.spuk.data import SisaWording, SpukData
+from ledger.projects.spuk.derive import budget_lines
+from portal.accounts.rules import format_basis_points
+from portal.lib.formatting import AMSTERDAM
+from portal.lib.xlsx import clean_text
+from portal.lib.xlsx_stream import BOLD, DATETIME, Column
+
+MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def build_workbook(data: SpukData, *, exported_at: dt.datetime) -> bytes:
+    """The SPUK workbook of `data` as .xlsx bytes. Pure: no database, no clock."""
+    book = _Book(data, exported_at)
+    props = book.wb.properties
+    # Cleaned like the cells: a control character here made the whole file unreadable.
+    props.title = clean_text(f"SPUK-verantwoording {data.year} {data.network_name}")
+    props.subject = f"Verantwoording specifieke uitkering {data.year}"
+    props.creator = clean_text(f"Fondsportaal – gemeente {data.municipality}")
+    props.lastModifiedBy = "Fondsportaal"
+    props.description = (
+        "Samenvatting, projecten, mutaties, SiSa, begroting en controles; totalen zijn "
+        "formules over de regels."
+    )
+    props.keywords = "SPUK; SiSa; verantwoording"
+    stamp = (exported_at.astimezone(dt.UTC) if exported_at.tzinfo else exported_at).replace(
+        tzinfo=None
+    )
+    props.created = props.modified = stamp
+
+    try:
+        summary = _summary(book)
+        projects = _projects_sheet(book)
+        entries = _entries_sheet(book)
+        sisa = _sisa(book)
+        budget = _budget(book)
+        _checks(book, summary, projects, entries, sisa, budget)
+        return book.save()
+    finally:
+        book.close()
+
+
+# Samenvatting ---------------------------------------------------------------------------------
+
+SUMMARY_COLUMNS = (
+    Column("Categorie", 24),
+    Column("Post", 44),
+    Column("Code", 16),
+    Column("Begroot", 16),
+    Column("Verplicht", 16),
+    Column("Betaald", 16),
+    Column("Gerealiseerd", 16),
+    Column("Vrijgevallen", 16),
+    Column("Teruggevorderd", 16),
+    Column("Beschikbaar", 16),
+    Column("Ondergrens reserve", 16),
+    Column("Inzet uit reserve", 16),
+)
+CATEGORY_COLUMNS = (
+    Column("Categorie", 24),
+    Column("Aantal posten", 44),
+    Column("Aandeel van de SPUK", 16),
+    *SUMMARY_COLUMNS[3:],
+)
+
+
+def _summary(book: _Book) -> _Summary:
+    data = book.data
+    header_row = 7
+    first = header_row + 1
+    accounts = data.accounts or (None,)
+    last = first + len(accounts) - 1
+    total = last + 1
+    ws, w = book.sheet("Samenvatting", SUMMARY_COLUMNS, f"{header_row}:{header_row}", f"C{first}")
+    reserves = (
+        f"onvoorzien {format_basis_points(data.unforeseen_reserve_bp)} % van het SPUK-bedrag; "
+        f"onvoorzien binnen de thema's {format_basis_points(data.themes_reserve_bp)} % van de "
+        "themapot"
+    )
+    ws.append([w.cell(f"SPUK-verantwoording {data.year}", font=TITLE), w.text(data.network_name)])
+    ws.append(["SPUK-bedrag", w.euro(data.spuk_cents)])
+    ws.append(["Beschikking (kenmerk)", w.text(data.grant_reference or "niet ingevuld")])
+    ws.append(["Ondergrenzen reserves", reserves])
+    ws.append(["Geëxporteerd op", w.date(book.exported_local, DATETIME)])
+    ws.append([])
+    ws.append(w.header(SUMMARY_COLUMNS))
+    rows = {}
+    for i, a in enumerate(accounts):
+        row = first + i
+        if a is None:
+            ws.append(["(nog niet ingedeeld)"])
+            continue
+        rows[a.code] = row
+        ws.append(
+            [
+                a.category,
+                w.text(a.name),
+                a.code,
+                w.euro(a.budget),
+                w.euro(a.committed),
+                w.euro(a.paid),
+                w.euro(a.realised),
+                w.euro(a.released),
+                w.euro(a.recovered),
+                w.formula(f"=D{row}-E{row}"),
+                w.euro(a.floor),
+                w.euro(a.reserve_released_out) if a.kind in RESERVE_KINDS else None,
+            ]
+        )
+    ws.append(
+        [w.cell("Totaal", font=BOLD), None, None]
+        + [
+            w.formula(f"=SUM({c}{first}:{c}{last})", font=BOLD)
+            for c in (get_column_letter(i) for i in range(4, len(SUMMARY_COLUMNS) + 1))
+        ]
+    )
+    book.table(ws, "Posten", SUMMARY_COLUMNS, header_row, last)
+
+    ws.append([])
+    ws.append([w.cell("Per categorie", font=BOLD)])
+    category_header = total + 3
+    ws.append(w.header(CATEGORY_COLUMNS))
+    category_first = category_header + 1
+    for i, label in enumerate(CATEGORY_LABELS.values()):
+        row = category_first + i
+        ws.append(
+            [
+                label,
+                w.formula(f"=COUNTIF($A${first}:$A${last},$A{row})", None),
+                w.formula(f"=IF({SPUK_CELL}=0,0,D{row}/{SPUK_CELL})", PERCENT),
+            ]
+            + [
+                w.formula(f"=SUMIF($A${first}:$A${last},$A{row},{c}${first}:{c}${last})")
+                for c in "DEFGHI"
+            ]
+            + [
+                w.formula(f"=D{row}-E{row}"),
+                w.formula(f"=SUMIF($A${first}:$A${last},$A{row},K${first}:K${last})"),
+                w.formula(f"=SUMIF($A${first}:$A${last},$A{row},L${first}:L${last})"),
+            ]
+        )
+    category_last = category_first + len(CATEGORY_LABELS) - 1
+    ws.append(
+        [w.cell("Totaal", font=BOLD), None, None]
+        + [
+            w.formula(f"=SUM({c}{category_first}:{c}{category_last})", font=BOLD)
+            for c in "DEFGHIJKL"
+        ]
+    )
+    book.table(ws, "Categorieen", CATEGORY_COLUMNS, category_header, category_last)
+    return _Summary(rows, first, last, total)
+
+
+# Projecten ------------------------------------------------------------------------------------
+
+PROJECT_COLUMNS = (
+    Column("Nr", 7),
+    Column("JH-regio", 20),
+    Column("Uitvoerder", 20),
+    Column("Project", 48),
+    Column("Code post", 14),
+    Column("Post", 28),
+    Column("Functies", 40),
+    Column("Besluitdatum", 13),
+    Column("Kenmerk besluit", 20),
+    Column("Toegekend", 15),
+    Column("Vrijgevallen", 15),
+    Column("Verplicht", 15),
+    Column("Betaald", 15),
+    Column("Nog te betalen", 15),
+    Column("Gerealiseerd", 15),
+    Column("Teruggevorderd", 15),
+    Column("Vastgesteld bedrag", 15),
+    Column("Vastgesteld op", 13),
+    Column("Verslag over", 10),
+    Column("Verslag vóór", 13),
+    Column("Status verslag", 16),
+)
+
+
+def _projects_sheet(book: _Book) -> _Rows:
+    data = book.data
+    ws, w = book.sheet("Projecten", PROJECT_COLUMNS, "1:1", "E2")
+    ws.append(w.header(PROJECT_COLUMNS))
+    today = book.exported_local.date()
+    first = 2
+    for row, p in enumerate(data.projects, start=first):
+        status = ""
+        if p.report_due is not None:
+            status = STATUS_LABELS[
+                status_of(
+                    p.report_due,
+                    today,
+                    received=p.report_state == "submitted",
+                    accepted=p.report_state == "accepted",
+                )
+            ]
+            if p.report_state == "returned":
+                status += " (teruggestuurd)"
+        ws.append(
+            [
+                p.id,
+                w.text(p.region),
+                w.text(p.recipient),
+                w.text(p.title),
+                p.account_code,
+                w.text(p.account_name),
+                w.text("; ".join(p.functions)),
+                w.date(p.decision_date),
+                w.text(p.decision_reference),
+                w.euro(p.granted),
+                w.euro(p.released),
+                w.formula(f"=J{row}-K{row}"),
+                w.euro(p.paid),
+                w.formula(f"=L{row}-M{row}"),
+                w.euro(p.realised),
+                w.euro(p.recovered),
+                w.euro(p.final_amount),
+                w.date(p.settled_on),
+                p.report_year,
+                w.date(p.report_due),
+                status,
+            ]
+        )
+    if not data.projects:
+        ws.append([None, None, None, "(geen projecten)"])
+    last = first + max(len(data.projects), 1) - 1
+    ws.append(
+        [None, None, None, w.cell("Totaal", font=BOLD)]
+        + [None] * 5
+        + [w.formula(f"=SUM({c}{first}:{c}{last})", font=BOLD) for c in "JKLMNOPQ"]
+    )
+    book.table(ws, "Projectregels", PROJECT_COLUMNS, 1, last)
+    return _Rows(first, last, last + 1)
+
+
+# Mutaties -------------------------------------------------------------------------------------
+
+ENTRY_COLUMNS = (
+    Column("Nr", 8),
+    Column("Datum", 12),
+    Column("Soort", 30),
+    Column("Code soort", 16),
+    Column("Code post", 16),
+    Column("Post", 28),
+    Column("Code tegenpost", 16),
+    Column("Tegenpost", 28),
+    Column("Projectnr", 10),
+    Column("Project", 36),
+    Column("Bedrag", 16),
+    Column("Correctie van", 11),
+    Column("Gecorrigeerd door", 11),
+    Column("Reden", 40),
+    Column("Kenmerk", 20),
+    Column("Geboekt door", 20),
+    Column("Vastgelegd op", 17),
+)
+
+
+def _entries_sheet(book: _Book) -> _Rows:
+    data = book.data
+    ws, w = book.sheet("Mutaties", ENTRY_COLUMNS, "1:1", "C2")
+    ws.append(w.header(ENTRY_COLUMNS))
+    reversed_by = {e.reverses: e.id for e in data.entries if e.reverses}
+    for e in data.entries:
+        created = e.created_at
+        if created is not None:
+            created = (
+                created.replace(tzinfo=dt.UTC) if created.tzinfo is None else created
+            ).astimezone(AMSTERDAM)
+            created = created.replace(tzinfo=None)
+        ws.append(
+            [
+                e.id,
+                w.date(e.booked_on),
+                ENTRY_KINDS.get(e.kind, e.kind),
+                e.kind,
+                e.account_code,
+                w.text(e.account_name),
+                e.counter_code or None,
+                w.text(e.counter_name),
+                e.project_id,
+                w.text(e.project_title),
+                w.euro(e.amount),
+                e.reverses,
+                reversed_by.get(e.id),
+                w.text(e.reason),
+                w.text(e.document_reference),
+                w.text(e.created_by),
+                w.date(created, DATETIME),
+            ]
+        )
+    if not data.entries:
+        ws.append([None, None, "(geen boekingen)"])
+    first = 2
+    last = first + max(len(data.entries), 1) - 1
+    ws.append(
+        [None, None, w.cell("Totaal", font=BOLD)]
+        + [None] * 7
+        + [w.formula(f"=SUM(K{first}:K{last})", font=BOLD)]
+    )
+    book.table(ws, "Boekingen", ENTRY_COLUMNS, 1, last)
+    return _Rows(first, last, last + 1)
+
+
+# SiSa -----------------------------------------------------------------------------------------
+
+
+def _sisa_columns(wording: SisaWording, year: int) -> tuple[Column, ...]:
+    return (
+        Column(wording.decision, 30),
+        Column("Begrotingsjaren", 14),
+        Column("Toegekend bedrag", 16),
+        Column(wording.spending.format(year=year), 20),
+        Column(wording.cumulative.format(year=year), 22),
+        Column("Meerjarig", 10),
+        Column(wording.final.format(year=year), 14),
+        Column(wording.explanation.format(year=year), 70),
+    )
+
+
+def _sisa(book: _Book) -> _Sisa:
+    data = book.data
+    columns = _sisa_columns(data.wording, data.year)
+    header_row = 6
+    ws, w = book.sheet("SiSa", columns, f"{header_row}:{header_row}", f"B{header_row + 1}")
+    ws.append([w.cell(f"SiSa-gegevens {data.year}", font=TITLE)])
+    ws.append(["Regeling", w.text(data.wording.regulation)])
+    ws.append(["Verantwoordingsjaar (T)", data.year])
+    ws.append(["Indienen bij het Rijk", f"uiterlijk 15 juli {data.year + 1}"])
+    ws.append([])
+    ws.append(w.header(columns))
+    first = header_row + 1
+    this_year_row = None
+    for row, g in enumerate(data.grants, start=first):
+        if g.this_year_only:
+            this_year_row = row
+        ws.append(
+            [
+                w.text(g.reference),
+                ", ".join(str(y) for y in g.years),
+                w.euro(g.granted),
+                w.euro(g.spent_in_year),
+                w.euro(g.spent_cumulative),
+                "ja" if g.multi_year else "nee",
+                "Ja" if g.final else "Nee",
+                w.text(g.explanation, WRAP),
+            ]
+        )
+    if not data.grants:
+        ws.append(["(geen beschikking)"])
+    last = first + max(len(data.grants), 1) - 1
+    ws.append(
+        [w.cell("Totaal", font=BOLD), None]
+        + [w.formula(f"=SUM({c}{first}:{c}{last})", font=BOLD) for c in "CDE"]
+    )
+    book.table(ws, "Beschikkingen", columns, header_row, last)
+    return _Sisa(_Rows(first, last, last + 1), this_year_row)
+
+
+# Begroting (Bijlage 4) ------------------------------------------------------------------------
+
+BUDGET_COLUMNS = (Column("JH-regio", 24), Column("Project", 80), Column("Budget", 18))
+
+
+def _budget(book: _Book) -> _Rows:
+    data = book.data
+    header_row = 4
+    ws, w = book.sheet("Begroting", BUDGET_COLUMNS, f"{header_row}:{header_row}", "A5")
+    ws.append([w.cell(f"Begroting middelen {data.year}", font=TITLE)])
+    ws.append([w.text(data.network_name)])
+    ws.append([])
+    ws.append(w.header(BUDGET_COLUMNS))
+    lines = budget_lines(data)
+    for line in lines:
+        ws.append([w.text(line.youth_region), w.text(line.project, WRAP), w.euro(line.cents)])
+    if not lines:
+        ws.append([None, "(geen begroting)"])
+    first = header_row + 1
+    last = first + max(len(lines), 1) - 1
+    ws.append([w.cell("Totaal", font=BOLD), None, w.formula(f"=SUM(C{first}:C{last})", font=BOLD)])
+    book.table(ws, "Begrotingsregels", BUDGET_COLUMNS, header_row, last)
+    return _Rows(first, last, last + 1)

@@ -1,0 +1,1 @@
+"""The pages of the accounts and admin domain."""

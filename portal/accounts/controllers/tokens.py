@@ -1,0 +1,95 @@
+"""The coordinator's page "API-sleutels": make and revoke personal keys to the read-only API.
+
+A key reaches every network in which its owner is coordinator, so the page lists the same keys
+in each of them. A new key's secret is shown once, in the response to the form that made it:
+never through a redirect, whose flash cookie would carry it. Since that response is not a
+redirect, a refresh posts the form again; the form's nonce makes that harmless.
+"""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from portal.accounts.api_tokens import (
+    TokenAlreadyMade,
+    TokenRefused,
+    create_token,
+    revoke_token,
+    tokens_of,
+)
+from portal.accounts.guards import allow
+from portal.accounts.layout import redirect, register_nav, render
+from portal.accounts.tables import Role
+from portal.lib.forms import text
+from portal.lib.tokens import new_token
+
+COORDINATOR = allow(Role.coordinator)
+
+register_nav("API-sleutels", "/api-sleutels", frozenset({Role.coordinator}))
+
+
+class ApiTokenController(Controller):
+    path = "/n/{network:str}/api-sleutels"
+
+    async def _page(
+        self,
+        request: Request,
+        *,
+        errors: dict | None = None,
+        values: dict | None = None,
+        new_secret: str | None = None,
+        notice: str | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        page = render(
+            request,
+            "portal/tokens.html",
+            status_code=status_code,
+            tokens=await tokens_of(request.user.user_id),
+            networks=[
+                n for n in request.user.networks() if request.user.has_role(n.id, Role.coordinator)
+            ],
+            base_url=request.app.state.settings.base_url.rstrip("/"),
+            errors=errors or {},
+            values=values or {},
+            new_secret=new_secret,
+            notice=notice,
+            form_nonce=new_token(),
+        )
+        # The page may show a secret: no copy of it in any cache.
+        page.headers["Cache-Control"] = "no-store"
+        return page
+
+    @get("/", opt=COORDINATOR)
+    async def index(self, request: Request) -> Template:
+        return await self._page(request)
+
+    @post("/", opt=COORDINATOR)
+    async def create(self, request: Request) -> Template:
+        form = await request.form()
+        name = text(form, "name", 200)
+        try:
+            _, secret = await create_token(
+                request.user.user_id,
+                name,
+                actor_id=request.user.user_id,
+                form_nonce=text(form, "nonce", 64),
+            )
+        except TokenAlreadyMade as made:
+            return await self._page(request, notice=str(made), status_code=409)
+        except TokenRefused as refused:
+            return await self._page(
+                request, errors={"name": str(refused)}, values={"name": name}, status_code=422
+            )
+        return await self._page(request, new_secret=secret)
+
+    @post("/{token_id:int}/intrekken", opt=COORDINATOR)
+    async def revoke(self, request: Request, token_id: FromPath[int]) -> Redirect:
+        url = f"/n/{request.state.network.slug}/api-sleutels"
+        if not await revoke_token(request.user.user_id, token_id, actor_id=request.user.user_id):
+            return redirect(
+                request, url, "Deze API-sleutel bestaat niet of is al ingetrokken.", "error"
+            )
+        return redirect(request, url, "De API-sleutel is ingetrokken; hij werkt niet meer.")

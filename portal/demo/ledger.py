@@ -1,0 +1,259 @@
+"""Demo data of the ledger: Zuid-West 2020 as allocated in Bijlage 4 of the inrichtingsplan
+(0 % reserves, € 1.710.000 in six allocations), and 2021 divided over the four categories with
+its reserves, one proposal granted through review and paid its advance, and 2020 reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ledger.books import queries, services
+from ledger.projects import reports
+from portal.accounts.tables import Network, Region, User
+from portal.demo.proposals import _principal
+from portal.lib import clock
+from portal.lib.settings import Settings
+from proposals import queries as proposal_queries
+from proposals import services as proposal_services
+from proposals.tables import Proposal
+from review import services as review_services
+from review.forms import AdviceInput, DecisionInput
+from review.tables import Review
+
+# Bijlage 4: begroting middelen 2020 (youth region or recipient, project, budget in cents).
+BIJLAGE_4 = [
+    (
+        "Midden-Holland",
+        "PAST, harmonicavoorziening, innovatie verblijfszorg in de regio (VIDEO)",
+        44_664_400,
+    ),
+    (
+        "Midden-Holland",
+        "Project Mockingbird (innovatie pleegzorg als onderdeel van programma Gewoon Thuis Jeugd)",
+        28_500_000,
+    ),
+    ("Midden-Holland", "Project Jongvolwassenen Midden-Holland", 4_500_000),
+    ("Haaglanden", "Ombuigcoördinator", 8_000_000),
+    (
+        "Timon",
+        "Projecten Timon (doorgaande zorglijn 18-/18+, groepsaanpak steekincidenten, "
+        "overgang gesloten naar open, forensische pot, LIV-doelgroep)",
+        75_105_600,
+    ),
+]
+PROCESS_2020 = (
+    "Gem. Rotterdam",
+    "Coördinatie-/proceskosten (uren voorzitters RET's, projectleiding en projectondersteuning)",
+    10_230_000,
+)
+REVIEW = {
+    "c1": 4,
+    "c2": 5,
+    "c3": 4,
+    "c4": 4,
+    "c1_motivation": "Sluit aan op de Jeugdwet.",
+    "c2_motivation": "Speelt in alle regio's.",
+    "c3_motivation": "Consultatie en advies.",
+    "c4_motivation": "Samenhangend.",
+    "r1": "voldoet",
+    "r3": "voldoet",
+    "r4": "voldoet",
+    "r1_explanation": "",
+    "r3_explanation": "",
+    "r4_explanation": "",
+    "recommendation": "toekennen",
+    "advice": "Sterk, bovenregionaal voorstel.",
+}
+
+
+async def load(settings: Settings) -> None:
+    network = await Network.select().where(Network.slug == "zuid-west").first()
+    coordinator = await _principal("coordinator@example.org")
+    officer = await _principal("regio@example.org")
+    regions = {
+        r["name"]: r["id"] for r in await Region.select().where(Region.network == network["id"])
+    }
+    await _year_2020(network, coordinator, officer, regions)
+    await _year_2021(network, coordinator, settings)
+
+
+async def _year_2020(network: dict, coordinator, officer, regions: dict[str, int]) -> None:
+    year_id, _ = await services.create_budget_year(
+        coordinator, network["id"], 2020, 171_000_000, "SPUK 2020 Zuid-West"
+    )
+    round_id, problems = await proposal_services.save_round(
+        coordinator,
+        network["id"],
+        proposal_services.RoundInput(
+            budget_year_id=year_id,
+            title="Toewijzingen 2020 (Bijlage 4, vóór het portaal)",
+            opens_at=dt.datetime(2020, 9, 1, tzinfo=dt.UTC),
+            closes_at=dt.datetime(2020, 11, 1, tzinfo=dt.UTC),
+            attachment_limit_mb=10,
+            themes=[
+                proposal_services.ThemeInput(None, "Bovenregionale projecten 2020", "", 160_770_000)
+            ],
+        ),
+    )
+    assert not problems, problems
+    (theme,) = await proposal_queries.themes_of(round_id)
+    problems = await services.set_up_year(
+        coordinator,
+        network["id"],
+        year_id,
+        services.SetupInput(
+            process_cents={"process_a": PROCESS_2020[2]},
+            theme_cents={theme["id"]: 160_770_000},
+            theme_names={theme["id"]: theme["name"]},
+            themes_reserve_cents=0,
+            learning_cents=0,
+            unforeseen_cents=0,
+            unforeseen_reserve_bp=0,
+            themes_reserve_bp=0,
+        ),
+    )
+    assert not problems, problems
+    accounts = {a["code"]: a["id"] for a in await queries.accounts_of(year_id)}
+    decided = dt.date(2020, 12, 1)
+    project_ids = []
+    for recipient, title, cents in [*BIJLAGE_4, PROCESS_2020]:
+        account = (
+            accounts["process_a"]
+            if recipient == "Gem. Rotterdam"
+            else (accounts[f"theme_{theme['id']}"])
+        )
+        project_ids.append(
+            await services.allocate_directly(
+                coordinator,
+                network_id=network["id"],
+                budget_year_id=year_id,
+                account_id=account,
+                title=title,
+                recipient=recipient,
+                amount_cents=cents,
+                decision_reference="Inrichtingsplan Bijlage 4",
+                decision_date=decided,
+                region_id=regions.get(recipient),
+            )
+        )
+    for project_id in project_ids:
+        project = await queries.project_row(network["id"], project_id)
+        _, figures = await queries.year_figures(year_id)
+        advance = figures[project_id].committed * 8 // 10
+        await services.pay(coordinator, project, "advance_payment", advance, "Voorschot 2020")
+    # The Ombuigcoördinator reported and was settled: spent € 76.500 of € 80.000.
+    ombuig = project_ids[3]
+    (report,) = [
+        r for r in await reports.reports_of_network(network["id"]) if r["project"] == ombuig
+    ]
+    report = await reports.report_row(network["id"], report["id"])
+    await reports.submit_report(
+        officer,
+        report,
+        reports.ReportInput(
+            results=[
+                {
+                    "goal": "Ombuigen van zware zorg naar passende hulp",
+                    "result": "Twaalf trajecten omgebogen; vaste werkwijze met de regio.",
+                }
+            ],
+            realised_lines=[
+                {
+                    "description": "Ombuigcoördinator",
+                    "budget_cents": 8_000_000,
+                    "realised_cents": 7_650_000,
+                }
+            ],
+            lessons_worked="Eén vast aanspreekpunt voor alle partijen.",
+            lessons_not_worked="Te laat betrekken van het onderwijs.",
+            lessons_for_others="Begin met een gedeelde casusbespreking.",
+            preconditions_met=True,
+        ),
+    )
+    report = await reports.report_row(network["id"], report["id"])
+    await reports.accept_report(coordinator, report)
+
+
+async def _year_2021(network: dict, coordinator, settings: Settings) -> None:
+    years = {y["year"]: y for y in await services.budget_years_of(network["id"])}
+    year = years[2021]
+    rounds = [
+        r for r in await proposal_queries.rounds_of(network["id"]) if r["budget_year"] == year["id"]
+    ]
+    themes = await proposal_queries.themes_of(rounds[0]["id"])
+    problems = await services.set_up_year(
+        coordinator,
+        network["id"],
+        year["id"],
+        services.SetupInput(
+            process_cents={
+                "process_a": 30_000_000,
+                "process_b": 25_000_000,
+                "process_c": 15_000_000,
+                "process_d": 10_334_200,
+                "process_e": 5_000_000,
+            },
+            theme_cents={t["id"]: 72_000_000 for t in themes},
+            theme_names={t["id"]: t["name"] for t in themes},
+            themes_reserve_cents=32_000_000,
+            learning_cents=15_900_000,
+            unforeseen_cents=46_803_800,
+            unforeseen_reserve_bp=1000,
+            themes_reserve_bp=1000,
+        ),
+    )
+    assert not problems, problems
+    # One proposal through the whole review: two reviews, advice, a grant, an advance.
+    row = (
+        await Proposal.select(Proposal.id)
+        .where(Proposal.title == "Expertpool hoogspecialistische zorgvragen")
+        .first()
+    )
+    proposal = await proposal_queries.proposal_row(network["id"], row["id"])
+    proposal["review_deadline"] = clock.now() + dt.timedelta(days=45)
+    for email in ("ao@example.org", "voorzitter@example.org"):
+        reviewer = await User.select(User.id).where(User.email == email).first()
+        proposal = await proposal_queries.proposal_row(network["id"], row["id"])
+        proposal["review_deadline"] = clock.now() + dt.timedelta(days=45)
+        await review_services.assign(coordinator, proposal, reviewer["id"], settings)
+        review = (
+            await Review.select(Review.id)
+            .where((Review.proposal == row["id"]) & (Review.reviewer == reviewer["id"]))
+            .first()
+        )
+        from review.queries import review_row
+
+        full = await review_row(review["id"])
+        await review_services.save_review(await _principal(email), full, dict(REVIEW), True)
+    proposal = await proposal_queries.proposal_row(network["id"], row["id"])
+    await review_services.record_advice(
+        coordinator,
+        proposal,
+        AdviceInput("ao_chairs", dt.date(2021, 10, 14), "AO-2021-10", "Positief advies."),
+    )
+    proposal = await proposal_queries.proposal_row(network["id"], row["id"])
+    await review_services.decide(
+        coordinator,
+        proposal,
+        DecisionInput(
+            outcome="granted",
+            amount_cents=proposal["requested_amount_cents"],
+            conditions="",
+            reasons="",
+            decision_date=dt.date(2021, 11, 1),
+            reference="RTD-2021-11-07",
+            advice_date=dt.date(2021, 10, 21),
+            advice_reference="BA-2021-4",
+            shared_advice="De beoordelaars waren positief over de bovenregionale aanpak.",
+        ),
+        settings,
+    )
+    project = await queries.project_by_proposal(row["id"])
+    project = await queries.project_row(network["id"], project["id"])
+    _, figures = await queries.year_figures(year["id"])
+    await services.pay(
+        coordinator,
+        project,
+        "advance_payment",
+        figures[project["id"]].committed * 8 // 10,
+        "Voorschot 2021-07",
+    )

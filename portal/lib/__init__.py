@@ -1,0 +1,1 @@
+"""The shared library: what every domain uses and that knows no domain."""
