@@ -28,8 +28,10 @@ def _client(app: Litestar) -> httpx.AsyncClient:
 async def test_parallel_guesses_get_at_most_five_passwords_checked(
     known: bool, app: Litestar, monkeypatch: pytest.MonkeyPatch, database
 ) -> None:
-    """25 log-ins at once, the right password last: at most five passwords are looked at, and
-    an unknown e-mail is answered the same way as a known one."""
+    """25 wrong log-ins at once: at most five passwords are looked at, an unknown e-mail is
+    answered the same way as a known one, and the right password after them meets the lock.
+    (The right password inside the burst would make the test depend on the order the database
+    threads finish in: a success within the first five ends the window, as it should.)"""
     network = await factories.network()
     await factories.member(network, Role.applicant, email="anna@example.org")
     email = "anna@example.org" if known else "niemand@example.org"
@@ -53,14 +55,18 @@ async def test_parallel_guesses_get_at_most_five_passwords_checked(
     monkeypatch.setattr(throttle, "claim_attempt", counting_claim)
     async with _client(app) as client:
         token = await csrf_token(client)
-        guesses = [f"geraden-{n}" for n in range(24)] + [PASSWORD]
+        guesses = [f"geraden-{n}" for n in range(25)]
         responses = await asyncio.gather(
             *(
                 client.post("/login", data={"email": email, "password": p, "_csrf_token": token})
                 for p in guesses
             )
         )
-    assert len(allowed) == 25
+        right = await client.post(
+            "/login", data={"email": email, "password": PASSWORD, "_csrf_token": token}
+        )
+    assert right.status_code != 303 and "Te veel mislukte pogingen" in right.text
+    assert len(allowed) == 26
     assert sum(allowed) <= 5, f"{sum(allowed)} attempts had their password checked"
     assert len(checked) <= 5
     texts = {
