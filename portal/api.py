@@ -354,7 +354,7 @@ class ApiController(Controller):
 
     path = "/"
 
-    @get("/networks", opt=COORDINATOR, responses=ERRORS)
+    @get("/networks", name="api:networks", opt=COORDINATOR, responses=ERRORS)
     async def networks(self, request: Request) -> list[NetworkOut]:
         """The networks the token reaches: those in which its user is coordinator."""
         refs = request.user.networks()
@@ -373,7 +373,12 @@ class ApiController(Controller):
             )
         return result
 
-    @get("/networks/{network:str}/years/{year:int}", opt=COORDINATOR, responses=ERRORS)
+    @get(
+        "/networks/{network:str}/years/{year:int}",
+        name="api:year",
+        opt=COORDINATOR,
+        responses=ERRORS,
+    )
     async def year(self, request: Request, network: NetworkSlug, year: YearInPath) -> YearOut:
         """A budget year: the SPUK amount and, per category and per line (process-cost line,
         theme, reserve), budget, committed, paid, realised, released, available and the
@@ -412,7 +417,9 @@ class ApiController(Controller):
             ],
         )
 
-    @get("/networks/{network:str}/proposals", opt=COORDINATOR, responses=ERRORS)
+    @get(
+        "/networks/{network:str}/proposals", name="api:proposals", opt=COORDINATOR, responses=ERRORS
+    )
     async def proposals(
         self,
         request: Request,
@@ -478,7 +485,12 @@ class ApiController(Controller):
             )
         return ProposalPage(items, page, per_page, total, _pages(total, per_page))
 
-    @get("/networks/{network:str}/ledger-entries", opt=COORDINATOR, responses=ERRORS)
+    @get(
+        "/networks/{network:str}/ledger-entries",
+        name="api:ledger_entries",
+        opt=COORDINATOR,
+        responses=ERRORS,
+    )
     async def ledger_entries(
         self,
         request: Request,
@@ -535,7 +547,7 @@ class ApiController(Controller):
         ]
         return LedgerEntryPage(items, page, per_page, total, _pages(total, per_page))
 
-    @get("/networks/{network:str}/reports", opt=COORDINATOR, responses=ERRORS)
+    @get("/networks/{network:str}/reports", name="api:reports", opt=COORDINATOR, responses=ERRORS)
     async def reports(self, request: Request, network: NetworkSlug) -> ReportList:
         """The accountability reports of the funded projects and where each stands today: due,
         overdue (its date has passed), received (awaiting judgement) or accepted."""

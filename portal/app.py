@@ -24,6 +24,7 @@ from markupsafe import Markup
 from portal.accounts import events
 from portal.accounts.errors import http_exception_handler, internal_error_handler
 from portal.accounts.guards import PUBLIC, enforce_access
+from portal.accounts.layout import query
 from portal.accounts.mail import deliver_pending
 from portal.accounts.sessions import SessionMiddleware
 from portal.api import openapi_config
@@ -50,8 +51,17 @@ def configure_jinja(engine: Jinja, settings: Settings | None = None) -> None:
     env.filters["euro"] = format_euros
     env.filters["datum"] = datum
     env.filters["datumtijd"] = datumtijd
-    env.globals["static_url"] = lambda path: f"/static/{path}"
+    # URLs come from route names: Litestar's url_for('name', **path_params) for pages, these
+    # two for static files and for the query strings of filters and pages.
+    env.globals["static_url"] = static_url
+    env.globals["query"] = query
     env.globals["form_guard"] = form_guard
+
+
+@pass_context
+def static_url(context, path: str) -> str:
+    """The address of a file under portal/static, through the static files router's name."""
+    return context["request"].app.route_reverse("static", file_path=path)
 
 
 @pass_context

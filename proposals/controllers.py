@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from ledger.books import services as ledger
 from portal.accounts.events import timeline
 from portal.accounts.guards import allow
-from portal.accounts.layout import redirect, render
+from portal.accounts.layout import redirect, render, url
 from portal.accounts.tables import Role
 from portal.lib import clock
 from portal.lib.downloads import download
@@ -81,7 +81,7 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 class RoundController(Controller):
     path = "/n/{network:str}"
 
-    @get("/rondes", opt=COORDINATOR)
+    @get("/rondes", name="proposals:rounds", opt=COORDINATOR)
     async def rounds(self, request: Request) -> Template:
         return await self._rounds_page(request, {}, {})
 
@@ -107,7 +107,7 @@ class RoundController(Controller):
             now=clock.now(),
         )
 
-    @post("/begrotingsjaren", opt=COORDINATOR)
+    @post("/begrotingsjaren", name="proposals:budget_year_create", opt=COORDINATOR)
     async def create_budget_year(self, request: Request) -> Template | Redirect:
         form = await request.form()
         errors: dict[str, str] = {}
@@ -129,11 +129,11 @@ class RoundController(Controller):
             return await self._rounds_page(request, dict(form.items()), errors, 422)
         return redirect(
             request,
-            f"/n/{request.state.network.slug}/rondes",
+            url(request, "proposals:rounds"),
             f"Begrotingsjaar {year_text} is aangemaakt.",
         )
 
-    @get("/rondes/nieuw", opt=COORDINATOR)
+    @get("/rondes/nieuw", name="proposals:round_new", opt=COORDINATOR)
     async def new_round(self, request: Request) -> Template:
         values = {
             "attachment_limit_mb": "10",
@@ -141,11 +141,11 @@ class RoundController(Controller):
         }
         return await self._round_form(request, values, {}, None)
 
-    @post("/rondes/nieuw", opt=COORDINATOR)
+    @post("/rondes/nieuw", name="proposals:round_create", opt=COORDINATOR)
     async def create_round(self, request: Request) -> Template | Redirect:
         return await self._save_round(request, None)
 
-    @get("/rondes/{round_id:int}", opt=COORDINATOR)
+    @get("/rondes/{round_id:int}", name="proposals:round", opt=COORDINATOR)
     async def edit_round(self, request: Request, round_id: FromPath[int]) -> Template:
         row = await queries.round_of(request.state.network.id, round_id)
         if row is None:
@@ -169,7 +169,7 @@ class RoundController(Controller):
         }
         return await self._round_form(request, values, {}, row)
 
-    @post("/rondes/{round_id:int}", opt=COORDINATOR)
+    @post("/rondes/{round_id:int}", name="proposals:round_update", opt=COORDINATOR)
     async def update_round(self, request: Request, round_id: FromPath[int]) -> Template | Redirect:
         return await self._save_round(request, round_id)
 
@@ -252,7 +252,7 @@ class RoundController(Controller):
             values["themes"] = rows or [{"id": "", "name": "", "description": "", "budget": ""}]
             row = await queries.round_of(network.id, round_id) if round_id else None
             return await self._round_form(request, values, errors, row, 422)
-        return redirect(request, f"/n/{network.slug}/rondes", "De ronde is opgeslagen.")
+        return redirect(request, url(request, "proposals:rounds"), "De ronde is opgeslagen.")
 
 
 # --- proposals ------------------------------------------------------------------------------
@@ -289,7 +289,7 @@ async def proposal_checks(request: Request, proposal: dict, parts: queries.Parts
 class ProposalController(Controller):
     path = "/n/{network:str}/voorstellen"
 
-    @get("/", opt=INVOLVED)
+    @get("/", name="proposals:list", opt=INVOLVED)
     async def index(
         self,
         request: Request,
@@ -340,7 +340,7 @@ class ProposalController(Controller):
             can_create=Role.applicant in roles,
         )
 
-    @get("/nieuw", opt=APPLICANT)
+    @get("/nieuw", name="proposals:new", opt=APPLICANT)
     async def new(self, request: Request) -> Template:
         return await self._new_page(request, {}, {})
 
@@ -362,7 +362,7 @@ class ProposalController(Controller):
             round_options=[(str(r["id"]), r["title"]) for r in rounds],
         )
 
-    @post("/nieuw", opt=APPLICANT)
+    @post("/nieuw", name="proposals:create", opt=APPLICANT)
     async def create(self, request: Request) -> Template | Redirect:
         form = await request.form()
         network = request.state.network
@@ -373,12 +373,12 @@ class ProposalController(Controller):
             return await self._new_page(request, dict(form.items()), errors, 422)
         return redirect(
             request,
-            f"/n/{network.slug}/voorstellen/{proposal_id}/bewerken/algemeen",
+            self._edit_url(request, proposal_id, "algemeen"),
             "Het concept is aangemaakt. Alles wat u invult wordt bewaard, ook als het "
             "nog niet compleet is.",
         )
 
-    @get("/{proposal_id:int}", opt=READERS)
+    @get("/{proposal_id:int}", name="proposals:detail", opt=READERS)
     async def detail(self, request: Request, proposal_id: FromPath[int]) -> Template:
         proposal, actors = await load_proposal(request, proposal_id)
         return render(
@@ -420,24 +420,14 @@ class ProposalController(Controller):
             **vocabularies(),
         }
 
-    @get("/{proposal_id:int}/afdrukken", opt=READERS)
+    @get("/{proposal_id:int}/afdrukken", name="proposals:print", opt=READERS)
     async def printable(self, request: Request, proposal_id: FromPath[int]) -> Template:
         proposal, actors = await load_proposal(request, proposal_id)
         return render(
             request, "proposals/print.html", **await self._detail_context(request, proposal, actors)
         )
 
-    @get("/{proposal_id:int}/controle", opt=READERS)
-    async def checklist_partial(self, request: Request, proposal_id: FromPath[int]) -> Template:
-        proposal, _ = await load_proposal(request, proposal_id)
-        return render(
-            request,
-            "proposals/partials/checklist.html",
-            p=proposal,
-            checks=await proposal_checks(request, proposal),
-        )
-
-    @get("/{proposal_id:int}/bewerken/{section:str}", opt=INVOLVED)
+    @get("/{proposal_id:int}/bewerken/{section:str}", name="proposals:edit", opt=INVOLVED)
     async def edit(
         self, request: Request, proposal_id: FromPath[int], section: FromPath[str]
     ) -> Template | Redirect:
@@ -518,7 +508,7 @@ class ProposalController(Controller):
             context["requested"] = parsed.requested_amount_cents
         return render(request, "proposals/edit.html", status_code=status_code, **context)
 
-    @post("/{proposal_id:int}/bewerken/{section:str}", opt=INVOLVED)
+    @post("/{proposal_id:int}/bewerken/{section:str}", name="proposals:save", opt=INVOLVED)
     async def save(
         self, request: Request, proposal_id: FromPath[int], section: FromPath[str]
     ) -> Template | Redirect:
@@ -560,9 +550,9 @@ class ProposalController(Controller):
     def _after_save(self, request: Request, proposal_id: int, section: str, form) -> Redirect:
         keys = list(forms.SECTIONS)
         if text(form, "next") == "1" and keys.index(section) + 1 < len(keys):
-            target = f"{self._url(request, proposal_id)}/bewerken/{keys[keys.index(section) + 1]}"
+            target = self._edit_url(request, proposal_id, keys[keys.index(section) + 1])
         else:
-            target = f"{self._url(request, proposal_id)}/bewerken/{section}"
+            target = self._edit_url(request, proposal_id, section)
         return redirect(request, target, f"Onderdeel {forms.SECTIONS[section]} is opgeslagen.")
 
     async def _save_budget(
@@ -580,7 +570,7 @@ class ProposalController(Controller):
             return redirect(request, self._url(request, proposal["id"]), str(error), "error")
         return self._after_save(request, proposal["id"], "begroting", form)
 
-    @post("/{proposal_id:int}/begroting/totalen", opt=INVOLVED)
+    @post("/{proposal_id:int}/begroting/totalen", name="proposals:budget_totals", opt=INVOLVED)
     async def budget_totals(self, request: Request, proposal_id: FromPath[int]) -> Template:
         proposal, _ = await load_proposal(request, proposal_id)
         parsed = forms.parse_budget(await request.form(), set(project_years(proposal)))
@@ -592,7 +582,9 @@ class ProposalController(Controller):
             requested=parsed.requested_amount_cents,
         )
 
-    @get("/{proposal_id:int}/begroting/sjabloon.xlsx", opt=INVOLVED)
+    @get(
+        "/{proposal_id:int}/begroting/sjabloon.xlsx", name="proposals:budget_template", opt=INVOLVED
+    )
     async def budget_template(self, request: Request, proposal_id: FromPath[int]) -> Response:
         proposal, _ = await load_proposal(request, proposal_id)
         lines = [line_input(row) for row in await queries.budget_lines_of(proposal_id)]
@@ -601,6 +593,7 @@ class ProposalController(Controller):
 
     @post(
         "/{proposal_id:int}/begroting/importeren",
+        name="proposals:budget_import",
         opt=INVOLVED,
         request_max_body_size=6 * 1024 * 1024,
     )
@@ -642,11 +635,16 @@ class ProposalController(Controller):
             return redirect(request, self._url(request, proposal_id), str(error), "error")
         return redirect(
             request,
-            f"{self._url(request, proposal_id)}/bewerken/begroting",
+            self._edit_url(request, proposal_id, "begroting"),
             f"{len(lines)} begrotingsregels ingelezen uit {upload.filename}.",
         )
 
-    @post("/{proposal_id:int}/bijlagen", opt=INVOLVED, request_max_body_size=MAX_UPLOAD_BYTES)
+    @post(
+        "/{proposal_id:int}/bijlagen",
+        name="proposals:attachment_upload",
+        opt=INVOLVED,
+        request_max_body_size=MAX_UPLOAD_BYTES,
+    )
     async def upload_attachment(
         self,
         request: Request,
@@ -658,15 +656,15 @@ class ProposalController(Controller):
         kind = str(data.get("kind") or "")
         region_text = str(data.get("region") or "")
         region_id = whole_number(region_text, minimum=1, maximum=MAX_ID)
-        url = f"{self._url(request, proposal_id)}/bewerken/bijlagen"
+        back = self._edit_url(request, proposal_id, "bijlagen")
         if not isinstance(upload, UploadFile) or not upload.filename:
-            return redirect(request, url, "Kies een bestand om toe te voegen.", "error")
+            return redirect(request, back, "Kies een bestand om toe te voegen.", "error")
         content = await upload.read()
         limit = proposal["attachment_limit_mb"] * 1024 * 1024
         try:
             checked = await anyio.to_thread.run_sync(check_upload, content, upload.filename, limit)
         except FileRefused as error:
-            return redirect(request, url, f"{upload.filename[:80]}: {error}", "error")
+            return redirect(request, back, f"{upload.filename[:80]}: {error}", "error")
         if region_id is not None and region_id not in await queries.region_names(
             proposal["network"]
         ):
@@ -677,10 +675,12 @@ class ProposalController(Controller):
                     request.user, proposal, actors, kind, region_id, checked, stored
                 )
         except services.ProposalRefused as error:
-            return redirect(request, url, str(error), "error")
-        return redirect(request, url, f"Bijlage {checked.display_name} is toegevoegd.")
+            return redirect(request, back, str(error), "error")
+        return redirect(request, back, f"Bijlage {checked.display_name} is toegevoegd.")
 
-    @get("/{proposal_id:int}/bijlagen/{attachment_id:int}", opt=READERS)
+    @get(
+        "/{proposal_id:int}/bijlagen/{attachment_id:int}", name="proposals:attachment", opt=READERS
+    )
     async def download_attachment(
         self, request: Request, proposal_id: FromPath[int], attachment_id: FromPath[int]
     ) -> Response:
@@ -691,19 +691,23 @@ class ProposalController(Controller):
             raise NotFoundException("Deze bijlage bestaat niet.")
         return serve_stored(request.app.state.settings.upload_dir, row)
 
-    @post("/{proposal_id:int}/bijlagen/{attachment_id:int}/verwijderen", opt=INVOLVED)
+    @post(
+        "/{proposal_id:int}/bijlagen/{attachment_id:int}/verwijderen",
+        name="proposals:attachment_remove",
+        opt=INVOLVED,
+    )
     async def remove_attachment(
         self, request: Request, proposal_id: FromPath[int], attachment_id: FromPath[int]
     ) -> Redirect:
         proposal, actors = await load_proposal(request, proposal_id)
-        url = f"{self._url(request, proposal_id)}/bewerken/bijlagen"
+        back = self._edit_url(request, proposal_id, "bijlagen")
         try:
             await services.remove_attachment(request.user, proposal, actors, attachment_id)
         except services.ProposalRefused as error:
-            return redirect(request, url, str(error), "error")
-        return redirect(request, url, "De bijlage is verwijderd.")
+            return redirect(request, back, str(error), "error")
+        return redirect(request, back, "De bijlage is verwijderd.")
 
-    @post("/{proposal_id:int}/auteurs", opt=INVOLVED)
+    @post("/{proposal_id:int}/auteurs", name="proposals:author_add", opt=INVOLVED)
     async def add_author(self, request: Request, proposal_id: FromPath[int]) -> Template | Redirect:
         proposal, actors = await load_proposal(request, proposal_id)
         form = await request.form()
@@ -723,7 +727,7 @@ class ProposalController(Controller):
             "De collega is toegevoegd als mede-auteur en krijgt een e-mail.",
         )
 
-    @get("/{proposal_id:int}/indienen", opt=INVOLVED)
+    @get("/{proposal_id:int}/indienen", name="proposals:submit", opt=INVOLVED)
     async def submit_page(self, request: Request, proposal_id: FromPath[int]) -> Template:
         proposal, actors = await load_proposal(request, proposal_id)
         return render(
@@ -734,7 +738,7 @@ class ProposalController(Controller):
             may_submit=Actor.region_officer in actors and proposal["state"] == "ready",
         )
 
-    @post("/{proposal_id:int}/stap/{action:str}", opt=INVOLVED)
+    @post("/{proposal_id:int}/stap/{action:str}", name="proposals:step", opt=INVOLVED)
     async def step(
         self, request: Request, proposal_id: FromPath[int], action: FromPath[str]
     ) -> Redirect:
@@ -752,7 +756,7 @@ class ProposalController(Controller):
             f"Het voorstel heeft nu de status '{STATE_LABELS[state]}'.",
         )
 
-    @get("/{proposal_id:int}/versies/{number:int}", opt=READERS)
+    @get("/{proposal_id:int}/versies/{number:int}", name="proposals:version", opt=READERS)
     async def version(
         self, request: Request, proposal_id: FromPath[int], number: FromPath[int]
     ) -> Template:
@@ -770,7 +774,7 @@ class ProposalController(Controller):
             labels=_snapshot_labels(),
         )
 
-    @get("/{proposal_id:int}/vergelijk", opt=READERS)
+    @get("/{proposal_id:int}/vergelijk", name="proposals:compare", opt=READERS)
     async def compare(
         self,
         request: Request,
@@ -805,7 +809,11 @@ class ProposalController(Controller):
 
     @staticmethod
     def _url(request: Request, proposal_id: int) -> str:
-        return f"/n/{request.state.network.slug}/voorstellen/{proposal_id}"
+        return url(request, "proposals:detail", proposal_id=proposal_id)
+
+    @staticmethod
+    def _edit_url(request: Request, proposal_id: int, section: str) -> str:
+        return url(request, "proposals:edit", proposal_id=proposal_id, section=section)
 
 
 def _snapshot_labels() -> dict[str, str]:

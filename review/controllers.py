@@ -4,7 +4,6 @@ decisions, and the questions on a proposal."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
@@ -13,7 +12,7 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
 from portal.accounts.guards import allow
-from portal.accounts.layout import redirect, render
+from portal.accounts.layout import query, redirect, render, url
 from portal.accounts.tables import Role
 from portal.lib import clock
 from portal.lib.formatting import from_local_input, to_local_input
@@ -122,7 +121,7 @@ class ReviewerController(Controller):
 
     path = "/n/{network:str}/beoordelingen"
 
-    @get("/", opt=REVIEWER)
+    @get("/", name="review:my_reviews", opt=REVIEWER)
     async def index(self, request: Request, pagina: FromQuery[str | None] = None) -> Template:
         # Paged: a reviewer of several years has hundreds of reviews, each open one with its
         # conflict form, and rendering them all made this page miss its time (issue 8).
@@ -164,7 +163,7 @@ class ReviewerController(Controller):
             raise PermissionDeniedException(services.conflict_closed(reason))
         return review
 
-    @get("/{review_id:int}", opt=REVIEWER)
+    @get("/{review_id:int}", name="review:review", opt=REVIEWER)
     async def review(self, request: Request, review_id: FromPath[int]) -> Template:
         review = await self._own_review(request, review_id)
         values = {
@@ -210,7 +209,7 @@ class ReviewerController(Controller):
             **vocab(),
         )
 
-    @post("/{review_id:int}", opt=REVIEWER)
+    @post("/{review_id:int}", name="review:review_save", opt=REVIEWER)
     async def save(self, request: Request, review_id: FromPath[int]) -> Template | Redirect:
         review = await self._own_review(request, review_id)
         form = await request.form()
@@ -230,14 +229,14 @@ class ReviewerController(Controller):
         )
         return redirect(request, self._url(request, review_id), message)
 
-    @post("/{review_id:int}/gemiddelde", opt=REVIEWER)
+    @post("/{review_id:int}/gemiddelde", name="review:review_mean", opt=REVIEWER)
     async def mean(self, request: Request, review_id: FromPath[int]) -> Template:
         await self._own_review(request, review_id)
         form = await request.form()
         scores = {f.upper(): valid_score(text(form, f)) for f in queries.SCORE_FIELDS}
         return render(request, "review/partials/mean.html", mean=running_mean(scores))
 
-    @post("/conflict/{proposal_id:int}", opt=REVIEWER)
+    @post("/conflict/{proposal_id:int}", name="review:conflict_declare", opt=REVIEWER)
     async def declare_conflict(self, request: Request, proposal_id: FromPath[int]) -> Redirect:
         proposal, actors = await load_proposal(request, proposal_id)
         if Actor.reviewer not in actors:
@@ -248,18 +247,16 @@ class ReviewerController(Controller):
                 request.user, proposal, text(form, "kind"), text(form, "reason", 2000)
             )
         except Refused as error:
-            return redirect(
-                request, f"/n/{request.state.network.slug}/beoordelingen", str(error), "error"
-            )
+            return redirect(request, url(request, "review:my_reviews"), str(error), "error")
         return redirect(
             request,
-            f"/n/{request.state.network.slug}/beoordelingen",
+            url(request, "review:my_reviews"),
             "Uw belangenconflict is gemeld; u beoordeelt dit voorstel niet.",
         )
 
     @staticmethod
     def _url(request: Request, review_id: int) -> str:
-        return f"/n/{request.state.network.slug}/beoordelingen/{review_id}"
+        return url(request, "review:review", review_id=review_id)
 
 
 class CoordinatorReviewController(Controller):
@@ -267,7 +264,7 @@ class CoordinatorReviewController(Controller):
 
     path = "/n/{network:str}/beoordeling"
 
-    @get("/", opt=COORDINATOR)
+    @get("/", name="review:rounds", opt=COORDINATOR)
     async def rounds(self, request: Request) -> Template:
         rounds = await proposal_queries.rounds_of(request.state.network.id)
         counts = await queries.review_counts_per_round([r["id"] for r in rounds])
@@ -283,7 +280,7 @@ class CoordinatorReviewController(Controller):
             raise NotFoundException("Deze ronde bestaat niet in dit netwerk.")
         return row
 
-    @get("/rondes/{round_id:int}", opt=COORDINATOR)
+    @get("/rondes/{round_id:int}", name="review:round", opt=COORDINATOR)
     async def round_overview(
         self,
         request: Request,
@@ -304,7 +301,7 @@ class CoordinatorReviewController(Controller):
             full_theme=query_int(thema),
         )
 
-    @get("/rondes/{round_id:int}/rangorde", opt=COORDINATOR)
+    @get("/rondes/{round_id:int}/rangorde", name="review:round_ranking", opt=COORDINATOR)
     async def round_ranking(
         self,
         request: HTMXRequest,
@@ -324,9 +321,9 @@ class CoordinatorReviewController(Controller):
             raise NotFoundException("Dit thema bestaat niet in deze ronde.")
         sort, page = rank_sort(sorteer), page_number(query_int(pagina))
         if not request.htmx:
-            query = urlencode({"sorteer": sort, "pagina": page, "thema": theme["id"]})
+            shown = query(sorteer=sort, pagina=page, thema=theme["id"])
             return Redirect(
-                path=f"{self._round_url(request, round_id)}?{query}#thema-{theme['id']}",
+                path=f"{self._round_url(request, round_id)}{shown}#thema-{theme['id']}",
                 status_code=303,
             )
         proposals = await queries.round_page_proposals(round_id, theme["id"])
@@ -421,7 +418,7 @@ class CoordinatorReviewController(Controller):
             **vocab(),
         )
 
-    @post("/rondes/{round_id:int}/instellingen", opt=COORDINATOR)
+    @post("/rondes/{round_id:int}/instellingen", name="review:round_settings", opt=COORDINATOR)
     async def settings(self, request: Request, round_id: FromPath[int]) -> Template | Redirect:
         await self._round(request, round_id)
         form = await request.form()
@@ -449,7 +446,7 @@ class CoordinatorReviewController(Controller):
             "De instellingen van de beoordeling zijn opgeslagen.",
         )
 
-    @post("/rondes/{round_id:int}/toewijzen", opt=COORDINATOR)
+    @post("/rondes/{round_id:int}/toewijzen", name="review:round_assign", opt=COORDINATOR)
     async def auto_assign(self, request: Request, round_id: FromPath[int]) -> Template | Redirect:
         round_row = await self._round(request, round_id)
         problems = await services.auto_assign(request.user, round_row, request.app.state.settings)
@@ -461,7 +458,7 @@ class CoordinatorReviewController(Controller):
             "Alle voorstellen hebben hun beoordelaars; zij krijgen een e-mail.",
         )
 
-    @get("/voorstellen/{proposal_id:int}", opt=COORDINATOR)
+    @get("/voorstellen/{proposal_id:int}", name="review:proposal", opt=COORDINATOR)
     async def proposal_overview(self, request: Request, proposal_id: FromPath[int]) -> Template:
         proposal, _ = await load_proposal(request, proposal_id)
         return await self._proposal_page(request, proposal, {}, {})
@@ -509,7 +506,7 @@ class CoordinatorReviewController(Controller):
             **vocab(),
         )
 
-    @post("/voorstellen/{proposal_id:int}/toewijzen", opt=COORDINATOR)
+    @post("/voorstellen/{proposal_id:int}/toewijzen", name="review:assign", opt=COORDINATOR)
     async def assign(self, request: Request, proposal_id: FromPath[int]) -> Redirect:
         proposal, _ = await load_proposal(request, proposal_id)
         round_row = await proposal_queries.round_of(request.state.network.id, proposal["round"])
@@ -530,7 +527,11 @@ class CoordinatorReviewController(Controller):
             "De beoordelaar is toegewezen en krijgt een e-mail.",
         )
 
-    @post("/voorstellen/{proposal_id:int}/toewijzing/{review_id:int}/intrekken", opt=COORDINATOR)
+    @post(
+        "/voorstellen/{proposal_id:int}/toewijzing/{review_id:int}/intrekken",
+        name="review:unassign",
+        opt=COORDINATOR,
+    )
     async def unassign(
         self, request: Request, proposal_id: FromPath[int], review_id: FromPath[int]
     ) -> Redirect:
@@ -545,7 +546,11 @@ class CoordinatorReviewController(Controller):
             request, self._proposal_url(request, proposal_id), "De toewijzing is ingetrokken."
         )
 
-    @post("/voorstellen/{proposal_id:int}/heropenen/{review_id:int}", opt=COORDINATOR)
+    @post(
+        "/voorstellen/{proposal_id:int}/heropenen/{review_id:int}",
+        name="review:reopen",
+        opt=COORDINATOR,
+    )
     async def reopen(
         self, request: Request, proposal_id: FromPath[int], review_id: FromPath[int]
     ) -> Redirect:
@@ -558,7 +563,7 @@ class CoordinatorReviewController(Controller):
             request, self._proposal_url(request, proposal_id), "De beoordeling is heropend."
         )
 
-    @post("/voorstellen/{proposal_id:int}/advies", opt=COORDINATOR)
+    @post("/voorstellen/{proposal_id:int}/advies", name="review:advice", opt=COORDINATOR)
     async def advice(self, request: Request, proposal_id: FromPath[int]) -> Template | Redirect:
         proposal, _ = await load_proposal(request, proposal_id)
         form = await request.form()
@@ -575,7 +580,7 @@ class CoordinatorReviewController(Controller):
             "Het advies is vastgelegd.",
         )
 
-    @post("/voorstellen/{proposal_id:int}/besluit", opt=COORDINATOR)
+    @post("/voorstellen/{proposal_id:int}/besluit", name="review:decide", opt=COORDINATOR)
     async def decide(self, request: Request, proposal_id: FromPath[int]) -> Template | Redirect:
         proposal, _ = await load_proposal(request, proposal_id)
         form = await request.form()
@@ -592,7 +597,7 @@ class CoordinatorReviewController(Controller):
             f"Het besluit is vastgelegd: {forms.OUTCOMES[data.outcome].lower()}.",
         )
 
-    @get("/rondes/{round_id:int}/besluiten", opt=COORDINATOR)
+    @get("/rondes/{round_id:int}/besluiten", name="review:round_decisions", opt=COORDINATOR)
     async def round_decisions(self, request: Request, round_id: FromPath[int]) -> Template:
         return await self._decisions_page(request, round_id, {}, {})
 
@@ -622,7 +627,7 @@ class CoordinatorReviewController(Controller):
             **vocab(),
         )
 
-    @post("/rondes/{round_id:int}/besluiten", opt=COORDINATOR)
+    @post("/rondes/{round_id:int}/besluiten", name="review:round_decide", opt=COORDINATOR)
     async def decide_round(self, request: Request, round_id: FromPath[int]) -> Template | Redirect:
         await self._round(request, round_id)
         form = await request.form()
@@ -654,13 +659,16 @@ class CoordinatorReviewController(Controller):
                     await services.decide(request.user, full, data, request.app.state.settings)
         except Refused as error:
             return redirect(
-                request, f"{self._round_url(request, round_id)}/besluiten", str(error), "error"
+                request,
+                url(request, "review:round_decisions", round_id=round_id),
+                str(error),
+                "error",
             )
         return redirect(
             request, self._round_url(request, round_id), f"{len(decisions)} besluit(en) vastgelegd."
         )
 
-    @get("/voorstellen/{proposal_id:int}/beschikking", opt=COORDINATOR)
+    @get("/voorstellen/{proposal_id:int}/beschikking", name="review:letter", opt=COORDINATOR)
     async def letter(self, request: Request, proposal_id: FromPath[int]) -> Template:
         proposal, _ = await load_proposal(request, proposal_id)
         decision = await queries.decision_of(proposal_id)
@@ -680,11 +688,11 @@ class CoordinatorReviewController(Controller):
 
     @staticmethod
     def _round_url(request: Request, round_id: int) -> str:
-        return f"/n/{request.state.network.slug}/beoordeling/rondes/{round_id}"
+        return url(request, "review:round", round_id=round_id)
 
     @staticmethod
     def _proposal_url(request: Request, proposal_id: int) -> str:
-        return f"/n/{request.state.network.slug}/beoordeling/voorstellen/{proposal_id}"
+        return url(request, "review:proposal", proposal_id=proposal_id)
 
 
 def _scoped(form, prefix: str, shared: dict[str, str]):
@@ -707,15 +715,17 @@ class QuestionController(Controller):
 
     path = "/n/{network:str}/voorstellen/{proposal_id:int}/vragen"
 
-    @post("/", opt=QUESTIONERS)
+    @post("/", name="review:question_ask", opt=QUESTIONERS)
     async def ask(self, request: Request, proposal_id: FromPath[int]) -> Redirect:
         proposal, actors = await load_proposal(request, proposal_id)
         if not actors & {Actor.reviewer, Actor.coordinator}:
             raise PermissionDeniedException("Alleen beoordelaars en de coördinator stellen vragen.")
         form = await request.form()
-        back = text(form, "back") or f"/n/{request.state.network.slug}/voorstellen/{proposal_id}"
-        if not back.startswith(f"/n/{request.state.network.slug}/"):
-            back = f"/n/{request.state.network.slug}/voorstellen/{proposal_id}"
+        # Back to the page the question was asked on, if it is a page of this network.
+        proposal_page = url(request, "proposals:detail", proposal_id=proposal_id)
+        back = text(form, "back") or proposal_page
+        if not back.startswith(url(request, "portal:network") + "/"):
+            back = proposal_page
         try:
             await services.ask_question(
                 request.user, proposal, text(form, "question", 5000), request.app.state.settings
@@ -724,12 +734,12 @@ class QuestionController(Controller):
             return redirect(request, back, str(error), "error")
         return redirect(request, back, "Uw vraag is gesteld; de aanvragers krijgen een e-mail.")
 
-    @post("/{question_id:int}/antwoord", opt=INVOLVED)
+    @post("/{question_id:int}/antwoord", name="review:question_answer", opt=INVOLVED)
     async def answer(
         self, request: Request, proposal_id: FromPath[int], question_id: FromPath[int]
     ) -> Redirect:
         proposal, actors = await load_proposal(request, proposal_id)
-        url = f"/n/{request.state.network.slug}/voorstellen/{proposal_id}#vragen"
+        back = url(request, "proposals:detail", proposal_id=proposal_id) + "#vragen"
         if Actor.author not in actors:
             raise PermissionDeniedException("Alleen de auteurs beantwoorden vragen.")
         form = await request.form()
@@ -742,8 +752,8 @@ class QuestionController(Controller):
                 request.app.state.settings,
             )
         except Refused as error:
-            return redirect(request, url, str(error), "error")
-        return redirect(request, url, "Uw antwoord is verstuurd.")
+            return redirect(request, back, str(error), "error")
+        return redirect(request, back, "Uw antwoord is verstuurd.")
 
 
 async def proposal_page_section(request: Request, proposal: dict, actors: set) -> dict | None:

@@ -12,7 +12,7 @@ from ledger.books import services
 from ledger.projects import catalogue
 from ledger.projects.catalogue import Filters
 from portal.accounts.guards import LOGGED_IN, allow
-from portal.accounts.layout import redirect, render
+from portal.accounts.layout import redirect, render, url
 from portal.accounts.tables import Region, Role
 from portal.lib.downloads import download
 from portal.lib.forms import page_number, query_int, text
@@ -25,7 +25,7 @@ STATUS_LABELS = {"running": "Loopt", "finished": "Afgerond"}
 class CatalogueController(Controller):
     path = "/n/{network:str}/projectenbank"
 
-    @get("/", opt=LOGGED_IN)
+    @get("/", name="catalogue:index", opt=LOGGED_IN)
     async def index(
         self,
         request: Request,
@@ -58,7 +58,7 @@ class CatalogueController(Controller):
             "ledger/catalogue/index.html",
             rows=rows,
             total=total,
-            query=zoek or "",
+            search=zoek or "",
             filters=filters,
             page=page,
             pages=max(1, (total + 19) // 20),
@@ -70,7 +70,7 @@ class CatalogueController(Controller):
             STATUS_LABELS=STATUS_LABELS,
         )
 
-    @get("/{entry_id:int}", opt=LOGGED_IN)
+    @get("/{entry_id:int}", name="catalogue:detail", opt=LOGGED_IN)
     async def detail(self, request: Request, entry_id: FromPath[int]) -> Template:
         network = request.state.network
         row = await catalogue.entry(network.id, entry_id)
@@ -88,18 +88,18 @@ class CatalogueController(Controller):
             STATUS_LABELS=STATUS_LABELS,
         )
 
-    @post("/{entry_id:int}/delen", opt=allow(Role.coordinator))
+    @post("/{entry_id:int}/delen", name="catalogue:share", opt=allow(Role.coordinator))
     async def share(self, request: Request, entry_id: FromPath[int]) -> Redirect:
         form = await request.form()
         problem = await catalogue.set_shared(
             request.user, request.state.network.id, entry_id, text(form, "shared") == "1"
         )
-        url = f"/n/{request.state.network.slug}/projectenbank/{entry_id}"
+        back = url(request, "catalogue:detail", entry_id=entry_id)
         if problem:
-            return redirect(request, url, problem, "error")
-        return redirect(request, url, "De zichtbaarheid is aangepast.")
+            return redirect(request, back, problem, "error")
+        return redirect(request, back, "De zichtbaarheid is aangepast.")
 
-    @get("/themas", opt=LOGGED_IN)
+    @get("/themas", name="catalogue:themes", opt=LOGGED_IN)
     async def themes(self, request: Request) -> Template:
         return render(
             request,
@@ -107,7 +107,7 @@ class CatalogueController(Controller):
             years=await themes_over_years(request.state.network.id),
         )
 
-    @get("/themas.xlsx", opt=LOGGED_IN)
+    @get("/themas.xlsx", name="catalogue:themes_xlsx", opt=LOGGED_IN)
     async def themes_export(self, request: Request) -> Response:
         data = themes_workbook(
             await themes_over_years(request.state.network.id), request.state.network.name

@@ -4,7 +4,6 @@ accountability reports and deadlines. Every booking form asks for what its rule 
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 import anyio.to_thread
 from litestar import Controller, Request, Response, get, post
@@ -32,7 +31,7 @@ from ledger.books.rules import (
 from ledger.projects import reports
 from ledger.projects.settlement import advance_cents, default_schedule_text
 from portal.accounts.guards import allow
-from portal.accounts.layout import redirect, render
+from portal.accounts.layout import query, redirect, render, url
 from portal.accounts.rules import format_basis_points, reserve_percentage_problem
 from portal.accounts.tables import Region, Role
 from portal.lib import clock
@@ -80,12 +79,12 @@ class LedgerController(Controller):
             raise NotFoundException("Dit begrotingsjaar bestaat niet in dit netwerk.")
         return row
 
-    @get("/", opt=COORDINATOR)
+    @get("/", name="ledger:years", opt=COORDINATOR)
     async def index(self, request: Request) -> Template | Redirect:
         years = await services.budget_years_of(request.state.network.id)
         return render(request, "ledger/years.html", years=years)
 
-    @get("/{year_id:int}", opt=COORDINATOR)
+    @get("/{year_id:int}", name="ledger:year", opt=COORDINATOR)
     async def year(
         self,
         request: Request,
@@ -101,7 +100,7 @@ class LedgerController(Controller):
         if not accounts:
             return redirect(
                 request,
-                f"{self._url(request, year_id)}/indelen",
+                url(request, "ledger:setup", year_id=year_id),
                 f"Deel eerst de begroting van {year['year']} in.",
                 "info",
             )
@@ -163,7 +162,7 @@ class LedgerController(Controller):
             total=sum(r["f"].budget for r in rows),
         )
 
-    @get("/{year_id:int}/projecten", opt=COORDINATOR)
+    @get("/{year_id:int}/projecten", name="ledger:year_projects", opt=COORDINATOR)
     async def year_projects(
         self,
         request: HTMXRequest,
@@ -182,9 +181,10 @@ class LedgerController(Controller):
             raise NotFoundException("Deze post bestaat niet in dit begrotingsjaar.")
         if not request.htmx:
             page = page_number(query_int(pagina))
-            query = urlencode({"rekening": account_id, **({"pagina": page} if page > 1 else {})})
+            opened = query(rekening=account_id, pagina=page if page > 1 else None)
             return Redirect(
-                path=f"{self._url(request, year_id)}?{query}#post-{account_id}", status_code=303
+                path=f"{url(request, 'ledger:year', year_id=year_id)}{opened}#post-{account_id}",
+                status_code=303,
             )
         totals = await queries.year_totals(year_id)
         group = totals.project_groups.get(account_id, queries.ProjectGroup(account_id))
@@ -218,7 +218,7 @@ class LedgerController(Controller):
             "pages": pages,
         }
 
-    @get("/{year_id:int}/indelen", opt=COORDINATOR)
+    @get("/{year_id:int}/indelen", name="ledger:setup", opt=COORDINATOR)
     async def setup_form(self, request: Request, year_id: FromPath[int]) -> Template | Redirect:
         year = await self._year(request, year_id)
         if await queries.accounts_of(year_id):
@@ -258,7 +258,7 @@ class LedgerController(Controller):
                 themes += await proposal_queries.themes_of(r["id"])
         return themes
 
-    @post("/{year_id:int}/indelen", opt=COORDINATOR)
+    @post("/{year_id:int}/indelen", name="ledger:setup_save", opt=COORDINATOR)
     async def setup(self, request: Request, year_id: FromPath[int]) -> Template | Redirect:
         year = await self._year(request, year_id)
         form = await request.form()
@@ -296,7 +296,7 @@ class LedgerController(Controller):
             f"De begroting {year['year']} is ingedeeld en geboekt.",
         )
 
-    @get("/{year_id:int}/mutaties", opt=COORDINATOR)
+    @get("/{year_id:int}/mutaties", name="ledger:entries", opt=COORDINATOR)
     async def entries(
         self,
         request: Request,
@@ -334,22 +334,26 @@ class LedgerController(Controller):
             reversed_ids=reversed_ids,
         )
 
-    @post("/{year_id:int}/mutaties/{entry_id:int}/corrigeren", opt=COORDINATOR)
+    @post(
+        "/{year_id:int}/mutaties/{entry_id:int}/corrigeren",
+        name="ledger:entry_reverse",
+        opt=COORDINATOR,
+    )
     async def reverse(
         self, request: Request, year_id: FromPath[int], entry_id: FromPath[int]
     ) -> Redirect:
         await self._year(request, year_id)
         form = await request.form()
-        url = f"{self._url(request, year_id)}/mutaties"
+        back = url(request, "ledger:entries", year_id=year_id)
         try:
             await services.reverse(
                 request.user, request.state.network.id, entry_id, text(form, "reason", 2000)
             )
         except LedgerRefused as error:
-            return redirect(request, url, str(error), "error")
-        return redirect(request, url, f"Boeking {entry_id} is gecorrigeerd.")
+            return redirect(request, back, str(error), "error")
+        return redirect(request, back, f"Boeking {entry_id} is gecorrigeerd.")
 
-    @get("/{year_id:int}/herschikken", opt=COORDINATOR)
+    @get("/{year_id:int}/herschikken", name="ledger:move", opt=COORDINATOR)
     async def move_form(self, request: Request, year_id: FromPath[int]) -> Template:
         year = await self._year(request, year_id)
         return await self._move_page(request, year, {"kind": "transfer"}, {})
@@ -377,7 +381,7 @@ class LedgerController(Controller):
             empty=AccountFigures(),
         )
 
-    @post("/{year_id:int}/herschikken", opt=COORDINATOR)
+    @post("/{year_id:int}/herschikken", name="ledger:move_save", opt=COORDINATOR)
     async def move(self, request: Request, year_id: FromPath[int]) -> Template | Redirect:
         year = await self._year(request, year_id)
         form = await request.form()
@@ -416,7 +420,7 @@ class LedgerController(Controller):
             return await self._move_page(request, year, dict(form.items()), errors, 422)
         return redirect(request, self._url(request, year_id), f"{ENTRY_KINDS[kind]} is geboekt.")
 
-    @get("/projecten/{project_id:int}", opt=COORDINATOR)
+    @get("/projecten/{project_id:int}", name="ledger:project", opt=COORDINATOR)
     async def project(self, request: Request, project_id: FromPath[int]) -> Template:
         return await self._project_page(request, project_id, {}, {})
 
@@ -455,7 +459,7 @@ class LedgerController(Controller):
             format_due=format_due,
         )
 
-    @post("/projecten/{project_id:int}/betalen", opt=COORDINATOR)
+    @post("/projecten/{project_id:int}/betalen", name="ledger:pay", opt=COORDINATOR)
     async def pay(self, request: Request, project_id: FromPath[int]) -> Template | Redirect:
         project = await queries.project_row(request.state.network.id, project_id)
         if project is None:
@@ -480,11 +484,11 @@ class LedgerController(Controller):
             return await self._project_page(request, project_id, dict(form.items()), errors, 422)
         return redirect(
             request,
-            f"{self._url(request)}/projecten/{project_id}",
+            url(request, "ledger:project", project_id=project_id),
             f"Betaling van {format_euros(amount or 0)} is geboekt.",
         )
 
-    @post("/projecten/{project_id:int}/voorschot", opt=COORDINATOR)
+    @post("/projecten/{project_id:int}/voorschot", name="ledger:advance_share", opt=COORDINATOR)
     async def advance_share(
         self, request: Request, project_id: FromPath[int]
     ) -> Template | Redirect:
@@ -502,11 +506,13 @@ class LedgerController(Controller):
         await services.set_advance_share(request.user, project, share or 0)
         return redirect(
             request,
-            f"{self._url(request)}/projecten/{project_id}",
+            url(request, "ledger:project", project_id=project_id),
             "Het voorschotpercentage is gewijzigd.",
         )
 
-    @get("/projecten/{project_id:int}/vaststelling", opt=COORDINATOR)
+    @get(
+        "/projecten/{project_id:int}/vaststelling", name="ledger:settlement_letter", opt=COORDINATOR
+    )
     async def settlement_letter(self, request: Request, project_id: FromPath[int]) -> Template:
         project = await queries.project_row(request.state.network.id, project_id)
         if project is None or project["final_amount_cents"] is None:
@@ -530,9 +536,8 @@ class LedgerController(Controller):
             network=await network_row(project["network"]),
         )
 
-    def _url(self, request: Request, year_id: int | None = None) -> str:
-        base = f"/n/{request.state.network.slug}/begroting"
-        return f"{base}/{year_id}" if year_id else base
+    def _url(self, request: Request, year_id: int) -> str:
+        return url(request, "ledger:year", year_id=year_id)
 
 
 class ReportController(Controller):
@@ -546,7 +551,7 @@ class ReportController(Controller):
             return None
         return request.user.region_ids(network.id, Role.region_officer)
 
-    @get("/", opt=REPORTERS)
+    @get("/", name="ledger:reports", opt=REPORTERS)
     async def index(self, request: Request) -> Template:
         rows = await reports.report_keys_of_network(request.state.network.id, self._scope(request))
         today = clock.now().date()
@@ -570,6 +575,8 @@ class ReportController(Controller):
             for key in REPORT_GROUPS
         }
         groups: dict[str, dict[str, Any]] = {}
+        here = url(request, "ledger:reports")
+        pages_shown = {REPORT_GROUPS[k]: v for k, v in wanted.items() if v > 1}
         for key, members in grouped.items():
             # By region, then by due date (the query's order; the sort is stable).
             members.sort(key=lambda r: r["region_name"].lower())
@@ -578,10 +585,8 @@ class ReportController(Controller):
             start = (page - 1) * REPORTS_PER_PAGE
 
             def href(n: int, key: str = key) -> str:
-                query = {REPORT_GROUPS[k]: v for k, v in wanted.items() if v > 1 and k != key}
-                if n > 1:
-                    query[REPORT_GROUPS[key]] = n
-                return "?" + urlencode(query) + f"#groep-{key}"
+                changed = query(pages_shown, **{REPORT_GROUPS[key]: n if n > 1 else None})
+                return f"{here}{changed}#groep-{key}"
 
             groups[key] = {
                 "rows": members[start : start + REPORTS_PER_PAGE],
@@ -610,7 +615,7 @@ class ReportController(Controller):
             raise NotFoundException("Dit verslag bestaat niet, of u heeft er geen toegang toe.")
         return report
 
-    @get("/{report_id:int}", opt=REPORTERS)
+    @get("/{report_id:int}", name="ledger:report", opt=REPORTERS)
     async def report(self, request: Request, report_id: FromPath[int]) -> Template:
         report = await self._report(request, report_id)
         return await self._page(request, report, {}, {})
@@ -668,7 +673,7 @@ class ReportController(Controller):
             lines = [{"description": "Totaal", "budget_cents": 0, "realised_cents": 0}]
         return goals, lines
 
-    @post("/{report_id:int}", opt=REPORTERS)
+    @post("/{report_id:int}", name="ledger:report_submit", opt=REPORTERS)
     async def submit(self, request: Request, report_id: FromPath[int]) -> Template | Redirect:
         report = await self._report(request, report_id)
         if not request.user.has_role(request.state.network.id, Role.region_officer) or (
@@ -703,11 +708,16 @@ class ReportController(Controller):
             return await self._page(request, report, dict(form.items()), errors, 422)
         return redirect(
             request,
-            f"/n/{request.state.network.slug}/verantwoording",
+            url(request, "ledger:reports"),
             "Het verslag is ingediend; de coördinator beoordeelt het.",
         )
 
-    @post("/{report_id:int}/bijlagen", opt=REPORTERS, request_max_body_size=REPORT_UPLOAD_BYTES)
+    @post(
+        "/{report_id:int}/bijlagen",
+        name="ledger:report_upload",
+        opt=REPORTERS,
+        request_max_body_size=REPORT_UPLOAD_BYTES,
+    )
     async def upload(
         self,
         request: Request,
@@ -715,30 +725,34 @@ class ReportController(Controller):
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Redirect:
         report = await self._report(request, report_id)
-        url = f"/n/{request.state.network.slug}/verantwoording/{report_id}"
+        back = url(request, "ledger:report", report_id=report_id)
         if report["region_id"] not in request.user.region_ids(
             request.state.network.id, Role.region_officer
         ):
             raise PermissionDeniedException("Alleen de regio-indiener voegt bijlagen toe.")
         upload = data.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
-            return redirect(request, url, "Kies een bestand om toe te voegen.", "error")
+            return redirect(request, back, "Kies een bestand om toe te voegen.", "error")
         content = await upload.read()
         try:
             checked = await anyio.to_thread.run_sync(
                 check_upload, content, upload.filename, REPORT_UPLOAD_BYTES
             )
         except FileRefused as error:
-            return redirect(request, url, f"{upload.filename[:80]}: {error}", "error")
+            return redirect(request, back, f"{upload.filename[:80]}: {error}", "error")
         settings = request.app.state.settings
         try:
             async with stored_for(settings.upload_dir, content) as stored:
                 await reports.add_attachment(request.user, report, checked, stored)
         except LedgerRefused as error:
-            return redirect(request, url, str(error), "error")
-        return redirect(request, url, f"Bijlage {checked.display_name} is toegevoegd.")
+            return redirect(request, back, str(error), "error")
+        return redirect(request, back, f"Bijlage {checked.display_name} is toegevoegd.")
 
-    @get("/{report_id:int}/bijlagen/{attachment_id:int}", opt=REPORTERS)
+    @get(
+        "/{report_id:int}/bijlagen/{attachment_id:int}",
+        name="ledger:report_attachment",
+        opt=REPORTERS,
+    )
     async def download(
         self, request: Request, report_id: FromPath[int], attachment_id: FromPath[int]
     ) -> Response:
@@ -750,7 +764,7 @@ class ReportController(Controller):
             raise NotFoundException("Deze bijlage bestaat niet.")
         return serve_stored(request.app.state.settings.upload_dir, row)
 
-    @post("/{report_id:int}/beoordelen", opt=COORDINATOR)
+    @post("/{report_id:int}/beoordelen", name="ledger:report_judge", opt=COORDINATOR)
     async def judge(self, request: Request, report_id: FromPath[int]) -> Template | Redirect:
         report = await self._report(request, report_id)
         form = await request.form()
@@ -771,6 +785,4 @@ class ReportController(Controller):
                 )
         except LedgerRefused as error:
             return await self._page(request, report, dict(form.items()), {"form": str(error)}, 422)
-        return redirect(
-            request, f"/n/{request.state.network.slug}/verantwoording/{report_id}", message
-        )
+        return redirect(request, url(request, "ledger:report", report_id=report_id), message)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Request
 from litestar.datastructures import Cookie
@@ -12,25 +14,73 @@ from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.tables import Role
 from portal.lib.flash import FLASH_COOKIE, clear_flash_cookie, flash_cookie, read_flashes
 
-# (label, path under /n/{slug}, roles that see it); later domains add their pages here.
+# (label, name of the route of a network's page, roles that see it); later domains add their
+# pages here.
 NETWORK_NAV: list[tuple[str, str, frozenset[Role] | None]] = [
-    ("Start", "", None),
+    ("Start", "portal:network", None),
     (
         "Voorstellen",
-        "/voorstellen",
+        "proposals:list",
         frozenset({Role.applicant, Role.region_officer, Role.coordinator}),
     ),
-    ("Rondes", "/rondes", frozenset({Role.coordinator})),
-    ("Beoordeling", "/beoordeling", frozenset({Role.coordinator})),
-    ("Mijn beoordelingen", "/beoordelingen", frozenset({Role.reviewer})),
-    ("Begroting", "/begroting", frozenset({Role.coordinator})),
-    ("Verantwoording", "/verantwoording", frozenset({Role.coordinator, Role.region_officer})),
-    ("Projectenbank", "/projectenbank", None),
+    ("Rondes", "proposals:rounds", frozenset({Role.coordinator})),
+    ("Beoordeling", "review:rounds", frozenset({Role.coordinator})),
+    ("Mijn beoordelingen", "review:my_reviews", frozenset({Role.reviewer})),
+    ("Begroting", "ledger:years", frozenset({Role.coordinator})),
+    ("Verantwoording", "ledger:reports", frozenset({Role.coordinator, Role.region_officer})),
+    ("Projectenbank", "catalogue:index", None),
 ]
 
 
-def register_nav(label: str, path: str, roles: frozenset[Role] | None) -> None:
-    NETWORK_NAV.append((label, path, roles))
+def register_nav(label: str, route_name: str, roles: frozenset[Role] | None) -> None:
+    NETWORK_NAV.append((label, route_name, roles))
+
+
+def url(request: Request, route_name: str, /, **params: Any) -> str:
+    """The path of the route called `route_name` (its handler's `name=`), with `params` in its
+    path. On a network's pages the network's slug is filled in unless given:
+    `url(request, "proposals:detail", proposal_id=3)` is /n/<slug>/voorstellen/3."""
+    network = getattr(request.state, "network", None)
+    if network is not None:
+        params.setdefault("network", network.slug)
+    return request.app.route_reverse(route_name, **params)
+
+
+def query(base: Request | Mapping[str, Any] | None = None, /, **changes: Any) -> str:
+    """The query string of a link that changes a list's filters or page: the parameters of
+    `base` (a request's own query, or a mapping such as the values a page shows), with each of
+    `changes` replacing its key, or removing it when None or ""; URL-encoded, with its "?".
+    Empty values are left out; "" when nothing is left.
+
+    In templates: `url_for("proposals:list", network=…) ~ query(request, pagina=2)` (Hypha's
+    query-string template tags are the model)."""
+    if base is None:
+        pairs: list[tuple[str, Any]] = []
+    elif hasattr(base, "query_params"):
+        pairs = list(base.query_params.multi_items())
+    elif hasattr(base, "multi_items"):
+        pairs = list(base.multi_items())
+    else:
+        pairs = list(base.items())
+    # A changed key keeps its place (its first one, if it came more than once); a new one
+    # comes last.
+    changed: list[tuple[str, Any]] = []
+    placed: set[str] = set()
+    for key, value in pairs:
+        if key not in changes:
+            changed.append((key, value))
+        elif key not in placed:
+            placed.add(key)
+            changed += _values(key, changes[key])
+    for key, value in changes.items():
+        if key not in placed:
+            changed += _values(key, value)
+    kept = [(key, str(value)) for key, value in changed if value is not None and value != ""]
+    return "?" + urlencode(kept) if kept else ""
+
+
+def _values(key: str, value: Any) -> list[tuple[str, Any]]:
+    return [(key, v) for v in value] if isinstance(value, list | tuple) else [(key, value)]
 
 
 def current_network(request: Request) -> NetworkRef | None:
@@ -50,19 +100,22 @@ def navigation(request: Request) -> list[dict[str, Any]]:
     if principal is None:
         return []
     path = request.url.path
+    reverse = request.app.route_reverse
     items: list[dict[str, Any]] = []
     network = current_network(request)
     if network is not None:
         roles = principal.roles_in(network.id)
-        for label, sub, needed in NETWORK_NAV:
+        for label, route_name, needed in NETWORK_NAV:
             if needed is None or roles & needed:
-                href = f"/n/{network.slug}{sub}"
+                href = reverse(route_name, network=network.slug)
                 items.append({"label": label, "href": href})
         if Role.admin in roles:
-            items.append({"label": "Beheer", "href": f"/beheer/{network.slug}"})
+            items.append(
+                {"label": "Beheer", "href": reverse("admin:network", network=network.slug)}
+            )
     if principal.is_superadmin:
-        items.append({"label": "Alle netwerken", "href": "/beheer"})
-    items.append({"label": "Mijn account", "href": "/account"})
+        items.append({"label": "Alle netwerken", "href": reverse("admin:index")})
+    items.append({"label": "Mijn account", "href": reverse("accounts:account")})
     best = max(
         (i for i in items if path == i["href"] or path.startswith(i["href"].rstrip("/") + "/")),
         key=lambda i: len(i["href"]),

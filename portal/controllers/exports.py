@@ -66,7 +66,7 @@ class ExportController(Controller):
         rows = await proposal_exports.list_rows(request.user, network_id, scope, filters)
         return scope, rows
 
-    @get("/voorstellen/export.csv", opt=LIST_READERS)
+    @get("/voorstellen/export.csv", name="proposals:export_csv", opt=LIST_READERS)
     async def proposals_csv(
         self,
         request: Request,
@@ -82,7 +82,7 @@ class ExportController(Controller):
         name = f"voorstellen-{request.state.network.slug}-{scope}-{_stamp()}.csv"
         return download(dutch_csv(proposal_exports.LIST_COLUMNS, rows), name, CSV_MEDIA_TYPE)
 
-    @get("/voorstellen/export.xlsx", opt=LIST_READERS)
+    @get("/voorstellen/export.xlsx", name="proposals:export_xlsx", opt=LIST_READERS)
     async def proposals_xlsx(
         self,
         request: Request,
@@ -104,7 +104,7 @@ class ExportController(Controller):
         name = f"voorstellen-{network.slug}-{scope}-{_stamp()}.xlsx"
         return download(content, name, XLSX_MEDIA_TYPE)
 
-    @get("/beoordeling/rondes/{round_id:int}/scores.csv", opt=COORDINATOR)
+    @get("/beoordeling/rondes/{round_id:int}/scores.csv", name="review:scores_csv", opt=COORDINATOR)
     async def review_scores_csv(self, request: Request, round_id: FromPath[int]) -> Response:
         """The scores of every review in a round, one row per reviewer and proposal."""
         if await proposal_queries.round_of(request.state.network.id, round_id) is None:
@@ -113,7 +113,7 @@ class ExportController(Controller):
         name = f"scores-{request.state.network.slug}-ronde-{round_id}-{_stamp()}.csv"
         return download(dutch_csv(review_exports.SCORE_COLUMNS, rows), name, CSV_MEDIA_TYPE)
 
-    @get("/begroting/{year_id:int}/mutaties/export.csv", opt=COORDINATOR)
+    @get("/begroting/{year_id:int}/mutaties/export.csv", name="ledger:entries_csv", opt=COORDINATOR)
     async def ledger_entries_csv(
         self,
         request: Request,

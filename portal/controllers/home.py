@@ -9,36 +9,36 @@ from litestar.response import Redirect, Template
 
 from portal.accounts import login as accounts
 from portal.accounts.guards import LOGGED_IN, PUBLIC
-from portal.accounts.layout import redirect, render
+from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import Principal
 from portal.accounts.sessions import SESSION_COOKIE
 from portal.accounts.tables import AuditEvent, Membership, Role
 from portal.lib import db
 
 
-def start_page(principal: Principal) -> str:
+def start_page(request: Request, principal: Principal) -> str:
     networks = principal.networks()
     if len(networks) == 1:
-        return f"/n/{networks[0].slug}"
+        return url(request, "portal:network", network=networks[0].slug)
     if not networks and principal.is_superadmin:
-        return "/beheer"
-    return "/netwerken"
+        return url(request, "admin:index")
+    return url(request, "portal:networks")
 
 
 class HomeController(Controller):
     path = ""
 
-    @get("/", opt=PUBLIC)
+    @get("/", name="portal:index", opt=PUBLIC)
     async def index(self, request: Request) -> Redirect:
         if request.user is None:
-            return Redirect(path="/login", status_code=303)
-        return Redirect(path=start_page(request.user), status_code=303)
+            return Redirect(path=url(request, "accounts:login"), status_code=303)
+        return Redirect(path=start_page(request, request.user), status_code=303)
 
-    @get("/netwerken", opt=LOGGED_IN)
+    @get("/netwerken", name="portal:networks", opt=LOGGED_IN)
     async def choose_network(self, request: Request) -> Template:
         return render(request, "portal/networks.html", networks=request.user.networks())
 
-    @get("/n/{network:str}", opt=LOGGED_IN)
+    @get("/n/{network:str}", name="portal:network", opt=LOGGED_IN)
     async def network_start(self, request: Request) -> Template:
         ref = request.state.network
         principal: Principal = request.user
@@ -66,11 +66,11 @@ class HomeController(Controller):
             recent=recent,
         )
 
-    @get("/account", opt=LOGGED_IN)
+    @get("/account", name="accounts:account", opt=LOGGED_IN)
     async def account(self, request: Request) -> Template:
         return render(request, "portal/account.html", errors={})
 
-    @post("/account/wachtwoord", opt=LOGGED_IN)
+    @post("/account/wachtwoord", name="accounts:change_password", opt=LOGGED_IN)
     async def change_password(self, request: Request) -> Template | Redirect:
         form = await request.form()
         errors = await accounts.change_password(
@@ -82,9 +82,9 @@ class HomeController(Controller):
         )
         if errors:
             return render(request, "portal/account.html", status_code=422, errors=errors)
-        return redirect(request, "/account", "Uw wachtwoord is gewijzigd.")
+        return redirect(request, url(request, "accounts:account"), "Uw wachtwoord is gewijzigd.")
 
-    @get("/healthz", opt=PUBLIC, media_type=MediaType.JSON)
+    @get("/healthz", name="portal:healthz", opt=PUBLIC, media_type=MediaType.JSON)
     async def healthz(self) -> Response[dict[str, str]]:
         healthy = await db.ping()
         return Response(
@@ -95,7 +95,7 @@ class HomeController(Controller):
             status_code=200 if healthy else 503,
         )
 
-    @get("/{path:path}", opt=PUBLIC, include_in_schema=False)
+    @get("/{path:path}", name="portal:not_found", opt=PUBLIC, include_in_schema=False)
     async def not_found(self, request: Request, path: FromPath[str]) -> None:
         # Litestar answers an unknown address before any middleware runs, so its 404 page would
         # not know who is logged in (no menu, an "Inloggen" link). Every address no other route

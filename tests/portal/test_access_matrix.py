@@ -216,10 +216,6 @@ EXPECTED: dict[tuple[str, str], str] = {
     ): "applicant,coordinator,region_officer",
     (
         "GET",
-        "/n/{network:str}/voorstellen/{proposal_id:int}/controle",
-    ): "applicant,coordinator,region_officer,reviewer",
-    (
-        "GET",
         "/n/{network:str}/voorstellen/{proposal_id:int}/indienen",
     ): "applicant,coordinator,region_officer",
     (

@@ -61,7 +61,6 @@ def proposal_urls(proposal_id: int, attachment_id: int) -> list[str]:
     return [
         base,
         f"{base}/afdrukken",
-        f"{base}/controle",
         f"{base}/versies/1",
         f"{base}/vergelijk?van=1&naar=1",
         f"{base}/bijlagen/{attachment_id}",

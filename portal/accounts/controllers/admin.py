@@ -9,7 +9,7 @@ from litestar.response import Redirect, Template
 
 from portal.accounts import queries, services
 from portal.accounts.guards import allow
-from portal.accounts.layout import redirect, render
+from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import REVIEWER_KIND_LABELS, ROLE_LABELS
 from portal.accounts.rules import (
     ORGANISATION_KIND_LABELS,
@@ -64,7 +64,7 @@ def _network_values(row: dict | None) -> dict[str, str]:
 class AdminController(Controller):
     path = "/beheer"
 
-    @get("/", opt=ADMIN)
+    @get("/", name="admin:index", opt=ADMIN)
     async def index(self, request: Request) -> Template:
         if request.user.is_superadmin:
             networks = await Network.select().order_by(Network.name)
@@ -75,7 +75,7 @@ class AdminController(Controller):
             )
         return render(request, "portal/admin/index.html", networks=networks)
 
-    @get("/netwerken/nieuw", opt=ADMIN)
+    @get("/netwerken/nieuw", name="admin:network_new", opt=ADMIN)
     async def new_network_form(self, request: Request) -> Template:
         self._superadmin_only(request)
         return render(
@@ -86,7 +86,7 @@ class AdminController(Controller):
             network=None,
         )
 
-    @post("/netwerken/nieuw", opt=ADMIN)
+    @post("/netwerken/nieuw", name="admin:network_create", opt=ADMIN)
     async def create_network(self, request: Request) -> Template | Redirect:
         self._superadmin_only(request)
         form = await request.form()
@@ -104,9 +104,13 @@ class AdminController(Controller):
                 network=None,
             )
         row = await queries.network_row(network_id or 0)
-        return redirect(request, f"/beheer/{row['slug']}", f"Netwerk {row['name']} is aangemaakt.")
+        return redirect(
+            request,
+            url(request, "admin:network", network=row["slug"]),
+            f"Netwerk {row['name']} is aangemaakt.",
+        )
 
-    @get("/{network:str}", opt=ADMIN)
+    @get("/{network:str}", name="admin:network", opt=ADMIN)
     async def network(self, request: Request) -> Template:
         ref = request.state.network
         return render(
@@ -119,7 +123,7 @@ class AdminController(Controller):
             user_count=len(await queries.users_of(ref.id)),
         )
 
-    @get("/{network:str}/instellingen", opt=ADMIN)
+    @get("/{network:str}/instellingen", name="admin:network_settings", opt=ADMIN)
     async def network_form(self, request: Request) -> Template:
         row = await queries.network_row(request.state.network.id)
         return render(
@@ -130,7 +134,7 @@ class AdminController(Controller):
             network=row,
         )
 
-    @post("/{network:str}/instellingen", opt=ADMIN)
+    @post("/{network:str}/instellingen", name="admin:network_update", opt=ADMIN)
     async def update_network(self, request: Request) -> Template | Redirect:
         ref = request.state.network
         form = await request.form()
@@ -147,19 +151,24 @@ class AdminController(Controller):
                 network=await queries.network_row(ref.id),
             )
         row = await queries.network_row(ref.id)
-        return redirect(request, f"/beheer/{row['slug']}", "De instellingen zijn opgeslagen.")
+        return redirect(
+            request,
+            # The slug as it is now: the form may have changed it.
+            url(request, "admin:network", network=row["slug"]),
+            "De instellingen zijn opgeslagen.",
+        )
 
-    @get("/{network:str}/regios/nieuw", opt=ADMIN)
+    @get("/{network:str}/regios/nieuw", name="admin:region_new", opt=ADMIN)
     async def new_region_form(self, request: Request) -> Template:
         return render(
             request, "portal/admin/region_form.html", values={"name": ""}, errors={}, region=None
         )
 
-    @post("/{network:str}/regios/nieuw", opt=ADMIN)
+    @post("/{network:str}/regios/nieuw", name="admin:region_create", opt=ADMIN)
     async def create_region(self, request: Request) -> Template | Redirect:
         return await self._save_region(request, None)
 
-    @get("/{network:str}/regios/{region_id:int}", opt=ADMIN)
+    @get("/{network:str}/regios/{region_id:int}", name="admin:region", opt=ADMIN)
     async def region_form(self, request: Request, region_id: FromPath[int]) -> Template:
         region = self._find(await queries.regions_of(request.state.network.id), region_id)
         return render(
@@ -170,7 +179,7 @@ class AdminController(Controller):
             region=region,
         )
 
-    @post("/{network:str}/regios/{region_id:int}", opt=ADMIN)
+    @post("/{network:str}/regios/{region_id:int}", name="admin:region_update", opt=ADMIN)
     async def update_region(
         self, request: Request, region_id: FromPath[int]
     ) -> Template | Redirect:
@@ -192,25 +201,29 @@ class AdminController(Controller):
                 errors=errors,
                 region={"id": region_id} if region_id else None,
             )
-        return redirect(request, f"/beheer/{ref.slug}", "De regio is opgeslagen.")
+        return redirect(request, url(request, "admin:network"), "De regio is opgeslagen.")
 
-    @get("/{network:str}/organisaties/nieuw", opt=ADMIN)
+    @get("/{network:str}/organisaties/nieuw", name="admin:organisation_new", opt=ADMIN)
     async def new_organisation_form(self, request: Request) -> Template:
         return await self._organisation_page(
             request, {"name": "", "kind": "", "region": ""}, {}, None
         )
 
-    @post("/{network:str}/organisaties/nieuw", opt=ADMIN)
+    @post("/{network:str}/organisaties/nieuw", name="admin:organisation_create", opt=ADMIN)
     async def create_organisation(self, request: Request) -> Template | Redirect:
         return await self._save_organisation(request, None)
 
-    @get("/{network:str}/organisaties/{organisation_id:int}", opt=ADMIN)
+    @get("/{network:str}/organisaties/{organisation_id:int}", name="admin:organisation", opt=ADMIN)
     async def organisation_form(self, request: Request, organisation_id: FromPath[int]) -> Template:
         row = self._find(await queries.organisations_of(request.state.network.id), organisation_id)
         values = {"name": row["name"], "kind": row["kind"], "region": str(row["region"] or "")}
         return await self._organisation_page(request, values, {}, row)
 
-    @post("/{network:str}/organisaties/{organisation_id:int}", opt=ADMIN)
+    @post(
+        "/{network:str}/organisaties/{organisation_id:int}",
+        name="admin:organisation_update",
+        opt=ADMIN,
+    )
     async def update_organisation(
         self, request: Request, organisation_id: FromPath[int]
     ) -> Template | Redirect:
@@ -258,9 +271,9 @@ class AdminController(Controller):
                 {"id": organisation_id} if organisation_id else None,
                 422,
             )
-        return redirect(request, f"/beheer/{ref.slug}", "De organisatie is opgeslagen.")
+        return redirect(request, url(request, "admin:network"), "De organisatie is opgeslagen.")
 
-    @get("/{network:str}/gebruikers", opt=ADMIN)
+    @get("/{network:str}/gebruikers", name="admin:users", opt=ADMIN)
     async def users(self, request: Request) -> Template:
         return render(
             request,
@@ -270,11 +283,11 @@ class AdminController(Controller):
             kind_labels=REVIEWER_KIND_LABELS,
         )
 
-    @get("/{network:str}/gebruikers/uitnodigen", opt=ADMIN)
+    @get("/{network:str}/gebruikers/uitnodigen", name="admin:invite", opt=ADMIN)
     async def invite_form(self, request: Request) -> Template:
         return await self._invite_page(request, {}, {})
 
-    @post("/{network:str}/gebruikers/uitnodigen", opt=ADMIN)
+    @post("/{network:str}/gebruikers/uitnodigen", name="admin:invite_send", opt=ADMIN)
     async def invite(self, request: Request) -> Template | Redirect:
         ref = request.state.network
         form = await request.form()
@@ -290,7 +303,7 @@ class AdminController(Controller):
             return await self._invite_page(request, dict(form.items()), errors, 422)
         return redirect(
             request,
-            f"/beheer/{ref.slug}/gebruikers/{user_id}",
+            url(request, "admin:user", user_id=user_id),
             f"{text(form, 'name', 200)} is uitgenodigd; de e-mail staat klaar.",
         )
 
@@ -326,7 +339,7 @@ class AdminController(Controller):
             organisation_id=optional_id(form, "organisation"),
         )
 
-    @get("/{network:str}/gebruikers/{user_id:int}", opt=ADMIN)
+    @get("/{network:str}/gebruikers/{user_id:int}", name="admin:user", opt=ADMIN)
     async def user(self, request: Request, user_id: FromPath[int]) -> Template:
         return await self._user_page(request, user_id, {}, {})
 
@@ -351,7 +364,7 @@ class AdminController(Controller):
             **await self._membership_options(request),
         )
 
-    @post("/{network:str}/gebruikers/{user_id:int}/rollen", opt=ADMIN)
+    @post("/{network:str}/gebruikers/{user_id:int}/rollen", name="admin:role_add", opt=ADMIN)
     async def add_role(self, request: Request, user_id: FromPath[int]) -> Template | Redirect:
         ref = request.state.network
         if await queries.user_in_network(ref.id, user_id) is None:
@@ -362,9 +375,15 @@ class AdminController(Controller):
         )
         if errors:
             return await self._user_page(request, user_id, dict(form.items()), errors, 422)
-        return redirect(request, f"/beheer/{ref.slug}/gebruikers/{user_id}", "De rol is toegekend.")
+        return redirect(
+            request, url(request, "admin:user", user_id=user_id), "De rol is toegekend."
+        )
 
-    @post("/{network:str}/gebruikers/{user_id:int}/rollen/{membership_id:int}/intrekken", opt=ADMIN)
+    @post(
+        "/{network:str}/gebruikers/{user_id:int}/rollen/{membership_id:int}/intrekken",
+        name="admin:role_remove",
+        opt=ADMIN,
+    )
     async def remove_role(
         self, request: Request, user_id: FromPath[int], membership_id: FromPath[int]
     ) -> Redirect:
@@ -373,13 +392,13 @@ class AdminController(Controller):
         if not removed:
             return redirect(
                 request,
-                f"/beheer/{ref.slug}/gebruikers/{user_id}",
+                url(request, "admin:user", user_id=user_id),
                 "Deze rol kan niet worden ingetrokken.",
                 "error",
             )
-        return redirect(request, f"/beheer/{ref.slug}/gebruikers", "De rol is ingetrokken.")
+        return redirect(request, url(request, "admin:users"), "De rol is ingetrokken.")
 
-    @post("/{network:str}/gebruikers/{user_id:int}/actief", opt=ADMIN)
+    @post("/{network:str}/gebruikers/{user_id:int}/actief", name="admin:user_active", opt=ADMIN)
     async def set_active(self, request: Request, user_id: FromPath[int]) -> Redirect:
         ref = request.state.network
         if await queries.user_in_network(ref.id, user_id) is None:
@@ -390,28 +409,32 @@ class AdminController(Controller):
             changed = await services.set_user_active(request.user, ref.id, user_id, active)
         except services.OutOfScope as refusal:
             return redirect(
-                request, f"/beheer/{ref.slug}/gebruikers/{user_id}", str(refusal), "error"
+                request, url(request, "admin:user", user_id=user_id), str(refusal), "error"
             )
         if not changed:
             return redirect(
                 request,
-                f"/beheer/{ref.slug}/gebruikers/{user_id}",
+                url(request, "admin:user", user_id=user_id),
                 "U kunt uw eigen account niet deactiveren.",
                 "error",
             )
         return redirect(
             request,
-            f"/beheer/{ref.slug}/gebruikers/{user_id}",
+            url(request, "admin:user", user_id=user_id),
             "Het account is geactiveerd." if active else "Het account is gedeactiveerd.",
         )
 
-    @post("/{network:str}/gebruikers/{user_id:int}/tweestaps-herstellen", opt=ADMIN)
+    @post(
+        "/{network:str}/gebruikers/{user_id:int}/tweestaps-herstellen",
+        name="admin:two_factor_reset",
+        opt=ADMIN,
+    )
     async def reset_two_factor(self, request: Request, user_id: FromPath[int]) -> Redirect:
         ref = request.state.network
         target = await queries.user_in_network(ref.id, user_id)
         if target is None:
             raise NotFoundException("Deze gebruiker bestaat niet in dit netwerk.")
-        back = f"/beheer/{ref.slug}/gebruikers/{user_id}"
+        back = url(request, "admin:user", user_id=user_id)
         if user_id == request.user.user_id:
             return redirect(
                 request, back, "Uw eigen tweestapsverificatie beheert u via Mijn account.", "error"
@@ -435,7 +458,7 @@ class AdminController(Controller):
             "bij de volgende log-in stelt deze gebruiker die opnieuw in.",
         )
 
-    @get("/{network:str}/logboek", opt=ADMIN)
+    @get("/{network:str}/logboek", name="admin:audit", opt=ADMIN)
     async def audit(self, request: Request, pagina: FromQuery[str | None] = None) -> Template:
         page = page_number(query_int(pagina))
         rows, total = await queries.audit_page(request.state.network.id, page)

@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 from portal.accounts import login as accounts
 from portal.accounts import totp
 from portal.accounts.guards import LOGGED_IN, PUBLIC
-from portal.accounts.layout import redirect, render
+from portal.accounts.layout import redirect, render, url
 from portal.accounts.rules import email_problem
 from portal.accounts.sessions import (
     SESSION_COOKIE,
@@ -21,26 +21,32 @@ from portal.accounts.sessions import (
 )
 from portal.accounts.tables import SessionStage, TokenPurpose
 
+# Where a log-in leads when no page was asked for: the site's root, which sends everyone on
+# to their start page (portal:index).
+NO_TARGET = "/"
+
 
 def safe_next(target: str | None) -> str:
     # Only paths on this site: never an open redirect to another host.
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return "/"
+    return NO_TARGET
 
 
-def after_password(stage: SessionStage, target: str) -> str:
+def after_password(request: Request, stage: SessionStage, target: str) -> str:
     """Where a correct password leads: the page asked for, or first the two-factor step."""
     if stage is SessionStage.full:
         return target
-    step = "/login/code" if stage is SessionStage.code else "/login/tweestaps-instellen"
-    return step if target == "/" else f"{step}?{urlencode({'next': target})}"
+    step = url(
+        request, "accounts:login_code" if stage is SessionStage.code else "accounts:login_enrol"
+    )
+    return step if target == NO_TARGET else f"{step}?{urlencode({'next': target})}"
 
 
 class AuthController(Controller):
     path = ""
 
-    @get("/login", opt=PUBLIC)
+    @get("/login", name="accounts:login", opt=PUBLIC)
     async def login_form(
         self, request: Request, next: FromQuery[str | None] = None
     ) -> Template | Redirect:
@@ -51,12 +57,12 @@ class AuthController(Controller):
         if pending is not None:
             # Halfway through a log-in: back to the step that is waiting, not the password again.
             return Redirect(
-                path=after_password(SessionStage(pending["stage"]), safe_next(next)),
+                path=after_password(request, SessionStage(pending["stage"]), safe_next(next)),
                 status_code=303,
             )
         return render(request, "portal/login.html", email="", next=safe_next(next), errors={})
 
-    @post("/login", opt=PUBLIC)
+    @post("/login", name="accounts:log_in", opt=PUBLIC)
     async def login(self, request: Request) -> Template | Redirect:
         form = await request.form()
         email = str(form.get("email", "")).strip()
@@ -90,24 +96,24 @@ class AuthController(Controller):
                 next=target,
                 errors={"form": result.error or accounts.LOGIN_FAILED},
             )
-        response = Redirect(path=after_password(result.stage, target), status_code=303)
+        response = Redirect(path=after_password(request, result.stage, target), status_code=303)
         response.set_cookie(session_cookie(result.token, settings))
         return response
 
-    @post("/logout", opt=LOGGED_IN)
+    @post("/logout", name="accounts:logout", opt=LOGGED_IN)
     async def logout(self, request: Request) -> Redirect:
         token = request.cookies.get(SESSION_COOKIE)
         if token:
             await accounts.log_out(token, request.user.user_id)
-        response = redirect(request, "/login", "U bent uitgelogd.", "info")
+        response = redirect(request, url(request, "accounts:login"), "U bent uitgelogd.", "info")
         response.set_cookie(expired_session_cookie(request.app.state.settings))
         return response
 
-    @get("/wachtwoord-vergeten", opt=PUBLIC)
+    @get("/wachtwoord-vergeten", name="accounts:forgot", opt=PUBLIC)
     async def forgot_form(self, request: Request) -> Template:
         return render(request, "portal/forgot.html", email="", errors={}, sent=False)
 
-    @post("/wachtwoord-vergeten", opt=PUBLIC)
+    @post("/wachtwoord-vergeten", name="accounts:forgot_send", opt=PUBLIC)
     async def forgot(self, request: Request) -> Template:
         form = await request.form()
         email = str(form.get("email", "")).strip()
@@ -125,19 +131,19 @@ class AuthController(Controller):
         # The same answer whether or not the account exists.
         return render(request, "portal/forgot.html", email=email, errors={}, sent=True)
 
-    @get("/wachtwoord-herstellen/{token:str}", opt=PUBLIC)
+    @get("/wachtwoord-herstellen/{token:str}", name="accounts:reset", opt=PUBLIC)
     async def reset_form(self, request: Request, token: FromPath[str]) -> Template:
         return await self._password_form(request, token, TokenPurpose.reset)
 
-    @post("/wachtwoord-herstellen/{token:str}", opt=PUBLIC)
+    @post("/wachtwoord-herstellen/{token:str}", name="accounts:reset_save", opt=PUBLIC)
     async def reset(self, request: Request, token: FromPath[str]) -> Template | Redirect:
         return await self._set_password(request, token, TokenPurpose.reset)
 
-    @get("/uitnodiging/{token:str}", opt=PUBLIC)
+    @get("/uitnodiging/{token:str}", name="accounts:invitation", opt=PUBLIC)
     async def invitation_form(self, request: Request, token: FromPath[str]) -> Template:
         return await self._password_form(request, token, TokenPurpose.invitation)
 
-    @post("/uitnodiging/{token:str}", opt=PUBLIC)
+    @post("/uitnodiging/{token:str}", name="accounts:invitation_accept", opt=PUBLIC)
     async def accept_invitation(
         self, request: Request, token: FromPath[str]
     ) -> Template | Redirect:
@@ -190,8 +196,8 @@ class AuthController(Controller):
             else "Uw nieuwe wachtwoord is ingesteld en u bent ingelogd."
         )
         if stage is not SessionStage.full:
-            response = Redirect(path=after_password(stage, "/"), status_code=303)
+            response = Redirect(path=after_password(request, stage, NO_TARGET), status_code=303)
         else:
-            response = redirect(request, "/", message)
+            response = redirect(request, url(request, "portal:index"), message)
         response.set_cookie(session_cookie(session_token, request.app.state.settings))
         return response

@@ -20,14 +20,14 @@ from portal.accounts.api_tokens import (
     tokens_of,
 )
 from portal.accounts.guards import allow
-from portal.accounts.layout import redirect, register_nav, render
+from portal.accounts.layout import redirect, register_nav, render, url
 from portal.accounts.tables import Role
 from portal.lib.forms import text
 from portal.lib.tokens import new_token
 
 COORDINATOR = allow(Role.coordinator)
 
-register_nav("API-sleutels", "/api-sleutels", frozenset({Role.coordinator}))
+register_nav("API-sleutels", "accounts:tokens", frozenset({Role.coordinator}))
 
 
 class ApiTokenController(Controller):
@@ -52,6 +52,9 @@ class ApiTokenController(Controller):
                 n for n in request.user.networks() if request.user.has_role(n.id, Role.coordinator)
             ],
             base_url=request.app.state.settings.base_url.rstrip("/"),
+            # The OpenAPI pages are Litestar's own router, whose handlers have no name to
+            # reverse; its path comes from the configuration (portal/api.openapi_config).
+            api_docs=request.app.openapi_config.openapi_router.path,
             errors=errors or {},
             values=values or {},
             new_secret=new_secret,
@@ -62,11 +65,11 @@ class ApiTokenController(Controller):
         page.headers["Cache-Control"] = "no-store"
         return page
 
-    @get("/", opt=COORDINATOR)
+    @get("/", name="accounts:tokens", opt=COORDINATOR)
     async def index(self, request: Request) -> Template:
         return await self._page(request)
 
-    @post("/", opt=COORDINATOR)
+    @post("/", name="accounts:token_create", opt=COORDINATOR)
     async def create(self, request: Request) -> Template:
         form = await request.form()
         name = text(form, "name", 200)
@@ -85,11 +88,11 @@ class ApiTokenController(Controller):
             )
         return await self._page(request, new_secret=secret)
 
-    @post("/{token_id:int}/intrekken", opt=COORDINATOR)
+    @post("/{token_id:int}/intrekken", name="accounts:token_revoke", opt=COORDINATOR)
     async def revoke(self, request: Request, token_id: FromPath[int]) -> Redirect:
-        url = f"/n/{request.state.network.slug}/api-sleutels"
+        back = url(request, "accounts:tokens")
         if not await revoke_token(request.user.user_id, token_id, actor_id=request.user.user_id):
             return redirect(
-                request, url, "Deze API-sleutel bestaat niet of is al ingetrokken.", "error"
+                request, back, "Deze API-sleutel bestaat niet of is al ingetrokken.", "error"
             )
-        return redirect(request, url, "De API-sleutel is ingetrokken; hij werkt niet meer.")
+        return redirect(request, back, "De API-sleutel is ingetrokken; hij werkt niet meer.")

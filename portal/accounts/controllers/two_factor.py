@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from portal.accounts import sessions, totp, two_factor
 from portal.accounts.controllers.auth import safe_next
 from portal.accounts.guards import LOGGED_IN, PUBLIC
-from portal.accounts.layout import redirect, render
+from portal.accounts.layout import redirect, render, url
 from portal.accounts.sessions import SESSION_COOKIE, expired_session_cookie, session_cookie
 from portal.accounts.tables import SessionStage
 
@@ -43,8 +43,8 @@ def _start_again(request: Request, message: str = LAPSED) -> Redirect:
     if request.user is not None:
         # Already logged in (a step page reloaded, or opened in a second tab): nothing to redo,
         # and the cookie of the full session must stay.
-        return Redirect(path="/", status_code=303)
-    response = redirect(request, "/login", message, "error")
+        return Redirect(path=url(request, "portal:index"), status_code=303)
+    response = redirect(request, url(request, "accounts:login"), message, "error")
     response.set_cookie(expired_session_cookie(request.app.state.settings))
     return response
 
@@ -65,7 +65,7 @@ def _logged_in(request: Request, token: str, target: str, flash: str | None = No
 class TwoFactorLoginController(Controller):
     path = "/login"
 
-    @get("/code", opt=PUBLIC)
+    @get("/code", name="accounts:login_code", opt=PUBLIC)
     async def code_form(
         self, request: Request, next: FromQuery[str | None] = None
     ) -> Template | Redirect:
@@ -82,7 +82,7 @@ class TwoFactorLoginController(Controller):
             )
         )
 
-    @post("/code", opt=PUBLIC)
+    @post("/code", name="accounts:login_code_check", opt=PUBLIC)
     async def code(self, request: Request) -> Template | Redirect:
         pending = await _pending(request, SessionStage.code)
         if pending is None:
@@ -112,7 +112,7 @@ class TwoFactorLoginController(Controller):
                 flash += " Maak nieuwe herstelcodes via Mijn account."
         return _logged_in(request, token, target, flash)
 
-    @get("/tweestaps-instellen", opt=PUBLIC)
+    @get("/tweestaps-instellen", name="accounts:login_enrol", opt=PUBLIC)
     async def enrol_form(
         self, request: Request, next: FromQuery[str | None] = None
     ) -> Template | Redirect:
@@ -123,12 +123,12 @@ class TwoFactorLoginController(Controller):
             request,
             pending["user_id"],
             pending["email"],
-            "/login/tweestaps-instellen",
+            url(request, "accounts:login_enrol_confirm"),
             safe_next(next),
             {},
         )
 
-    @post("/tweestaps-instellen", opt=PUBLIC)
+    @post("/tweestaps-instellen", name="accounts:login_enrol_confirm", opt=PUBLIC)
     async def enrol(self, request: Request) -> Template | Redirect:
         pending = await _pending(request, SessionStage.enrol)
         if pending is None:
@@ -145,7 +145,7 @@ class TwoFactorLoginController(Controller):
                 request,
                 pending["user_id"],
                 pending["email"],
-                "/login/tweestaps-instellen",
+                url(request, "accounts:login_enrol_confirm"),
                 target,
                 {"code": problem or totp.CODE_INVALID},
                 status_code=422,
@@ -157,7 +157,7 @@ class TwoFactorLoginController(Controller):
         response.cookies.append(session_cookie(token, request.app.state.settings))
         return response
 
-    @post("/annuleren", opt=PUBLIC)
+    @post("/annuleren", name="accounts:login_cancel", opt=PUBLIC)
     async def cancel(self, request: Request) -> Redirect:
         token = request.cookies.get(SESSION_COOKIE)
         if token:
@@ -194,25 +194,27 @@ async def _enrolment_page(
 class TwoFactorAccountController(Controller):
     path = "/account/tweestaps"
 
-    @get("/", opt=LOGGED_IN)
+    @get("/", name="accounts:two_factor", opt=LOGGED_IN)
     async def overview(self, request: Request) -> Template:
         return _private(await _overview(request, {}))
 
-    @post("/instellen", opt=LOGGED_IN)
+    @post("/instellen", name="accounts:two_factor_start", opt=LOGGED_IN)
     async def start(self, request: Request) -> Template | Redirect:
         state = await two_factor.status(request.user.user_id)
         if state["enabled"]:
-            return redirect(request, "/account/tweestaps", "Tweestapsverificatie staat al aan.")
+            return redirect(
+                request, url(request, "accounts:two_factor"), "Tweestapsverificatie staat al aan."
+            )
         return await _enrolment_page(
             request,
             request.user.user_id,
             request.user.email,
-            "/account/tweestaps/bevestigen",
-            "/account/tweestaps",
+            url(request, "accounts:two_factor_confirm"),
+            url(request, "accounts:two_factor"),
             {},
         )
 
-    @post("/bevestigen", opt=LOGGED_IN)
+    @post("/bevestigen", name="accounts:two_factor_confirm", opt=LOGGED_IN)
     async def confirm(self, request: Request) -> Template | Redirect:
         form = await request.form()
         codes, problem = await two_factor.confirm_enrolment(
@@ -223,8 +225,8 @@ class TwoFactorAccountController(Controller):
                 request,
                 request.user.user_id,
                 request.user.email,
-                "/account/tweestaps/bevestigen",
-                "/account/tweestaps",
+                url(request, "accounts:two_factor_confirm"),
+                url(request, "accounts:two_factor"),
                 {"code": problem or totp.CODE_INVALID},
                 status_code=422,
             )
@@ -233,11 +235,11 @@ class TwoFactorAccountController(Controller):
                 request,
                 "portal/two_factor/recovery_codes.html",
                 codes=codes,
-                next="/account/tweestaps",
+                next=url(request, "accounts:two_factor"),
             )
         )
 
-    @post("/herstelcodes", opt=LOGGED_IN)
+    @post("/herstelcodes", name="accounts:two_factor_codes", opt=LOGGED_IN)
     async def renew_codes(self, request: Request) -> Template:
         form = await request.form()
         codes, problem = await two_factor.regenerate_recovery_codes(
@@ -252,17 +254,19 @@ class TwoFactorAccountController(Controller):
                 request,
                 "portal/two_factor/recovery_codes.html",
                 codes=codes,
-                next="/account/tweestaps",
+                next=url(request, "accounts:two_factor"),
             )
         )
 
-    @post("/uitzetten", opt=LOGGED_IN)
+    @post("/uitzetten", name="accounts:two_factor_off", opt=LOGGED_IN)
     async def turn_off(self, request: Request) -> Template | Redirect:
         form = await request.form()
         problem = await two_factor.disable(request.user.user_id, str(form.get("off_code", "")))
         if problem:
             return _private(await _overview(request, {"off_code": problem}, status_code=422))
-        return redirect(request, "/account/tweestaps", "Tweestapsverificatie staat nu uit.")
+        return redirect(
+            request, url(request, "accounts:two_factor"), "Tweestapsverificatie staat nu uit."
+        )
 
 
 async def _overview(request: Request, errors: dict[str, str], status_code: int = 200) -> Template:
