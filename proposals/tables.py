@@ -10,6 +10,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     OnDelete,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -22,6 +23,7 @@ from portal.accounts.tables import Network, Organisation, Region, User
 
 
 class Round(Table, tablename="proposal_round"):
+    id: Serial
     network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict, index=True)
     budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict, index=True)
     title = Varchar(length=200)
@@ -36,6 +38,7 @@ class Round(Table, tablename="proposal_round"):
 
 
 class Theme(Table):
+    id: Serial
     round = ForeignKey(Round, null=False, on_delete=OnDelete.cascade, index=True)
     position = Integer(default=1)
     name = Varchar(length=200)
@@ -44,6 +47,7 @@ class Theme(Table):
 
 
 class Proposal(Table):
+    id: Serial
     network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict, index=True)
     # Indexed by a raw migration (proposal_by_round): Piccolo's index=True would name the index
     # "proposal_round", which is the round table's name.
@@ -91,12 +95,14 @@ class Proposal(Table):
 
 
 class ProposalAuthor(Table):
+    id: Serial
     proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade, index=True)
     user = ForeignKey(User, null=False, on_delete=OnDelete.cascade, index=True)
     added_at = Timestamptz(default=TimestamptzNow())
 
 
 class BouwteamMember(Table):
+    id: Serial
     proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade, index=True)
     # region / expert_team / client / research are the "vierkant"; other are further members.
     position = Varchar(length=20)
@@ -107,6 +113,7 @@ class BouwteamMember(Table):
 
 
 class BudgetLine(Table):
+    id: Serial
     proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade, index=True)
     sort_order = Integer(default=0)
     kind = Varchar(length=20)
@@ -118,6 +125,7 @@ class BudgetLine(Table):
 
 
 class Attachment(Table):
+    id: Serial
     proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade, index=True)
     kind = Varchar(length=30)
     # For a consent letter: the region that consents to the extension.
@@ -134,6 +142,7 @@ class Attachment(Table):
 
 
 class ProposalVersion(Table):
+    id: Serial
     proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade, index=True)
     number = Integer()
     snapshot = JSON(default="{}")

@@ -9,6 +9,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     OnDelete,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -22,6 +23,8 @@ from proposals.tables import Proposal
 
 class Review(Table):
     """One reviewer on one version of a proposal: the assignment and, later, the scores."""
+
+    id: Serial
 
     proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade, index=True)
     reviewer = ForeignKey(User, null=False, on_delete=OnDelete.restrict, index=True)
@@ -50,6 +53,7 @@ class Review(Table):
 
 
 class ConflictDeclaration(Table):
+    id: Serial
     proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade, index=True)
     reviewer = ForeignKey(User, null=False, on_delete=OnDelete.cascade, index=True)
     kind = Varchar(length=20)  # own_region / own_organisation / personal / other
@@ -59,6 +63,8 @@ class ConflictDeclaration(Table):
 
 class Question(Table):
     """A clarification question to the applicants, and their answer."""
+
+    id: Serial
 
     proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade, index=True)
     asked_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
@@ -70,6 +76,7 @@ class Question(Table):
 
 
 class Advice(Table):
+    id: Serial
     proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade, index=True)
     body = Varchar(length=20)  # ao_chairs / ambassadors
     meeting_date = Date()
@@ -81,6 +88,8 @@ class Advice(Table):
 
 class Decision(Table):
     """The coordinating municipality's decision on one version of a proposal."""
+
+    id: Serial
 
     proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade, index=True)
     version = Integer(default=1)

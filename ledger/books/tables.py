@@ -11,6 +11,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     OnDelete,
+    Serial,
     SmallInt,
     Text,
     Timestamptz,
@@ -24,6 +25,8 @@ from portal.accounts.tables import Network, User
 
 class BudgetYear(Table):
     """The SPUK grant of one network for one calendar year."""
+
+    id: Serial
 
     network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict, index=True)
     year = Integer()
@@ -39,6 +42,8 @@ class Account(Table, tablename="ledger_account"):
     """A line of the year's budget: a process-cost line, a theme, the themes' reserve, learning
     and development, or the year's unforeseen reserve."""
 
+    id: Serial
+
     budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict, index=True)
     kind = Varchar(length=20)  # process / theme / themes_reserve / learning / unforeseen
     code = Varchar(length=40)  # process_a … process_e, theme_<id>, themes_reserve, …
@@ -50,6 +55,8 @@ class Account(Table, tablename="ledger_account"):
 
 class Project(Table, tablename="ledger_project"):
     """A granted proposal as the ledger knows it."""
+
+    id: Serial
 
     budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict, index=True)
     account = ForeignKey(Account, null=False, on_delete=OnDelete.restrict)
@@ -74,6 +81,8 @@ class Entry(Table, tablename="ledger_entry"):
     """One money movement. Never updated or deleted: a mistake is corrected by a reversal, an
     entry with the same accounts and the opposite sign that points at the one it reverses."""
 
+    id: Serial
+
     budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict, index=True)
     kind = Varchar(length=30, index=True)
     account = ForeignKey(Account, null=False, on_delete=OnDelete.restrict, index=True)
@@ -82,7 +91,9 @@ class Entry(Table, tablename="ledger_entry"):
     project = ForeignKey(Project, null=True, on_delete=OnDelete.restrict, index=True)
     amount_cents = BigInt()  # always positive; sign says whether it books or reverses
     sign = SmallInt(default=1)
-    reverses = ForeignKey("self", null=True, on_delete=OnDelete.restrict, index=True)
+    reverses: ForeignKey[Entry] = ForeignKey(
+        "self", null=True, on_delete=OnDelete.restrict, index=True
+    )
     reason = Text(default="")
     document_reference = Varchar(length=200, default="")
     booked_on = Date()
@@ -92,6 +103,8 @@ class Entry(Table, tablename="ledger_entry"):
 
 class Report(Table, tablename="ledger_report"):
     """An accountability report (verantwoordingsverslag) of one project year."""
+
+    id: Serial
 
     project = ForeignKey(Project, null=False, on_delete=OnDelete.restrict, index=True)
     year = Integer()
@@ -117,6 +130,8 @@ class Report(Table, tablename="ledger_report"):
 class CatalogueEntry(Table):
     """A funded project as the projectenbank shows it: what it set out to do, what it achieved
     and what it learned. Rebuilt from its sources whenever they change; never edited by hand."""
+
+    id: Serial
 
     project = ForeignKey(Project, null=False, unique=True, on_delete=OnDelete.cascade)
     network = ForeignKey(Network, null=False, on_delete=OnDelete.cascade, index=True)
@@ -147,6 +162,8 @@ class CatalogueEntry(Table):
 
 class ReportAttachment(Table):
     """Proof that comes with an accountability report (invoices, a procurement statement)."""
+
+    id: Serial
 
     report = ForeignKey(Report, null=False, on_delete=OnDelete.cascade, index=True)
     display_name = Varchar(length=200)

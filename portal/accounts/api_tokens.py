@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from piccolo.columns import ForeignKey, OnDelete, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, OnDelete, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -33,6 +33,7 @@ TOUCH_INTERVAL = dt.timedelta(seconds=60)
 
 
 class ApiToken(Table, tablename="portal_api_token"):
+    id: Serial
     user = ForeignKey(User, null=False, on_delete=OnDelete.cascade)
     # What the user calls it: "Financieel systeem gemeente Rotterdam".
     name = Varchar(length=NAME_MAX_LENGTH)

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from piccolo.columns import Timestamptz, Varchar
+from piccolo.columns import Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -20,6 +20,7 @@ from portal.lib.db import write_transaction
 
 
 class SentReminder(Table):
+    id: Serial
     key = Varchar(length=200, unique=True)
     sent_at = Timestamptz(default=TimestamptzNow())
 

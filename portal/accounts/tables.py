@@ -10,6 +10,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     OnDelete,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -46,6 +47,7 @@ class TokenPurpose(str, Enum):
 
 
 class Network(Table):
+    id: Serial
     name = Varchar(length=200)
     slug = Varchar(length=60, unique=True)
     coordinating_municipality = Varchar(length=200)
@@ -55,11 +57,13 @@ class Network(Table):
 
 
 class Region(Table):
+    id: Serial
     network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict)
     name = Varchar(length=200)
 
 
 class Organisation(Table):
+    id: Serial
     network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict)
     name = Varchar(length=200)
     kind = Varchar(length=30, choices=OrganisationKind)
@@ -67,6 +71,7 @@ class Organisation(Table):
 
 
 class User(Table, tablename="portal_user"):
+    id: Serial
     email = Varchar(length=254, unique=True)
     name = Varchar(length=200)
     # Empty until an invited user sets a password.
@@ -83,6 +88,7 @@ class User(Table, tablename="portal_user"):
 
 
 class RecoveryCode(Table):
+    id: Serial
     user = ForeignKey(User, null=False, on_delete=OnDelete.cascade)
     # Only the SHA-256 of the code: a leaked table gives no way in.
     code_hash = Varchar(length=64)
@@ -99,6 +105,7 @@ class SessionStage(str, Enum):
 
 
 class Membership(Table):
+    id: Serial
     user = ForeignKey(User, null=False, on_delete=OnDelete.cascade)
     # An admin membership without a network administers the whole installation.
     network = ForeignKey(Network, null=True, on_delete=OnDelete.cascade)
@@ -110,6 +117,7 @@ class Membership(Table):
 
 
 class UserSession(Table, tablename="portal_session"):
+    id: Serial
     # Only the SHA-256 of the cookie value is stored: a leaked table opens no session.
     token_hash = Varchar(length=64, unique=True)
     user = ForeignKey(User, null=False, on_delete=OnDelete.cascade)
@@ -121,6 +129,7 @@ class UserSession(Table, tablename="portal_session"):
 
 
 class LoginThrottle(Table):
+    id: Serial
     # Keyed by the e-mail typed, known or not, so that lockout does not reveal who has an account.
     email = Varchar(length=254, unique=True)
     failures = Integer(default=0)
@@ -128,6 +137,7 @@ class LoginThrottle(Table):
 
 
 class AccountToken(Table):
+    id: Serial
     token_hash = Varchar(length=64, unique=True)
     user = ForeignKey(User, null=False, on_delete=OnDelete.cascade)
     purpose = Varchar(length=20, choices=TokenPurpose)
@@ -137,6 +147,7 @@ class AccountToken(Table):
 
 
 class AuditEvent(Table):
+    id: Serial
     at = Timestamptz(default=TimestamptzNow(), index=True)
     actor = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     network = ForeignKey(Network, null=True, on_delete=OnDelete.cascade)
@@ -149,6 +160,7 @@ class AuditEvent(Table):
 
 
 class OutboxMessage(Table):
+    id: Serial
     created_at = Timestamptz(default=TimestamptzNow())
     recipient = Varchar(length=254)
     subject = Varchar(length=300)
@@ -162,6 +174,8 @@ class FormSubmission(Table):
     """A form's one-time key, consumed in the transaction of the form's effect: a second post of
     the same form (double-click, retry, a second tab of the same page) finds it and does nothing.
     `location` is where the first post sent the browser, so a repeat can send it there too."""
+
+    id: Serial
 
     key = Varchar(length=64, unique=True)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
