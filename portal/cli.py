@@ -61,13 +61,17 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--network", required=True, help="the network's slug")
     export.add_argument("--year", type=int, required=True)
     export.add_argument("--output", required=True, help="the .xlsx file to write")
-    backup = commands.add_parser(
+    backup_command = commands.add_parser(
         "backup", help="back up the database (FILE) and the uploads (FILE.uploads.tar.gz)"
     )
-    backup.add_argument("--output", required=True, help="the database back-up file to write")
-    restore = commands.add_parser("restore", help="restore a back-up made by `portal backup`")
-    restore.add_argument("--input", required=True, help="the database back-up file to read")
-    restore.add_argument(
+    backup_command.add_argument(
+        "--output", required=True, help="the database back-up file to write"
+    )
+    restore_command = commands.add_parser(
+        "restore", help="restore a back-up made by `portal backup`"
+    )
+    restore_command.add_argument("--input", required=True, help="the database back-up file to read")
+    restore_command.add_argument(
         "--force", action="store_true", help="also into a non-empty database or in production"
     )
     args = parser.parse_args(argv)

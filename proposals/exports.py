@@ -84,7 +84,7 @@ async def submitted_proposals(
     def scoped(query):
         query = query.where((Proposal.network == network_id) & Proposal.submitted_at.is_not_null())
         if year is not None:
-            query = query.where(Proposal.round.budget_year.year == year)
+            query = query.where(Proposal.round._.budget_year._.year == year)
         if state:
             query = query.where(Proposal.state == state)
         if region_id is not None:
@@ -101,7 +101,7 @@ async def submitted_proposals(
                 Proposal.requested_amount_cents,
                 Proposal.submitted_at,
                 Proposal.round.title.as_alias("round_title"),
-                Proposal.round.budget_year.year.as_alias("year"),
+                Proposal.round._.budget_year._.year.as_alias("year"),
                 Proposal.theme.id.as_alias("theme_id"),
                 Proposal.theme.name.as_alias("theme_name"),
                 Proposal.region.id.as_alias("region_id"),

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
+
+from piccolo.columns import Column
+from piccolo.query.mixins import LockStrength
 
 from ledger.books import services as ledger
 from portal.accounts import events
@@ -14,7 +18,7 @@ from portal.accounts.events import Mail
 from portal.accounts.principal import Principal
 from portal.accounts.tables import Membership, Role
 from portal.lib import clock
-from portal.lib.db import is_sqlite, write_transaction
+from portal.lib.db import is_sqlite, required, write_transaction
 from portal.lib.files import CheckedFile
 from portal.lib.formatting import datumtijd
 from portal.lib.money import format_euros
@@ -78,7 +82,7 @@ async def save_round(
     existing = await queries.round_of(network_id, round_id) if round_id else None
     if round_id and existing is None:
         return None, {"title": "Deze ronde bestaat niet in dit netwerk."}
-    if existing and await queries.round_has_submissions(round_id):
+    if existing and await queries.round_has_submissions(existing["id"]):
         return await _move_deadline(actor, network_id, existing, data.closes_at)
     problems: Problems = {}
     if (
@@ -105,7 +109,7 @@ async def save_round(
             problems[f"theme{i}_budget"] = "Een richtinggevend budget kan niet negatief zijn."
     if problems:
         return None, problems
-    values = {
+    values: dict[Column | str, Any] = {
         Round.budget_year: data.budget_year_id,
         Round.title: data.title.strip(),
         Round.opens_at: data.opens_at,
@@ -153,7 +157,7 @@ async def _save_themes(round_id: int, themes: list[ThemeInput]) -> None:
         if row["id"] not in kept and row["id"] not in in_use:
             await Theme.delete().where(Theme.id == row["id"])
     for position, theme in enumerate(themes, start=1):
-        values = {
+        values: dict[Column | str, Any] = {
             Theme.name: theme.name.strip(),
             Theme.description: theme.description.strip(),
             Theme.guide_budget_cents: theme.guide_budget_cents,
@@ -184,7 +188,9 @@ async def _move_deadline(
     async with write_transaction():
         # The closing moment as it is now, asked after the form's key: a repeat of the same form
         # stops there, instead of finding nothing to move and answering like a first post.
-        current = await Round.select(Round.closes_at).where(Round.id == existing["id"]).first()
+        current = required(
+            await Round.select(Round.closes_at).where(Round.id == existing["id"]).first()
+        )
         before = clock.as_utc(current["closes_at"])
         if closes_at == before:
             return existing["id"], {}
@@ -266,7 +272,7 @@ async def _still_a_draft(proposal_id: int) -> None:
     on PostgreSQL so that a submission waits for this write, or this write for it."""
     query = Proposal.select(Proposal.state).where(Proposal.id == proposal_id)
     # SQLite's IMMEDIATE transaction already holds the only write lock there is.
-    rows = await (query if is_sqlite() else query.lock_rows("update"))
+    rows = await (query if is_sqlite() else query.lock_rows(LockStrength.update))
     if not rows or rows[0]["state"] != "draft":
         raise ProposalRefused(NOT_A_DRAFT)
 
@@ -420,14 +426,13 @@ async def add_coauthor(
     if Actor.author not in actors:
         raise ProposalRefused("Alleen auteurs kunnen collega's uitnodigen.")
     user = await queries.users_by_email(email)
-    in_network = (
-        user is not None
-        and user["active"]
-        and await Membership.exists().where(
+    if (
+        user is None
+        or not user["active"]
+        or not await Membership.exists().where(
             (Membership.user == user["id"]) & (Membership.network == proposal["network"])
         )
-    )
-    if not in_network:
+    ):
         return {
             "email": "Er is geen collega met dit e-mailadres in dit netwerk. Vraag de "
             "beheerder om deze persoon eerst uit te nodigen voor het portaal."
@@ -513,7 +518,7 @@ async def transition(
         mails: list[Mail] = []
         summary = step.done
         if action == "submit":
-            fresh = await queries.proposal_row(proposal["network"], proposal["id"])
+            fresh = required(await queries.proposal_row(proposal["network"], proposal["id"]))
             await ProposalVersion.insert(
                 ProposalVersion(
                     proposal=proposal["id"],

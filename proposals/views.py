@@ -27,10 +27,10 @@ def _money(cents: int | None) -> str:
     return "" if cents is None else format_euros(cents, symbol=False)
 
 
-def current_values(p: dict) -> dict:
+def current_values(p: dict) -> dict[str, str | list[str]]:
     """The stored proposal as the strings its forms show."""
     goals = p["transformation_goals"] or {}
-    values = {
+    values: dict[str, str | list[str]] = {
         key: ("" if p[key] is None else str(p[key]))
         for key in (
             "title",

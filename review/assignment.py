@@ -170,7 +170,7 @@ def propose_assignment(
         candidates = [r for r in eligible[proposal.id] if r.id not in kept_ids]
         while len(team) < per_proposal:
             allowed = _allowed(team, candidates, per_proposal)
-            regions = [r.region_id for r in team if r.region_id is not None]
+            regions: list[int | None] = [r.region_id for r in team if r.region_id is not None]
             kind_work = _work_per_kind(reviewers, load, earlier)
             best = min(
                 allowed,

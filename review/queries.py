@@ -145,7 +145,7 @@ async def proposal_infos(
 
 
 REVIEW_COLUMNS = (
-    Review.all_columns(),
+    *Review.all_columns(),
     Review.reviewer.name.as_alias("reviewer_name"),
     Review.reviewer.email.as_alias("reviewer_email"),
 )
@@ -181,7 +181,7 @@ async def review_row(review_id: int) -> dict | None:
             Review.proposal.version.as_alias("proposal_version"),
             Review.proposal.state.as_alias("proposal_state"),
             Review.proposal.title.as_alias("proposal_title"),
-            Review.proposal.round.review_deadline.as_alias("review_deadline"),
+            Review.proposal._.round._.review_deadline.as_alias("review_deadline"),
         )
         .where(Review.id == review_id)
         .first()
@@ -199,10 +199,10 @@ async def my_reviews(
             *REVIEW_COLUMNS,
             Review.proposal.title.as_alias("proposal_title"),
             Review.proposal.state.as_alias("proposal_state"),
-            Review.proposal.round.title.as_alias("round_title"),
-            Review.proposal.round.review_deadline.as_alias("review_deadline"),
-            Review.proposal.theme.name.as_alias("theme_name"),
-            Review.proposal.region.name.as_alias("region_name"),
+            Review.proposal._.round._.title.as_alias("round_title"),
+            Review.proposal._.round._.review_deadline.as_alias("review_deadline"),
+            Review.proposal._.theme._.name.as_alias("theme_name"),
+            Review.proposal._.region._.name.as_alias("region_name"),
             Review.proposal.region.as_alias("region"),
             Review.proposal.lead_organisation.as_alias("lead_organisation"),
         )
@@ -316,7 +316,7 @@ async def questions_of(proposal_id: int) -> list[dict]:
 async def advice_of(proposal_id: int) -> list[dict]:
     return (
         await Advice.select(
-            Advice.all_columns(),
+            *Advice.all_columns(),
             Advice.recorded_by.name.as_alias("recorded_by_name"),
         )
         .where(Advice.proposal == proposal_id)

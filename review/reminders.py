@@ -21,11 +21,11 @@ async def review_reminders(now: dt.datetime, base_url: str) -> list[reminders.Re
         Review.reviewer.name.as_alias("name"),
         Review.proposal.title.as_alias("title"),
         Review.proposal.network.as_alias("network"),
-        Review.proposal.network.slug.as_alias("slug"),
-        Review.proposal.round.review_deadline.as_alias("deadline"),
+        Review.proposal._.network._.slug.as_alias("slug"),
+        Review.proposal._.round._.review_deadline.as_alias("deadline"),
     ).where(
         (Review.state != "submitted")
-        & (Review.proposal.round.review_deadline.is_not_null())
+        & (Review.proposal._.round._.review_deadline.is_not_null())
         & (Review.proposal.state == "in_review")
     )
     due = []

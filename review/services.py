@@ -12,7 +12,7 @@ from portal.accounts.events import Mail
 from portal.accounts.principal import Principal
 from portal.accounts.tables import Membership, Network, Role
 from portal.lib import clock
-from portal.lib.db import write_transaction
+from portal.lib.db import required, write_transaction
 from portal.lib.formatting import datum
 from portal.lib.refusals import Refused
 from portal.lib.settings import Settings
@@ -33,7 +33,7 @@ REVIEWABLE_STATES = ("submitted", "in_review")
 
 
 async def _link(settings: Settings, network_id: int, path: str) -> str:
-    row = await Network.select(Network.slug).where(Network.id == network_id).first()
+    row = required(await Network.select(Network.slug).where(Network.id == network_id).first())
     return f"{settings.base_url}/n/{row['slug']}{path}"
 
 
@@ -141,7 +141,7 @@ async def _insert_assignments(
 async def _email(user_id: int) -> str:
     from portal.accounts.tables import User
 
-    row = await User.select(User.email).where(User.id == user_id).first()
+    row = required(await User.select(User.email).where(User.id == user_id).first())
     return row["email"]
 
 
@@ -193,7 +193,9 @@ async def auto_assign(actor: Principal, round_row: dict, settings: Settings) -> 
         }
         new = [by_id[i] for i in plan.assignments.get(proposal["id"], ()) if i not in have]
         if new:
-            full = await proposal_queries.proposal_row(proposal["network"], proposal["id"])
+            full = required(
+                await proposal_queries.proposal_row(proposal["network"], proposal["id"])
+            )
             full["review_deadline"] = round_row.get("review_deadline")
             await _insert_assignments(actor, full, new, settings)
     return problems
@@ -438,6 +440,9 @@ async def decide(actor: Principal, proposal: dict, data: DecisionInput, settings
     """Record the decision of the coordinating municipality and move the proposal on."""
     if proposal["state"] != "advised":
         raise ReviewRefused("Eerst het advies vastleggen; daarna kan het besluit worden genomen.")
+    decision_date = data.decision_date
+    if decision_date is None:  # the form asks for it; a decision without its date is none
+        raise ReviewRefused("Vul de datum van het besluit in.")
     if data.amount_cents is not None and data.amount_cents > (
         proposal["requested_amount_cents"] or 0
     ):
@@ -475,7 +480,7 @@ async def decide(actor: Principal, proposal: dict, data: DecisionInput, settings
                 amount_cents=data.amount_cents if data.outcome.startswith("granted") else None,
                 conditions=data.conditions,
                 reasons=data.reasons,
-                decision_date=data.decision_date,
+                decision_date=decision_date,
                 reference=data.reference,
                 shared_advice=data.shared_advice,
                 decided_by=actor.user_id,
@@ -497,7 +502,7 @@ async def decide(actor: Principal, proposal: dict, data: DecisionInput, settings
                     end_date=proposal["end_date"],
                     amount_cents=data.amount_cents or 0,
                     decision_reference=data.reference,
-                    decision_date=data.decision_date,
+                    decision_date=decision_date,
                 )
             except ledger_services.LedgerRefused as error:
                 raise ReviewRefused(str(error)) from error
@@ -506,7 +511,7 @@ async def decide(actor: Principal, proposal: dict, data: DecisionInput, settings
             proposal,
             {Actor.coordinator},
             OUTCOME_ACTIONS[data.outcome],
-            f"Besluit: {label.lower()}{amount}, {datum(data.decision_date)}",
+            f"Besluit: {label.lower()}{amount}, {datum(decision_date)}",
             details={"outcome": data.outcome, "amount_cents": data.amount_cents},
             mails=[
                 Mail(

@@ -14,6 +14,7 @@ from ledger.books.rules import (
     project_figures,
 )
 from ledger.books.tables import Account, BudgetYear, Entry, Project
+from portal.lib.db import required
 
 # Entries of a year: booked in it, or moving money into or out of one of its accounts. Three
 # placeholders, each the budget year's id. The queries below are built from these constant
@@ -76,7 +77,7 @@ async def sums_of_year(budget_year_id: int) -> list[Sum]:
 
 
 async def year_info(budget_year_id: int) -> YearInfo:
-    year = await BudgetYear.select().where(BudgetYear.id == budget_year_id).first()
+    year = required(await BudgetYear.select().where(BudgetYear.id == budget_year_id).first())
     return year_info_of(year, await accounts_of(budget_year_id))
 
 
@@ -91,7 +92,7 @@ async def accounts_of(budget_year_id: int) -> list[dict]:
 async def account_row(account_id: int) -> dict | None:
     return (
         await Account.select(
-            Account.all_columns(),
+            *Account.all_columns(),
             Account.budget_year.network.as_alias("network"),
             Account.budget_year.year.as_alias("year"),
         )
@@ -100,7 +101,9 @@ async def account_row(account_id: int) -> dict | None:
     )
 
 
-async def year_figures(budget_year_id: int):
+async def year_figures(
+    budget_year_id: int,
+) -> tuple[dict[int, AccountFigures], dict[int, ProjectFigures]]:
     sums = await sums_of_year(budget_year_id)
     return account_figures(sums), project_figures(sums)
 
@@ -172,7 +175,7 @@ async def projects_of_account(
     """One page of the year's projects on one account, by title."""
     return (
         await Project.select(
-            Project.all_columns(),
+            *Project.all_columns(),
             Project.account.name.as_alias("account_name"),
         )
         .where((Project.budget_year == budget_year_id) & (Project.account == account_id))
@@ -205,7 +208,7 @@ GROUP BY e.project, e.kind
 async def projects_of_year(budget_year_id: int) -> list[dict]:
     return (
         await Project.select(
-            Project.all_columns(),
+            *Project.all_columns(),
             Project.account.name.as_alias("account_name"),
         )
         .where(Project.budget_year == budget_year_id)
@@ -216,7 +219,7 @@ async def projects_of_year(budget_year_id: int) -> list[dict]:
 async def project_row(network_id: int, project_id: int) -> dict | None:
     return (
         await Project.select(
-            Project.all_columns(),
+            *Project.all_columns(),
             Project.account.name.as_alias("account_name"),
             Project.budget_year.year.as_alias("year"),
         )
@@ -230,7 +233,7 @@ async def project_by_proposal(proposal_id: int) -> dict | None:
 
 
 ENTRY_COLUMNS = (
-    Entry.all_columns(),
+    *Entry.all_columns(),
     Entry.account.name.as_alias("account_name"),
     Entry.counter_account.name.as_alias("counter_account_name"),
     Entry.project.title.as_alias("project_title"),

@@ -15,7 +15,7 @@ from portal.accounts import events
 from portal.accounts.principal import Principal
 from portal.accounts.rules import format_basis_points
 from portal.accounts.tables import Network
-from portal.lib.db import write_transaction
+from portal.lib.db import required, write_transaction
 from portal.lib.money import format_euros
 
 # The projects layer keeps rows derived from a project (its projectenbank entry) in step. It
@@ -56,7 +56,7 @@ async def create_budget_year(
         problems.setdefault("spuk_amount", "Vul het SPUK-bedrag in; het moet groter zijn dan nul.")
     if problems:
         return None, problems
-    network = await Network.select().where(Network.id == network_id).first()
+    network = required(await Network.select().where(Network.id == network_id).first())
     async with write_transaction():
         if await BudgetYear.exists().where(
             (BudgetYear.network == network_id) & (BudgetYear.year == year)

@@ -310,7 +310,7 @@ async def search(
     for start in range(0, len(page_ids), 1000):
         for r in (
             await CatalogueEntry.select(
-                CatalogueEntry.all_columns(exclude=[CatalogueEntry.stems]),
+                *CatalogueEntry.all_columns(exclude=[CatalogueEntry.stems]),
                 CatalogueEntry.network.name.as_alias("network_name"),
             )
             .where(CatalogueEntry.id.is_in(page_ids[start : start + 1000]))
@@ -353,7 +353,7 @@ def _matches(row: dict, f: Filters) -> bool:
 async def entry(network_id: int, entry_id: int) -> dict | None:
     row = (
         await CatalogueEntry.select(
-            CatalogueEntry.all_columns(exclude=[CatalogueEntry.stems]),
+            *CatalogueEntry.all_columns(exclude=[CatalogueEntry.stems]),
             CatalogueEntry.network.name.as_alias("network_name"),
         )
         .where((CatalogueEntry.id == entry_id) & _visible(network_id))

@@ -130,7 +130,7 @@ async def year_categories(budget_year_id: int) -> list[Category]:
         return []
     figures, _ = await queries.year_figures(budget_year_id)
     year_floors = floors(await queries.year_info(budget_year_id), figures)
-    lines = {key: [] for key in CATEGORY_LABELS}
+    lines: dict[str, list[Line]] = {key: [] for key in CATEGORY_LABELS}
     for a in accounts:
         lines[ACCOUNT_CATEGORY[a["kind"]]].append(
             Line(

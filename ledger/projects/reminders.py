@@ -37,7 +37,7 @@ async def report_reminders(now: dt.datetime, base_url: str) -> list[reminders.Re
         Report.project.title.as_alias("title"),
         Report.project.region_id.as_alias("region_id"),
         Report.project.network.as_alias("network"),
-        Report.project.network.slug.as_alias("slug"),
+        Report.project._.network._.slug.as_alias("slug"),
     ).where(Report.state.is_in(["due", "returned"]))
     officers = await Membership.select(
         Membership.network,

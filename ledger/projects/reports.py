@@ -19,7 +19,7 @@ from portal.accounts.events import Mail
 from portal.accounts.principal import Principal
 from portal.accounts.tables import Membership, Role
 from portal.lib import clock
-from portal.lib.db import write_transaction
+from portal.lib.db import required, write_transaction
 from portal.lib.money import format_euros
 
 
@@ -137,7 +137,7 @@ async def return_report(actor: Principal, report: dict, reason: str) -> None:
 
 async def accept_report(actor: Principal, report: dict, final_cents: int | None = None) -> None:
     """Accept a report; the final one sets the final amount and books the settlement."""
-    project = await queries.project_row(report["network"], report["project"])
+    project = required(await queries.project_row(report["network"], report["project"]))
     async with write_transaction():
         # Figures, earlier reports and the settlement are read with the year locked: a payment
         # booked meanwhile would otherwise be missing from the sums the settlement rests on.
@@ -146,9 +146,11 @@ async def accept_report(actor: Principal, report: dict, final_cents: int | None 
         # figures may differ from the ones the coordinator's page was built from.
         report = {
             **report,
-            **await Report.select(Report.realised_cents, Report.final, Report.year)
-            .where(Report.id == report["id"])
-            .first(),
+            **required(
+                await Report.select(Report.realised_cents, Report.final, Report.year)
+                .where(Report.id == report["id"])
+                .first()
+            ),
         }
         _, figures = await queries.year_figures(project["budget_year"])
         p = figures.get(project["id"])
@@ -254,11 +256,11 @@ async def accept_report(actor: Principal, report: dict, final_cents: int | None 
 
 def _report_list_columns() -> tuple:
     return (
-        Report.all_columns(exclude=[Report.results, Report.realised_lines]),
+        *Report.all_columns(exclude=[Report.results, Report.realised_lines]),
         Report.project.title.as_alias("title"),
         Report.project.recipient.as_alias("recipient"),
         Report.project.region_id.as_alias("region_id"),
-        Report.project.budget_year.year.as_alias("budget_year"),
+        Report.project._.budget_year._.year.as_alias("budget_year"),
     )
 
 
@@ -303,7 +305,7 @@ async def reports_by_id(report_ids: list[int]) -> dict[int, dict]:
 async def report_row(network_id: int, report_id: int) -> dict | None:
     return (
         await Report.select(
-            Report.all_columns(),
+            *Report.all_columns(),
             Report.project.title.as_alias("title"),
             Report.project.network.as_alias("network"),
             Report.project.region_id.as_alias("region_id"),

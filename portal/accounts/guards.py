@@ -45,7 +45,7 @@ def allow(*roles: Role) -> dict[str, Allow]:
 
 
 def principal_of(connection: ASGIConnection) -> Principal | None:
-    return connection.scope.get("user")  # type: ignore[return-value]
+    return connection.scope.get("user")
 
 
 # Set in a router's opt where a number out of range is invalid input (400, naming the

@@ -15,7 +15,7 @@ async def regions_of(network_id: int) -> list[dict]:
 async def organisations_of(network_id: int) -> list[dict]:
     return (
         await Organisation.select(
-            Organisation.all_columns(), Organisation.region.name.as_alias("region_name")
+            *Organisation.all_columns(), Organisation.region.name.as_alias("region_name")
         )
         .where(Organisation.network == network_id)
         .order_by(Organisation.name)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
+
+from piccolo.columns import Column
 
 from portal.accounts import events, sessions, two_factor
 from portal.accounts.events import Mail
@@ -183,7 +186,11 @@ async def save_organisation(
         problems["region"] = "Kies een regio van dit netwerk."
     if problems:
         return None, problems
-    values = {Organisation.name: name, Organisation.kind: kind, Organisation.region: region_id}
+    values: dict[Column | str, Any] = {
+        Organisation.name: name,
+        Organisation.kind: kind,
+        Organisation.region: region_id,
+    }
     async with write_transaction():
         if organisation_id is None:
             row = await Organisation.insert(

@@ -10,7 +10,7 @@ import datetime as dt
 from portal.accounts import events
 from portal.accounts.tables import LoginThrottle
 from portal.lib import clock
-from portal.lib.db import write_transaction
+from portal.lib.db import required, write_transaction
 from portal.lib.settings import Settings
 
 
@@ -37,7 +37,7 @@ async def claim_attempt(email: str, settings: Settings) -> dt.datetime | None:
         if claimed:
             # One attempt too many while the others were still being checked: lock now.
             await lock(email, settings)
-        row = (
+        row = required(
             await LoginThrottle.select(LoginThrottle.locked_until)
             .where(LoginThrottle.email == email)
             .first()
@@ -89,7 +89,7 @@ async def count_failure(
         await LoginThrottle.update({LoginThrottle.failures: LoginThrottle.failures + 1}).where(
             LoginThrottle.email == email
         )
-        row = await LoginThrottle.select().where(LoginThrottle.email == email).first()
+        row = required(await LoginThrottle.select().where(LoginThrottle.email == email).first())
         locked = row["failures"] >= settings.login_max_failures
         if locked:
             await lock(email, settings)

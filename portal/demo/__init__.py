@@ -5,6 +5,8 @@ Every person is fictitious; the seeds name real people, and none of them belong 
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from portal.accounts import totp
 from portal.accounts.tables import (
     Membership,
@@ -24,7 +26,17 @@ DEMO_PASSWORD = "demo-wachtwoord"
 # authenticator-app secret is public (README, `portal demo-code`): demo data only.
 DEMO_TOTP_SECRET = "FONDSPORTAALDEMOFONDSPORTAALDEMO"
 
-NETWORKS = [
+
+class NetworkSpec(TypedDict):
+    slug: str
+    name: str
+    municipality: str
+    regions: list[str]
+    # (name, kind, region or None)
+    organisations: list[tuple[str, str, str | None]]
+
+
+NETWORKS: list[NetworkSpec] = [
     {
         "slug": "zuid-west",
         "name": "Expertisenetwerk Zuid-West",
@@ -62,7 +74,7 @@ NETWORKS = [
 ]
 
 # (e-mail, name, network slug or None, role, reviewer kind, region, organisation)
-PEOPLE = [
+PEOPLE: list[tuple[str, str, str | None, Role, str, str | None, str | None]] = [
     (
         "aanvrager@example.org",
         "Anna Aanvrager",
@@ -135,11 +147,11 @@ async def load_demo_data(settings=None) -> list[tuple[str, str]]:
                 )
             ).returning(Network.id)
             network_id = network_ids[spec["slug"]] = row[0]["id"]
-            for region in spec["regions"]:
-                r = await Region.insert(Region(network=network_id, name=region)).returning(
+            for region_name in spec["regions"]:
+                r = await Region.insert(Region(network=network_id, name=region_name)).returning(
                     Region.id
                 )
-                region_ids[(spec["slug"], region)] = r[0]["id"]
+                region_ids[(spec["slug"], region_name)] = r[0]["id"]
             for name, kind, region in spec["organisations"]:
                 o = await Organisation.insert(
                     Organisation(

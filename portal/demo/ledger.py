@@ -11,6 +11,7 @@ from ledger.projects import reports
 from portal.accounts.tables import Network, Region, User
 from portal.demo.proposals import _principal
 from portal.lib import clock
+from portal.lib.db import required
 from portal.lib.settings import Settings
 from proposals import queries as proposal_queries
 from proposals import services as proposal_services
@@ -66,7 +67,7 @@ REVIEW = {
 
 
 async def load(settings: Settings) -> None:
-    network = await Network.select().where(Network.slug == "zuid-west").first()
+    network = required(await Network.select().where(Network.slug == "zuid-west").first())
     coordinator = await _principal("coordinator@example.org")
     officer = await _principal("regio@example.org")
     regions = {
@@ -77,9 +78,10 @@ async def load(settings: Settings) -> None:
 
 
 async def _year_2020(network: dict, coordinator, officer, regions: dict[str, int]) -> None:
-    year_id, _ = await services.create_budget_year(
+    year_id, problems = await services.create_budget_year(
         coordinator, network["id"], 2020, 171_000_000, "SPUK 2020 Zuid-West"
     )
+    assert year_id is not None, problems
     round_id, problems = await proposal_services.save_round(
         coordinator,
         network["id"],
@@ -95,6 +97,7 @@ async def _year_2020(network: dict, coordinator, officer, regions: dict[str, int
         ),
     )
     assert not problems, problems
+    assert round_id is not None
     (theme,) = await proposal_queries.themes_of(round_id)
     problems = await services.set_up_year(
         coordinator,
@@ -136,7 +139,7 @@ async def _year_2020(network: dict, coordinator, officer, regions: dict[str, int
             )
         )
     for project_id in project_ids:
-        project = await queries.project_row(network["id"], project_id)
+        project = required(await queries.project_row(network["id"], project_id))
         _, figures = await queries.year_figures(year_id)
         advance = figures[project_id].committed * 8 // 10
         await services.pay(coordinator, project, "advance_payment", advance, "Voorschot 2020")
@@ -145,7 +148,7 @@ async def _year_2020(network: dict, coordinator, officer, regions: dict[str, int
     (report,) = [
         r for r in await reports.reports_of_network(network["id"]) if r["project"] == ombuig
     ]
-    report = await reports.report_row(network["id"], report["id"])
+    report = required(await reports.report_row(network["id"], report["id"]))
     await reports.submit_report(
         officer,
         report,
@@ -169,7 +172,7 @@ async def _year_2020(network: dict, coordinator, officer, regions: dict[str, int
             preconditions_met=True,
         ),
     )
-    report = await reports.report_row(network["id"], report["id"])
+    report = required(await reports.report_row(network["id"], report["id"]))
     await reports.accept_report(coordinator, report)
 
 
@@ -203,34 +206,34 @@ async def _year_2021(network: dict, coordinator, settings: Settings) -> None:
     )
     assert not problems, problems
     # One proposal through the whole review: two reviews, advice, a grant, an advance.
-    row = (
+    row = required(
         await Proposal.select(Proposal.id)
         .where(Proposal.title == "Expertpool hoogspecialistische zorgvragen")
         .first()
     )
-    proposal = await proposal_queries.proposal_row(network["id"], row["id"])
+    proposal = required(await proposal_queries.proposal_row(network["id"], row["id"]))
     proposal["review_deadline"] = clock.now() + dt.timedelta(days=45)
     for email in ("ao@example.org", "voorzitter@example.org"):
-        reviewer = await User.select(User.id).where(User.email == email).first()
-        proposal = await proposal_queries.proposal_row(network["id"], row["id"])
+        reviewer = required(await User.select(User.id).where(User.email == email).first())
+        proposal = required(await proposal_queries.proposal_row(network["id"], row["id"]))
         proposal["review_deadline"] = clock.now() + dt.timedelta(days=45)
         await review_services.assign(coordinator, proposal, reviewer["id"], settings)
-        review = (
+        review = required(
             await Review.select(Review.id)
             .where((Review.proposal == row["id"]) & (Review.reviewer == reviewer["id"]))
             .first()
         )
         from review.queries import review_row
 
-        full = await review_row(review["id"])
+        full = required(await review_row(review["id"]))
         await review_services.save_review(await _principal(email), full, dict(REVIEW), True)
-    proposal = await proposal_queries.proposal_row(network["id"], row["id"])
+    proposal = required(await proposal_queries.proposal_row(network["id"], row["id"]))
     await review_services.record_advice(
         coordinator,
         proposal,
         AdviceInput("ao_chairs", dt.date(2021, 10, 14), "AO-2021-10", "Positief advies."),
     )
-    proposal = await proposal_queries.proposal_row(network["id"], row["id"])
+    proposal = required(await proposal_queries.proposal_row(network["id"], row["id"]))
     await review_services.decide(
         coordinator,
         proposal,
@@ -247,8 +250,8 @@ async def _year_2021(network: dict, coordinator, settings: Settings) -> None:
         ),
         settings,
     )
-    project = await queries.project_by_proposal(row["id"])
-    project = await queries.project_row(network["id"], project["id"])
+    project = required(await queries.project_by_proposal(row["id"]))
+    project = required(await queries.project_row(network["id"], project["id"]))
     _, figures = await queries.year_figures(year["id"])
     await services.pay(
         coordinator,

@@ -14,6 +14,7 @@ from portal.accounts.principal import Principal
 from portal.accounts.sessions import memberships_of
 from portal.accounts.tables import Network, Region, User
 from portal.lib import clock
+from portal.lib.db import required
 from portal.lib.settings import Settings
 from proposals import queries, services
 from proposals.budget_workbook import BudgetLineInput, personnel_amount_cents
@@ -46,7 +47,7 @@ THEMES_2021 = [
 
 
 async def _principal(email: str) -> Principal:
-    user = await User.select().where(User.email == email).first()
+    user = required(await User.select().where(User.email == email).first())
     return Principal(
         user_id=user["id"],
         email=user["email"],
@@ -67,7 +68,7 @@ def _personnel(year: int, description: str, hours: int, rate_cents: int) -> Budg
 
 
 async def load(settings: Settings) -> None:
-    network = await Network.select().where(Network.slug == "zuid-west").first()
+    network = required(await Network.select().where(Network.slug == "zuid-west").first())
     regions = {
         r["name"]: r["id"] for r in await Region.select().where(Region.network == network["id"])
     }
@@ -75,9 +76,10 @@ async def load(settings: Settings) -> None:
     applicant = await _principal("aanvrager@example.org")
     officer = await _principal("regio@example.org")
 
-    year_id, _ = await ledger.create_budget_year(
+    year_id, problems = await ledger.create_budget_year(
         coordinator, network["id"], 2021, 468_038_000, "SPUK 2021 Zuid-West"
     )
+    assert year_id is not None, problems
     now = clock.now()
     round_id, problems = await services.save_round(
         coordinator,
@@ -94,11 +96,15 @@ async def load(settings: Settings) -> None:
         ),
     )
     assert not problems, problems
+    assert round_id is not None
     themes = await queries.themes_of(round_id)
 
     async def proposal(title: str, theme: int, complete: bool) -> dict:
-        proposal_id, _ = await services.create_proposal(applicant, network["id"], round_id, title)
-        row = await queries.proposal_row(network["id"], proposal_id)
+        proposal_id, problems = await services.create_proposal(
+            applicant, network["id"], round_id, title
+        )
+        assert proposal_id is not None, problems
+        row = required(await queries.proposal_row(network["id"], proposal_id))
         actors = {Actor.author}
         await services.save_section(
             applicant,
@@ -237,7 +243,7 @@ async def load(settings: Settings) -> None:
             await services.save_budget(
                 applicant, row, actors, sum(line.amount_cents for line in lines), lines
             )
-        return await queries.proposal_row(network["id"], proposal_id)
+        return required(await queries.proposal_row(network["id"], proposal_id))
 
     await proposal("Kleinschalige woonplekken met een vaste mentor", 0, complete=False)
     ready = await proposal("Wachtlijstbrug: overbruggingszorg met het expertteam", 1, True)
@@ -250,7 +256,7 @@ async def load(settings: Settings) -> None:
         (expert_pool, ["mark_ready", "submit"]),
     ):
         for action in steps:
-            current = await queries.proposal_row(network["id"], row["id"])
+            current = required(await queries.proposal_row(network["id"], row["id"]))
             actor = applicant if action == "mark_ready" else officer
             actors = {Actor.author} if action == "mark_ready" else {Actor.region_officer}
             checks = checklist(

@@ -8,6 +8,7 @@ import datetime as dt
 from portal.accounts.tables import Network, User
 from portal.demo.proposals import _principal
 from portal.lib import clock
+from portal.lib.db import required
 from portal.lib.settings import Settings
 from proposals import queries as proposal_queries
 from proposals import services as proposal_services
@@ -16,7 +17,7 @@ from review import services
 
 
 async def load(settings: Settings) -> None:
-    network = await Network.select().where(Network.slug == "zuid-west").first()
+    network = required(await Network.select().where(Network.slug == "zuid-west").first())
     coordinator = await _principal("coordinator@example.org")
     submitted = (
         await Proposal.select()
@@ -33,7 +34,7 @@ async def load(settings: Settings) -> None:
         coordinator, network["id"], submitted["round"], clock.now() + dt.timedelta(days=45), 2
     )
     for email in ("ao@example.org", "voorzitter@example.org"):
-        reviewer = await User.select(User.id).where(User.email == email).first()
-        proposal = await proposal_queries.proposal_row(network["id"], submitted["id"])
+        reviewer = required(await User.select(User.id).where(User.email == email).first())
+        proposal = required(await proposal_queries.proposal_row(network["id"], submitted["id"]))
         proposal["review_deadline"] = clock.now() + dt.timedelta(days=45)
         await services.assign(coordinator, proposal, reviewer["id"], settings)

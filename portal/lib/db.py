@@ -16,11 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, closing
 from pathlib import Path
 from types import ModuleType
+from typing import TypeVar
 from urllib.parse import unquote, urlparse
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType, convert_int_out, dict_factory
+from piccolo.query.mixins import LockStrength
+from piccolo.table import Table
 
 from portal.lib import once
 
@@ -167,7 +170,7 @@ def current_engine() -> Engine:
 
 
 def use_engine(engine: Engine) -> None:
-    _piccolo_conf().DB = engine
+    vars(_piccolo_conf())["DB"] = engine
     for table in all_tables():
         table._meta.db = engine
 
@@ -200,12 +203,26 @@ async def write_transaction() -> AsyncIterator[object]:
             raise
 
 
-async def lock_row(table: type, row_id: int) -> None:
+async def lock_row(table: type[Table], row_id: int) -> None:
     """Inside a write transaction: serialise the writers that hang on this row (e.g. the
     regions of one network), so that a check for a duplicate and the insert after it are one
     step. SQLite's IMMEDIATE transaction already holds the database's write lock."""
     if not is_sqlite():
-        await table.select(table.id).where(table.id == row_id).lock_rows("update")
+        key = table._meta.primary_key  # `id` on every table of the portal
+        await table.select(key).where(key == row_id).lock_rows(LockStrength.update)
+
+
+_Row = TypeVar("_Row")
+
+
+def required(row: _Row | None) -> _Row:
+    """A row the caller knows is there: read before in this request, just written, or held by
+    a foreign key. Piccolo's `first()` (and every query built on it) may answer None; this says
+    it did not, and if it did after all, the request fails here rather than on the first look
+    into the row."""
+    if row is None:
+        raise LookupError("a row that must be there is missing")
+    return row
 
 
 def unique_violation(error: BaseException) -> bool:

@@ -27,6 +27,7 @@ import zlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 from xml.parsers import expat
 
 import anyio.to_thread
@@ -489,7 +490,7 @@ def refuse_xml_declarations(archive: zipfile.ZipFile) -> None:
             _parse_through(content)
 
 
-def _refuse_declaration(*_: object) -> None:
+def _refuse_declaration(*_: object) -> NoReturn:
     raise FileRefused(XML_DECLARATIONS, "xml_dtd")
 
 

@@ -28,6 +28,7 @@ import io
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import cast
 
 import openpyxl
 from openpyxl.cell.cell import ERROR_CODES, Cell
@@ -60,6 +61,8 @@ HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill(fill_type="solid", start_color="DDEBF7", end_color="DDEBF7")
 
 Columns = Sequence[tuple[str, str]]
+# What a cell holds: text, a number, a date or time, or nothing.
+CellValue = str | int | float | Decimal | bool | dt.date | dt.datetime | dt.time | None
 
 
 # --- The rule for a cell ----------------------------------------------------------------------
@@ -82,12 +85,17 @@ def _local(value: dt.datetime) -> dt.datetime:
     return clock.as_utc(value).astimezone(AMSTERDAM)
 
 
-def csv_cell(value: object, kind: str) -> str:
+def _cents(value: CellValue) -> int:
+    # A money column holds integer cents (a sum may come from the database as a Decimal).
+    return int(cast("int | Decimal", value))
+
+
+def csv_cell(value: CellValue, kind: str) -> str:
     """One value in Dutch notation; typed text as text."""
     if value is None or value == "":
         return ""
     if kind == "money":
-        return format_euros(int(value), symbol=False)  # type: ignore[call-overload]
+        return format_euros(_cents(value), symbol=False)
     if kind == "decimal":
         return str(value).replace(".", ",")
     if kind == "datetime" and isinstance(value, dt.datetime):
@@ -102,7 +110,7 @@ def csv_cell(value: object, kind: str) -> str:
     return text
 
 
-def dutch_csv(columns: Columns, rows: Sequence[Sequence[object]]) -> bytes:
+def dutch_csv(columns: Columns, rows: Sequence[Sequence[CellValue]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([csv_cell(header, "text") for header, _ in columns])
@@ -117,7 +125,7 @@ def dutch_csv(columns: Columns, rows: Sequence[Sequence[object]]) -> bytes:
 
 
 def write_cell(
-    sheet: Worksheet, row: int, column: int, value: object, number_format: str | None = None
+    sheet: Worksheet, row: int, column: int, value: CellValue, number_format: str | None = None
 ) -> Cell:
     """The one way a value goes into a cell: text cleaned and always of type text, so that
     '=x', '+1', '#N/A' show as typed (openpyxl would make a formula or an error of them)."""
@@ -183,11 +191,11 @@ def workbook_bytes(workbook: Workbook, title: str) -> bytes:
 # --- .xlsx: a list ----------------------------------------------------------------------------
 
 
-def xlsx_value(value: object, kind: str) -> object:
+def xlsx_value(value: CellValue, kind: str) -> CellValue:
     if value is None or value == "":
         return None
     if kind == "money":
-        return Decimal(int(value)) / 100  # type: ignore[call-overload]
+        return Decimal(_cents(value)) / 100
     if kind == "datetime" and isinstance(value, dt.datetime):
         return _local(value).replace(tzinfo=None)  # a spreadsheet knows no time zones
     return value
@@ -201,7 +209,7 @@ def xlsx_workbook(
     title: str,
     sheet_name: str,
     columns: Columns,
-    rows: Sequence[Sequence[object]],
+    rows: Sequence[Sequence[CellValue]],
     widths: Sequence[float] | None = None,
 ) -> bytes:
     """One sheet: a bold, frozen header with a filter, euro and date formats, wide columns;
@@ -224,5 +232,7 @@ def xlsx_workbook(
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    page_setup = sheet.sheet_properties.pageSetUpPr
+    assert page_setup is not None  # openpyxl gives every new sheet one
+    page_setup.fitToPage = True
     return workbook_bytes(workbook, title)

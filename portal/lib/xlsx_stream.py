@@ -25,7 +25,7 @@ import warnings
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell as _OpenpyxlCell
@@ -113,7 +113,8 @@ class Styles:
         if found is None:
             found = ""
             if number_format or font or alignment:
-                template = _OpenpyxlCell(self._ws)
+                # Any place will do: only the style of this cell is read.
+                template = _OpenpyxlCell(self._ws, row=1, column=1)
                 if number_format:
                     template.number_format = number_format
                 if font:
@@ -237,7 +238,7 @@ class Sheet:
         self._file.write("".join(self._pending).encode())
         self._pending.clear()
 
-    def write_into(self, sheet_xml: bytes, target: BinaryIO) -> None:
+    def write_into(self, sheet_xml: bytes, target: IO[bytes]) -> None:
         """openpyxl's XML of the sheet, with these rows in its empty `<sheetData>`."""
         self._flush()
         (empty,) = _EMPTY_SHEET_DATA.finditer(sheet_xml)

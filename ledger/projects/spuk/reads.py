@@ -168,10 +168,10 @@ async def _entries(year_id: int, year: int) -> list[EntryLine]:
             Entry.created_at,
             Entry.account.code.as_alias("account_code"),
             Entry.account.name.as_alias("account_name"),
-            Entry.account.budget_year.year.as_alias("account_year"),
+            Entry.account._.budget_year._.year.as_alias("account_year"),
             Entry.counter_account.code.as_alias("counter_code"),
             Entry.counter_account.name.as_alias("counter_name"),
-            Entry.counter_account.budget_year.year.as_alias("counter_year"),
+            Entry.counter_account._.budget_year._.year.as_alias("counter_year"),
             Entry.project.title.as_alias("project_title"),
             Entry.created_by.name.as_alias("created_by_name"),
         )
