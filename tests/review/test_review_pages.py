@@ -130,11 +130,12 @@ async def test_reviewer_list_is_paged(client, zw, reviewers, monkeypatch) -> Non
     assert first.status_code == 200
     assert "3 beoordelingen, de laatst toegewezen eerst; pagina 1 van 2." in first.text
     assert '<nav aria-label="Paginering" class="fp-pagination">' in first.text
-    assert 'href="?pagina=2">Volgende</a>' in first.text
+    assert 'href="/n/zuid-west/beoordelingen?pagina=2">Volgende</a>' in first.text
     assert ">Voorstel 2</a>" in first.text and ">Voorstel 1</a>" in first.text
     assert ">Voorstel 0</a>" not in first.text
     second = await client.get("/n/zuid-west/beoordelingen?pagina=2")
-    assert "pagina 2 van 2." in second.text and 'href="?pagina=1">Vorige</a>' in second.text
+    assert "pagina 2 van 2." in second.text
+    assert 'href="/n/zuid-west/beoordelingen?pagina=1">Vorige</a>' in second.text
     assert ">Voorstel 0</a>" in second.text and ">Voorstel 2</a>" not in second.text
 
 
@@ -446,14 +447,14 @@ async def test_round_progress_is_paged(client, zw, reviewers, monkeypatch) -> No
     assert first.status_code == 200
     assert "3 voorstellen, pagina 1 van 2." in first.text
     assert '<nav aria-label="Paginering voortgang" class="fp-pagination">' in first.text
-    assert 'href="?sorteer=mean&pagina=2#voortgang">Volgende</a>' in first.text
+    assert f'href="{url}?sorteer=mean&amp;pagina=2#voortgang">Volgende</a>' in first.text
     assert matrix_rows(first.text) == proposals[:2]
     second = await client.get(f"{url}?sorteer=amount&pagina=2")
     assert "3 voorstellen, pagina 2 van 2." in second.text
     assert matrix_rows(second.text) == proposals[2:]
-    assert 'href="?sorteer=amount&pagina=1#voortgang">Vorige</a>' in second.text
+    assert f'href="{url}?sorteer=amount&amp;pagina=1#voortgang">Vorige</a>' in second.text
     # The sort links keep the page; the load row counts all three proposals on either page.
-    assert 'href="?sorteer=spread&pagina=2#rangorde"' in second.text
+    assert f'href="{url}?sorteer=spread&amp;pagina=2#rangorde"' in second.text
     assert load_row(first.text) == load_row(second.text)
     loads = re.findall(r'<td class="utrecht-table__cell">(\d+)</td>', load_row(first.text))
     assert sum(int(n) for n in loads) == 9
@@ -620,7 +621,7 @@ async def test_round_page_shows_the_top_of_each_theme(client, zw, reviewers, mon
         full.text
     )
     # The sort links keep the theme open.
-    assert f'href="?sorteer=amount&pagina=1&thema={theme}#rangorde"' in full.text
+    assert f'href="{url}?sorteer=amount&amp;pagina=1&amp;thema={theme}#rangorde"' in full.text
 
 
 async def test_ranking_partial_swaps_in_every_row(client, zw, reviewers, monkeypatch) -> None:
