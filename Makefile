@@ -35,6 +35,7 @@ lint: install
 test: install
 	bash scripts/test-services.sh
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 vendor:

@@ -87,7 +87,7 @@ def current_network(request: Request) -> NetworkRef | None:
     network = getattr(request.state, "network", None)
     if network is not None:
         return network
-    principal: Principal | None = request.scope.get("user")  # type: ignore[assignment]
+    principal: Principal | None = request.scope.get("user")
     if principal is not None:
         networks = principal.networks()
         if len(networks) == 1:
@@ -96,7 +96,7 @@ def current_network(request: Request) -> NetworkRef | None:
 
 
 def navigation(request: Request) -> list[dict[str, Any]]:
-    principal: Principal | None = request.scope.get("user")  # type: ignore[assignment]
+    principal: Principal | None = request.scope.get("user")
     if principal is None:
         return []
     path = request.url.path
