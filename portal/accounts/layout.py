@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from litestar import Request
 from litestar.datastructures import Cookie
@@ -57,7 +57,8 @@ def query(base: Request | Mapping[str, Any] | None = None, /, **changes: Any) ->
     if base is None:
         pairs: list[tuple[str, Any]] = []
     elif hasattr(base, "query_params"):
-        pairs = list(base.query_params.multi_items())
+        # In the order the browser sent them (Litestar's query_params groups them by key).
+        pairs = parse_qsl(base.url.query, keep_blank_values=True)
     elif hasattr(base, "multi_items"):
         pairs = list(base.multi_items())
     else:

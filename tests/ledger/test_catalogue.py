@@ -230,3 +230,22 @@ async def test_similar_projects_while_drafting(client, zw) -> None:
     )
     page = await client.get(refused.headers["location"])
     assert "Alleen een afgerond" in page.text
+
+
+async def test_the_pager_keeps_the_search_and_the_filters(client, year: Year) -> None:
+    """The next page of a filtered search is the next page of that search (the pager's link
+    kept only the search words once, so page 2 was page 2 of everything with those words)."""
+    for n in range(21):  # 20 a page
+        await project(year, f"Wachtlijst {n:02}", cents=100_000)
+    slug = (await Network.select(Network.slug).where(Network.id == year.network).first())["slug"]
+    await log_in(client, await factories.email_of(year.coordinator))
+    first = await client.get(f"/n/{slug}/projectenbank?zoek=wachtlijst&jaar=2021&regio=")
+    assert first.status_code == 200 and "21 projecten" in first.text
+    assert (
+        f'href="/n/{slug}/projectenbank?zoek=wachtlijst&amp;jaar=2021&amp;pagina=2">Volgende</a>'
+    ) in first.text
+    second = await client.get(f"/n/{slug}/projectenbank?zoek=wachtlijst&jaar=2021&pagina=2")
+    assert second.text.count('class="fp-result" data-entry=') == 1
+    assert (
+        f'href="/n/{slug}/projectenbank?zoek=wachtlijst&amp;jaar=2021&amp;pagina=1">Vorige</a>'
+    ) in second.text

@@ -261,7 +261,10 @@ async def test_ledger_entries_of_a_year(client, lists: Lists) -> None:
     await ledger.reverse(actor, zw.network, payment["id"], "Dubbel betaald")
     await as_user(client, zw.coordinator)
     url = f"/n/zuid-west/begroting/{zw.budget_year}/mutaties"
-    assert f"{url}/export.csv?soort=" in (await client.get(url)).text
+    # The download link takes the page's filters along (none here, so no query string).
+    assert f'href="{url}/export.csv"' in (await client.get(url)).text
+    filtered = (await client.get(f"{url}?soort=advance_payment&pagina=1")).text
+    assert f'href="{url}/export.csv?soort=advance_payment"' in filtered
     rows = parse(await client.get(f"{url}/export.csv"))
     assert rows[0] == [
         "Nr.",
