@@ -54,15 +54,12 @@ def query(base: Request | Mapping[str, Any] | None = None, /, **changes: Any) ->
 
     In templates: `url_for("proposals:list", network=…) ~ query(request, pagina=2)` (Hypha's
     query-string template tags are the model)."""
-    if base is None:
-        pairs: list[tuple[str, Any]] = []
-    elif hasattr(base, "query_params"):
+    pairs: list[tuple[str, Any]] = []
+    if isinstance(base, Request):
         # In the order the browser sent them (Litestar's query_params groups them by key).
-        pairs = parse_qsl(base.url.query, keep_blank_values=True)
-    elif hasattr(base, "multi_items"):
-        pairs = list(base.multi_items())
-    else:
-        pairs = list(base.items())
+        pairs += parse_qsl(base.url.query, keep_blank_values=True)
+    elif base is not None:
+        pairs += base.items()
     # A changed key keeps its place (its first one, if it came more than once); a new one
     # comes last.
     changed: list[tuple[str, Any]] = []
