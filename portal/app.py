@@ -22,6 +22,7 @@ from litestar.types import Message, Scope
 from markupsafe import Markup
 
 from portal.accounts import events
+from portal.accounts.deps import DEPENDENCIES
 from portal.accounts.errors import http_exception_handler, internal_error_handler
 from portal.accounts.guards import PUBLIC, enforce_access
 from portal.accounts.layout import query
@@ -236,6 +237,7 @@ def create_app(settings: Settings | None = None, *, manage_engine: bool = True) 
         lifespan=[lifespan],
         state=State({"settings": settings}),
         guards=[enforce_access],
+        dependencies=DEPENDENCIES,
         middleware=[
             RequestIdMiddleware,
             DefineMiddleware(SessionMiddleware, settings=settings),

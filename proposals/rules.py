@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from proposals.tables import ProposalState
+
 # The three functions of an expertise network (seed 004 §6.4 criterion 3).
 FUNCTIONS: dict[str, str] = {
     "consultation": "Consultatie en advies aan behandelaren wanneer jeugdhulp stagneert",
@@ -63,17 +65,17 @@ ATTACHMENT_KINDS: dict[str, str] = {
 }
 
 STATE_LABELS: dict[str, str] = {
-    "draft": "Concept",
-    "ready": "Klaar voor de regio",
-    "submitted": "Ingediend",
-    "in_review": "In beoordeling",
-    "advised": "Geadviseerd",
-    "granted": "Toegekend",
-    "rejected": "Afgewezen",
-    "withdrawn": "Ingetrokken",
+    ProposalState.draft: "Concept",
+    ProposalState.ready: "Klaar voor de regio",
+    ProposalState.submitted: "Ingediend",
+    ProposalState.in_review: "In beoordeling",
+    ProposalState.advised: "Geadviseerd",
+    ProposalState.granted: "Toegekend",
+    ProposalState.rejected: "Afgewezen",
+    ProposalState.withdrawn: "Ingetrokken",
 }
 # States in which a decision has been taken; nothing can be withdrawn after it.
-DECIDED_STATES = frozenset({"granted", "rejected"})
+DECIDED_STATES = frozenset({ProposalState.granted, ProposalState.rejected})
 
 
 class Actor(str, Enum):
@@ -87,54 +89,78 @@ class Actor(str, Enum):
 
 @dataclass(frozen=True)
 class Transition:
-    to_state: str
+    to_state: ProposalState
     actors: frozenset[Actor]
     label: str  # the button text
     done: str  # the timeline line
 
 
 TRANSITIONS: dict[tuple[str, str], Transition] = {
-    ("draft", "mark_ready"): Transition(
-        "ready", frozenset({Actor.author}), "Klaar voor de regio", "Klaargezet voor de regio"
+    (ProposalState.draft, "mark_ready"): Transition(
+        ProposalState.ready,
+        frozenset({Actor.author}),
+        "Klaar voor de regio",
+        "Klaargezet voor de regio",
     ),
-    ("ready", "back_to_draft"): Transition(
-        "draft",
+    (ProposalState.ready, "back_to_draft"): Transition(
+        ProposalState.draft,
         frozenset({Actor.author, Actor.region_officer}),
         "Terug naar concept",
         "Teruggezet naar concept",
     ),
-    ("ready", "submit"): Transition(
-        "submitted", frozenset({Actor.region_officer}), "Indienen namens de regio", "Ingediend"
+    (ProposalState.ready, "submit"): Transition(
+        ProposalState.submitted,
+        frozenset({Actor.region_officer}),
+        "Indienen namens de regio",
+        "Ingediend",
     ),
-    ("draft", "withdraw"): Transition(
-        "withdrawn", frozenset({Actor.author}), "Intrekken", "Ingetrokken"
+    (ProposalState.draft, "withdraw"): Transition(
+        ProposalState.withdrawn, frozenset({Actor.author}), "Intrekken", "Ingetrokken"
     ),
-    ("ready", "withdraw"): Transition(
-        "withdrawn", frozenset({Actor.author, Actor.region_officer}), "Intrekken", "Ingetrokken"
+    (ProposalState.ready, "withdraw"): Transition(
+        ProposalState.withdrawn,
+        frozenset({Actor.author, Actor.region_officer}),
+        "Intrekken",
+        "Ingetrokken",
     ),
-    ("submitted", "withdraw"): Transition(
-        "withdrawn", frozenset({Actor.author, Actor.region_officer}), "Intrekken", "Ingetrokken"
+    (ProposalState.submitted, "withdraw"): Transition(
+        ProposalState.withdrawn,
+        frozenset({Actor.author, Actor.region_officer}),
+        "Intrekken",
+        "Ingetrokken",
     ),
-    ("submitted", "start_review"): Transition(
-        "in_review", frozenset({Actor.coordinator}), "Beoordeling starten", "Beoordeling gestart"
+    (ProposalState.submitted, "start_review"): Transition(
+        ProposalState.in_review,
+        frozenset({Actor.coordinator}),
+        "Beoordeling starten",
+        "Beoordeling gestart",
     ),
-    ("in_review", "withdraw"): Transition(
-        "withdrawn", frozenset({Actor.author, Actor.region_officer}), "Intrekken", "Ingetrokken"
+    (ProposalState.in_review, "withdraw"): Transition(
+        ProposalState.withdrawn,
+        frozenset({Actor.author, Actor.region_officer}),
+        "Intrekken",
+        "Ingetrokken",
     ),
-    ("in_review", "record_advice"): Transition(
-        "advised", frozenset({Actor.coordinator}), "Advies vastleggen", "Advies vastgelegd"
+    (ProposalState.in_review, "record_advice"): Transition(
+        ProposalState.advised,
+        frozenset({Actor.coordinator}),
+        "Advies vastleggen",
+        "Advies vastgelegd",
     ),
-    ("advised", "withdraw"): Transition(
-        "withdrawn", frozenset({Actor.author, Actor.region_officer}), "Intrekken", "Ingetrokken"
+    (ProposalState.advised, "withdraw"): Transition(
+        ProposalState.withdrawn,
+        frozenset({Actor.author, Actor.region_officer}),
+        "Intrekken",
+        "Ingetrokken",
     ),
-    ("advised", "grant"): Transition(
-        "granted", frozenset({Actor.coordinator}), "Toekennen", "Toegekend"
+    (ProposalState.advised, "grant"): Transition(
+        ProposalState.granted, frozenset({Actor.coordinator}), "Toekennen", "Toegekend"
     ),
-    ("advised", "reject"): Transition(
-        "rejected", frozenset({Actor.coordinator}), "Afwijzen", "Afgewezen"
+    (ProposalState.advised, "reject"): Transition(
+        ProposalState.rejected, frozenset({Actor.coordinator}), "Afwijzen", "Afgewezen"
     ),
-    ("advised", "return"): Transition(
-        "draft",
+    (ProposalState.advised, "return"): Transition(
+        ProposalState.draft,
         frozenset({Actor.coordinator}),
         "Terug voor aanpassing",
         "Teruggestuurd voor aanpassing",
@@ -143,7 +169,7 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
 # Steps taken on other screens (review, decision), not as buttons on the proposal page.
 SCREEN_ACTIONS = frozenset({"start_review", "record_advice", "grant", "reject", "return"})
 
-EDITABLE_STATES = frozenset({"draft"})
+EDITABLE_STATES = frozenset({ProposalState.draft})
 
 
 class TransitionRefused(ValueError):

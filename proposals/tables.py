@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from piccolo.columns import (
     JSON,
     BigInt,
@@ -46,6 +48,19 @@ class Theme(Table):
     guide_budget_cents = BigInt(default=0)
 
 
+class ProposalState(StrEnum):
+    """Where a proposal is; the moves between these are data in `proposals/rules.TRANSITIONS`."""
+
+    draft = "draft"
+    ready = "ready"
+    submitted = "submitted"
+    in_review = "in_review"
+    advised = "advised"
+    granted = "granted"
+    rejected = "rejected"
+    withdrawn = "withdrawn"
+
+
 class Proposal(Table):
     id: Serial
     network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict, index=True)
@@ -56,7 +71,7 @@ class Proposal(Table):
     region = ForeignKey(Region, null=True, on_delete=OnDelete.restrict, index=True)
     lead_organisation = ForeignKey(Organisation, null=True, on_delete=OnDelete.restrict)
     created_by = ForeignKey(User, null=False, on_delete=OnDelete.restrict)
-    state = Varchar(length=30, default="draft", index=True)
+    state = Varchar(length=30, default=ProposalState.draft, choices=ProposalState, index=True)
     # The version being worked on; frozen versions live in ProposalVersion.
     version = Integer(default=1)
     title = Varchar(length=300)

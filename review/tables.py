@@ -3,6 +3,8 @@ and decisions."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from piccolo.columns import (
     BigInt,
     Date,
@@ -21,6 +23,12 @@ from portal.accounts.tables import User
 from proposals.tables import Proposal
 
 
+class ReviewState(StrEnum):
+    assigned = "assigned"  # nothing scored yet
+    draft = "draft"  # scores saved, not handed in
+    submitted = "submitted"  # handed in; reopened by the coordinator back to draft
+
+
 class Review(Table):
     """One reviewer on one version of a proposal: the assignment and, later, the scores."""
 
@@ -29,7 +37,7 @@ class Review(Table):
     proposal = ForeignKey(Proposal, null=False, on_delete=OnDelete.cascade, index=True)
     reviewer = ForeignKey(User, null=False, on_delete=OnDelete.restrict, index=True)
     version = Integer(default=1)
-    state = Varchar(length=20, default="assigned")  # assigned / draft / submitted
+    state = Varchar(length=20, default=ReviewState.assigned, choices=ReviewState)
     assigned_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     assigned_at = Timestamptz(default=TimestamptzNow())
     c1 = Integer(null=True, default=None)

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ledger.books.tables import AccountKind, EntryKind
 from portal.lib.money import format_euros
 
 PROCESS_LINES: dict[str, str] = {
@@ -25,31 +26,38 @@ CATEGORY_LABELS: dict[str, str] = {
     "learning": "3. Leren en ontwikkelen",
     "unforeseen": "4. Onvoorzien",
 }
-ACCOUNT_CATEGORY = {
-    "process": "process",
-    "theme": "themes",
-    "themes_reserve": "themes",
-    "learning": "learning",
-    "unforeseen": "unforeseen",
+ACCOUNT_CATEGORY: dict[str, str] = {
+    AccountKind.process: "process",
+    AccountKind.theme: "themes",
+    AccountKind.themes_reserve: "themes",
+    AccountKind.learning: "learning",
+    AccountKind.unforeseen: "unforeseen",
 }
-RESERVE_KINDS = frozenset({"unforeseen", "themes_reserve"})
+RESERVE_KINDS = frozenset({AccountKind.unforeseen, AccountKind.themes_reserve})
 
 ENTRY_KINDS: dict[str, str] = {
-    "budget": "Begroting (opening uit de SPUK)",
-    "commitment": "Verplichting (verleningsbeschikking)",
-    "advance_payment": "Voorschot",
-    "final_payment": "Nabetaling",
-    "realised": "Gerealiseerde besteding",
-    "release": "Vrijval",
-    "recovery": "Terugvordering",
-    "reserve_release": "Inzet onvoorzien",
-    "transfer": "Herschikking",
-    "carry_over": "Overheveling naar ander jaar",
+    EntryKind.budget: "Begroting (opening uit de SPUK)",
+    EntryKind.commitment: "Verplichting (verleningsbeschikking)",
+    EntryKind.advance_payment: "Voorschot",
+    EntryKind.final_payment: "Nabetaling",
+    EntryKind.realised: "Gerealiseerde besteding",
+    EntryKind.release: "Vrijval",
+    EntryKind.recovery: "Terugvordering",
+    EntryKind.reserve_release: "Inzet onvoorzien",
+    EntryKind.transfer: "Herschikking",
+    EntryKind.carry_over: "Overheveling naar ander jaar",
 }
 # Kinds that move budget between two accounts: `counter_account` gives, `account` receives.
-MOVING_KINDS = frozenset({"transfer", "reserve_release", "carry_over"})
+MOVING_KINDS = frozenset({EntryKind.transfer, EntryKind.reserve_release, EntryKind.carry_over})
 PROJECT_KINDS = frozenset(
-    {"commitment", "advance_payment", "final_payment", "realised", "release", "recovery"}
+    {
+        EntryKind.commitment,
+        EntryKind.advance_payment,
+        EntryKind.final_payment,
+        EntryKind.realised,
+        EntryKind.release,
+        EntryKind.recovery,
+    }
 )
 
 

@@ -3,6 +3,8 @@ and their accountability reports."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from piccolo.columns import (
     JSON,
     BigInt,
@@ -21,6 +23,34 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from portal.accounts.tables import Network, User
+
+
+class AccountKind(StrEnum):
+    process = "process"  # the process costs a–e
+    theme = "theme"
+    themes_reserve = "themes_reserve"  # the 10 % of the themes kept back
+    learning = "learning"  # learning and development
+    unforeseen = "unforeseen"  # the year's 10 % reserve
+
+
+class EntryKind(StrEnum):
+    budget = "budget"
+    commitment = "commitment"
+    advance_payment = "advance_payment"
+    final_payment = "final_payment"
+    realised = "realised"
+    release = "release"
+    recovery = "recovery"
+    reserve_release = "reserve_release"
+    transfer = "transfer"
+    carry_over = "carry_over"
+
+
+class ReportState(StrEnum):
+    due = "due"
+    submitted = "submitted"
+    returned = "returned"
+    accepted = "accepted"
 
 
 class BudgetYear(Table):
@@ -45,7 +75,7 @@ class Account(Table, tablename="ledger_account"):
     id: Serial
 
     budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict, index=True)
-    kind = Varchar(length=20)  # process / theme / themes_reserve / learning / unforeseen
+    kind = Varchar(length=20, choices=AccountKind)
     code = Varchar(length=40)  # process_a … process_e, theme_<id>, themes_reserve, …
     name = Varchar(length=200)
     # The proposals domain's theme, for theme accounts (an id, to keep the domains apart).
@@ -84,7 +114,7 @@ class Entry(Table, tablename="ledger_entry"):
     id: Serial
 
     budget_year = ForeignKey(BudgetYear, null=False, on_delete=OnDelete.restrict, index=True)
-    kind = Varchar(length=30, index=True)
+    kind = Varchar(length=30, choices=EntryKind, index=True)
     account = ForeignKey(Account, null=False, on_delete=OnDelete.restrict, index=True)
     # The account money comes from, for transfers, reserve releases and carry-overs.
     counter_account = ForeignKey(Account, null=True, on_delete=OnDelete.restrict, index=True)
@@ -110,7 +140,7 @@ class Report(Table, tablename="ledger_report"):
     year = Integer()
     due_date = Date()
     final = Boolean(default=False)
-    state = Varchar(length=20, default="due")  # due / submitted / returned / accepted
+    state = Varchar(length=20, default=ReportState.due, choices=ReportState)
     results = JSON(default="[]")  # [{"goal": …, "result": …}]
     realised_lines = JSON(
         default="[]"
