@@ -22,7 +22,7 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from portal.accounts.tables import Network, User
+from portal.accounts.tables import Network, Organisation, User
 
 
 class AccountKind(StrEnum):
@@ -97,6 +97,14 @@ class Project(Table, tablename="ledger_project"):
     region_id = Integer(null=True, default=None)
     # Who carries it out, as the budget table names it ("Midden-Holland", "Timon", …).
     recipient = Varchar(length=200, default="")
+    # A direct allocation names its recipient: an organisation of the network, or an outside
+    # party by its Chamber of Commerce (KvK) number, which the SPUK workbook's auditor checks.
+    recipient_organisation = ForeignKey(
+        Organisation, null=True, default=None, on_delete=OnDelete.restrict
+    )
+    recipient_kvk = Varchar(length=8, default="")
+    # The body that decided (a grant's decision names it in review's Decision row).
+    decided_by = Varchar(length=200, default="")
     start_date = Date(null=True, default=None)
     end_date = Date(null=True, default=None)
     advance_bp = Integer(default=8000)

@@ -6,6 +6,7 @@ from litestar.types import ControllerRouterHandler
 
 
 def routes() -> list[ControllerRouterHandler]:
+    from ledger.projects.allocation_controllers import AllocationController
     from ledger.projects.catalogue_controllers import CatalogueController
     from ledger.projects.controllers import LedgerController, ReportController
     from ledger.projects.export_controllers import SpukExportController
@@ -40,6 +41,7 @@ def routes() -> list[ControllerRouterHandler]:
         CoordinatorReviewController,
         QuestionController,
         LedgerController,
+        AllocationController,
         ReportController,
         CatalogueController,
         SpukExportController,

@@ -103,6 +103,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/n/{network:str}/begroting/{year_id:int}"): "coordinator",
     ("GET", "/n/{network:str}/begroting/{year_id:int}/herschikken"): "coordinator",
     ("POST", "/n/{network:str}/begroting/{year_id:int}/herschikken"): "coordinator",
+    ("GET", "/n/{network:str}/begroting/{year_id:int}/toewijzingen/nieuw"): "coordinator",
+    ("POST", "/n/{network:str}/begroting/{year_id:int}/toewijzingen/nieuw"): "coordinator",
     ("GET", "/n/{network:str}/begroting/{year_id:int}/indelen"): "coordinator",
     ("POST", "/n/{network:str}/begroting/{year_id:int}/indelen"): "coordinator",
     ("GET", "/n/{network:str}/begroting/{year_id:int}/mutaties"): "coordinator",

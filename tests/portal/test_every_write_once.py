@@ -569,6 +569,28 @@ async def _move(scene: Scene) -> Post:
     )
 
 
+async def _allocate(scene: Scene) -> Post:
+    (account,) = await Account.select(Account.id).where(
+        (Account.budget_year == scene.zw.budget_year) & (Account.code == "process_a")
+    )
+    return Post(
+        "coordinator",
+        {
+            "title": "Coördinatiekosten",
+            "account": str(account["id"]),
+            "recipient_choice": "buiten",
+            "recipient_name": "Gemeente Rotterdam",
+            "recipient_kvk": "24370565",
+            "amount": "1.000,00",
+            "start_date": "2021-01-01",
+            "end_date": "2021-12-31",
+            "decision_reference": "BW-2021-17",
+            "decision_date": "2021-01-15",
+            "decided_by": "College van B&W Rotterdam",
+        },
+    )
+
+
 REPORT_FORM = {
     "result1": "Wachtlijst gehalveerd",
     "realised1": "8.000,00",
@@ -691,6 +713,7 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ),
     ("POST", "/n/{network:str}/begroting/{year_id:int}/indelen"): _divide_year,
     ("POST", "/n/{network:str}/begroting/{year_id:int}/herschikken"): _move,
+    ("POST", "/n/{network:str}/begroting/{year_id:int}/toewijzingen/nieuw"): _allocate,
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/betalen"): _pay,
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/voorschot"): _advance_share,
     ("POST", "/n/{network:str}/begrotingsjaren"): _new_budget_year,

@@ -1,0 +1,135 @@
+"""The form of a direct allocation (DESIGN §2.10): money on a budget line by a decision of the
+coordinating municipality, without a proposal. Pure: the choices come in, the parsed
+allocation or the Dutch messages per field go out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from litestar.datastructures import FormMultiDict
+
+from ledger.books.tables import AccountKind
+from portal.lib.forms import MAX_ID, text, whole_number
+from portal.lib.money import MoneyError, parse_euros
+from proposals.forms import parse_date
+
+# Lines that take an allocation. The reserves do not: their money reaches a line by a reserve
+# release first, which is its own decision with its own checks.
+ALLOCATABLE_KINDS = frozenset({AccountKind.process, AccountKind.learning, AccountKind.theme})
+
+OUTSIDE = "buiten"  # the recipient choice for a party that is not an organisation of the network
+_KVK = re.compile(r"\d{8}", re.ASCII)
+
+
+@dataclass(frozen=True)
+class AllocationInput:
+    title: str
+    account_id: int
+    organisation_id: int | None  # None: an outside party
+    recipient: str  # the name the ledger, the letters and the workbook show
+    recipient_kvk: str
+    amount_cents: int
+    start_date: dt.date
+    end_date: dt.date
+    decision_reference: str
+    decision_date: dt.date
+    decided_by: str
+
+
+def parse_allocation(
+    form: FormMultiDict,
+    *,
+    accounts: dict[int, str],
+    organisations: dict[int, str],
+    today: dt.date,
+) -> tuple[AllocationInput | None, dict[str, str]]:
+    """`accounts` and `organisations` map the ids this person may pick to their names. Every
+    problem is reported at once, each on its own field."""
+    errors: dict[str, str] = {}
+
+    title = text(form, "title", 300)
+    if not title:
+        errors["title"] = "Geef de toewijzing een naam, bijvoorbeeld 'Projectleider 2021'."
+
+    account_id = whole_number(text(form, "account"), maximum=MAX_ID)
+    if account_id not in accounts:
+        errors["account"] = "Kies de begrotingspost waarop het geld wordt toegewezen."
+
+    organisation_id: int | None = None
+    recipient = ""
+    kvk = text(form, "recipient_kvk", 20).replace(" ", "").replace(".", "")
+    choice = text(form, "recipient_choice")
+    if choice == OUTSIDE:
+        recipient = text(form, "recipient_name", 200)
+        if not recipient:
+            errors["recipient_name"] = "Vul de naam van de ontvanger in."
+        if not kvk:
+            errors["recipient_kvk"] = "Vul het KvK-nummer van de ontvanger in (8 cijfers)."
+    else:
+        organisation_id = whole_number(choice, maximum=MAX_ID)
+        if organisation_id not in organisations:
+            errors["recipient_choice"] = (
+                "Kies een organisatie van het netwerk, of 'Een andere partij' met naam en "
+                "KvK-nummer."
+            )
+            organisation_id = None
+        else:
+            recipient = organisations[organisation_id]
+    if kvk and not _KVK.fullmatch(kvk):
+        errors["recipient_kvk"] = "Een KvK-nummer heeft 8 cijfers, bijvoorbeeld 24370565."
+
+    amount_cents = 0
+    try:
+        amount_cents = parse_euros(text(form, "amount", 40))
+        if amount_cents <= 0:
+            errors["amount"] = "Het bedrag moet groter zijn dan € 0,00."
+    except MoneyError as error:
+        errors["amount"] = str(error)
+
+    start = _date(form, "start_date", "Vul de begindatum van de periode in.", errors)
+    end = _date(form, "end_date", "Vul de einddatum van de periode in.", errors)
+    if start and end and end < start:
+        errors["end_date"] = "De einddatum ligt voor de begindatum."
+
+    reference = text(form, "decision_reference", 200)
+    if not reference:
+        errors["decision_reference"] = "Vul het kenmerk van het besluit in."
+    decided = _date(form, "decision_date", "Vul de datum van het besluit in.", errors)
+    if decided and decided > today:
+        errors["decision_date"] = "De datum van het besluit ligt in de toekomst."
+    decided_by = text(form, "decided_by", 200)
+    if not decided_by:
+        errors["decided_by"] = "Vul in wie besloot, bijvoorbeeld 'College van B&W Rotterdam'."
+
+    if errors or account_id is None or start is None or end is None or decided is None:
+        return None, errors
+    return (
+        AllocationInput(
+            title=title,
+            account_id=account_id,
+            organisation_id=organisation_id,
+            recipient=recipient,
+            recipient_kvk=kvk,
+            amount_cents=amount_cents,
+            start_date=start,
+            end_date=end,
+            decision_reference=reference,
+            decision_date=decided,
+            decided_by=decided_by,
+        ),
+        {},
+    )
+
+
+def _date(form: FormMultiDict, name: str, missing: str, errors: dict[str, str]) -> dt.date | None:
+    raw = text(form, name, 40)
+    if not raw:
+        errors[name] = missing
+        return None
+    try:
+        return parse_date(raw)
+    except ValueError:
+        errors[name] = "Vul een geldige datum in, bijvoorbeeld 1-3-2022."
+        return None
