@@ -173,9 +173,7 @@ def test_no_address_is_written_by_hand_in_a_template() -> None:
             value = value.strip()
             # An address of the portal starts with "/" (a path) or "?" (this page's query,
             # which query(…) makes). "//host" and "https:" are other sites; "#" a fragment.
-            portal = value.startswith("?") or (
-                value.startswith("/") and not value.startswith("//")
-            )
+            portal = value.startswith("?") or (value.startswith("/") and not value.startswith("//"))
             if portal and (name, value) not in HAND_WRITTEN_IN_TEMPLATES:
                 found.append(f"{name}: {value}")
         for block in JINJA.findall(text):
