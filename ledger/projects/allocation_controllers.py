@@ -43,7 +43,7 @@ class AllocationController(Controller):
         allocation, errors = parse_allocation(
             form,
             accounts=await allocations.allocatable_accounts(year_id),
-            organisations=await allocations.organisations_of(network_ref.id),
+            recipients=await allocations.recipients_of(network_ref.id),
             today=clock.now().date(),
         )
         if allocation is not None:
@@ -75,7 +75,7 @@ class AllocationController(Controller):
         if year is None:
             raise NotFoundException("Dit begrotingsjaar bestaat niet in dit netwerk.")
         accounts = await allocations.allocatable_accounts(year_id)
-        organisations = await allocations.organisations_of(network_ref.id)
+        recipients = await allocations.recipients_of(network_ref.id)
         return render(
             request,
             "ledger/allocation_new.html",
@@ -83,7 +83,7 @@ class AllocationController(Controller):
             year=year,
             accounts=[(str(k), v) for k, v in accounts.items()],
             recipients=[
-                *((str(k), v) for k, v in organisations.items()),
+                *((key, r.label) for key, r in recipients.items()),
                 (OUTSIDE, "Een andere partij (naam en KvK-nummer hieronder)"),
             ],
             values=values,

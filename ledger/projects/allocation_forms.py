@@ -24,10 +24,25 @@ _KVK = re.compile(r"\d{8}", re.ASCII)
 
 
 @dataclass(frozen=True)
+class Recipient:
+    """Someone of the network the money can go to: an organisation, or a youth region (its
+    central municipality carries the project out, and the region's officers report on it)."""
+
+    name: str
+    organisation_id: int | None = None
+    region_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} (jeugdhulpregio)" if self.organisation_id is None else self.name
+
+
+@dataclass(frozen=True)
 class AllocationInput:
     title: str
     account_id: int
-    organisation_id: int | None  # None: an outside party
+    organisation_id: int | None  # with region_id None: an outside party
+    region_id: int | None
     recipient: str  # the name the ledger, the letters and the workbook show
     recipient_kvk: str
     amount_cents: int
@@ -42,11 +57,12 @@ def parse_allocation(
     form: FormMultiDict,
     *,
     accounts: dict[int, str],
-    organisations: dict[int, str],
+    recipients: dict[str, Recipient],
     today: dt.date,
 ) -> tuple[AllocationInput | None, dict[str, str]]:
-    """`accounts` and `organisations` map the ids this person may pick to their names. Every
-    problem is reported at once, each on its own field."""
+    """`accounts` maps the lines this person may pick to their names, `recipients` the choices
+    of the recipient list (besides OUTSIDE). Every problem is reported at once, each on its own
+    field."""
     errors: dict[str, str] = {}
 
     title = text(form, "title", 300)
@@ -57,26 +73,22 @@ def parse_allocation(
     if account_id not in accounts:
         errors["account"] = "Kies de begrotingspost waarop het geld wordt toegewezen."
 
-    organisation_id: int | None = None
-    recipient = ""
+    chosen = Recipient("")
     kvk = text(form, "recipient_kvk", 20).replace(" ", "").replace(".", "")
     choice = text(form, "recipient_choice")
     if choice == OUTSIDE:
-        recipient = text(form, "recipient_name", 200)
-        if not recipient:
+        chosen = Recipient(text(form, "recipient_name", 200))
+        if not chosen.name:
             errors["recipient_name"] = "Vul de naam van de ontvanger in."
         if not kvk:
             errors["recipient_kvk"] = "Vul het KvK-nummer van de ontvanger in (8 cijfers)."
+    elif choice in recipients:
+        chosen = recipients[choice]
     else:
-        organisation_id = whole_number(choice, maximum=MAX_ID)
-        if organisation_id not in organisations:
-            errors["recipient_choice"] = (
-                "Kies een organisatie van het netwerk, of 'Een andere partij' met naam en "
-                "KvK-nummer."
-            )
-            organisation_id = None
-        else:
-            recipient = organisations[organisation_id]
+        errors["recipient_choice"] = (
+            "Kies een organisatie of regio van het netwerk, of 'Een andere partij' met naam en "
+            "KvK-nummer."
+        )
     if kvk and not _KVK.fullmatch(kvk):
         errors["recipient_kvk"] = "Een KvK-nummer heeft 8 cijfers, bijvoorbeeld 24370565."
 
@@ -109,8 +121,9 @@ def parse_allocation(
         AllocationInput(
             title=title,
             account_id=account_id,
-            organisation_id=organisation_id,
-            recipient=recipient,
+            organisation_id=chosen.organisation_id,
+            region_id=chosen.region_id,
+            recipient=chosen.name,
             recipient_kvk=kvk,
             amount_cents=amount_cents,
             start_date=start,

@@ -10,9 +10,9 @@ from ledger.books.deadlines import report_schedule
 from ledger.books.rules import ACCOUNT_CATEGORY, CATEGORY_LABELS
 from ledger.books.services import project_changed
 from ledger.books.tables import Account, BudgetYear, EntryKind, Project, Report
-from ledger.projects.allocation_forms import ALLOCATABLE_KINDS, AllocationInput
+from ledger.projects.allocation_forms import ALLOCATABLE_KINDS, AllocationInput, Recipient
 from portal.accounts.principal import Principal
-from portal.accounts.tables import Organisation
+from portal.accounts.tables import Organisation, Region
 from portal.lib.db import write_transaction
 from portal.lib.money import format_euros
 
@@ -35,13 +35,25 @@ async def allocatable_accounts(budget_year_id: int) -> dict[int, str]:
     }
 
 
-async def organisations_of(network_id: int) -> dict[int, str]:
-    rows = (
-        await Organisation.select(Organisation.id, Organisation.name)
-        .where(Organisation.network == network_id)
-        .order_by(Organisation.name)
-    )
-    return {r["id"]: r["name"] for r in rows}
+async def recipients_of(network_id: int) -> dict[str, Recipient]:
+    """The recipients of the network by their choice in the form: the youth regions first (the
+    usual recipients of the process costs), then the organisations."""
+    regions = await Region.select(Region.id, Region.name).where(Region.network == network_id)
+    organisations = await Organisation.select(
+        Organisation.id, Organisation.name, Organisation.region
+    ).where(Organisation.network == network_id)
+    return {
+        **{
+            f"regio-{r['id']}": Recipient(r["name"], region_id=r["id"])
+            for r in sorted(regions, key=lambda r: r["name"])
+        },
+        **{
+            f"organisatie-{o['id']}": Recipient(
+                o["name"], organisation_id=o["id"], region_id=o["region"]
+            )
+            for o in sorted(organisations, key=lambda o: o["name"])
+        },
+    }
 
 
 async def allocate(
@@ -63,19 +75,12 @@ async def allocate(
                 "Deze begrotingspost hoort niet bij dit jaar of neemt geen toewijzing aan; "
                 "kies een proceskostenpost, leren en ontwikkelen of een thema."
             )
-        region_id = None
-        if allocation.organisation_id is not None:
-            organisation = (
-                await Organisation.select(Organisation.region)
-                .where(
-                    (Organisation.id == allocation.organisation_id)
-                    & (Organisation.network == network_id)
-                )
-                .first()
-            )
-            if organisation is None:
-                raise LedgerRefused("Deze organisatie hoort niet bij dit netwerk.")
-            region_id = organisation["region"]
+        if (allocation.organisation_id, allocation.region_id) != (None, None):
+            known = {
+                (r.organisation_id, r.region_id) for r in (await recipients_of(network_id)).values()
+            }
+            if (allocation.organisation_id, allocation.region_id) not in known:
+                raise LedgerRefused("Deze ontvanger hoort niet bij dit netwerk.")
         row = await Project.insert(
             Project(
                 budget_year=budget_year_id,
@@ -86,7 +91,7 @@ async def allocate(
                 recipient=allocation.recipient,
                 recipient_organisation=allocation.organisation_id,
                 recipient_kvk=allocation.recipient_kvk,
-                region_id=region_id,
+                region_id=allocation.region_id,
                 start_date=allocation.start_date,
                 end_date=allocation.end_date,
                 decision_reference=allocation.decision_reference,

@@ -56,6 +56,7 @@ NETWORKS: list[NetworkSpec] = [
             ("Regionaal Expertteam Zuid-Holland Zuid", "expert_team", "Zuid-Holland Zuid"),
             ("Kenniswerkplaats Jeugd Zuid-West", "knowledge_institute", None),
             ("Ouderplatform Jeugd Zuid-West", "client_organisation", None),
+            ("Timon", "care_provider", None),
         ],
     },
     {

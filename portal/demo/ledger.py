@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 from ledger.books import queries, services
-from ledger.projects import reports
-from portal.accounts.tables import Network, Region, User
+from ledger.projects import allocations, reports
+from ledger.projects.allocation_forms import AllocationInput
+from portal.accounts.tables import Network, User
 from portal.demo.proposals import _principal
 from portal.lib import clock
 from portal.lib.db import required
@@ -41,6 +42,8 @@ BIJLAGE_4 = [
         75_105_600,
     ),
 ]
+# Bijlage 4's short names, as the network's organisations are called in the portal.
+RECIPIENT_NAMES = {"Gem. Rotterdam": "Gemeente Rotterdam"}
 PROCESS_2020 = (
     "Gem. Rotterdam",
     "Coördinatie-/proceskosten (uren voorzitters RET's, projectleiding en projectondersteuning)",
@@ -70,14 +73,11 @@ async def load(settings: Settings) -> None:
     network = required(await Network.select().where(Network.slug == "zuid-west").first())
     coordinator = await _principal("coordinator@example.org")
     officer = await _principal("regio@example.org")
-    regions = {
-        r["name"]: r["id"] for r in await Region.select().where(Region.network == network["id"])
-    }
-    await _year_2020(network, coordinator, officer, regions)
+    await _year_2020(network, coordinator, officer)
     await _year_2021(network, coordinator, settings)
 
 
-async def _year_2020(network: dict, coordinator, officer, regions: dict[str, int]) -> None:
+async def _year_2020(network: dict, coordinator, officer) -> None:
     year_id, problems = await services.create_budget_year(
         coordinator, network["id"], 2020, 171_000_000, "SPUK 2020 Zuid-West"
     )
@@ -117,6 +117,7 @@ async def _year_2020(network: dict, coordinator, officer, regions: dict[str, int
     assert not problems, problems
     accounts = {a["code"]: a["id"] for a in await queries.accounts_of(year_id)}
     decided = dt.date(2020, 12, 1)
+    recipients = await allocations.recipients_of(network["id"])
     project_ids = []
     for recipient, title, cents in [*BIJLAGE_4, PROCESS_2020]:
         account = (
@@ -124,18 +125,28 @@ async def _year_2020(network: dict, coordinator, officer, regions: dict[str, int
             if recipient == "Gem. Rotterdam"
             else (accounts[f"theme_{theme['id']}"])
         )
+        (recipient_choice,) = [
+            r for r in recipients.values() if r.name == RECIPIENT_NAMES.get(recipient, recipient)
+        ]
         project_ids.append(
-            await services.allocate_directly(
+            await allocations.allocate(
                 coordinator,
-                network_id=network["id"],
-                budget_year_id=year_id,
-                account_id=account,
-                title=title,
-                recipient=recipient,
-                amount_cents=cents,
-                decision_reference="Inrichtingsplan Bijlage 4",
-                decision_date=decided,
-                region_id=regions.get(recipient),
+                network["id"],
+                year_id,
+                AllocationInput(
+                    title=title,
+                    account_id=account,
+                    organisation_id=recipient_choice.organisation_id,
+                    region_id=recipient_choice.region_id,
+                    recipient=recipient_choice.name,
+                    recipient_kvk="",
+                    amount_cents=cents,
+                    start_date=decided,
+                    end_date=dt.date(2020, 12, 31),
+                    decision_reference="Inrichtingsplan Bijlage 4",
+                    decision_date=decided,
+                    decided_by="College van B&W Rotterdam",
+                ),
             )
         )
     for project_id in project_ids:

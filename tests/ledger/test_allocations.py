@@ -13,7 +13,7 @@ from ledger.books import queries
 from ledger.books.booking import LedgerRefused
 from ledger.books.tables import Entry, Project, Report
 from ledger.projects import allocations
-from ledger.projects.allocation_forms import OUTSIDE, AllocationInput, parse_allocation
+from ledger.projects.allocation_forms import OUTSIDE, AllocationInput, Recipient, parse_allocation
 from portal.accounts.tables import Network
 from tests import factories
 from tests.ledger.conftest import Year, make_year
@@ -22,7 +22,10 @@ from tests.web import post_form
 
 TODAY = dt.date(2021, 6, 1)
 ACCOUNTS = {11: "a. Projectleider", 12: "Leren en ontwikkelen"}
-ORGANISATIONS = {7: "Timon"}
+RECIPIENTS = {
+    "regio-3": Recipient("Midden-Holland", region_id=3),
+    "organisatie-7": Recipient("Timon", organisation_id=7, region_id=3),
+}
 VALID = {
     "title": "Projectleider 2021",
     "account": "11",
@@ -42,7 +45,7 @@ def parse(**changes: str) -> tuple[AllocationInput | None, dict[str, str]]:
     return parse_allocation(
         FormMultiDict({**VALID, **changes}),
         accounts=ACCOUNTS,
-        organisations=ORGANISATIONS,
+        recipients=RECIPIENTS,
         today=TODAY,
     )
 
@@ -54,6 +57,7 @@ def test_a_valid_allocation_to_an_outside_party() -> None:
         title="Projectleider 2021",
         account_id=11,
         organisation_id=None,
+        region_id=None,
         recipient="Gemeente Rotterdam",
         recipient_kvk="24370565",
         amount_cents=8_000_000,
@@ -65,11 +69,17 @@ def test_a_valid_allocation_to_an_outside_party() -> None:
     )
 
 
-def test_an_organisation_of_the_network_is_named_by_the_network() -> None:
-    allocation, errors = parse(recipient_choice="7", recipient_name="ignored", recipient_kvk="")
+@pytest.mark.parametrize(
+    ("choice", "expected"),
+    [("organisatie-7", (7, 3, "Timon")), ("regio-3", (None, 3, "Midden-Holland"))],
+)
+def test_a_recipient_of_the_network_is_named_by_the_network(
+    choice: str, expected: tuple[int | None, int, str]
+) -> None:
+    allocation, errors = parse(recipient_choice=choice, recipient_name="ignored", recipient_kvk="")
     assert errors == {}
     assert allocation is not None
-    assert (allocation.organisation_id, allocation.recipient) == (7, "Timon")
+    assert (allocation.organisation_id, allocation.region_id, allocation.recipient) == expected
 
 
 @pytest.mark.parametrize(
@@ -78,7 +88,8 @@ def test_an_organisation_of_the_network_is_named_by_the_network() -> None:
         ({"title": ""}, "title", "Geef de toewijzing een naam"),
         ({"account": "99"}, "account", "Kies de begrotingspost"),
         ({"account": "٣"}, "account", "Kies de begrotingspost"),
-        ({"recipient_choice": "8"}, "recipient_choice", "Kies een organisatie van het netwerk"),
+        ({"recipient_choice": "7"}, "recipient_choice", "Kies een organisatie of regio"),
+        ({"recipient_choice": "organisatie-8"}, "recipient_choice", "Kies een organisatie"),
         ({"recipient_name": ""}, "recipient_name", "Vul de naam van de ontvanger in"),
         ({"recipient_kvk": ""}, "recipient_kvk", "Vul het KvK-nummer"),
         ({"recipient_kvk": "1234567"}, "recipient_kvk", "Een KvK-nummer heeft 8 cijfers"),
@@ -112,6 +123,7 @@ async def _allocate(year: Year, cents: int, **changes: object) -> int:
         "title": "Projectleider 2021",
         "account_id": year.accounts["process_a"],
         "organisation_id": None,
+        "region_id": None,
         "recipient": "Gemeente Rotterdam",
         "recipient_kvk": "24370565",
         "amount_cents": cents,
@@ -157,7 +169,12 @@ async def test_an_organisation_of_the_network_brings_its_region(year: Year) -> N
     region = await factories.region(year.network)
     organisation = await factories.organisation(year.network, region_id=region)
     project_id = await _allocate(
-        year, 100_000, organisation_id=organisation, recipient="Timon", recipient_kvk=""
+        year,
+        100_000,
+        organisation_id=organisation,
+        region_id=region,
+        recipient="Timon",
+        recipient_kvk="",
     )
     project = await queries.project_row(year.network, project_id)
     assert project is not None
@@ -179,19 +196,27 @@ async def test_a_line_or_organisation_of_elsewhere_is_refused(year: Year) -> Non
         await _allocate(year, 100, account_id=other.accounts["process_a"])
     with pytest.raises(LedgerRefused, match="neemt geen toewijzing aan"):
         await _allocate(year, 100, account_id=year.accounts["unforeseen"])
-    stranger = await factories.organisation(await factories.network(slug="elders"))
+    elsewhere = await factories.network(slug="elders")
+    stranger = await factories.organisation(elsewhere)
     with pytest.raises(LedgerRefused, match="hoort niet bij dit netwerk"):
         await _allocate(year, 100, organisation_id=stranger)
+    with pytest.raises(LedgerRefused, match="hoort niet bij dit netwerk"):
+        await _allocate(year, 100, region_id=await factories.region(elsewhere))
+    own_region = await factories.region(year.network)
+    with pytest.raises(LedgerRefused, match="hoort niet bij dit netwerk"):  # not its region
+        await _allocate(year, 100, organisation_id=stranger, region_id=own_region)
     assert await Project.count() == 0
 
 
 async def test_the_page_refuses_keeping_input_and_allocates(client, year: Year) -> None:
+    await factories.region(year.network, "Midden-Holland")
     slug = (await Network.select(Network.slug).where(Network.id == year.network).first())["slug"]
     await as_user(client, year.coordinator)
     address = f"/n/{slug}/begroting/{year.budget_year}/toewijzingen/nieuw"
     page = await client.get(address)
     assert page.status_code == 200
     assert "a. Projectleider" in page.text and "Een andere partij" in page.text
+    assert "Midden-Holland (jeugdhulpregio)" in page.text
     typed = {**VALID, "account": str(year.accounts["process_a"]), "recipient_kvk": "12"}
     refused = await post_form(client, address, typed)
     assert refused.status_code == 422
