@@ -7,6 +7,7 @@ from ledger.books.tables import (
     BudgetYear,
     CatalogueEntry,
     Entry,
+    ExpertClaim,
     Project,
     Report,
     ReportAttachment,
@@ -15,7 +16,16 @@ from ledger.books.tables import (
 APP_CONFIG = AppConfig(
     app_name="ledger",
     migrations_folder_path=str(Path(__file__).parent.parent / "migrations" / "ledger"),
-    table_classes=[BudgetYear, Account, Project, Entry, Report, ReportAttachment, CatalogueEntry],
+    table_classes=[
+        BudgetYear,
+        Account,
+        Project,
+        Entry,
+        Report,
+        ReportAttachment,
+        CatalogueEntry,
+        ExpertClaim,
+    ],
     migration_dependencies=["portal.piccolo_app"],
     commands=[],
 )

@@ -105,6 +105,9 @@ class Project(Table, tablename="ledger_project"):
     recipient_kvk = Varchar(length=8, default="")
     # The body that decided (a grant's decision names it in review's Decision row).
     decided_by = Varchar(length=200, default="")
+    # Set on the allocation of line d that carries the expert-fee scheme (vacatiegeldregeling):
+    # what an hour of an expert is paid. A claim keeps the rate it was made at.
+    fee_rate_cents = BigInt(null=True, default=None)
     start_date = Date(null=True, default=None)
     end_date = Date(null=True, default=None)
     advance_bp = Integer(default=8000)
@@ -211,3 +214,23 @@ class ReportAttachment(Table):
     sha256 = Varchar(length=64)
     uploaded_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     uploaded_at = Timestamptz(default=TimestamptzNow())
+
+
+class ExpertClaim(Table, tablename="ledger_expert_claim"):
+    """An expert's hours under the fee scheme (vacatiegeldregeling, process line d), paid with
+    the other open claims of the scheme in one batch. The description says what the work was,
+    never whose case it was about."""
+
+    id: Serial
+
+    project = ForeignKey(Project, null=False, on_delete=OnDelete.restrict, index=True)
+    expert_name = Varchar(length=200)
+    work_date = Date()
+    minutes = Integer()
+    rate_cents = BigInt()
+    amount_cents = BigInt()
+    description = Varchar(length=500)
+    # The payment entry that paid it, once paid; the batch is the claims of one entry.
+    paid_by = ForeignKey(Entry, null=True, default=None, on_delete=OnDelete.restrict)
+    created_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -9,6 +9,7 @@ def routes() -> list[ControllerRouterHandler]:
     from ledger.projects.allocation_controllers import AllocationController
     from ledger.projects.catalogue_controllers import CatalogueController
     from ledger.projects.controllers import LedgerController, ReportController
+    from ledger.projects.expert_fee_controllers import ExpertFeeController
     from ledger.projects.export_controllers import SpukExportController
     from portal.accounts.controllers.admin import AdminController
     from portal.accounts.controllers.auth import AuthController
@@ -42,6 +43,7 @@ def routes() -> list[ControllerRouterHandler]:
         QuestionController,
         LedgerController,
         AllocationController,
+        ExpertFeeController,
         ReportController,
         CatalogueController,
         SpukExportController,

@@ -104,6 +104,19 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/n/{network:str}/begroting/{year_id:int}/herschikken"): "coordinator",
     ("POST", "/n/{network:str}/begroting/{year_id:int}/herschikken"): "coordinator",
     ("GET", "/n/{network:str}/begroting/{year_id:int}/toewijzingen/nieuw"): "coordinator",
+    ("GET", "/n/{network:str}/begroting/projecten/{project_id:int}/vacatiegeld"): "coordinator",
+    (
+        "POST",
+        "/n/{network:str}/begroting/projecten/{project_id:int}/vacatiegeld/tarief",
+    ): "coordinator",
+    (
+        "POST",
+        "/n/{network:str}/begroting/projecten/{project_id:int}/vacatiegeld/declaraties",
+    ): "coordinator",
+    (
+        "POST",
+        "/n/{network:str}/begroting/projecten/{project_id:int}/vacatiegeld/uitbetalen",
+    ): "coordinator",
     ("POST", "/n/{network:str}/begroting/{year_id:int}/toewijzingen/nieuw"): "coordinator",
     ("GET", "/n/{network:str}/begroting/{year_id:int}/indelen"): "coordinator",
     ("POST", "/n/{network:str}/begroting/{year_id:int}/indelen"): "coordinator",

@@ -591,6 +591,82 @@ async def _allocate(scene: Scene) -> Post:
     )
 
 
+async def _fee_scheme(scene: Scene, rate_cents: int | None = 5_000) -> int:
+    """An expert-fee scheme of € 1.000 on line d, moved there from line a."""
+    from ledger.projects import allocations, expert_fees
+    from ledger.projects.allocation_forms import AllocationInput
+
+    coordinator = await scene.principal("coordinator")
+    accounts = {
+        a["code"]: a["id"]
+        for a in await Account.select(Account.id, Account.code).where(
+            Account.budget_year == scene.zw.budget_year
+        )
+    }
+    await ledger.move(
+        coordinator,
+        scene.zw.network,
+        scene.zw.budget_year,
+        "transfer",
+        accounts["process_a"],
+        accounts["process_d"],
+        100_000,
+        "Vacatiegeld",
+        "",
+    )
+    project_id = await allocations.allocate(
+        coordinator,
+        scene.zw.network,
+        scene.zw.budget_year,
+        AllocationInput(
+            title="Vacatiegeldregeling 2021",
+            account_id=accounts["process_d"],
+            organisation_id=None,
+            region_id=None,
+            recipient="Experts van het netwerk",
+            recipient_kvk="",
+            amount_cents=100_000,
+            start_date=dt.date(2021, 1, 1),
+            end_date=dt.date(2021, 12, 31),
+            decision_reference="VAC-2021",
+            decision_date=dt.date(2021, 1, 15),
+            decided_by="College van B&W Rotterdam",
+        ),
+    )
+    if rate_cents is not None:
+        await expert_fees.set_rate(coordinator, scene.zw.network, project_id, rate_cents)
+    return project_id
+
+
+CLAIM_FORM = {
+    "expert_name": "Dr. A. de Vries",
+    "work_date": "2021-03-01",
+    "hours": "1,5",
+    "description": "Consultatie expertteam",
+}
+
+
+async def _fee_rate(scene: Scene) -> Post:
+    scheme = await _fee_scheme(scene, rate_cents=None)
+    return Post("coordinator", {"fee_rate": "60,00"}, path={"project_id": scheme})
+
+
+async def _fee_claim(scene: Scene) -> Post:
+    return Post("coordinator", CLAIM_FORM, path={"project_id": await _fee_scheme(scene)})
+
+
+async def _fee_pay(scene: Scene) -> Post:
+    from ledger.projects import expert_fees
+
+    scheme = await _fee_scheme(scene)
+    claim, _ = expert_fees.parse_claim(FormMultiDict(CLAIM_FORM), dt.date(2021, 6, 1))
+    assert claim is not None
+    await expert_fees.add_claim(
+        await scene.principal("coordinator"), scene.zw.network, scheme, claim
+    )
+    return Post("coordinator", {"document_reference": "VAC-BET-1"}, path={"project_id": scheme})
+
+
 REPORT_FORM = {
     "result1": "Wachtlijst gehalveerd",
     "realised1": "8.000,00",
@@ -716,6 +792,18 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("POST", "/n/{network:str}/begroting/{year_id:int}/toewijzingen/nieuw"): _allocate,
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/betalen"): _pay,
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/voorschot"): _advance_share,
+    (
+        "POST",
+        "/n/{network:str}/begroting/projecten/{project_id:int}/vacatiegeld/tarief",
+    ): _fee_rate,
+    (
+        "POST",
+        "/n/{network:str}/begroting/projecten/{project_id:int}/vacatiegeld/declaraties",
+    ): _fee_claim,
+    (
+        "POST",
+        "/n/{network:str}/begroting/projecten/{project_id:int}/vacatiegeld/uitbetalen",
+    ): _fee_pay,
     ("POST", "/n/{network:str}/begrotingsjaren"): _new_budget_year,
     ("POST", "/n/{network:str}/verantwoording/{report_id:int}"): _submit_report,
     ("POST", "/n/{network:str}/verantwoording/{report_id:int}/beoordelen"): _judge_report,
