@@ -9,6 +9,7 @@ from ledger.books.tables import (
     Entry,
     ExpertClaim,
     Project,
+    ProjectPart,
     Report,
     ReportAttachment,
 )
@@ -25,6 +26,7 @@ APP_CONFIG = AppConfig(
         ReportAttachment,
         CatalogueEntry,
         ExpertClaim,
+        ProjectPart,
     ],
     migration_dependencies=["portal.piccolo_app"],
     commands=[],

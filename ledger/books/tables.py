@@ -234,3 +234,19 @@ class ExpertClaim(Table, tablename="ledger_expert_claim"):
     paid_by = ForeignKey(Entry, null=True, default=None, on_delete=OnDelete.restrict)
     created_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ProjectPart(Table, tablename="ledger_project_part"):
+    """A part of an umbrella allocation, decided after the allocation itself (Bijlage 4: five
+    sub-projects of Timon "nader te bepalen"). The money stays the allocation's in the books;
+    the parts say what it goes to, and never add up to more than its commitment."""
+
+    id: Serial
+
+    project = ForeignKey(Project, null=False, on_delete=OnDelete.restrict, index=True)
+    title = Varchar(length=300)
+    amount_cents = BigInt()
+    decision_reference = Varchar(length=200)
+    decision_date = Date()
+    created_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())

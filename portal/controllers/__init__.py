@@ -11,6 +11,7 @@ def routes() -> list[ControllerRouterHandler]:
     from ledger.projects.controllers import LedgerController, ReportController
     from ledger.projects.expert_fee_controllers import ExpertFeeController
     from ledger.projects.export_controllers import SpukExportController
+    from ledger.projects.umbrella_controllers import UmbrellaController
     from portal.accounts.controllers.admin import AdminController
     from portal.accounts.controllers.auth import AuthController
     from portal.accounts.controllers.tokens import ApiTokenController
@@ -44,6 +45,7 @@ def routes() -> list[ControllerRouterHandler]:
         LedgerController,
         AllocationController,
         ExpertFeeController,
+        UmbrellaController,
         ReportController,
         CatalogueController,
         SpukExportController,

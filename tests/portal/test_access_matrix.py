@@ -105,6 +105,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/n/{network:str}/begroting/{year_id:int}/herschikken"): "coordinator",
     ("GET", "/n/{network:str}/begroting/{year_id:int}/toewijzingen/nieuw"): "coordinator",
     ("GET", "/n/{network:str}/begroting/projecten/{project_id:int}/vacatiegeld"): "coordinator",
+    ("GET", "/n/{network:str}/begroting/projecten/{project_id:int}/delen"): "coordinator",
+    ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/delen"): "coordinator",
     (
         "POST",
         "/n/{network:str}/begroting/projecten/{project_id:int}/vacatiegeld/tarief",

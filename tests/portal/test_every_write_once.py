@@ -667,6 +667,20 @@ async def _fee_pay(scene: Scene) -> Post:
     return Post("coordinator", {"document_reference": "VAC-BET-1"}, path={"project_id": scheme})
 
 
+async def _umbrella_part(scene: Scene) -> Post:
+    scheme = await _fee_scheme(scene, rate_cents=None)  # any direct allocation has parts
+    return Post(
+        "coordinator",
+        {
+            "title": "Doorgaande zorglijn 18-/18+",
+            "amount": "250,00",
+            "decision_reference": "BW-2021-40",
+            "decision_date": "2021-04-01",
+        },
+        path={"project_id": scheme},
+    )
+
+
 REPORT_FORM = {
     "result1": "Wachtlijst gehalveerd",
     "realised1": "8.000,00",
@@ -804,6 +818,7 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
         "POST",
         "/n/{network:str}/begroting/projecten/{project_id:int}/vacatiegeld/uitbetalen",
     ): _fee_pay,
+    ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/delen"): _umbrella_part,
     ("POST", "/n/{network:str}/begrotingsjaren"): _new_budget_year,
     ("POST", "/n/{network:str}/verantwoording/{report_id:int}"): _submit_report,
     ("POST", "/n/{network:str}/verantwoording/{report_id:int}/beoordelen"): _judge_report,
