@@ -250,3 +250,35 @@ class ProjectPart(Table, tablename="ledger_project_part"):
     decision_date = Date()
     created_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class PaymentRequestKind(StrEnum):
+    advance = "advance"  # the advance of the grant letter's schedule
+    instalment = "instalment"  # a later instalment, e.g. after an interim report
+
+
+class PaymentRequestState(StrEnum):
+    requested = "requested"
+    approved = "approved"
+    refused = "refused"
+
+
+class PaymentRequest(Table, tablename="ledger_payment_request"):
+    """A region's request for a payment on its project, with its statement; the coordinator
+    approves it (which books the payment) or refuses it with a reason."""
+
+    id: Serial
+
+    project = ForeignKey(Project, null=False, on_delete=OnDelete.restrict, index=True)
+    kind = Varchar(length=20, choices=PaymentRequestKind)
+    amount_cents = BigInt()
+    statement = Text()
+    requested_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    requested_at = Timestamptz(default=TimestamptzNow())
+    state = Varchar(
+        length=20, default=PaymentRequestState.requested, choices=PaymentRequestState, index=True
+    )
+    decided_by = ForeignKey(User, null=True, default=None, on_delete=OnDelete.set_null)
+    decided_at = Timestamptz(null=True, default=None)
+    decision_note = Text(default="")
+    payment = ForeignKey(Entry, null=True, default=None, on_delete=OnDelete.restrict)

@@ -28,6 +28,11 @@ NETWORK_NAV: list[tuple[str, str, frozenset[Role] | None]] = [
     ("Mijn beoordelingen", "review:my_reviews", frozenset({Role.reviewer})),
     ("Begroting", "ledger:years", frozenset({Role.coordinator})),
     ("Verantwoording", "ledger:reports", frozenset({Role.coordinator, Role.region_officer})),
+    (
+        "Betaalverzoeken",
+        "ledger:payment_requests",
+        frozenset({Role.coordinator, Role.region_officer}),
+    ),
     ("Projectenbank", "catalogue:index", None),
 ]
 

@@ -11,6 +11,7 @@ def routes() -> list[ControllerRouterHandler]:
     from ledger.projects.controllers import LedgerController, ReportController
     from ledger.projects.expert_fee_controllers import ExpertFeeController
     from ledger.projects.export_controllers import SpukExportController
+    from ledger.projects.payment_request_controllers import PaymentRequestController
     from ledger.projects.umbrella_controllers import UmbrellaController
     from portal.accounts.controllers.admin import AdminController
     from portal.accounts.controllers.auth import AuthController
@@ -46,6 +47,7 @@ def routes() -> list[ControllerRouterHandler]:
         AllocationController,
         ExpertFeeController,
         UmbrellaController,
+        PaymentRequestController,
         ReportController,
         CatalogueController,
         SpukExportController,

@@ -106,6 +106,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/n/{network:str}/begroting/{year_id:int}/toewijzingen/nieuw"): "coordinator",
     ("GET", "/n/{network:str}/begroting/projecten/{project_id:int}/vacatiegeld"): "coordinator",
     ("GET", "/n/{network:str}/begroting/projecten/{project_id:int}/delen"): "coordinator",
+    ("GET", "/n/{network:str}/betaalverzoeken"): "coordinator,region_officer",
+    ("GET", "/n/{network:str}/betaalverzoeken/nieuw"): "region_officer",
+    ("POST", "/n/{network:str}/betaalverzoeken/nieuw"): "region_officer",
+    ("POST", "/n/{network:str}/betaalverzoeken/{request_id:int}/beoordelen"): "coordinator",
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/delen"): "coordinator",
     (
         "POST",

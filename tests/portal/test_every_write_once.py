@@ -681,6 +681,32 @@ async def _umbrella_part(scene: Scene) -> Post:
     )
 
 
+PAYMENT_REQUEST = {"kind": "advance", "amount": "100,00", "statement": "Start van het project"}
+
+
+async def _request_payment(scene: Scene) -> Post:
+    project = scene.world.values["project_id"]
+    return Post("region_officer", {**PAYMENT_REQUEST, "project": str(project)})
+
+
+async def _decide_payment_request(scene: Scene) -> Post:
+    from ledger.projects import payment_requests
+
+    project = int(scene.world.values["project_id"])
+    data, _ = payment_requests.parse_request(
+        FormMultiDict({**PAYMENT_REQUEST, "project": str(project)}), {project}
+    )
+    assert data is not None
+    request_id = await payment_requests.request_payment(
+        await scene.principal("region_officer"), scene.zw.network, data
+    )
+    return Post(
+        "coordinator",
+        {"decision": "goedkeuren", "document_reference": "BET-9", "note": ""},
+        path={"request_id": request_id},
+    )
+
+
 REPORT_FORM = {
     "result1": "Wachtlijst gehalveerd",
     "realised1": "8.000,00",
@@ -819,6 +845,10 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
         "/n/{network:str}/begroting/projecten/{project_id:int}/vacatiegeld/uitbetalen",
     ): _fee_pay,
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/delen"): _umbrella_part,
+    ("POST", "/n/{network:str}/betaalverzoeken/nieuw"): _request_payment,
+    ("POST", "/n/{network:str}/betaalverzoeken/{request_id:int}/beoordelen"): (
+        _decide_payment_request
+    ),
     ("POST", "/n/{network:str}/begrotingsjaren"): _new_budget_year,
     ("POST", "/n/{network:str}/verantwoording/{report_id:int}"): _submit_report,
     ("POST", "/n/{network:str}/verantwoording/{report_id:int}/beoordelen"): _judge_report,

@@ -1,0 +1,155 @@
+"""Payment requests: the region officer asks, the coordinator decides."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from ledger.books.booking import LedgerRefused
+from ledger.books.tables import PaymentRequestState
+from ledger.projects import payment_requests as requests
+from portal.accounts.guards import allow
+from portal.accounts.layout import redirect, render, url
+from portal.accounts.principal import NetworkRef, Principal
+from portal.accounts.tables import Region, Role
+from portal.lib.forms import text
+from portal.lib.money import format_euros
+
+COORDINATOR = allow(Role.coordinator)
+OFFICER = allow(Role.region_officer)
+BOTH = allow(Role.coordinator, Role.region_officer)
+
+
+class PaymentRequestController(Controller):
+    path = "/n/{network:str}/betaalverzoeken"
+
+    @get("/", name="ledger:payment_requests", opt=BOTH)
+    async def index(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+    ) -> Template:
+        return await self._list(request, principal, network_ref, {}, {})
+
+    @get("/nieuw", name="ledger:payment_request_new", opt=OFFICER)
+    async def new(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+    ) -> Template:
+        return await self._form(request, principal, network_ref, {}, {})
+
+    @post("/nieuw", name="ledger:payment_request_create", opt=OFFICER)
+    async def create(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+    ) -> Template | Redirect:
+        form = await request.form()
+        projects = await requests.requestable_projects(principal, network_ref.id)
+        data, errors = requests.parse_request(form, {p["id"] for p in projects})
+        if data is not None:
+            try:
+                await requests.request_payment(principal, network_ref.id, data)
+            except LedgerRefused as refusal:
+                errors = {"form": str(refusal)}
+            else:
+                return redirect(
+                    request,
+                    url(request, "ledger:payment_requests"),
+                    f"Uw verzoek om {format_euros(data.amount_cents)} is verstuurd naar de "
+                    "coördinator.",
+                )
+        return await self._form(request, principal, network_ref, dict(form.items()), errors, 422)
+
+    @post("/{request_id:int}/beoordelen", name="ledger:payment_request_decide", opt=COORDINATOR)
+    async def decide(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        request_id: FromPath[int],
+    ) -> Template | Redirect:
+        form = await request.form()
+        try:
+            state = await requests.decide(
+                principal,
+                network_ref.id,
+                request_id,
+                text(form, "decision"),
+                text(form, "document_reference", 200),
+                text(form, "note", 2_000),
+            )
+        except LedgerRefused as refusal:
+            return await self._list(
+                request,
+                principal,
+                network_ref,
+                {**dict(form.items()), "request_id": str(request_id)},
+                {"form": str(refusal)},
+                422,
+            )
+        message = (
+            "Het verzoek is goedgekeurd en de betaling is geboekt."
+            if state == PaymentRequestState.approved
+            else "Het verzoek is afgewezen; de regio krijgt de reden per e-mail."
+        )
+        return redirect(request, url(request, "ledger:payment_requests"), message)
+
+    async def _list(
+        self,
+        request: Request,
+        principal: Principal,
+        network_ref: NetworkRef,
+        values: dict[str, str],
+        errors: dict[str, str],
+        status_code: int = 200,
+    ) -> Template:
+        regions = {
+            r["id"]: r["name"]
+            for r in await Region.select(Region.id, Region.name).where(
+                Region.network == network_ref.id
+            )
+        }
+        return render(
+            request,
+            "ledger/payment_requests.html",
+            status_code=status_code,
+            rows=await requests.requests_of(
+                network_ref.id, requests.scope_of(principal, network_ref.id)
+            ),
+            regions=regions,
+            kinds=requests.KIND_LABELS,
+            states=requests.STATE_LABELS,
+            may_decide=principal.has_role(network_ref.id, Role.coordinator),
+            may_ask=principal.has_role(network_ref.id, Role.region_officer),
+            approve=requests.APPROVE,
+            refuse=requests.REFUSE,
+            values=values,
+            errors=errors,
+        )
+
+    async def _form(
+        self,
+        request: Request,
+        principal: Principal,
+        network_ref: NetworkRef,
+        values: dict[str, str],
+        errors: dict[str, str],
+        status_code: int = 200,
+    ) -> Template:
+        projects = await requests.requestable_projects(principal, network_ref.id)
+        return render(
+            request,
+            "ledger/payment_request_new.html",
+            status_code=status_code,
+            projects=[(str(p["id"]), f"{p['title']} ({p['year']})") for p in projects],
+            kinds=list(requests.KIND_LABELS.items()),
+            values=values,
+            errors=errors,
+        )

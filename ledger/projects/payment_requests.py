@@ -1,0 +1,278 @@
+"""Payment requests: the region asks for an advance or an instalment on its project, with a
+statement; the coordinator approves it, which books the payment, or refuses it with a reason.
+
+Who may ask is checked inside the transaction that writes, with the project's row locked: the
+region officer of the project's region, for a project that is not settled, for at most what is
+committed and neither paid nor asked for already."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from litestar.datastructures import FormMultiDict
+
+from ledger.books.booking import EntryDraft, LedgerRefused, book
+from ledger.books.queries import figures_of_projects
+from ledger.books.tables import (
+    EntryKind,
+    PaymentRequest,
+    PaymentRequestKind,
+    PaymentRequestState,
+    Project,
+)
+from portal.accounts import events
+from portal.accounts.events import Mail
+from portal.accounts.principal import Principal
+from portal.accounts.tables import Membership, Role
+from portal.lib import clock
+from portal.lib.db import lock_row, write_transaction
+from portal.lib.forms import MAX_ID, text, whole_number
+from portal.lib.money import MoneyError, format_euros, parse_euros
+
+KIND_LABELS: dict[str, str] = {
+    PaymentRequestKind.advance: "Voorschot",
+    PaymentRequestKind.instalment: "Termijn",
+}
+STATE_LABELS: dict[str, str] = {
+    PaymentRequestState.requested: "aangevraagd",
+    PaymentRequestState.approved: "goedgekeurd en betaald",
+    PaymentRequestState.refused: "afgewezen",
+}
+APPROVE, REFUSE = "goedkeuren", "afwijzen"
+
+
+@dataclass(frozen=True)
+class RequestInput:
+    project_id: int
+    kind: PaymentRequestKind
+    amount_cents: int
+    statement: str
+
+
+def parse_request(
+    form: FormMultiDict, projects: set[int]
+) -> tuple[RequestInput | None, dict[str, str]]:
+    errors: dict[str, str] = {}
+    project_id = whole_number(text(form, "project"), maximum=MAX_ID)
+    if project_id not in projects:
+        errors["project"] = "Kies het project waarvoor u een betaling vraagt."
+    kind = text(form, "kind")
+    if kind not in KIND_LABELS:
+        errors["kind"] = "Kies voorschot of termijn."
+    amount = 0
+    try:
+        amount = parse_euros(text(form, "amount", 40))
+        if amount <= 0:
+            errors["amount"] = "Het bedrag moet groter zijn dan € 0,00."
+    except MoneyError as error:
+        errors["amount"] = str(error)
+    statement = text(form, "statement", 5_000)
+    if not statement:
+        errors["statement"] = (
+            "Licht het verzoek toe: waarvoor het geld nu nodig is en hoe het project ervoor staat."
+        )
+    if errors or project_id is None:
+        return None, errors
+    return RequestInput(project_id, PaymentRequestKind(kind), amount, statement), {}
+
+
+def scope_of(principal: Principal, network_id: int) -> set[int] | None:
+    """The regions whose requests this person sees; None: all of the network's."""
+    if principal.has_role(network_id, Role.coordinator):
+        return None
+    return principal.region_ids(network_id, Role.region_officer)
+
+
+async def requestable_projects(principal: Principal, network_id: int) -> list[dict]:
+    """The unsettled projects of the regions this region officer asks for."""
+    regions = principal.region_ids(network_id, Role.region_officer)
+    if not regions:
+        return []
+    return await (
+        Project.select(Project.id, Project.title, Project.budget_year.year.as_alias("year"))
+        .where(
+            (Project.network == network_id)
+            & Project.region_id.is_in(list(regions))
+            & Project.settled_on.is_null()
+        )
+        .order_by(Project.title)
+    )
+
+
+async def requests_of(network_id: int, regions: set[int] | None) -> list[dict]:
+    query = PaymentRequest.select(
+        *PaymentRequest.all_columns(),
+        PaymentRequest.project.title.as_alias("project_title"),
+        PaymentRequest.project.region_id.as_alias("region_id"),
+        PaymentRequest.requested_by.name.as_alias("requester_name"),
+    ).where(PaymentRequest.project.network == network_id)
+    if regions is not None:
+        if not regions:
+            return []
+        query = query.where(PaymentRequest.project.region_id.is_in(list(regions)))
+    return await query.order_by(PaymentRequest.requested_at, ascending=False)
+
+
+async def _room(project: dict) -> tuple[int, int, int]:
+    """(committed, paid, asked for and not decided) of a project."""
+    figures = await figures_of_projects(project["budget_year"], [project["id"]])
+    f = figures.get(project["id"])
+    pending = await PaymentRequest.select(PaymentRequest.amount_cents).where(
+        (PaymentRequest.project == project["id"])
+        & (PaymentRequest.state == PaymentRequestState.requested)
+    )
+    return (
+        f.committed if f else 0,
+        f.paid if f else 0,
+        sum(p["amount_cents"] for p in pending),
+    )
+
+
+async def request_payment(actor: Principal, network_id: int, data: RequestInput) -> int:
+    async with write_transaction():
+        await lock_row(Project, data.project_id)
+        project = await (
+            Project.select()
+            .where((Project.id == data.project_id) & (Project.network == network_id))
+            .first()
+        )
+        if project is None or project["region_id"] not in actor.region_ids(
+            network_id, Role.region_officer
+        ):
+            raise LedgerRefused("Alleen de regio-indiener van de regio van het project vraagt.")
+        if project["settled_on"] is not None:
+            raise LedgerRefused("Dit project is vastgesteld; de rest volgt uit de vaststelling.")
+        committed, paid, pending = await _room(project)
+        room = committed - paid - pending
+        if data.amount_cents > room:
+            raise LedgerRefused(
+                f"Er kan hoogstens {format_euros(max(room, 0))} worden gevraagd: verplicht "
+                f"{format_euros(committed)}, betaald {format_euros(paid)}, al gevraagd "
+                f"{format_euros(pending)}."
+            )
+        row = await PaymentRequest.insert(
+            PaymentRequest(
+                project=project["id"],
+                kind=data.kind,
+                amount_cents=data.amount_cents,
+                statement=data.statement,
+                requested_by=actor.user_id,
+            )
+        ).returning(PaymentRequest.id)
+        coordinators = await Membership.select(Membership.user.email.as_alias("email")).where(
+            (Membership.network == network_id) & (Membership.role == Role.coordinator.value)
+        )
+        label = KIND_LABELS[data.kind].lower()
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=network_id,
+            action="payment_requested",
+            object_type="project",
+            object_id=project["id"],
+            summary=f"Betaalverzoek ({label}) van {format_euros(data.amount_cents)}",
+            mails=[
+                Mail(
+                    to=c["email"],
+                    subject=f"Betaalverzoek: {project['title']}",
+                    body=f"Voor '{project['title']}' is een {label} van "
+                    f"{format_euros(data.amount_cents)} gevraagd. Het verzoek wacht op uw "
+                    "beoordeling onder Betaalverzoeken.",
+                )
+                for c in coordinators
+            ],
+        )
+    request_id: int = row[0]["id"]
+    return request_id
+
+
+async def decide(
+    actor: Principal,
+    network_id: int,
+    request_id: int,
+    decision: str,
+    document_reference: str,
+    note: str,
+) -> PaymentRequestState:
+    if decision == APPROVE and not document_reference:
+        raise LedgerRefused("Vul het kenmerk van de betaling in.")
+    if decision == REFUSE and not note:
+        raise LedgerRefused("Geef de reden van de afwijzing; de regio krijgt die te lezen.")
+    if decision not in (APPROVE, REFUSE):
+        raise LedgerRefused("Kies goedkeuren of afwijzen.")
+    async with write_transaction():
+        await lock_row(PaymentRequest, request_id)
+        request = await (
+            PaymentRequest.select(
+                *PaymentRequest.all_columns(),
+                PaymentRequest.requested_by.email.as_alias("requester_email"),
+            )
+            .where(
+                (PaymentRequest.id == request_id) & (PaymentRequest.project.network == network_id)
+            )
+            .first()
+        )
+        if request is None:
+            raise LedgerRefused("Dit betaalverzoek bestaat niet in dit netwerk.")
+        if request["state"] != PaymentRequestState.requested:
+            raise LedgerRefused(
+                f"Dit verzoek is al {STATE_LABELS[request['state']]}; "
+                "er is niets meer te beslissen."
+            )
+        project = await Project.select().where(Project.id == request["project"]).first()
+        assert project is not None  # a request's project is kept (on_delete restrict)
+        state = PaymentRequestState.refused
+        payment = None
+        label = KIND_LABELS[request["kind"]]
+        if decision == APPROVE:
+            if project["settled_on"] is not None:
+                raise LedgerRefused("Dit project is intussen vastgesteld; wijs het verzoek af.")
+            (payment,) = await book(
+                actor,
+                project["budget_year"],
+                [
+                    EntryDraft(
+                        EntryKind.advance_payment,
+                        project["account"],
+                        request["amount_cents"],
+                        project_id=project["id"],
+                        reason=f"{label} op verzoek van de regio",
+                        document_reference=document_reference,
+                    )
+                ],
+                network_id=network_id,
+                summary=f"{label} van {format_euros(request['amount_cents'])} aan "
+                f"{project['title']} (betaalverzoek)",
+                object_type="project",
+                object_id=project["id"],
+            )
+            state = PaymentRequestState.approved
+        await PaymentRequest.update(
+            {
+                PaymentRequest.state: state,
+                PaymentRequest.decided_by: actor.user_id,
+                PaymentRequest.decided_at: clock.now(),
+                PaymentRequest.decision_note: note,
+                PaymentRequest.payment: payment,
+            }
+        ).where(PaymentRequest.id == request_id)
+        outcome = "goedgekeurd en betaald" if payment else f"afgewezen: {note}"
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=network_id,
+            action="payment_request_decided",
+            object_type="project",
+            object_id=project["id"],
+            summary=f"Betaalverzoek {format_euros(request['amount_cents'])} {outcome}",
+            mails=[
+                Mail(
+                    to=request["requester_email"],
+                    subject=f"Uw betaalverzoek: {project['title']}",
+                    body=f"Uw verzoek om een {label.lower()} van "
+                    f"{format_euros(request['amount_cents'])} voor '{project['title']}' is "
+                    f"{outcome}.",
+                )
+            ]
+            if request["requester_email"]
+            else [],
+        )
+    return state
