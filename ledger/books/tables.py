@@ -282,3 +282,35 @@ class PaymentRequest(Table, tablename="ledger_payment_request"):
     decided_at = Timestamptz(null=True, default=None)
     decision_note = Text(default="")
     payment = ForeignKey(Entry, null=True, default=None, on_delete=OnDelete.restrict)
+
+
+class ChangeKind(StrEnum):
+    period = "period"  # a later end date
+    amount = "amount"  # more or less money
+    budget_shift = "budget_shift"  # between the budget lines, the total unchanged
+
+
+class ChangeRequest(Table, tablename="ledger_change_request"):
+    """A change after award, asked by the region with its reason and decided by the coordinator
+    with a change letter (wijzigingsbeschikking). What a decision books points back here."""
+
+    id: Serial
+
+    project = ForeignKey(Project, null=False, on_delete=OnDelete.restrict, index=True)
+    kind = Varchar(length=20, choices=ChangeKind)
+    new_end_date = Date(null=True, default=None)
+    new_amount_cents = BigInt(null=True, default=None)  # the grant's new total
+    reason = Text()
+    requested_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    requested_at = Timestamptz(default=TimestamptzNow())
+    state = Varchar(
+        length=20, default=PaymentRequestState.requested, choices=PaymentRequestState, index=True
+    )
+    # What the project was before the decision, for the letter and the workbook.
+    old_end_date = Date(null=True, default=None)
+    old_amount_cents = BigInt(null=True, default=None)
+    decided_by = ForeignKey(User, null=True, default=None, on_delete=OnDelete.set_null)
+    decided_at = Timestamptz(null=True, default=None)
+    decision_reference = Varchar(length=200, default="")
+    decision_note = Text(default="")
+    entry = ForeignKey(Entry, null=True, default=None, on_delete=OnDelete.restrict)

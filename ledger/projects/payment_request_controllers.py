@@ -13,9 +13,10 @@ from ledger.projects import payment_requests as requests
 from portal.accounts.guards import allow
 from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import NetworkRef, Principal
-from portal.accounts.tables import Region, Role
+from portal.accounts.tables import Role
 from portal.lib.forms import text
 from portal.lib.money import format_euros
+from proposals.queries import region_names
 
 COORDINATOR = allow(Role.coordinator)
 OFFICER = allow(Role.region_officer)
@@ -110,12 +111,7 @@ class PaymentRequestController(Controller):
         errors: dict[str, str],
         status_code: int = 200,
     ) -> Template:
-        regions = {
-            r["id"]: r["name"]
-            for r in await Region.select(Region.id, Region.name).where(
-                Region.network == network_ref.id
-            )
-        }
+        regions = await region_names(network_ref.id)
         return render(
             request,
             "ledger/payment_requests.html",

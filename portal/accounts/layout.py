@@ -33,6 +33,7 @@ NETWORK_NAV: list[tuple[str, str, frozenset[Role] | None]] = [
         "ledger:payment_requests",
         frozenset({Role.coordinator, Role.region_officer}),
     ),
+    ("Wijzigingen", "ledger:changes", frozenset({Role.coordinator, Role.region_officer})),
     ("Projectenbank", "catalogue:index", None),
 ]
 

@@ -8,6 +8,7 @@ from litestar.types import ControllerRouterHandler
 def routes() -> list[ControllerRouterHandler]:
     from ledger.projects.allocation_controllers import AllocationController
     from ledger.projects.catalogue_controllers import CatalogueController
+    from ledger.projects.change_controllers import ChangeController
     from ledger.projects.controllers import LedgerController, ReportController
     from ledger.projects.expert_fee_controllers import ExpertFeeController
     from ledger.projects.export_controllers import SpukExportController
@@ -48,6 +49,7 @@ def routes() -> list[ControllerRouterHandler]:
         ExpertFeeController,
         UmbrellaController,
         PaymentRequestController,
+        ChangeController,
         ReportController,
         CatalogueController,
         SpukExportController,

@@ -107,6 +107,14 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/n/{network:str}/begroting/projecten/{project_id:int}/vacatiegeld"): "coordinator",
     ("GET", "/n/{network:str}/begroting/projecten/{project_id:int}/delen"): "coordinator",
     ("GET", "/n/{network:str}/betaalverzoeken"): "coordinator,region_officer",
+    ("GET", "/n/{network:str}/wijzigingen"): "coordinator,region_officer",
+    ("GET", "/n/{network:str}/wijzigingen/nieuw"): "region_officer",
+    ("POST", "/n/{network:str}/wijzigingen/nieuw"): "region_officer",
+    ("POST", "/n/{network:str}/wijzigingen/{change_id:int}/beslissen"): "coordinator",
+    (
+        "GET",
+        "/n/{network:str}/wijzigingen/{change_id:int}/beschikking",
+    ): "coordinator,region_officer",
     ("GET", "/n/{network:str}/betaalverzoeken/nieuw"): "region_officer",
     ("POST", "/n/{network:str}/betaalverzoeken/nieuw"): "region_officer",
     ("POST", "/n/{network:str}/betaalverzoeken/{request_id:int}/beoordelen"): "coordinator",
@@ -418,6 +426,8 @@ async def build_world(zw: Zuidwest, client: httpx.AsyncClient, settings: Setting
             "token": "onbekend",
             "file_path": "css/fondsportaal.css",
             "path": "openapi.yaml",
+            # A change letter exists once a change is granted; its own tests show it.
+            "change_id": MISSING,
             # Only used by POST routes, which the matrix leaves alone.
             "question_id": MISSING,
             "token_id": MISSING,

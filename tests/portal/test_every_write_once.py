@@ -707,6 +707,31 @@ async def _decide_payment_request(scene: Scene) -> Post:
     )
 
 
+CHANGE = {"kind": "amount", "new_amount": "12.000,00", "reason": "Meer jongeren"}
+
+
+async def _request_change(scene: Scene) -> Post:
+    return Post("region_officer", {**CHANGE, "project": str(scene.world.values["project_id"])})
+
+
+async def _decide_change(scene: Scene) -> Post:
+    from ledger.projects import changes
+
+    project = int(scene.world.values["project_id"])
+    data, errors = changes.parse_change(
+        FormMultiDict({**CHANGE, "project": str(project)}), {project: {"end_date": None}}
+    )
+    assert data is not None, errors
+    change_id = await changes.request_change(
+        await scene.principal("region_officer"), scene.zw.network, data
+    )
+    return Post(
+        "coordinator",
+        {"decision": "goedkeuren", "decision_reference": "WB-1", "note": ""},
+        path={"change_id": change_id},
+    )
+
+
 REPORT_FORM = {
     "result1": "Wachtlijst gehalveerd",
     "realised1": "8.000,00",
@@ -846,6 +871,8 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ): _fee_pay,
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/delen"): _umbrella_part,
     ("POST", "/n/{network:str}/betaalverzoeken/nieuw"): _request_payment,
+    ("POST", "/n/{network:str}/wijzigingen/nieuw"): _request_change,
+    ("POST", "/n/{network:str}/wijzigingen/{change_id:int}/beslissen"): _decide_change,
     ("POST", "/n/{network:str}/betaalverzoeken/{request_id:int}/beoordelen"): (
         _decide_payment_request
     ),
