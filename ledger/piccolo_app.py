@@ -14,6 +14,7 @@ from ledger.books.tables import (
     ProjectPart,
     Report,
     ReportAttachment,
+    SisaText,
 )
 
 APP_CONFIG = AppConfig(
@@ -31,6 +32,7 @@ APP_CONFIG = AppConfig(
         ProjectPart,
         PaymentRequest,
         ChangeRequest,
+        SisaText,
     ],
     migration_dependencies=["portal.piccolo_app"],
     commands=[],

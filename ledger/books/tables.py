@@ -314,3 +314,21 @@ class ChangeRequest(Table, tablename="ledger_change_request"):
     decision_reference = Varchar(length=200, default="")
     decision_note = Text(default="")
     entry = ForeignKey(Entry, null=True, default=None, on_delete=OnDelete.restrict)
+
+
+class SisaText(Table, tablename="ledger_sisa_text"):
+    """How the SiSa annex names the regulation and its indicators from a year on, as the
+    beheerder sets it when the ministry changes the wording; a year without its own row takes
+    the nearest earlier one. `{year}` stands for the year of the accounts (jaar T)."""
+
+    id: Serial
+
+    from_year = Integer(unique=True)
+    regulation = Varchar(length=300)
+    decision = Varchar(length=200)
+    spending = Varchar(length=200)
+    cumulative = Varchar(length=200)
+    final = Varchar(length=200)
+    explanation = Varchar(length=200)
+    updated_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    updated_at = Timestamptz(default=TimestamptzNow())

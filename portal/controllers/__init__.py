@@ -13,6 +13,7 @@ def routes() -> list[ControllerRouterHandler]:
     from ledger.projects.expert_fee_controllers import ExpertFeeController
     from ledger.projects.export_controllers import SpukExportController
     from ledger.projects.payment_request_controllers import PaymentRequestController
+    from ledger.projects.spuk.wording_controllers import SisaWordingController
     from ledger.projects.umbrella_controllers import UmbrellaController
     from portal.accounts.controllers.admin import AdminController
     from portal.accounts.controllers.auth import AuthController
@@ -50,6 +51,7 @@ def routes() -> list[ControllerRouterHandler]:
         UmbrellaController,
         PaymentRequestController,
         ChangeController,
+        SisaWordingController,
         ReportController,
         CatalogueController,
         SpukExportController,

@@ -56,6 +56,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/beheer"): "admin",
     ("GET", "/beheer/netwerken/nieuw"): "admin",
     ("POST", "/beheer/netwerken/nieuw"): "admin",
+    ("GET", "/beheer/sisa"): "admin",
+    ("POST", "/beheer/sisa"): "admin",
     ("GET", "/beheer/{network:str}"): "admin",
     ("GET", "/beheer/{network:str}/gebruikers"): "admin",
     ("GET", "/beheer/{network:str}/gebruikers/uitnodigen"): "admin",
@@ -289,6 +291,8 @@ ROLES = [
 REFUSED_BY_HANDLER: dict[tuple[str, str], set[str]] = {
     # Only a superadmin (admin without a network) creates networks; a network admin gets 403.
     ("GET", "/beheer/netwerken/nieuw"): {"admin"},
+    # The SiSa wording is the ministry's, for every network: the portal's beheerder sets it.
+    ("GET", "/beheer/sisa"): {"admin"},
 }
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"

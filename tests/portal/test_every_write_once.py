@@ -732,6 +732,24 @@ async def _decide_change(scene: Scene) -> Post:
     )
 
 
+async def _sisa_wording(scene: Scene) -> Post:
+    scene.world.users["superadmin"] = await factories.member(
+        None, Role.admin, user_id=await factories.user("alle@example.org", "Bea Beheer")
+    )
+    return Post(
+        "superadmin",
+        {
+            "from_year": "2026",
+            "regulation": "Regeling specifieke uitkering jeugd 2026",
+            "decision": "Beschikkingsnummer",
+            "spending": "Besteding {year}",
+            "cumulative": "Cumulatief tot en met {year}",
+            "final": "Eindverantwoording Ja/Nee",
+            "explanation": "Toelichting",
+        },
+    )
+
+
 REPORT_FORM = {
     "result1": "Wachtlijst gehalveerd",
     "realised1": "8.000,00",
@@ -872,6 +890,7 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/delen"): _umbrella_part,
     ("POST", "/n/{network:str}/betaalverzoeken/nieuw"): _request_payment,
     ("POST", "/n/{network:str}/wijzigingen/nieuw"): _request_change,
+    ("POST", "/beheer/sisa"): _sisa_wording,
     ("POST", "/n/{network:str}/wijzigingen/{change_id:int}/beslissen"): _decide_change,
     ("POST", "/n/{network:str}/betaalverzoeken/{request_id:int}/beoordelen"): (
         _decide_payment_request

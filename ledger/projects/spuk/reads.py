@@ -18,7 +18,8 @@ from ledger.projects.spuk.data import (
     SpukData,
     SpukYearMissing,
 )
-from ledger.projects.spuk.derive import account_key, deviation_text, sisa_wording, with_year
+from ledger.projects.spuk.derive import account_key, deviation_text, with_year
+from ledger.projects.spuk.wording import wording_for
 from portal.accounts.tables import Network, Region
 
 
@@ -55,7 +56,7 @@ async def gather(network_id: int, year: int) -> SpukData:
         projects=projects,
         entries=entries,
         grants=grants,
-        wording=sisa_wording(year),
+        wording=await wording_for(year),
     )
 
 
