@@ -37,6 +37,7 @@ class EntryDraft:
     document_reference: str = ""
     sign: int = 1
     reverses: int | None = None
+    period_year: int | None = None  # the year it belongs to; the booking's year when None
 
 
 def _validate(draft: EntryDraft) -> None:
@@ -135,6 +136,7 @@ async def book(
                     reason=draft.reason.strip()[:2000],
                     document_reference=draft.document_reference.strip()[:200],
                     booked_on=booked_on or clock.now().date(),
+                    period_year=draft.period_year or (booked_on or clock.now().date()).year,
                     created_by=actor.user_id if actor else None,
                     created_at=clock.now(),
                 )

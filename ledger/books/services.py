@@ -416,6 +416,7 @@ async def reverse(actor: Principal, network_id: int, entry_id: int, reason: str)
                     document_reference=entry["document_reference"],
                     sign=-entry["sign"],
                     reverses=entry_id,
+                    period_year=entry["period_year"],
                 )
             ],
             network_id=network_id,

@@ -138,6 +138,9 @@ class Entry(Table, tablename="ledger_entry"):
     reason = Text(default="")
     document_reference = Varchar(length=200, default="")
     booked_on = Date()
+    # The year the money belongs to (the year of the spending a report accounts for), apart
+    # from the day it was booked: spending of 2021 accepted in 2026 counts for 2021's SiSa.
+    period_year = Integer(null=True, default=None)
     created_by = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
     created_at = Timestamptz(default=TimestamptzNow())
 

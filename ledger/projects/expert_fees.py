@@ -218,19 +218,34 @@ async def pay_open_claims(
             raise LedgerRefused("Er zijn geen openstaande declaraties.")
         total = sum(c["amount_cents"] for c in open_claims)
         reason = f"Vacatiegeld: {len(open_claims)} declaratie(s)"
-        _, payment = await book(
+        # The spending belongs to the year the work was done; the payment is one.
+        by_year: dict[int, int] = {}
+        for c in open_claims:
+            by_year[c["work_date"].year] = by_year.get(c["work_date"].year, 0) + c["amount_cents"]
+        *_, payment = await book(
             actor,
             project["budget_year"],
             [
+                *(
+                    EntryDraft(
+                        EntryKind.realised,
+                        project["account"],
+                        cents,
+                        project_id=project_id,
+                        reason=f"{reason}, werk in {year}",
+                        document_reference=document_reference,
+                        period_year=year,
+                    )
+                    for year, cents in sorted(by_year.items())
+                ),
                 EntryDraft(
-                    kind,
+                    EntryKind.final_payment,
                     project["account"],
                     total,
                     project_id=project_id,
                     reason=reason,
                     document_reference=document_reference,
-                )
-                for kind in (EntryKind.realised, EntryKind.final_payment)
+                ),
             ],
             network_id=network_id,
             summary=f"{reason} betaald, {format_euros(total)}",

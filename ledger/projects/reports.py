@@ -192,6 +192,7 @@ async def accept_report(actor: Principal, report: dict, final_cents: int | None 
                             project_id=project["id"],
                             reason=f"Vaststelling {project['title']}",
                             document_reference=f"Verslag {report['year']}",
+                            period_year=report["year"] if kind == "realised" else None,
                         )
                     )
             summary = (
@@ -209,6 +210,7 @@ async def accept_report(actor: Principal, report: dict, final_cents: int | None 
                     project_id=project["id"],
                     reason=f"Besteding {report['year']} {project['title']}",
                     document_reference=f"Verslag {report['year']}",
+                    period_year=report["year"],
                 )
             )
         updated = (

@@ -960,9 +960,9 @@ def test_every_cell_of_the_workbook() -> None:
     assert looks(ws, 4) == [".", ".", ".", "b", *"." * 5, *["=€b"] * 8, *"." * 4]
 
     ws = book["Mutaties"]
-    assert ws.max_row == 6 and ws.max_column == 17
+    assert ws.max_row == 6 and ws.max_column == 18
     assert values(ws, 1) == [c.header for c in spuk.ENTRY_COLUMNS]
-    assert looks(ws, 1) == header(17)
+    assert looks(ws, 1) == header(18)
     assert values(ws, 2) == [
         1,
         dt.datetime(2021, 1, 4),
@@ -981,6 +981,7 @@ def test_every_cell_of_the_workbook() -> None:
         None,
         "Bea Bench",
         dt.datetime(2021, 3, 1, 10, 15),
+        2021,
     ]
     assert looks(ws, 2) == [
         "-",
@@ -997,6 +998,7 @@ def test_every_cell_of_the_workbook() -> None:
         ".",
         "-",
         "dt",
+        "-",
     ]
     assert values(ws, 3)[8:] == [
         2,
@@ -1008,6 +1010,7 @@ def test_every_cell_of_the_workbook() -> None:
         None,
         "Bea Bench",
         dt.datetime(2021, 3, 1, 10, 15),
+        2021,
     ]
     # A reason typed as a formula stays text.
     assert ws["N3"].data_type == "s"
@@ -1026,8 +1029,9 @@ def test_every_cell_of_the_workbook() -> None:
         ".",
         "-",
         "dt",
+        "-",
     ]
-    assert values(ws, 4)[10:] == [-3000, 2, None, "Foutbedrag", " V-2 ", None, None]
+    assert values(ws, 4)[10:] == [-3000, 2, None, "Foutbedrag", " V-2 ", None, None, 2021]
     # openpyxl reads the spaces back either way; the file marks them for other readers.
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         assert b'<t xml:space="preserve"> V-2 </t>' in archive.read("xl/worksheets/sheet3.xml")
@@ -1046,6 +1050,7 @@ def test_every_cell_of_the_workbook() -> None:
         "-",
         ".",
         ".",
+        "-",
     ]
     assert values(ws, 5)[2:8] == [
         "Overheveling naar ander jaar",
@@ -1060,10 +1065,11 @@ def test_every_cell_of_the_workbook() -> None:
         None,
         "Bea Bench",
         dt.datetime(2021, 7, 1, 14, 0),
+        2021,
     ]
-    assert looks(ws, 5) == ["-", "d", *"------", ".", ".", "€", ".", ".", "-", ".", "-", "dt"]
-    assert values(ws, 6) == [None, None, "Totaal", *[None] * 7, "=SUM(K2:K5)", *[None] * 6]
-    assert looks(ws, 6) == [".", ".", "b", *"." * 7, "=€b", *"." * 6]
+    assert looks(ws, 5) == ["-", "d", *"------", ".", ".", "€", ".", ".", "-", ".", "-", "dt", "-"]
+    assert values(ws, 6) == [None, None, "Totaal", *[None] * 7, "=SUM(K2:K5)", *[None] * 7]
+    assert looks(ws, 6) == [".", ".", "b", *"." * 7, "=€b", *"." * 7]
 
     ws = book["SiSa"]
     assert ws.max_row == 9 and ws.max_column == 8

@@ -188,30 +188,29 @@ def _checks(
         )
     )
     if sisa.this_year_row is not None:
-        dates = _range("Mutaties", "B", entries.first, entries.last)
+        periods = _range("Mutaties", "R", entries.first, entries.last)
         amounts = _range("Mutaties", "K", entries.first, entries.last)
         kinds = _range("Mutaties", "D", entries.first, entries.last)
-        start, end = f"DATE({data.year},1,1)", f"DATE({data.year},12,31)"
         checks.append(
             _Check(
-                f"SiSa besteding {data.year} (A) tegen gerealiseerd in Mutaties, geboekt in "
+                f"SiSa besteding {data.year} (A) tegen gerealiseerd in Mutaties, periode "
                 f"{data.year} (B)",
                 "Alle posten",
                 "",
                 "Gerealiseerd",
                 f"=SiSa!D{sisa.this_year_row}",
-                f'=SUMIFS({amounts},{kinds},"realised",{dates},">="&{start},{dates},"<="&{end})',
+                f'=SUMIFS({amounts},{kinds},"realised",{periods},{data.year})',
             )
         )
         checks.append(
             _Check(
-                f"SiSa cumulatief t/m {data.year} (A) tegen gerealiseerd in Mutaties tot en met "
-                f"{data.year} (B)",
+                f"SiSa cumulatief t/m {data.year} (A) tegen gerealiseerd in Mutaties, periode "
+                f"tot en met {data.year} (B)",
                 "Alle posten",
                 "",
                 "Gerealiseerd",
                 f"=SiSa!E{sisa.this_year_row}",
-                f'=SUMIFS({amounts},{kinds},"realised",{dates},"<="&{end})',
+                f'=SUMIFS({amounts},{kinds},"realised",{periods},"<="&{data.year})',
             )
         )
     for a in data.accounts:

@@ -121,6 +121,7 @@ class EntryLine:
     document_reference: str
     created_by: str
     created_at: dt.datetime | None
+    period_year: int | None = None  # the year the money belongs to (the booking's if None)
 
 
 @dataclass(frozen=True)

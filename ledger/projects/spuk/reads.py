@@ -159,6 +159,7 @@ async def _entries(year_id: int, year: int) -> list[EntryLine]:
         await Entry.select(
             Entry.id,
             Entry.booked_on,
+            Entry.period_year,
             Entry.kind,
             Entry.project,
             Entry.amount_cents,
@@ -187,6 +188,7 @@ async def _entries(year_id: int, year: int) -> list[EntryLine]:
         EntryLine(
             id=r["id"],
             booked_on=r["booked_on"],
+            period_year=r["period_year"] or r["booked_on"].year,
             kind=r["kind"],
             account_code=account_key(r["account_code"], r["account_year"], year),
             account_name=with_year(r["account_name"], r["account_year"], year),
@@ -219,7 +221,7 @@ async def _grants(network_id: int, this_year: dict) -> tuple[GrantLine, ...]:
         groups[_grant_key(y)].append(y)
     ids = [y["id"] for y in years]
     realised = await Entry.select(
-        Entry.budget_year, Entry.booked_on, Entry.sign, Entry.amount_cents
+        Entry.budget_year, Entry.booked_on, Entry.period_year, Entry.sign, Entry.amount_cents
     ).where((Entry.kind == "realised") & Entry.budget_year.is_in(ids))
     projects = await Project.select(
         Project.budget_year, Project.end_date, Project.settled_on
@@ -230,9 +232,11 @@ async def _grants(network_id: int, this_year: dict) -> tuple[GrantLine, ...]:
         member_ids = {m["id"] for m in members}
         in_year = cumulative = 0
         for r in realised:
-            if r["budget_year"] in member_ids and r["booked_on"].year <= year:
+            # The year the spending belongs to, not the day its report was accepted.
+            spent_in = r["period_year"] or r["booked_on"].year
+            if r["budget_year"] in member_ids and spent_in <= year:
                 cumulative += r["sign"] * r["amount_cents"]
-                if r["booked_on"].year == year:
+                if spent_in == year:
                     in_year += r["sign"] * r["amount_cents"]
         if key != this_key and not in_year:
             continue

@@ -278,6 +278,8 @@ ENTRY_COLUMNS = (
     Column("Kenmerk", 20),
     Column("Geboekt door", 20),
     Column("Vastgelegd op", 17),
+    # The year the money belongs to: spending of 2021 accepted in 2026 is 2021's.
+    Column("Periode", 9),
 )
 
 
@@ -312,6 +314,7 @@ def _entries_sheet(book: _Book) -> _Rows:
                 w.text(e.document_reference),
                 w.text(e.created_by),
                 w.date(created, DATETIME),
+                e.period_year or e.booked_on.year,
             ]
         )
     if not data.entries:
