@@ -221,6 +221,7 @@ async def project_row(network_id: int, project_id: int) -> dict | None:
         await Project.select(
             *Project.all_columns(),
             Project.account.name.as_alias("account_name"),
+            Project.account.code.as_alias("account_code"),
             Project.budget_year.year.as_alias("year"),
         )
         .where((Project.id == project_id) & (Project.network == network_id))

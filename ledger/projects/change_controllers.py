@@ -22,13 +22,13 @@ from proposals.queries import region_names
 
 COORDINATOR = allow(Role.coordinator)
 OFFICER = allow(Role.region_officer)
-BOTH = allow(Role.coordinator, Role.region_officer)
+READERS = allow(Role.coordinator, Role.region_officer, Role.auditor)
 
 
 class ChangeController(Controller):
     path = "/n/{network:str}/wijzigingen"
 
-    @get("/", name="ledger:changes", opt=BOTH)
+    @get("/", name="ledger:changes", opt=READERS)
     async def index(
         self,
         request: Request,
@@ -109,7 +109,7 @@ class ChangeController(Controller):
             "Het verzoek is afgewezen; de regio krijgt de reden per e-mail.",
         )
 
-    @get("/{change_id:int}/beschikking", name="ledger:change_letter", opt=BOTH)
+    @get("/{change_id:int}/beschikking", name="ledger:change_letter", opt=READERS)
     async def letter(
         self,
         request: Request,

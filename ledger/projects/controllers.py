@@ -28,7 +28,8 @@ from ledger.books.rules import (
     ProjectFigures,
     floors,
 )
-from ledger.projects import reports
+from ledger.projects import changes, reports
+from ledger.projects.expert_fees import FEE_LINE
 from ledger.projects.settlement import advance_cents, default_schedule_text
 from portal.accounts.guards import allow
 from portal.accounts.layout import query, redirect, render, url
@@ -42,6 +43,9 @@ from portal.lib.uploads import serve_stored
 
 COORDINATOR = allow(Role.coordinator)
 REPORTERS = allow(Role.coordinator, Role.region_officer)
+# The auditor reads what the coordinator reads, and writes nothing.
+READERS = allow(Role.coordinator, Role.auditor)
+REPORT_READERS = allow(Role.coordinator, Role.region_officer, Role.auditor)
 # The report groups of the deadlines page in their order, with the query parameter of each
 # group's page number.
 REPORT_GROUPS: dict[str, str] = {
@@ -79,12 +83,12 @@ class LedgerController(Controller):
             raise NotFoundException("Dit begrotingsjaar bestaat niet in dit netwerk.")
         return row
 
-    @get("/", name="ledger:years", opt=COORDINATOR)
+    @get("/", name="ledger:years", opt=READERS)
     async def index(self, request: Request) -> Template | Redirect:
         years = await services.budget_years_of(request.state.network.id)
         return render(request, "ledger/years.html", years=years)
 
-    @get("/{year_id:int}", name="ledger:year", opt=COORDINATOR)
+    @get("/{year_id:int}", name="ledger:year", opt=READERS)
     async def year(
         self,
         request: Request,
@@ -97,6 +101,8 @@ class LedgerController(Controller):
         JavaScript, with `?rekening=<account id>` (and `&pagina=`) on this page."""
         year = await self._year(request, year_id)
         accounts = await queries.accounts_of(year_id)
+        if not accounts and Role.coordinator not in request.user.roles_in(request.state.network.id):
+            raise NotFoundException(f"De begroting van {year['year']} is nog niet ingedeeld.")
         if not accounts:
             return redirect(
                 request,
@@ -162,7 +168,7 @@ class LedgerController(Controller):
             total=sum(r["f"].budget for r in rows),
         )
 
-    @get("/{year_id:int}/projecten", name="ledger:year_projects", opt=COORDINATOR)
+    @get("/{year_id:int}/projecten", name="ledger:year_projects", opt=READERS)
     async def year_projects(
         self,
         request: HTMXRequest,
@@ -296,7 +302,7 @@ class LedgerController(Controller):
             f"De begroting {year['year']} is ingedeeld en geboekt.",
         )
 
-    @get("/{year_id:int}/mutaties", name="ledger:entries", opt=COORDINATOR)
+    @get("/{year_id:int}/mutaties", name="ledger:entries", opt=READERS)
     async def entries(
         self,
         request: Request,
@@ -420,7 +426,7 @@ class LedgerController(Controller):
             return await self._move_page(request, year, dict(form.items()), errors, 422)
         return redirect(request, self._url(request, year_id), f"{ENTRY_KINDS[kind]} is geboekt.")
 
-    @get("/projecten/{project_id:int}", name="ledger:project", opt=COORDINATOR)
+    @get("/projecten/{project_id:int}", name="ledger:project", opt=READERS)
     async def project(self, request: Request, project_id: FromPath[int]) -> Template:
         return await self._project_page(request, project_id, {}, {})
 
@@ -457,6 +463,8 @@ class LedgerController(Controller):
             advance_pct=format_basis_points(project["advance_bp"]),
             status_labels=STATUS_LABELS,
             format_due=format_due,
+            original=await changes.original_amount(project),
+            fee_scheme=project["account_code"] == FEE_LINE,
         )
 
     @post("/projecten/{project_id:int}/betalen", name="ledger:pay", opt=COORDINATOR)
@@ -510,9 +518,7 @@ class LedgerController(Controller):
             "Het voorschotpercentage is gewijzigd.",
         )
 
-    @get(
-        "/projecten/{project_id:int}/vaststelling", name="ledger:settlement_letter", opt=COORDINATOR
-    )
+    @get("/projecten/{project_id:int}/vaststelling", name="ledger:settlement_letter", opt=READERS)
     async def settlement_letter(self, request: Request, project_id: FromPath[int]) -> Template:
         project = await queries.project_row(request.state.network.id, project_id)
         if project is None or project["final_amount_cents"] is None:
@@ -547,11 +553,11 @@ class ReportController(Controller):
 
     def _scope(self, request: Request) -> set[int] | None:
         network = request.state.network
-        if request.user.has_role(network.id, Role.coordinator):
+        if request.user.has_role(network.id, Role.coordinator, Role.auditor):
             return None
         return request.user.region_ids(network.id, Role.region_officer)
 
-    @get("/", name="ledger:reports", opt=REPORTERS)
+    @get("/", name="ledger:reports", opt=REPORT_READERS)
     async def index(self, request: Request) -> Template:
         rows = await reports.report_keys_of_network(request.state.network.id, self._scope(request))
         today = clock.now().date()
@@ -615,7 +621,7 @@ class ReportController(Controller):
             raise NotFoundException("Dit verslag bestaat niet, of u heeft er geen toegang toe.")
         return report
 
-    @get("/{report_id:int}", name="ledger:report", opt=REPORTERS)
+    @get("/{report_id:int}", name="ledger:report", opt=REPORT_READERS)
     async def report(self, request: Request, report_id: FromPath[int]) -> Template:
         report = await self._report(request, report_id)
         return await self._page(request, report, {}, {})
@@ -751,7 +757,7 @@ class ReportController(Controller):
     @get(
         "/{report_id:int}/bijlagen/{attachment_id:int}",
         name="ledger:report_attachment",
-        opt=REPORTERS,
+        opt=REPORT_READERS,
     )
     async def download(
         self, request: Request, report_id: FromPath[int], attachment_id: FromPath[int]

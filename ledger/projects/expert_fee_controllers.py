@@ -20,12 +20,13 @@ from portal.lib.forms import text
 from portal.lib.money import format_euros
 
 COORDINATOR = allow(Role.coordinator)
+READERS = allow(Role.coordinator, Role.auditor)
 
 
 class ExpertFeeController(Controller):
     path = "/n/{network:str}/begroting/projecten/{project_id:int}/vacatiegeld"
 
-    @get("/", name="ledger:fees", opt=COORDINATOR)
+    @get("/", name="ledger:fees", opt=READERS)
     async def page(
         self, request: Request, network_ref: NamedDependency[NetworkRef], project_id: FromPath[int]
     ) -> Template:

@@ -20,7 +20,7 @@ from portal.lib.downloads import download
 class SpukExportController(Controller):
     path = "/n/{network:str}/begroting"
 
-    @get("/{year_id:int}/spuk.xlsx", name="ledger:spuk", opt=allow(Role.coordinator))
+    @get("/{year_id:int}/spuk.xlsx", name="ledger:spuk", opt=allow(Role.coordinator, Role.auditor))
     async def spuk_workbook(self, request: Request, year_id: FromPath[int]) -> Response[bytes]:
         network = request.state.network
         year = await services.budget_year(network.id, year_id)

@@ -20,13 +20,13 @@ from proposals.queries import region_names
 
 COORDINATOR = allow(Role.coordinator)
 OFFICER = allow(Role.region_officer)
-BOTH = allow(Role.coordinator, Role.region_officer)
+READERS = allow(Role.coordinator, Role.region_officer, Role.auditor)
 
 
 class PaymentRequestController(Controller):
     path = "/n/{network:str}/betaalverzoeken"
 
-    @get("/", name="ledger:payment_requests", opt=BOTH)
+    @get("/", name="ledger:payment_requests", opt=READERS)
     async def index(
         self,
         request: Request,

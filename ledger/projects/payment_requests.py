@@ -78,7 +78,7 @@ def parse_request(
 
 def scope_of(principal: Principal, network_id: int) -> set[int] | None:
     """The regions whose requests this person sees; None: all of the network's."""
-    if principal.has_role(network_id, Role.coordinator):
+    if principal.has_role(network_id, Role.coordinator, Role.auditor):
         return None
     return principal.region_ids(network_id, Role.region_officer)
 

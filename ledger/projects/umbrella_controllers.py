@@ -18,12 +18,13 @@ from portal.lib import clock
 from portal.lib.money import format_euros
 
 COORDINATOR = allow(Role.coordinator)
+READERS = allow(Role.coordinator, Role.auditor)
 
 
 class UmbrellaController(Controller):
     path = "/n/{network:str}/begroting/projecten/{project_id:int}/delen"
 
-    @get("/", name="ledger:parts", opt=COORDINATOR)
+    @get("/", name="ledger:parts", opt=READERS)
     async def page(
         self, request: Request, network_ref: NamedDependency[NetworkRef], project_id: FromPath[int]
     ) -> Template:

@@ -26,14 +26,23 @@ NETWORK_NAV: list[tuple[str, str, frozenset[Role] | None]] = [
     ("Rondes", "proposals:rounds", frozenset({Role.coordinator})),
     ("Beoordeling", "review:rounds", frozenset({Role.coordinator})),
     ("Mijn beoordelingen", "review:my_reviews", frozenset({Role.reviewer})),
-    ("Begroting", "ledger:years", frozenset({Role.coordinator})),
-    ("Verantwoording", "ledger:reports", frozenset({Role.coordinator, Role.region_officer})),
+    ("Begroting", "ledger:years", frozenset({Role.coordinator, Role.auditor})),
+    (
+        "Verantwoording",
+        "ledger:reports",
+        frozenset({Role.coordinator, Role.region_officer, Role.auditor}),
+    ),
     (
         "Betaalverzoeken",
         "ledger:payment_requests",
-        frozenset({Role.coordinator, Role.region_officer}),
+        frozenset({Role.coordinator, Role.region_officer, Role.auditor}),
     ),
-    ("Wijzigingen", "ledger:changes", frozenset({Role.coordinator, Role.region_officer})),
+    (
+        "Wijzigingen",
+        "ledger:changes",
+        frozenset({Role.coordinator, Role.region_officer, Role.auditor}),
+    ),
+    ("Logboek", "accounts:audit", frozenset({Role.auditor})),
     ("Projectenbank", "catalogue:index", None),
 ]
 
@@ -139,11 +148,17 @@ def render(
     if FLASH_COOKIE in request.cookies:
         cookies.append(clear_flash_cookie())
     principal = request.scope.get("user")
+    network = current_network(request)
     return Template(
         template_name=template_name,
         context={
             "current_user": principal,
-            "current_network": current_network(request),
+            "current_network": network,
+            # What the person may do here decides which forms a page shows (an auditor reads
+            # the coordinator's pages without their forms); the routes check it again.
+            "current_roles": principal.roles_in(network.id)
+            if principal is not None and network is not None
+            else frozenset(),
             "nav": navigation(request),
             "flashes": flashes,
             **context,

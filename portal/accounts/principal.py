@@ -16,6 +16,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.reviewer: "Beoordelaar",
     Role.coordinator: "Coördinator",
     Role.admin: "Beheerder",
+    Role.auditor: "Accountant",
 }
 
 REVIEWER_KIND_LABELS: dict[str, str] = {

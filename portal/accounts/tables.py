@@ -25,6 +25,9 @@ class Role(str, Enum):
     reviewer = "reviewer"
     coordinator = "coordinator"
     admin = "admin"
+    # The accountant of the coordinating municipality: reads one network's books, projects,
+    # reports, letters, audit log and exports, and changes nothing.
+    auditor = "auditor"
 
 
 class ReviewerKind(str, Enum):

@@ -30,8 +30,9 @@ RECOVERY_CODE_COUNT = 10
 # No 0/o, 1/l/i: the codes are copied by hand from paper.
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
-# Coordinators move public money and administrators hand out roles: for them it is not optional.
-REQUIRED_FOR: frozenset[Role] = frozenset({Role.coordinator, Role.admin})
+# Coordinators move public money, administrators hand out roles and auditors read all of a
+# network's books: for them it is not optional.
+REQUIRED_FOR: frozenset[Role] = frozenset({Role.coordinator, Role.admin, Role.auditor})
 
 CODE_INVALID = "Deze code klopt niet. Neem de code die uw app nu toont, of een herstelcode."
 CODE_REUSED = "Deze code is al gebruikt. Wacht op de volgende code in uw app."

@@ -16,6 +16,7 @@ def routes() -> list[ControllerRouterHandler]:
     from ledger.projects.spuk.wording_controllers import SisaWordingController
     from ledger.projects.umbrella_controllers import UmbrellaController
     from portal.accounts.controllers.admin import AdminController
+    from portal.accounts.controllers.audit import AuditLogController
     from portal.accounts.controllers.auth import AuthController
     from portal.accounts.controllers.tokens import ApiTokenController
     from portal.accounts.controllers.two_factor import (
@@ -40,6 +41,7 @@ def routes() -> list[ControllerRouterHandler]:
         TwoFactorAccountController,
         HomeController,
         AdminController,
+        AuditLogController,
         RoundController,
         ProposalController,
         ReviewerController,

@@ -28,6 +28,7 @@ from proposals.access import SCOPES, list_scope
 from proposals.rules import STATE_LABELS
 from review import exports as review_exports
 
+LEDGER_READERS = allow(Role.coordinator, Role.auditor)
 COORDINATOR = allow(Role.coordinator)
 # Who sees the proposal list; the list itself narrows it to their own scope.
 LIST_READERS = allow(Role.applicant, Role.region_officer, Role.coordinator)
@@ -113,7 +114,11 @@ class ExportController(Controller):
         name = f"scores-{request.state.network.slug}-ronde-{round_id}-{_stamp()}.csv"
         return download(dutch_csv(review_exports.SCORE_COLUMNS, rows), name, CSV_MEDIA_TYPE)
 
-    @get("/begroting/{year_id:int}/mutaties/export.csv", name="ledger:entries_csv", opt=COORDINATOR)
+    @get(
+        "/begroting/{year_id:int}/mutaties/export.csv",
+        name="ledger:entries_csv",
+        opt=LEDGER_READERS,
+    )
     async def ledger_entries_csv(
         self,
         request: Request,

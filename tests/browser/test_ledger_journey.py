@@ -162,7 +162,7 @@ def coordinator_reads_the_year(page: Page) -> int:
 
 def coordinator_cannot_overpay(page: Page) -> None:
     open_project(page)
-    expect(fact(page, "Verplicht (na vrijval)")).to_have_text(euro(COMMITTED))
+    expect(fact(page, "Verplicht (na wijzigingen en vrijval)")).to_have_text(euro(COMMITTED))
     expect(fact(page, "Betaald")).to_have_text(euro(ADVANCE))
     expect(fact(page, "Nog te betalen")).to_have_text(euro(COMMITTED - ADVANCE))
     expect(fact(page, "Vastgesteld")).to_have_text("nog niet")
@@ -324,7 +324,7 @@ def coordinator_checks_the_settlement(page: Page, available_before: int) -> None
 
     open_project(page)
     final = cents(FINAL)
-    expect(fact(page, "Verplicht (na vrijval)")).to_have_text(euro(final))
+    expect(fact(page, "Verplicht (na wijzigingen en vrijval)")).to_have_text(euro(final))
     expect(fact(page, "Betaald")).to_have_text(euro(final))
     expect(fact(page, "Gerealiseerd")).to_have_text(euro(final))
     expect(fact(page, "Vrijgevallen")).to_have_text(euro(RELEASED))

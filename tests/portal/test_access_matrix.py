@@ -97,26 +97,33 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/n/{network:str}/api-sleutels"): "coordinator",
     ("POST", "/n/{network:str}/api-sleutels"): "coordinator",
     ("POST", "/n/{network:str}/api-sleutels/{token_id:int}/intrekken"): "coordinator",
-    ("GET", "/n/{network:str}/begroting"): "coordinator",
-    ("GET", "/n/{network:str}/begroting/projecten/{project_id:int}"): "coordinator",
+    ("GET", "/n/{network:str}/begroting"): "auditor,coordinator",
+    ("GET", "/n/{network:str}/begroting/projecten/{project_id:int}"): "auditor,coordinator",
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/betalen"): "coordinator",
-    ("GET", "/n/{network:str}/begroting/projecten/{project_id:int}/vaststelling"): "coordinator",
+    (
+        "GET",
+        "/n/{network:str}/begroting/projecten/{project_id:int}/vaststelling",
+    ): "auditor,coordinator",
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/voorschot"): "coordinator",
-    ("GET", "/n/{network:str}/begroting/{year_id:int}"): "coordinator",
+    ("GET", "/n/{network:str}/begroting/{year_id:int}"): "auditor,coordinator",
     ("GET", "/n/{network:str}/begroting/{year_id:int}/herschikken"): "coordinator",
     ("POST", "/n/{network:str}/begroting/{year_id:int}/herschikken"): "coordinator",
     ("GET", "/n/{network:str}/begroting/{year_id:int}/toewijzingen/nieuw"): "coordinator",
-    ("GET", "/n/{network:str}/begroting/projecten/{project_id:int}/vacatiegeld"): "coordinator",
-    ("GET", "/n/{network:str}/begroting/projecten/{project_id:int}/delen"): "coordinator",
-    ("GET", "/n/{network:str}/betaalverzoeken"): "coordinator,region_officer",
-    ("GET", "/n/{network:str}/wijzigingen"): "coordinator,region_officer",
+    (
+        "GET",
+        "/n/{network:str}/begroting/projecten/{project_id:int}/vacatiegeld",
+    ): "auditor,coordinator",
+    ("GET", "/n/{network:str}/begroting/projecten/{project_id:int}/delen"): "auditor,coordinator",
+    ("GET", "/n/{network:str}/betaalverzoeken"): "auditor,coordinator,region_officer",
+    ("GET", "/n/{network:str}/logboek"): "auditor",
+    ("GET", "/n/{network:str}/wijzigingen"): "auditor,coordinator,region_officer",
     ("GET", "/n/{network:str}/wijzigingen/nieuw"): "region_officer",
     ("POST", "/n/{network:str}/wijzigingen/nieuw"): "region_officer",
     ("POST", "/n/{network:str}/wijzigingen/{change_id:int}/beslissen"): "coordinator",
     (
         "GET",
         "/n/{network:str}/wijzigingen/{change_id:int}/beschikking",
-    ): "coordinator,region_officer",
+    ): "auditor,coordinator,region_officer",
     ("GET", "/n/{network:str}/betaalverzoeken/nieuw"): "region_officer",
     ("POST", "/n/{network:str}/betaalverzoeken/nieuw"): "region_officer",
     ("POST", "/n/{network:str}/betaalverzoeken/{request_id:int}/beoordelen"): "coordinator",
@@ -136,14 +143,14 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/n/{network:str}/begroting/{year_id:int}/toewijzingen/nieuw"): "coordinator",
     ("GET", "/n/{network:str}/begroting/{year_id:int}/indelen"): "coordinator",
     ("POST", "/n/{network:str}/begroting/{year_id:int}/indelen"): "coordinator",
-    ("GET", "/n/{network:str}/begroting/{year_id:int}/mutaties"): "coordinator",
-    ("GET", "/n/{network:str}/begroting/{year_id:int}/projecten"): "coordinator",
-    ("GET", "/n/{network:str}/begroting/{year_id:int}/mutaties/export.csv"): "coordinator",
+    ("GET", "/n/{network:str}/begroting/{year_id:int}/mutaties"): "auditor,coordinator",
+    ("GET", "/n/{network:str}/begroting/{year_id:int}/projecten"): "auditor,coordinator",
+    ("GET", "/n/{network:str}/begroting/{year_id:int}/mutaties/export.csv"): "auditor,coordinator",
     (
         "POST",
         "/n/{network:str}/begroting/{year_id:int}/mutaties/{entry_id:int}/corrigeren",
     ): "coordinator",
-    ("GET", "/n/{network:str}/begroting/{year_id:int}/spuk.xlsx"): "coordinator",
+    ("GET", "/n/{network:str}/begroting/{year_id:int}/spuk.xlsx"): "auditor,coordinator",
     ("POST", "/n/{network:str}/begrotingsjaren"): "coordinator",
     ("GET", "/n/{network:str}/beoordeling"): "coordinator",
     ("GET", "/n/{network:str}/beoordeling/rondes/{round_id:int}"): "coordinator",
@@ -184,8 +191,11 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/n/{network:str}/rondes/nieuw"): "coordinator",
     ("GET", "/n/{network:str}/rondes/{round_id:int}"): "coordinator",
     ("POST", "/n/{network:str}/rondes/{round_id:int}"): "coordinator",
-    ("GET", "/n/{network:str}/verantwoording"): "coordinator,region_officer",
-    ("GET", "/n/{network:str}/verantwoording/{report_id:int}"): "coordinator,region_officer",
+    ("GET", "/n/{network:str}/verantwoording"): "auditor,coordinator,region_officer",
+    (
+        "GET",
+        "/n/{network:str}/verantwoording/{report_id:int}",
+    ): "auditor,coordinator,region_officer",
     ("POST", "/n/{network:str}/verantwoording/{report_id:int}"): "coordinator,region_officer",
     ("POST", "/n/{network:str}/verantwoording/{report_id:int}/beoordelen"): "coordinator",
     (
@@ -195,7 +205,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     (
         "GET",
         "/n/{network:str}/verantwoording/{report_id:int}/bijlagen/{attachment_id:int}",
-    ): "coordinator,region_officer",
+    ): "auditor,coordinator,region_officer",
     ("GET", "/n/{network:str}/voorstellen"): "applicant,coordinator,region_officer",
     ("GET", "/n/{network:str}/voorstellen/export.csv"): "applicant,coordinator,region_officer",
     ("GET", "/n/{network:str}/voorstellen/export.xlsx"): "applicant,coordinator,region_officer",
@@ -352,6 +362,7 @@ async def build_world(zw: Zuidwest, client: httpx.AsyncClient, settings: Setting
         zw.network, Role.reviewer, email="ao@example.org", region_id=zw.region_b, reviewer_kind="ao"
     )
     admin = await factories.member(zw.network, Role.admin, email="beheer@example.org")
+    auditor = await factories.member(zw.network, Role.auditor, email="accountant@example.org")
     limburg = await factories.network(slug="limburg", name="Limburg")
     other_coordinator = await factories.member(
         limburg, Role.coordinator, email="coord-li@example.org"
@@ -409,6 +420,7 @@ async def build_world(zw: Zuidwest, client: httpx.AsyncClient, settings: Setting
             "reviewer": reviewer,
             "coordinator": zw.coordinator,
             "admin": admin,
+            "auditor": auditor,
             "other_coordinator": other_coordinator,
         },
         values={
