@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ledger.books import queries
-from ledger.books.rules import ENTRY_KINDS, violations
+from ledger.books.rules import ENTRY_KINDS, division_violations, violations
 from ledger.books.tables import Account, Entry, Project
 from portal.accounts import events
 from portal.accounts.principal import Principal
@@ -167,6 +167,16 @@ async def check_year(budget_year_id: int) -> None:
         )
         titles = {r["id"]: r["title"] for r in rows}
     problems = violations(info, accounts, projects, titles)
+    parts, claims = await queries.divided_of_year(budget_year_id)
+    if parts or claims:
+        if not titles:
+            titles = {
+                r["id"]: r["title"]
+                for r in await Project.select(Project.id, Project.title).where(
+                    Project.budget_year == budget_year_id
+                )
+            }
+        problems += division_violations(projects, parts, claims, titles)
     if problems:
         raise LedgerRefused(" ".join(problems) + " Er is niets geboekt.")
 

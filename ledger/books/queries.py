@@ -13,7 +13,7 @@ from ledger.books.rules import (
     account_figures,
     project_figures,
 )
-from ledger.books.tables import Account, BudgetYear, Entry, Project
+from ledger.books.tables import Account, BudgetYear, Entry, ExpertClaim, Project, ProjectPart
 from portal.lib.db import required
 
 # Entries of a year: booked in it, or moving money into or out of one of its accounts. Three
@@ -290,3 +290,21 @@ async def reversed_entry_ids(entry_ids: list[int]) -> set[int]:
         return set()
     rows = await Entry.select(Entry.reverses).where(Entry.reverses.is_in(entry_ids))
     return {r["reverses"] for r in rows}
+
+
+async def divided_of_year(budget_year_id: int) -> tuple[dict[int, int], dict[int, int]]:
+    """Per project of the year: the total of its parts and of its expert-fee claims."""
+    parts = await ProjectPart.raw(
+        "SELECT p.project AS project, SUM(p.amount_cents) AS total FROM ledger_project_part p "
+        "JOIN ledger_project j ON j.id = p.project WHERE j.budget_year = {} GROUP BY p.project",
+        budget_year_id,
+    )
+    claims = await ExpertClaim.raw(
+        "SELECT c.project AS project, SUM(c.amount_cents) AS total FROM ledger_expert_claim c "
+        "JOIN ledger_project j ON j.id = c.project WHERE j.budget_year = {} GROUP BY c.project",
+        budget_year_id,
+    )
+    return (
+        {r["project"]: int(r["total"]) for r in parts},
+        {r["project"]: int(r["total"]) for r in claims},
+    )

@@ -257,3 +257,28 @@ def violations(
                 "over een hogere verplichting nodig."
             )
     return problems
+
+
+def division_violations(
+    projects: dict[int, ProjectFigures],
+    parts: dict[int, int],
+    claims: dict[int, int],
+    project_titles: dict[int, str],
+) -> list[str]:
+    """What a project's commitment carries besides its own entries must stay within it: the
+    parts of an umbrella allocation and the expert-fee claims of a scheme. A release or a
+    reversal that would leave them larger than the commitment is refused."""
+    problems = []
+    for project_id in sorted(set(parts) | set(claims)):
+        committed = projects[project_id].committed if project_id in projects else 0
+        title = project_titles.get(project_id, f"Project {project_id}")
+        for what, cents in (
+            ("de deelprojecten", parts.get(project_id, 0)),
+            ("de declaraties vacatiegeld", claims.get(project_id, 0)),
+        ):
+            if cents > committed:
+                problems.append(
+                    f"{title}: {what} ({format_euros(cents)}) zijn samen meer dan de "
+                    f"verplichting ({format_euros(committed)})."
+                )
+    return problems

@@ -1,6 +1,7 @@
 """A stateful property test of the ledger, on SQLite and on PostgreSQL.
 
-Hypothesis runs random sequences of bookings on a set-up year with three granted projects:
+Hypothesis runs random sequences of bookings on a set-up year with two granted projects and a
+direct allocation (whose parts are decided along the way):
 commitments, releases, payments, recoveries, realised spending, transfers, reserve releases,
 reversals of earlier entries, and bookings that must be refused (over-commitment, paying more
 than is committed, draining a reserve below its floor). A model in the state machine predicts,
@@ -48,6 +49,9 @@ from ledger.books import queries, services
 from ledger.books.booking import EntryDraft, LedgerRefused, book
 from ledger.books.rules import AccountFigures, ProjectFigures, YearInfo, violations
 from ledger.books.tables import Entry
+from ledger.projects import allocations, umbrella
+from ledger.projects.allocation_forms import AllocationInput
+from ledger.projects.umbrella import PartInput
 from portal.accounts.principal import Principal
 from portal.accounts.tables import AuditEvent
 from portal.lib import clock
@@ -199,6 +203,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.projects: dict[int, ProjectFigures] = {}
         self.bookings = 0
         self.last_id = 0
+        self.parts: dict[int, int] = {}  # the parts decided per allocation, in cents
 
     # --- plumbing --------------------------------------------------------------------------
 
@@ -246,6 +251,10 @@ class LedgerMachine(RuleBasedStateMachine):
                 problems.append(f"project {project_id} recovered more than paid")
             if p.realised > p.committed:
                 problems.append(f"project {project_id} realised more than committed")
+        for project_id, cents in self.parts.items():
+            committed = projects[project_id].committed if project_id in projects else 0
+            if cents > committed:
+                problems.append(f"project {project_id} divided more than committed")
         return problems
 
     def acceptable(self, drafts: list[Expected]) -> bool:
@@ -402,6 +411,35 @@ class LedgerMachine(RuleBasedStateMachine):
             [Expected("release", p["account"], amount, project=p["id"])],
             self.book([EntryDraft("release", p["account"], amount, project_id=p["id"])]),
         )
+
+    @rule(project=PROJECTS, amount=AMOUNTS)
+    def divide(self, project: int, amount: int):
+        """A part of an allocation decided: only a direct allocation has parts, and they never
+        add up to more than its commitment (a release below them is refused in turn)."""
+        p = self.project(project)
+        done = self.parts.get(p["id"], 0)
+        predicted = p["proposal_id"] is None and done + amount <= self.projects[p["id"]].committed
+        part = PartInput("Deel", amount, "BW-1", dt.date(2021, 12, 1))
+        try:
+            self.run(umbrella.add_part(self.actor, self.year.network, p["id"], part))
+        except LedgerRefused as refusal:
+            accepted, why = False, str(refusal)
+        else:
+            accepted, why = True, ""
+        STATS[f"part: {'accepted' if accepted else 'refused'}"] += 1
+        assert accepted == predicted, (amount, done, why)
+        if accepted:
+            self.parts[p["id"]] = done + amount
+
+    @rule(share=st.integers(1, 100), delta=DELTAS)
+    def divide_the_allocation(self, share: int, delta: int):
+        """A share of what the allocation has left to divide, or all of it and `delta` more."""
+        allocation = len(PROJECT_THEMES) - 1
+        p = self.project(allocation)
+        left = self.projects[p["id"]].committed - self.parts.get(p["id"], 0)
+        amount = left * share // 100 if delta == 0 else left + delta
+        if amount > 0:
+            self.divide(allocation, amount)
 
     # --- payments, recoveries, realised spending ---------------------------------------------
 
@@ -606,6 +644,8 @@ class LedgerMachine(RuleBasedStateMachine):
         assert nonzero(now.accounts) == nonzero(self.accounts)
         assert nonzero(now.projects) == nonzero(self.projects)
         assert self.broken(self.accounts, self.projects) == []
+        parts, _ = self.run(queries.divided_of_year(self.year.budget_year))
+        assert parts == {k: v for k, v in self.parts.items() if v}
 
 
 async def _fresh_year(engine: Engine, grants: list[int]) -> tuple[Year, Principal, list[dict]]:
@@ -615,6 +655,28 @@ async def _fresh_year(engine: Engine, grants: list[int]) -> tuple[Year, Principa
     theme_ids = {THEME_1: 9000 + 2021 * 10, THEME_2: 9000 + 2021 * 10 + 1}
     rows = []
     for number, (code, cents) in enumerate(zip(PROJECT_THEMES, grants, strict=True), 1):
+        if number == len(PROJECT_THEMES):  # the last one a direct allocation, to divide
+            project_id = await allocations.allocate(
+                actor,
+                year.network,
+                year.budget_year,
+                AllocationInput(
+                    title=f"Project {number}",
+                    account_id=year.accounts[code],
+                    organisation_id=None,
+                    region_id=None,
+                    recipient="Timon",
+                    recipient_kvk="",
+                    amount_cents=cents,
+                    start_date=dt.date(2021, 1, 1),
+                    end_date=dt.date(2021, 12, 31),
+                    decision_reference=f"B-{number}",
+                    decision_date=dt.date(2021, 11, 1),
+                    decided_by="College van B&W",
+                ),
+            )
+            rows.append(await queries.project_row(year.network, project_id))
+            continue
         project_id = await services.commit_grant(
             actor,
             network_id=year.network,

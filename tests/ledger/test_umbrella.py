@@ -93,3 +93,46 @@ async def test_the_page(client, year: Year) -> None:
     page = await client.get(base)
     assert "Deel Groepsaanpak steekincidenten (€ 4.000,00) is vastgelegd." in page.text
     assert 'data-figure="undecided">€ 6.000,00' in page.text
+
+
+def test_division_violations_are_named_with_their_figures() -> None:
+    from ledger.books.rules import ProjectFigures, division_violations
+
+    figures = {1: ProjectFigures(committed=1_000), 2: ProjectFigures(committed=500)}
+    assert division_violations(figures, {1: 1_000}, {2: 500}, {}) == []
+    assert division_violations(figures, {1: 1_001}, {2: 501, 3: 1}, {1: "Timon"}) == [
+        "Timon: de deelprojecten (€ 10,01) zijn samen meer dan de verplichting (€ 10,00).",
+        "Project 2: de declaraties vacatiegeld (€ 5,01) zijn samen meer dan de verplichting "
+        "(€ 5,00).",
+        "Project 3: de declaraties vacatiegeld (€ 0,01) zijn samen meer dan de verplichting "
+        "(€ 0,00).",
+    ]
+
+
+async def test_no_release_or_reversal_below_what_the_parts_divided(year: Year) -> None:
+    from ledger.books import services
+    from ledger.books.booking import EntryDraft, book
+    from ledger.books.tables import Entry
+
+    project_id = await _allocate(year, 1_000_000)
+    actor = await year.actor()
+    await umbrella.add_part(actor, year.network, project_id, part(900_000))
+    account = year.accounts["process_a"]
+    with pytest.raises(LedgerRefused, match=r"de deelprojecten \(€ 9\.000,00\) zijn samen meer"):
+        await book(
+            actor,
+            year.budget_year,
+            [EntryDraft("release", account, 100_001, project_id=project_id, reason="Vrijval")],
+            network_id=year.network,
+            summary="Vrijval",
+        )
+    commitment = await Entry.select(Entry.id).where(Entry.project == project_id).first()
+    with pytest.raises(LedgerRefused, match="de deelprojecten"):
+        await services.reverse(actor, year.network, commitment["id"], "Vergissing")
+    await book(
+        actor,
+        year.budget_year,
+        [EntryDraft("release", account, 100_000, project_id=project_id, reason="Vrijval")],
+        network_id=year.network,
+        summary="Vrijval",
+    )
