@@ -95,13 +95,20 @@ async def _projects(
         for r in await Region.select(Region.id, Region.name).where(Region.network == network_id)
     }
     functions: dict[int, list[str]] = {}
+    # A grant is carried out by the proposal's lead organisation: the Uitvoerder of its line.
+    lead: dict[int, str] = {}
     if any(r["proposal_id"] for r in rows):
         for p in (
-            await Proposal.select(Proposal.id, Proposal.functions)
+            await Proposal.select(
+                Proposal.id,
+                Proposal.functions,
+                Proposal.lead_organisation.name.as_alias("lead_name"),
+            )
             .where(Proposal.network == network_id)
             .output(load_json=True)
         ):
             functions[p["id"]] = p["functions"] or []
+            lead[p["id"]] = p["lead_name"] or ""
     reports: dict[int, list[dict]] = defaultdict(list)
     for r in (
         await Report.select(
@@ -119,7 +126,9 @@ async def _projects(
             ProjectLine(
                 id=row["id"],
                 region=regions.get(row["region_id"], ""),
-                recipient=row["recipient"] or "",
+                recipient=row["recipient"]
+                or lead.get(row["proposal_id"], "")
+                or regions.get(row["region_id"], ""),
                 title=row["title"],
                 account_code=codes.get(row["account"], ""),
                 account_name=row["account_name"] or "",
