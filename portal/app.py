@@ -187,6 +187,7 @@ def register_domain_hooks() -> None:
     from ledger.projects import catalogue
     from ledger.projects.catalogue_controllers import similar_projects_section
     from ledger.projects.reminders import register_report_reminders
+    from ledger.projects.sisa import register_sisa_reminders
     from proposals.controllers import register_detail_section, register_edit_section
     from review.access import register as register_reviewer_access
     from review.controllers import proposal_page_section
@@ -196,6 +197,7 @@ def register_domain_hooks() -> None:
     on_project_changed(catalogue.refresh)
     register_review_reminders()
     register_report_reminders()
+    register_sisa_reminders()
     register_detail_section(proposal_page_section)
     register_detail_section(similar_projects_section)
     register_edit_section(similar_projects_section)

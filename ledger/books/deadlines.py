@@ -18,6 +18,10 @@ from portal.lib.formatting import datum
 DUE_MONTH = 3
 DUE_DAY = 1
 
+# The SiSa annex of a budget year (T) goes to the state before 15 July of T+1.
+SISA_MONTH = 7
+SISA_DAY = 15
+
 # A report shows as "due soon" from this many days before its due date.
 DUE_SOON_DAYS = 60
 # The first reminder goes out this many days before the due date.
@@ -75,7 +79,14 @@ def status_of(due: dt.date, today: dt.date, received: bool, accepted: bool) -> s
     return "later"
 
 
-def reminder_keys(report_id: int, due: dt.date, today: dt.date) -> list[tuple[str, str]]:
+def sisa_due_date(year: int) -> dt.date:
+    """When the SiSa accountability of budget year `year` is due with the state."""
+    return dt.date(year + 1, SISA_MONTH, SISA_DAY)
+
+
+def reminder_keys(
+    report_id: int, due: dt.date, today: dt.date, prefix: str = "report"
+) -> list[tuple[str, str]]:
     """The one reminder that applies today, as `[(key, kind)]`, or `[]` when none does.
 
     - "ahead" from `due - 30 days` up to the day before the due date;
@@ -91,11 +102,11 @@ def reminder_keys(report_id: int, due: dt.date, today: dt.date) -> list[tuple[st
     if days_after_due < -AHEAD_DAYS:
         return []
     if days_after_due < 0:
-        return [(f"report-ahead:{report_id}", "ahead")]
+        return [(f"{prefix}-ahead:{report_id}", "ahead")]
     if days_after_due < LATE_INTERVAL_DAYS:
-        return [(f"report-due:{report_id}", "due")]
+        return [(f"{prefix}-due:{report_id}", "due")]
     week = days_after_due // LATE_INTERVAL_DAYS
-    return [(f"report-late:{report_id}:{week}", "late")]
+    return [(f"{prefix}-late:{report_id}:{week}", "late")]
 
 
 def format_due(due: dt.date) -> str:

@@ -66,6 +66,9 @@ class BudgetYear(Table):
     themes_reserve_bp = Integer(default=1000)
     grant_reference = Varchar(length=200, default="")
     created_at = Timestamptz(default=TimestamptzNow())
+    # The SiSa accountability of this year handed to the state (due 15 July of the next year).
+    sisa_submitted_on = Date(null=True, default=None)
+    sisa_reference = Varchar(length=200, default="")
 
 
 class Account(Table, tablename="ledger_account"):

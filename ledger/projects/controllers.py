@@ -28,7 +28,7 @@ from ledger.books.rules import (
     ProjectFigures,
     floors,
 )
-from ledger.projects import changes, reports
+from ledger.projects import changes, reports, sisa
 from ledger.projects.expert_fees import FEE_LINE
 from ledger.projects.settlement import advance_cents, default_schedule_text
 from portal.accounts.guards import allow
@@ -606,12 +606,15 @@ class ReportController(Controller):
         shown = await reports.reports_by_id([r["id"] for g in groups.values() for r in g["rows"]])
         for g in groups.values():
             g["rows"] = [{**shown[r["id"]], **r} for r in g["rows"]]
+        network_id = request.state.network.id
+        reads_books = request.user.has_role(network_id, Role.coordinator, Role.auditor)
         return render(
             request,
             "ledger/deadlines.html",
             groups=groups,
             labels=STATUS_LABELS,
             format_due=format_due,
+            sisa_years=await sisa.deadlines_of(network_id, today) if reads_books else [],
         )
 
     async def _report(self, request: Request, report_id: int) -> dict:

@@ -13,6 +13,7 @@ def routes() -> list[ControllerRouterHandler]:
     from ledger.projects.expert_fee_controllers import ExpertFeeController
     from ledger.projects.export_controllers import SpukExportController
     from ledger.projects.payment_request_controllers import PaymentRequestController
+    from ledger.projects.sisa_controllers import SisaController
     from ledger.projects.spuk.wording_controllers import SisaWordingController
     from ledger.projects.umbrella_controllers import UmbrellaController
     from portal.accounts.controllers.admin import AdminController
@@ -54,6 +55,7 @@ def routes() -> list[ControllerRouterHandler]:
         PaymentRequestController,
         ChangeController,
         SisaWordingController,
+        SisaController,
         ReportController,
         CatalogueController,
         SpukExportController,
