@@ -73,6 +73,8 @@ HAND_WRITTEN_IN_PYTHON: dict[tuple[str, str], str] = {
     ("review/reminders.py", "/beoordelingen\n"): "review reminder e-mail",
     ("ledger/projects/reminders.py", "/n/"): "report reminder e-mail (with /verantwoording/)",
     ("ledger/projects/reminders.py", "/verantwoording/"): "report reminder e-mail",
+    ("ledger/projects/sisa.py", "/n/"): "SiSa reminder e-mail (with /verantwoording)",
+    ("ledger/projects/sisa.py", "/verantwoording"): "SiSa reminder e-mail",
     # Not links but tests on the path of a request (which requests skip the one-time form key,
     # which answer in JSON): prefixes that must match whatever the routes are called.
     ("portal/app.py", "/login"): "LOG_IN_PATHS: log-in steps keep no form key",
