@@ -271,3 +271,92 @@ async def _year_2021(network: dict, coordinator, settings: Settings) -> None:
         figures[project["id"]].committed * 8 // 10,
         "Voorschot 2021-07",
     )
+    await _money_outside_rounds_2021(network, coordinator, year, project)
+
+
+# The process costs and learning and development of 2021, allocated as the coordinator does it
+# on the allocation page (every line whole), the expert-fee scheme with its claims, a change and
+# a payment request of Midden-Holland for the granted project.
+ALLOCATIONS_2021 = [
+    ("process_a", "Projectleider 2021", "organisatie:Gemeente Rotterdam"),
+    ("process_b", "Uren voorzitters expertteams 2021", "organisatie:Gemeente Rotterdam"),
+    ("process_c", "Uren deelnemers bouwteams 2021", "organisatie:Gemeente Rotterdam"),
+    ("process_d", "Vacatiegeldregeling 2021", "organisatie:Gemeente Rotterdam"),
+    ("process_e", "Communicatie 2021", "organisatie:Gemeente Rotterdam"),
+    ("learning", "Onderzoek casusregister 2021", "organisatie:Kenniswerkplaats Jeugd Zuid-West"),
+]
+FEE_CLAIMS = [
+    ("Dr. A. de Vries", dt.date(2021, 3, 4), 180, "Consultatie expertteam Haaglanden"),
+    ("Drs. B. Jansen", dt.date(2021, 5, 12), 90, "Meedenken in bouwteam Midden-Holland"),
+    ("Dr. A. de Vries", dt.date(2021, 11, 18), 120, "Leerbijeenkomst expertteams"),
+]
+
+
+async def _money_outside_rounds_2021(network: dict, coordinator, year: dict, granted: dict) -> None:
+    from ledger.projects import changes, expert_fees, payment_requests
+    from ledger.projects.changes import ChangeInput
+    from ledger.projects.expert_fees import ClaimInput
+
+    recipients = {
+        f"organisatie:{r.name}": r
+        for r in (await allocations.recipients_of(network["id"])).values()
+        if r.organisation_id
+    }
+    accounts = {a["code"]: a for a in await queries.accounts_of(year["id"])}
+    figures, _ = await queries.year_figures(year["id"])
+    made: dict[str, int] = {}
+    for code, title, recipient in ALLOCATIONS_2021:
+        who = recipients[recipient]
+        account = accounts[code]
+        made[code] = await allocations.allocate(
+            coordinator,
+            network["id"],
+            year["id"],
+            AllocationInput(
+                title=title,
+                account_id=account["id"],
+                organisation_id=who.organisation_id,
+                region_id=who.region_id,
+                recipient=who.name,
+                recipient_kvk="",
+                amount_cents=figures[account["id"]].available,
+                start_date=dt.date(2021, 1, 1),
+                end_date=dt.date(2021, 12, 31),
+                decision_reference=f"BW-2021-{len(made) + 1:02d}",
+                decision_date=dt.date(2021, 1, 26),
+                decided_by="College van B&W Rotterdam",
+            ),
+        )
+    scheme = made["process_d"]
+    await expert_fees.set_rate(coordinator, network["id"], scheme, 7_500)
+    for name, day, minutes, what in FEE_CLAIMS:
+        await expert_fees.add_claim(
+            coordinator, network["id"], scheme, ClaimInput(name, day, minutes, what)
+        )
+        if day.month == 5:  # the first two paid in June, the last one still open
+            await expert_fees.pay_open_claims(coordinator, network["id"], scheme, "VAC-2021-06")
+    officer = await _principal("regio@example.org")
+    change_id = await changes.request_change(
+        officer,
+        network["id"],
+        ChangeInput(
+            granted["id"],
+            changes.ChangeKind.period,
+            dt.date(2023, 6, 30),
+            None,
+            "De werving van de expertpool liep vier maanden uit; de laatste casussen lopen door "
+            "tot in 2023.",
+        ),
+    )
+    await changes.decide(coordinator, network["id"], change_id, changes.APPROVE, "WB-2022-03", "")
+    await payment_requests.request_payment(
+        officer,
+        network["id"],
+        payment_requests.RequestInput(
+            granted["id"],
+            payment_requests.PaymentRequestKind.instalment,
+            2_000_000,
+            "Tweede termijn: de expertpool draait in alle vijf de regio's; het tussentijds "
+            "verslag is ingediend.",
+        ),
+    )

@@ -431,16 +431,33 @@ async def _check_year(book: openpyxl.Workbook, budget_year_id: int, year: int) -
 
 
 async def test_zuid_west_2020_reproduces_bijlage_4(tmp_path, database, settings) -> None:
+    """And 2021, with the money outside the round allocated through the portal (process costs,
+    learning and development, expert fees paid, a change, a payment request): every check
+    holds and the whole SPUK amount is in the budget."""
     from portal.demo import load_demo_data
-    from portal.demo.ledger import BIJLAGE_4, PROCESS_2020, RECIPIENT_NAMES
+    from portal.demo.ledger import ALLOCATIONS_2021, BIJLAGE_4, PROCESS_2020, RECIPIENT_NAMES
 
     soffice()
     await load_demo_data(settings)
     network = await Network.select().where(Network.slug == "zuid-west").first()
-    data = await spuk.gather(network["id"], 2020)
-    books = await recalculated(
-        tmp_path, {"2020.xlsx": spuk.build_workbook(data, exported_at=EXPORTED_AT)}
-    )
+    files = {
+        f"{year}.xlsx": spuk.build_workbook(
+            await spuk.gather(network["id"], year), exported_at=EXPORTED_AT
+        )
+        for year in (2020, 2021)
+    }
+    books = await recalculated(tmp_path, files)
+    book_2021 = books["2021.xlsx"]
+    _, checks = rows_of(book_2021["Controles"], "Nr", start=4)
+    assert book_2021["Controles"]["C1"].value == "WAAR"
+    assert all(r[-1] == "WAAR" for r in checks if r is not None)
+    *_, total = rows_of(book_2021["Begroting"], "JH-regio", start=4)[1]
+    assert cents(total[2]) == 468_038_000  # € 4.680.380,00
+    _, projects = rows_of(book_2021["Projecten"], "Nr")
+    titles = {r[3]: r[2] for r in projects if r and isinstance(r[0], int)}
+    for _code, title, recipient in ALLOCATIONS_2021:
+        assert titles[title] == recipient.removeprefix("organisatie:"), title
+    assert all(titles.values()), "every project has its Uitvoerder"
     book = books["2020.xlsx"]
     _, rows = rows_of(book["Begroting"], "JH-regio", start=4)
     *lines, total = rows
