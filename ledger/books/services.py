@@ -425,68 +425,6 @@ async def reverse(actor: Principal, network_id: int, entry_id: int, reason: str)
         )
 
 
-async def allocate_directly(
-    actor: Principal,
-    *,
-    network_id: int,
-    budget_year_id: int,
-    account_id: int,
-    title: str,
-    recipient: str,
-    amount_cents: int,
-    decision_reference: str,
-    decision_date: dt.date,
-    region_id: int | None = None,
-) -> int:
-    """A commitment without a proposal: allocations decided before the portal existed."""
-    async with write_transaction():
-        row = await Project.insert(
-            Project(
-                budget_year=budget_year_id,
-                account=account_id,
-                proposal_id=None,
-                network=network_id,
-                title=title,
-                recipient=recipient,
-                region_id=region_id,
-                start_date=decision_date,
-                end_date=dt.date(decision_date.year, 12, 31),
-                decision_reference=decision_reference,
-                decision_date=decision_date,
-            )
-        ).returning(Project.id)
-        project_id = row[0]["id"]
-        await Report.insert(
-            Report(
-                project=project_id,
-                year=decision_date.year,
-                due_date=dt.date(decision_date.year + 1, 3, 1),
-                final=True,
-            )
-        )
-        await book(
-            actor,
-            budget_year_id,
-            [
-                EntryDraft(
-                    "commitment",
-                    account_id,
-                    amount_cents,
-                    project_id=project_id,
-                    reason=f"Toekenning {title}",
-                    document_reference=decision_reference,
-                )
-            ],
-            network_id=network_id,
-            summary=f"Toekenning {format_euros(amount_cents)}: {title}",
-            object_type="project",
-            object_id=project_id,
-            booked_on=decision_date,
-        )
-        await project_changed(project_id)
-    return project_id
-
-
 async def set_advance_share(actor: Principal, project: dict, advance_bp: int) -> None:
     if not 0 <= advance_bp <= 10_000:
         raise LedgerRefused("Kies een voorschotpercentage tussen 0 en 100.")

@@ -160,16 +160,27 @@ async def busy_year() -> tuple[Year, Year, dict[str, int]]:
 
     settled = await grant(theme_1, "Wachtlijstbrug", 1_000_000, dt.date(2021, 12, 31))
     running = await grant(theme_2, "Meerjarige expertpool", 500_000, dt.date(2022, 6, 30))
-    process = await services.allocate_directly(
+    from ledger.projects import allocations
+    from ledger.projects.allocation_forms import AllocationInput
+
+    process = await allocations.allocate(
         actor,
-        network_id=network,
-        budget_year_id=year.budget_year,
-        account_id=year.accounts["process_a"],
-        title="Projectleiding",
-        recipient="Gem. Voorbeeld",
-        amount_cents=200_000,
-        decision_reference="Collegebesluit 12",
-        decision_date=dt.date(2021, 11, 2),
+        network,
+        year.budget_year,
+        AllocationInput(
+            title="Projectleiding",
+            account_id=year.accounts["process_a"],
+            organisation_id=None,
+            region_id=None,
+            recipient="Gem. Voorbeeld",
+            recipient_kvk="",
+            amount_cents=200_000,
+            start_date=dt.date(2021, 11, 2),
+            end_date=dt.date(2021, 12, 31),
+            decision_reference="Collegebesluit 12",
+            decision_date=dt.date(2021, 11, 2),
+            decided_by="College van B&W",
+        ),
     )
     for project_id, amount in ((settled, 800_000), (running, 400_000), (process, 150_000)):
         project = await queries.project_row(network, project_id)
