@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ledger.books.rules import spend_window_problem
 from portal.lib.money import format_euros
 from proposals.rules import FUNCTIONS, TRANSFORMATION_GOALS
 
@@ -49,6 +50,9 @@ class Facts:
     estimated_contract_value_cents: int | None = None
     thresholds_cents: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS_CENTS))
     vierkant_missing: tuple[str, ...] = ()
+    # The round's budget year and the last day its money may be spent (None: no window set).
+    budget_year: int | None = None
+    spend_until: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,11 @@ def _period(f: Facts) -> Verdict:
     if f.start_date >= f.end_date:
         return False, "De begindatum moet vóór de einddatum liggen."
     return True, ""
+
+
+def _spend_window(f: Facts) -> Verdict:
+    problem = spend_window_problem(f.end_date, f.spend_until, f.budget_year or 0)
+    return (False, problem) if problem else (True, "")
 
 
 def _supra_regional(f: Facts) -> Verdict:
@@ -262,6 +271,14 @@ RULES: tuple[Rule, ...] = (
         _filled(("goals", "doelen"), ("results", "resultaten"), ("activities", "activiteiten")),
     ),
     Rule("period", True, "content", "Begindatum ligt vóór de einddatum", _period),
+    # A warning while drafting; the decision refuses it (ledger/books/services.commit_grant).
+    Rule(
+        "spend_window",
+        False,
+        "content",
+        "Looptijd binnen de bestedingstermijn van het begrotingsjaar",
+        _spend_window,
+    ),
     Rule("supra_regional", True, "criteria", "Bovenregionaal belang onderbouwd", _supra_regional),
     Rule(
         "innovation",

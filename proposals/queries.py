@@ -215,6 +215,14 @@ async def facts_for(
     theme = next((t for t in themes if t["id"] == proposal["theme"]), None)
     present = {m["position"] for m in members if m["name"]}
     region_ids = parts.regions
+    window = await (
+        Round.select(
+            Round.budget_year.year.as_alias("year"),
+            Round.budget_year.spend_until.as_alias("spend_until"),
+        )
+        .where(Round.id == proposal["round"])
+        .first()
+    )
     return Facts(
         now=now,
         round_opens_at=_utc(proposal["round_opens_at"]),
@@ -258,6 +266,8 @@ async def facts_for(
         estimated_contract_value_cents=proposal["estimated_contract_value_cents"],
         thresholds_cents=thresholds,
         vierkant_missing=tuple(BOUWTEAM_POSITIONS[p] for p in VIERKANT if p not in present),
+        budget_year=window["year"] if window else None,
+        spend_until=window["spend_until"] if window else None,
     )
 
 

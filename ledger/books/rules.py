@@ -6,11 +6,13 @@ This module turns those sums into figures and says, in Dutch, which rule a set o
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ledger.books.tables import AccountKind, EntryKind
+from portal.lib.formatting import datum
 from portal.lib.money import format_euros
 
 PROCESS_LINES: dict[str, str] = {
@@ -282,3 +284,17 @@ def division_violations(
                     f"verplichting ({format_euros(committed)})."
                 )
     return problems
+
+
+def spend_window_problem(
+    end_date: dt.date | None, spend_until: dt.date | None, year: int
+) -> str | None:
+    """Why a project ending on `end_date` does not fit the spending window of budget year
+    `year`, in Dutch; None when it fits or the year has no window."""
+    if end_date is None or spend_until is None or end_date <= spend_until:
+        return None
+    return (
+        f"Het project loopt tot {datum(end_date)}, maar het geld van begrotingsjaar {year} mag "
+        f"besteed worden tot en met {datum(spend_until)}. Kort de looptijd in, of verdeel het "
+        "over de jaren."
+    )

@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from ledger.books import queries
 from ledger.books.booking import EntryDraft, LedgerRefused, book, lock_years
 from ledger.books.deadlines import report_schedule
-from ledger.books.rules import ENTRY_KINDS, PROCESS_LINES, RESERVE_KINDS, floor_cents
+from ledger.books.rules import (
+    ENTRY_KINDS,
+    PROCESS_LINES,
+    RESERVE_KINDS,
+    floor_cents,
+    spend_window_problem,
+)
 from ledger.books.tables import Account, BudgetYear, Project, Report
 from portal.accounts import events
 from portal.accounts.principal import Principal
@@ -32,6 +38,20 @@ def on_project_changed(hook: Callable[[int], Awaitable[None]]) -> None:
 async def project_changed(project_id: int) -> None:
     for hook in PROJECT_CHANGED:
         await hook(project_id)
+
+
+async def refuse_outside_spend_window(budget_year_id: int, end_date: dt.date | None) -> None:
+    """Inside the transaction that commits money of a year: a project must end within the
+    year's spending window."""
+    year = (
+        await BudgetYear.select(BudgetYear.year, BudgetYear.spend_until)
+        .where(BudgetYear.id == budget_year_id)
+        .first()
+    )
+    if year is not None:
+        problem = spend_window_problem(end_date, year["spend_until"], year["year"])
+        if problem:
+            raise LedgerRefused(problem)
 
 
 DEFAULT_ADVANCE_BP = 8000  # 80 % at the grant, the rest after the final amount
@@ -254,6 +274,7 @@ async def commit_grant(
             "post in de begroting. Deel eerst de begroting in (Begroting → Indelen)."
         )
     async with write_transaction():
+        await refuse_outside_spend_window(budget_year_id, end_date)
         # A proposal is granted once; a grant without a proposal is always a new project.
         existing = (
             await Project.select(Project.id).where(Project.proposal_id == proposal_id).first()

@@ -69,6 +69,9 @@ class BudgetYear(Table):
     # The SiSa accountability of this year handed to the state (due 15 July of the next year).
     sisa_submitted_on = Date(null=True, default=None)
     sisa_reference = Varchar(length=200, default="")
+    # The last day this year's money may be spent (the state's grant letter says it); a project
+    # that runs longer is warned about while drafting and refused at the decision.
+    spend_until = Date(null=True, default=None)
 
 
 class Account(Table, tablename="ledger_account"):

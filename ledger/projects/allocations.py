@@ -8,7 +8,7 @@ from __future__ import annotations
 from ledger.books.booking import EntryDraft, LedgerRefused, book
 from ledger.books.deadlines import report_schedule
 from ledger.books.rules import ACCOUNT_CATEGORY, CATEGORY_LABELS
-from ledger.books.services import project_changed
+from ledger.books.services import project_changed, refuse_outside_spend_window
 from ledger.books.tables import Account, BudgetYear, EntryKind, Project, Report
 from ledger.projects.allocation_forms import ALLOCATABLE_KINDS, AllocationInput, Recipient
 from portal.accounts.principal import Principal
@@ -70,6 +70,7 @@ async def allocate(
         )
         if year is None:
             raise LedgerRefused("Dit begrotingsjaar bestaat niet in dit netwerk.")
+        await refuse_outside_spend_window(budget_year_id, allocation.end_date)
         if allocation.account_id not in await allocatable_accounts(budget_year_id):
             raise LedgerRefused(
                 "Deze begrotingspost hoort niet bij dit jaar of neemt geen toewijzing aan; "

@@ -14,6 +14,7 @@ from litestar.datastructures import FormMultiDict
 from ledger.books.booking import EntryDraft, LedgerRefused, book
 from ledger.books.deadlines import report_schedule
 from ledger.books.queries import figures_of_projects
+from ledger.books.services import refuse_outside_spend_window
 from ledger.books.tables import (
     ChangeKind,
     ChangeRequest,
@@ -270,6 +271,7 @@ async def _carry_out(
     """Book and record what an approved change means; the entry it booked, if any."""
     if change["kind"] == ChangeKind.period:
         new_end = change["new_end_date"]
+        await refuse_outside_spend_window(project["budget_year"], new_end)
         await Project.update({Project.end_date: new_end}).where(Project.id == project["id"])
         reports = await Report.select(Report.id, Report.year, Report.state).where(
             Report.project == project["id"]

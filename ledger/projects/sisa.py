@@ -1,7 +1,8 @@
-"""The SiSa deadline of each budget year: the accountability to the state is due before 15 July
-of the year after (T+1). The deadlines page shows it, the coordinator records when it was handed
-in, and `portal remind` reminds the coordinators until then (30 days ahead, on the day, weekly
-after)."""
+"""The deadlines of a budget year. Until when its money may be spent (a project that runs longer
+is refused when money is committed). And its SiSa accountability, due with the state before
+15 July of the year after (T+1): the deadlines page shows it, the coordinator records when it
+was handed in, and `portal remind` reminds the coordinators until then (30 days ahead, on the
+day, weekly after)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import datetime as dt
 
 from ledger.books.booking import LedgerRefused
 from ledger.books.deadlines import format_due, reminder_keys, sisa_due_date, status_of
-from ledger.books.tables import BudgetYear
+from ledger.books.tables import BudgetYear, Project
 from portal.accounts import events, reminders
 from portal.accounts.events import Mail
 from portal.accounts.principal import Principal
@@ -118,3 +119,43 @@ async def sisa_reminders(now: dt.datetime, base_url: str) -> list[reminders.Remi
 
 def register_sisa_reminders() -> None:
     reminders.register(sisa_reminders)
+
+
+async def set_spend_until(
+    actor: Principal, network_id: int, year_id: int, spend_until: dt.date
+) -> None:
+    """The last day the year's money may be spent, as the state's grant letter says. Not before
+    the year ends, and not before a project already committed on it ends."""
+    async with write_transaction():
+        await lock_row(BudgetYear, year_id)
+        year = await (
+            BudgetYear.select(BudgetYear.year)
+            .where((BudgetYear.id == year_id) & (BudgetYear.network == network_id))
+            .first()
+        )
+        if year is None:
+            raise LedgerRefused("Dit begrotingsjaar bestaat niet in dit netwerk.")
+        if spend_until < dt.date(year["year"], 12, 31):
+            raise LedgerRefused(
+                f"Het geld van {year['year']} mag minstens dat hele jaar worden besteed."
+            )
+        longer = await Project.select(Project.title, Project.end_date).where(
+            (Project.budget_year == year_id) & (Project.end_date > spend_until)
+        )
+        if longer:
+            names = ", ".join(f"{p['title']} (tot {format_due(p['end_date'])})" for p in longer)
+            raise LedgerRefused(
+                f"Deze projecten lopen langer en zijn al verleend: {names}. Kies een latere datum "
+                "of wijzig eerst hun looptijd."
+            )
+        await BudgetYear.update({BudgetYear.spend_until: spend_until}).where(
+            BudgetYear.id == year_id
+        )
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=network_id,
+            action="spend_until_set",
+            object_type="budget_year",
+            object_id=year_id,
+            summary=f"Geld van {year['year']} te besteden tot en met {format_due(spend_until)}",
+        )

@@ -1,4 +1,5 @@
-"""Recording that a budget year's SiSa accountability went to the state."""
+"""A budget year's deadlines: until when its money may be spent, and recording that its SiSa
+accountability went to the state."""
 
 from __future__ import annotations
 
@@ -19,9 +20,32 @@ from proposals.forms import parse_date
 
 
 class SisaController(Controller):
-    path = "/n/{network:str}/begroting/{year_id:int}/sisa"
+    path = "/n/{network:str}/begroting/{year_id:int}"
 
-    @post("/", name="ledger:sisa_submitted", opt=allow(Role.coordinator))
+    @post("/besteden-tot", name="ledger:spend_until", opt=allow(Role.coordinator))
+    async def spend_until(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        year_id: FromPath[int],
+    ) -> Redirect:
+        form = await request.form()
+        back = url(request, "ledger:year", year_id=year_id)
+        raw = text(form, "spend_until", 40)
+        try:
+            day = parse_date(raw) if raw else None
+        except ValueError:
+            day = None
+        if day is None:
+            return redirect(request, back, "Vul de datum in, bijvoorbeeld 30-6-2022.", "error")
+        try:
+            await sisa.set_spend_until(principal, network_ref.id, year_id, day)
+        except LedgerRefused as refusal:
+            return redirect(request, back, str(refusal), "error")
+        return redirect(request, back, "De bestedingstermijn is vastgelegd.")
+
+    @post("/sisa", name="ledger:sisa_submitted", opt=allow(Role.coordinator))
     async def submitted(
         self,
         request: Request,

@@ -9,10 +9,11 @@ def routes() -> list[ControllerRouterHandler]:
     from ledger.projects.allocation_controllers import AllocationController
     from ledger.projects.catalogue_controllers import CatalogueController
     from ledger.projects.change_controllers import ChangeController
-    from ledger.projects.controllers import LedgerController, ReportController
+    from ledger.projects.controllers import LedgerController
     from ledger.projects.expert_fee_controllers import ExpertFeeController
     from ledger.projects.export_controllers import SpukExportController
     from ledger.projects.payment_request_controllers import PaymentRequestController
+    from ledger.projects.report_controllers import ReportController
     from ledger.projects.sisa_controllers import SisaController
     from ledger.projects.spuk.wording_controllers import SisaWordingController
     from ledger.projects.umbrella_controllers import UmbrellaController

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from litestar.datastructures import FormMultiDict
 
+from portal.lib.money import MoneyError, parse_euros
+
 
 def clean(value: str) -> str:
     """Typed text as stored: NUL characters removed (PostgreSQL refuses them in text)."""
@@ -13,6 +15,22 @@ def clean(value: str) -> str:
 def text(form: FormMultiDict, name: str, max_length: int = 10_000) -> str:
     value = form.get(name, "")
     return clean(value)[:max_length] if isinstance(value, str) else ""
+
+
+def money_field(
+    form: FormMultiDict, name: str, errors: dict[str, str], required: bool = True
+) -> int | None:
+    """An amount in Dutch notation from a form, in cents; its problem lands in `errors[name]`."""
+    raw = text(form, name)
+    if not raw:
+        if required:
+            errors[name] = "Vul een bedrag in."
+        return None
+    try:
+        return parse_euros(raw)
+    except MoneyError as error:
+        errors[name] = str(error)
+        return None
 
 
 # Ids are SERIAL (int4) on PostgreSQL; any other whole number fits a BIGINT.

@@ -117,6 +117,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/n/{network:str}/betaalverzoeken"): "auditor,coordinator,region_officer",
     ("GET", "/n/{network:str}/logboek"): "auditor",
     ("POST", "/n/{network:str}/begroting/{year_id:int}/sisa"): "coordinator",
+    ("POST", "/n/{network:str}/begroting/{year_id:int}/besteden-tot"): "coordinator",
     ("GET", "/n/{network:str}/wijzigingen"): "auditor,coordinator,region_officer",
     ("GET", "/n/{network:str}/wijzigingen/nieuw"): "region_officer",
     ("POST", "/n/{network:str}/wijzigingen/nieuw"): "region_officer",

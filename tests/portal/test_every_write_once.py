@@ -754,6 +754,10 @@ async def _sisa_submitted(scene: Scene) -> Post:
     return Post("coordinator", {"submitted_on": "2022-07-01", "reference": "SiSa-2021"})
 
 
+async def _spend_until(scene: Scene) -> Post:
+    return Post("coordinator", {"spend_until": "2030-06-30"})
+
+
 REPORT_FORM = {
     "result1": "Wachtlijst gehalveerd",
     "realised1": "8.000,00",
@@ -896,6 +900,7 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("POST", "/n/{network:str}/wijzigingen/nieuw"): _request_change,
     ("POST", "/beheer/sisa"): _sisa_wording,
     ("POST", "/n/{network:str}/begroting/{year_id:int}/sisa"): _sisa_submitted,
+    ("POST", "/n/{network:str}/begroting/{year_id:int}/besteden-tot"): _spend_until,
     ("POST", "/n/{network:str}/wijzigingen/{change_id:int}/beslissen"): _decide_change,
     ("POST", "/n/{network:str}/betaalverzoeken/{request_id:int}/beoordelen"): (
         _decide_payment_request

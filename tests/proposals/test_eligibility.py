@@ -72,6 +72,11 @@ BREAKS = [
     ("goals_results_activities", {"results": ""}, "resultaten"),
     ("period", {"end_date": None}, "begin- en einddatum"),
     ("period", {"end_date": dt.date(2021, 9, 1)}, "vóór de einddatum"),
+    (
+        "spend_window",
+        {"budget_year": 2021, "spend_until": dt.date(2022, 6, 30), "end_date": dt.date(2022, 7, 1)},
+        "mag besteed worden tot en met 30 juni 2022",
+    ),
     ("supra_regional", {"participating_region_ids": frozenset({10})}, "minstens twee regio"),
     ("supra_regional", {"supra_regional_reason": ""}, "hele netwerk"),
     ("innovation", {"innovation": ""}, "vernieuwend"),
@@ -155,3 +160,10 @@ def test_warnings_do_not_block_but_hard_rules_do() -> None:
     assert status(warned, "theme_budget") == "warn"
     blocked = complete(extends_offer="own_region")
     assert [c.code for c in blocking_failures(checklist(blocked))] == ["own_region_extension"]
+
+
+def test_the_spending_window_holds_up_to_its_last_day_and_without_one() -> None:
+    last_day = {"budget_year": 2021, "spend_until": dt.date(2022, 6, 30)}
+    assert status(complete(**last_day, end_date=dt.date(2022, 6, 30)), "spend_window") == "ok"
+    assert status(complete(end_date=dt.date(2030, 1, 1)), "spend_window") == "ok"
+    assert status(complete(**last_day, end_date=dt.date(2022, 7, 1)), "spend_window") == "warn"

@@ -6,6 +6,7 @@ import datetime as dt
 
 import httpx
 
+from ledger.books.tables import BudgetYear
 from portal.accounts.reminders import send_due
 from portal.accounts.tables import OutboxMessage
 from portal.lib import clock
@@ -523,6 +524,10 @@ async def test_applicants_cannot_reach_the_review_screens(client, zw, reviewers)
 
 async def test_review_reminders_are_sent_once(client, zw, reviewers) -> None:
     register_review_reminders()
+    # The world's 2021 SiSa is long overdue: recorded, so that only review reminders are due.
+    await BudgetYear.update({BudgetYear.sisa_submitted_on: dt.date(2022, 7, 1)}).where(
+        BudgetYear.id == zw.budget_year
+    )
     proposal_id = await zw.proposal(state="submitted")
     await assign(client, zw, proposal_id, reviewers["ao_b"])
     await Round.update({Round.review_deadline: clock.now() + dt.timedelta(days=10)}).where(

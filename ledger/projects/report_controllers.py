@@ -1,0 +1,301 @@
+"""Accountability reports: what is due (with the SiSa deadline of each year), handing reports in
+(region) and judging them (coordinator)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import anyio.to_thread
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import Body, FromPath
+from litestar.response import Redirect, Template
+
+from ledger.books import queries
+from ledger.books.booking import LedgerRefused
+from ledger.books.deadlines import STATUS_LABELS, format_due, status_of
+from ledger.books.rules import (
+    ProjectFigures,
+)
+from ledger.projects import reports, sisa
+from portal.accounts.guards import allow
+from portal.accounts.layout import query, redirect, render, url
+from portal.accounts.tables import Region, Role
+from portal.lib import clock
+from portal.lib.db import required
+from portal.lib.files import FileRefused, check_upload, stored_for
+from portal.lib.forms import money_field, page_count, page_number, query_int, text
+from portal.lib.uploads import serve_stored
+
+COORDINATOR = allow(Role.coordinator)
+REPORTERS = allow(Role.coordinator, Role.region_officer)
+# The auditor reads what the coordinator reads, and writes nothing.
+READERS = allow(Role.coordinator, Role.auditor)
+REPORT_READERS = allow(Role.coordinator, Role.region_officer, Role.auditor)
+# The report groups of the deadlines page in their order, with the query parameter of each
+# group's page number.
+REPORT_GROUPS: dict[str, str] = {
+    "overdue": "te_laat",
+    "due_soon": "binnenkort",
+    "received": "ontvangen",
+    "accepted": "goedgekeurd",
+    "later": "later",
+}
+REPORTS_PER_PAGE = 50
+# Projects a page within one account's group on the budget year page.
+PROJECTS_PER_PAGE = 50
+REPORT_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+class ReportController(Controller):
+    """Accountability: what is due, handing reports in (region) and judging them (coordinator)."""
+
+    path = "/n/{network:str}/verantwoording"
+
+    def _scope(self, request: Request) -> set[int] | None:
+        network = request.state.network
+        if request.user.has_role(network.id, Role.coordinator, Role.auditor):
+            return None
+        return request.user.region_ids(network.id, Role.region_officer)
+
+    @get("/", name="ledger:reports", opt=REPORT_READERS)
+    async def index(self, request: Request) -> Template:
+        rows = await reports.report_keys_of_network(request.state.network.id, self._scope(request))
+        today = clock.now().date()
+        regions = {
+            r["id"]: r["name"]
+            for r in await Region.select().where(Region.network == request.state.network.id)
+        }
+        grouped: dict[str, list[dict]] = {key: [] for key in REPORT_GROUPS}
+        for r in rows:
+            status = status_of(
+                r["due_date"], today, r["state"] == "submitted", r["state"] == "accepted"
+            )
+            r["status"] = status
+            r["region_name"] = regions.get(r["region_id"], r["recipient"] or "—")
+            grouped[status].append(r)
+        # Each group is paged on its own (?goedgekeurd=3): a network's accepted reports of past
+        # years run into the hundreds, and rendering every one made this the slowest page
+        # (issue 8). The counts stay complete; a pager link keeps the other groups' pages.
+        wanted = {
+            key: page_number(query_int(request.query_params.get(REPORT_GROUPS[key])))
+            for key in REPORT_GROUPS
+        }
+        groups: dict[str, dict[str, Any]] = {}
+        here = url(request, "ledger:reports")
+        pages_shown = {REPORT_GROUPS[k]: v for k, v in wanted.items() if v > 1}
+        for key, members in grouped.items():
+            # By region, then by due date (the query's order; the sort is stable).
+            members.sort(key=lambda r: r["region_name"].lower())
+            pages = page_count(len(members), REPORTS_PER_PAGE)
+            page = min(wanted[key], pages)
+            start = (page - 1) * REPORTS_PER_PAGE
+
+            def href(n: int, key: str = key) -> str:
+                changed = query(pages_shown, **{REPORT_GROUPS[key]: n if n > 1 else None})
+                return f"{here}{changed}#groep-{key}"
+
+            groups[key] = {
+                "rows": members[start : start + REPORTS_PER_PAGE],
+                "total": len(members),
+                "page": page,
+                "pages": pages,
+                "previous": href(page - 1) if page > 1 else None,
+                "next": href(page + 1) if page < pages else None,
+            }
+        # The shown rows whole, in one statement for all groups.
+        shown = await reports.reports_by_id([r["id"] for g in groups.values() for r in g["rows"]])
+        for g in groups.values():
+            g["rows"] = [{**shown[r["id"]], **r} for r in g["rows"]]
+        network_id = request.state.network.id
+        reads_books = request.user.has_role(network_id, Role.coordinator, Role.auditor)
+        return render(
+            request,
+            "ledger/deadlines.html",
+            groups=groups,
+            labels=STATUS_LABELS,
+            format_due=format_due,
+            sisa_years=await sisa.deadlines_of(network_id, today) if reads_books else [],
+        )
+
+    async def _report(self, request: Request, report_id: int) -> dict:
+        report = await reports.report_row(request.state.network.id, report_id)
+        scope = self._scope(request)
+        if report is None or (scope is not None and report["region_id"] not in scope):
+            raise NotFoundException("Dit verslag bestaat niet, of u heeft er geen toegang toe.")
+        return report
+
+    @get("/{report_id:int}", name="ledger:report", opt=REPORT_READERS)
+    async def report(self, request: Request, report_id: FromPath[int]) -> Template:
+        report = await self._report(request, report_id)
+        return await self._page(request, report, {}, {})
+
+    async def _page(
+        self, request: Request, report: dict, values: dict, errors: dict, status_code: int = 200
+    ) -> Template:
+        goals, lines = await self._goals_and_lines(report)
+        # A report's project stays (on_delete restrict) and is of the report's network.
+        project = required(await queries.project_row(request.state.network.id, report["project"]))
+        _, figures = await queries.year_figures(project["budget_year"])
+        return render(
+            request,
+            "ledger/report.html",
+            attachments=await reports.attachments_of(report["id"]),
+            status_code=status_code,
+            report=report,
+            project=project,
+            f=figures.get(project["id"], ProjectFigures()),
+            goals=goals,
+            lines=lines,
+            values=values,
+            errors=errors,
+            is_coordinator=self._scope(request) is None,
+            format_due=format_due,
+        )
+
+    async def _goals_and_lines(self, report: dict) -> tuple[list[str], list[dict]]:
+        """The goals and budget lines the report answers to: from the proposal, if any."""
+        goals = [r["goal"] for r in report["results"]] if report["results"] else []
+        lines = [dict(line) for line in report["realised_lines"] or []]
+        if report["proposal_id"] and (not goals or not lines):
+            from proposals import queries as proposal_queries
+            from proposals.tables import Proposal
+
+            proposal = (
+                await Proposal.select(Proposal.goals)
+                .where(Proposal.id == report["proposal_id"])
+                .first()
+            )
+            if not goals and proposal:
+                goals = [g.strip(" -•\t") for g in proposal["goals"].splitlines() if g.strip()]
+            if not lines:
+                lines = [
+                    {
+                        "description": f"{bl['year']} · {bl['description']}",
+                        "budget_cents": bl["amount_cents"],
+                        "realised_cents": 0,
+                    }
+                    for bl in await proposal_queries.budget_lines_of(report["proposal_id"])
+                    if bl["year"] == report["year"]
+                ] or [{"description": "Totaal", "budget_cents": 0, "realised_cents": 0}]
+        if not goals:
+            goals = ["Doelen van het project"]
+        if not lines:
+            lines = [{"description": "Totaal", "budget_cents": 0, "realised_cents": 0}]
+        return goals, lines
+
+    @post("/{report_id:int}", name="ledger:report_submit", opt=REPORTERS)
+    async def submit(self, request: Request, report_id: FromPath[int]) -> Template | Redirect:
+        report = await self._report(request, report_id)
+        if not request.user.has_role(request.state.network.id, Role.region_officer) or (
+            report["region_id"]
+            not in request.user.region_ids(request.state.network.id, Role.region_officer)
+        ):
+            raise PermissionDeniedException(
+                "Alleen de regio-indiener van de regio dient het verslag in."
+            )
+        form = await request.form()
+        goals, lines = await self._goals_and_lines(report)
+        errors: dict[str, str] = {}
+        results = [
+            {"goal": g, "result": text(form, f"result{i}", 5000)}
+            for i, g in enumerate(goals, start=1)
+        ]
+        realised_lines = []
+        for i, line in enumerate(lines, start=1):
+            cents = money_field(form, f"realised{i}", errors)
+            realised_lines.append({**line, "realised_cents": cents or 0})
+        data = reports.ReportInput(
+            results=results,
+            realised_lines=realised_lines,
+            lessons_worked=text(form, "lessons_worked", 5000),
+            lessons_not_worked=text(form, "lessons_not_worked", 5000),
+            lessons_for_others=text(form, "lessons_for_others", 5000),
+            preconditions_met=text(form, "preconditions_met") == "1",
+        )
+        if not errors:
+            errors = await reports.submit_report(request.user, report, data)
+        if errors:
+            return await self._page(request, report, dict(form.items()), errors, 422)
+        return redirect(
+            request,
+            url(request, "ledger:reports"),
+            "Het verslag is ingediend; de coördinator beoordeelt het.",
+        )
+
+    @post(
+        "/{report_id:int}/bijlagen",
+        name="ledger:report_upload",
+        opt=REPORTERS,
+        request_max_body_size=REPORT_UPLOAD_BYTES,
+    )
+    async def upload(
+        self,
+        request: Request,
+        report_id: FromPath[int],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> Redirect:
+        report = await self._report(request, report_id)
+        back = url(request, "ledger:report", report_id=report_id)
+        if report["region_id"] not in request.user.region_ids(
+            request.state.network.id, Role.region_officer
+        ):
+            raise PermissionDeniedException("Alleen de regio-indiener voegt bijlagen toe.")
+        upload = data.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return redirect(request, back, "Kies een bestand om toe te voegen.", "error")
+        content = await upload.read()
+        try:
+            checked = await anyio.to_thread.run_sync(
+                check_upload, content, upload.filename, REPORT_UPLOAD_BYTES
+            )
+        except FileRefused as error:
+            return redirect(request, back, f"{upload.filename[:80]}: {error}", "error")
+        settings = request.app.state.settings
+        try:
+            async with stored_for(settings.upload_dir, content) as stored:
+                await reports.add_attachment(request.user, report, checked, stored)
+        except LedgerRefused as error:
+            return redirect(request, back, str(error), "error")
+        return redirect(request, back, f"Bijlage {checked.display_name} is toegevoegd.")
+
+    @get(
+        "/{report_id:int}/bijlagen/{attachment_id:int}",
+        name="ledger:report_attachment",
+        opt=REPORT_READERS,
+    )
+    async def download(
+        self, request: Request, report_id: FromPath[int], attachment_id: FromPath[int]
+    ) -> Response:
+        await self._report(request, report_id)
+        row = next(
+            (a for a in await reports.attachments_of(report_id) if a["id"] == attachment_id), None
+        )
+        if row is None:
+            raise NotFoundException("Deze bijlage bestaat niet.")
+        return serve_stored(request.app.state.settings.upload_dir, row)
+
+    @post("/{report_id:int}/beoordelen", name="ledger:report_judge", opt=COORDINATOR)
+    async def judge(self, request: Request, report_id: FromPath[int]) -> Template | Redirect:
+        report = await self._report(request, report_id)
+        form = await request.form()
+        errors: dict[str, str] = {}
+        try:
+            if text(form, "decision") == "return":
+                await reports.return_report(request.user, report, text(form, "reason", 5000))
+                message = "Het verslag is teruggestuurd naar de regio."
+            else:
+                final = money_field(form, "final_amount", errors, required=False)
+                if errors:
+                    return await self._page(request, report, dict(form.items()), errors, 422)
+                await reports.accept_report(request.user, report, final)
+                message = (
+                    "Het verslag is goedgekeurd en de subsidie is vastgesteld."
+                    if report["final"]
+                    else "Het verslag is goedgekeurd."
+                )
+        except LedgerRefused as error:
+            return await self._page(request, report, dict(form.items()), {"form": str(error)}, 422)
+        return redirect(request, url(request, "ledger:report", report_id=report_id), message)
