@@ -14,7 +14,7 @@ from portal.accounts.principal import Principal
 from portal.accounts.tables import Role
 from proposals import queries
 from proposals.access import SCOPES
-from proposals.rules import STATE_LABELS
+from proposals.rules import FIELD_LABELS, STATE_LABELS
 from proposals.tables import Proposal
 
 # A download holds every proposal of the selection, not one page of it.
@@ -23,12 +23,12 @@ MAX_EXPORT_ROWS = 100_000
 # (header, kind): kind tells the encoder how to write the cells (see portal/controllers/exports).
 LIST_COLUMNS: list[tuple[str, str]] = [
     ("Nr.", "number"),
-    ("Titel", "text"),
+    (FIELD_LABELS["title"], "text"),
     ("Ronde", "text"),
-    ("Thema", "text"),
+    (FIELD_LABELS["theme"], "text"),
     ("Regio", "text"),
     ("Penvoerder", "text"),
-    ("Gevraagd bedrag", "money"),
+    (FIELD_LABELS["requested_amount"], "money"),
     ("Status", "text"),
     ("Versie", "number"),
     ("Ingediend op", "datetime"),

@@ -32,15 +32,6 @@ from proposals.rules import (
     VIERKANT,
 )
 
-SECTIONS: dict[str, str] = {
-    "algemeen": "Algemeen",
-    "bouwteam": "Bouwteam",
-    "inhoud": "Doelen en aanpak",
-    "criteria": "Criteria",
-    "inkoop": "Inkoop",
-    "begroting": "Begroting",
-    "bijlagen": "Bijlagen",
-}
 EXTRA_MEMBER_ROWS = 6
 MAX_TEXT = 20_000
 

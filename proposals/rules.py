@@ -5,8 +5,10 @@ No I/O here; everything is tested without a database.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from proposals.tables import ProposalState
 
@@ -196,20 +198,83 @@ def allowed_actions(state: str, actors: set[Actor]) -> list[tuple[str, Transitio
     ]
 
 
-# --- versions -------------------------------------------------------------------------------
+# --- labels -------------------------------------------------------------------------------
 
-SNAPSHOT_LABELS: dict[str, str] = {
+# The sections of the proposal form, in the order the form walks them, with their titles: the
+# form's steps, the proposal page's headings and the audit log all read these.
+SECTIONS: dict[str, str] = {
+    "algemeen": "Algemeen",
+    "bouwteam": "Bouwteam",
+    "inhoud": "Doelen en aanpak",
+    "criteria": "Criteria",
+    "inkoop": "Inkoop",
+    "begroting": "Begroting",
+    "bijlagen": "Bijlagen",
+}
+
+# A field's name as the person sees it, by the form field's name: the form's labels, the list
+# of errors above a refused form, the proposal page, the version diff and the list's download.
+FIELD_LABELS: dict[str, str] = {
     "title": "Titel",
     "summary": "Samenvatting",
     "theme": "Thema",
     "region": "Indienende jeugdhulpregio",
     "lead_organisation": "Penvoerende organisatie",
-    "contact": "Contactpersoon",
-    "bouwteam": "Bouwteam",
+    "contact_name": "Naam contactpersoon",
+    "contact_email": "E-mailadres contactpersoon",
+    "contact_phone": "Telefoon contactpersoon",
     "goals": "Doelen",
     "results": "Resultaten",
-    "activities": "Activiteiten",
     "target_group": "Doelgroep",
+    "start_date": "Begindatum",
+    "end_date": "Einddatum",
+    "extends_offer": "Uitbreiding bestaand aanbod",
+    "extension_region": "Regio van de uitbreiding",
+    "procurement_route": "Inkoopvorm",
+    "estimated_contract_value": "Geraamde opdrachtwaarde",
+    "requested_amount": "Gevraagd bedrag",
+    "file": "Excel-bestand",
+    "kartrekker": "Kartrekker",
+}
+
+
+# --- editing --------------------------------------------------------------------------------
+
+NOT_AN_AUTHOR = "Alleen de auteurs van dit voorstel kunnen het bewerken."
+NOT_A_DRAFT = (
+    "Dit voorstel is niet meer in concept en kan niet worden bewerkt. Zet het eerst terug "
+    "naar concept."
+)
+
+
+def edit_refusal(actors: set[Actor], state: str) -> str | None:
+    """Why this person may not change the proposal's text now, or None if they may: only its
+    authors, and only while it is a draft (what was handed on stays as it was handed on)."""
+    if Actor.author not in actors:
+        return NOT_AN_AUTHOR
+    if state not in EDITABLE_STATES:
+        return NOT_A_DRAFT
+    return None
+
+
+def may_edit(actors: set[Actor], proposal: Mapping[str, Any]) -> bool:
+    return edit_refusal(actors, proposal["state"]) is None
+
+
+# --- versions -------------------------------------------------------------------------------
+
+SNAPSHOT_LABELS: dict[str, str] = {
+    "title": FIELD_LABELS["title"],
+    "summary": FIELD_LABELS["summary"],
+    "theme": FIELD_LABELS["theme"],
+    "region": FIELD_LABELS["region"],
+    "lead_organisation": FIELD_LABELS["lead_organisation"],
+    "contact": "Contactpersoon",
+    "bouwteam": SECTIONS["bouwteam"],
+    "goals": FIELD_LABELS["goals"],
+    "results": FIELD_LABELS["results"],
+    "activities": "Activiteiten",
+    "target_group": FIELD_LABELS["target_group"],
     "period": "Looptijd",
     "functions": "Functies",
     "transformation_goals": "Transformatiedoelen",
@@ -217,11 +282,11 @@ SNAPSHOT_LABELS: dict[str, str] = {
     "benefiting_regions": "Regio's die er baat bij hebben",
     "supra_regional_reason": "Bovenregionaal belang",
     "innovation": "Wat is vernieuwend",
-    "extension": "Uitbreiding bestaand aanbod",
-    "procurement": "Inkoop",
-    "requested_amount": "Gevraagd bedrag",
-    "budget_lines": "Begroting",
-    "attachments": "Bijlagen",
+    "extension": FIELD_LABELS["extends_offer"],
+    "procurement": SECTIONS["inkoop"],
+    "requested_amount": FIELD_LABELS["requested_amount"],
+    "budget_lines": SECTIONS["begroting"],
+    "attachments": SECTIONS["bijlagen"],
 }
 
 

@@ -27,13 +27,16 @@ from portal.lib.settings import Settings
 from proposals import queries
 from proposals.budget_workbook import BudgetLineInput
 from proposals.eligibility import Check, blocking_failures
-from proposals.forms import SECTIONS, SectionInput
+from proposals.forms import SectionInput
 from proposals.rules import (
     ATTACHMENT_KINDS,
     DEFAULT_CRITERIA,
+    NOT_A_DRAFT,
+    SECTIONS,
     Actor,
     TransitionRefused,
     apply_transition,
+    edit_refusal,
 )
 from proposals.tables import (
     Attachment,
@@ -253,36 +256,24 @@ async def create_proposal(
     return proposal_id, {}
 
 
-NOT_A_DRAFT = (
-    "Dit voorstel is niet meer in concept en kan niet worden bewerkt. Zet het eerst terug "
-    "naar concept."
-)
-
-
-def _require_editable(proposal: dict, actors: set[Actor]) -> None:
-    if Actor.author not in actors:
-        raise ProposalRefused("Alleen de auteurs van dit voorstel kunnen het bewerken.")
-    if proposal["state"] != "draft":
-        raise ProposalRefused(NOT_A_DRAFT)
-
-
-async def _still_a_draft(proposal_id: int) -> None:
-    """Inside the write transaction: the state read when the page was asked for may be gone (a
-    region officer submitted meanwhile, and the submitted version is frozen). The row is locked
-    on PostgreSQL so that a submission waits for this write, or this write for it."""
-    query = Proposal.select(Proposal.state).where(Proposal.id == proposal_id)
+async def _require_editable(proposal: dict, actors: set[Actor]) -> None:
+    """Inside the write transaction, the rule the pages show (`rules.may_edit`) on the state as
+    it is now: the state read when the page was asked for may be gone (a region officer
+    submitted meanwhile, and the submitted version is frozen). The row is locked on PostgreSQL
+    so that a submission waits for this write, or this write for it."""
+    query = Proposal.select(Proposal.state).where(Proposal.id == proposal["id"])
     # SQLite's IMMEDIATE transaction already holds the only write lock there is.
     rows = await (query if is_sqlite() else query.lock_rows(LockStrength.update))
-    if not rows or rows[0]["state"] != "draft":
-        raise ProposalRefused(NOT_A_DRAFT)
+    refusal = edit_refusal(actors, rows[0]["state"]) if rows else NOT_A_DRAFT
+    if refusal is not None:
+        raise ProposalRefused(refusal)
 
 
 async def save_section(
     actor: Principal, proposal: dict, actors: set[Actor], section: str, data: SectionInput
 ) -> None:
-    _require_editable(proposal, actors)
     async with write_transaction():
-        await _still_a_draft(proposal["id"])
+        await _require_editable(proposal, actors)
         values = {getattr(Proposal, k): v for k, v in data.values.items()}
         values[Proposal.updated_at] = clock.now()
         await Proposal.update(values).where(Proposal.id == proposal["id"])
@@ -311,9 +302,8 @@ async def save_budget(
     source: str = "formulier",
 ) -> None:
     """Replace the draft's budget lines (from the form or an uploaded workbook)."""
-    _require_editable(proposal, actors)
     async with write_transaction():
-        await _still_a_draft(proposal["id"])
+        await _require_editable(proposal, actors)
         await BudgetLine.delete().where(BudgetLine.proposal == proposal["id"])
         if lines:
             await BudgetLine.insert(
@@ -358,13 +348,12 @@ async def add_attachment(
     checked: CheckedFile,
     stored_name: str,
 ) -> int:
-    _require_editable(proposal, actors)
-    if kind not in ATTACHMENT_KINDS:
-        raise ProposalRefused("Kies het soort bijlage.")
-    if kind == "consent_letter" and region_id is None:
-        raise ProposalRefused("Kies van welke jeugdhulpregio de akkoordverklaring is.")
     async with write_transaction():
-        await _still_a_draft(proposal["id"])
+        await _require_editable(proposal, actors)
+        if kind not in ATTACHMENT_KINDS:
+            raise ProposalRefused("Kies het soort bijlage.")
+        if kind == "consent_letter" and region_id is None:
+            raise ProposalRefused("Kies van welke jeugdhulpregio de akkoordverklaring is.")
         row = await Attachment.insert(
             Attachment(
                 proposal=proposal["id"],
@@ -396,9 +385,8 @@ async def add_attachment(
 async def remove_attachment(
     actor: Principal, proposal: dict, actors: set[Actor], attachment_id: int
 ) -> None:
-    _require_editable(proposal, actors)
     async with write_transaction():
-        await _still_a_draft(proposal["id"])
+        await _require_editable(proposal, actors)
         removed = (
             await Attachment.update({Attachment.removed_at: clock.now()})
             .where(

@@ -29,7 +29,13 @@ def routes() -> list[ControllerRouterHandler]:
     from portal.controllers.exports import ExportController
     from portal.controllers.home import HomeController
     from portal.controllers.repeats import RepeatController
-    from proposals.controllers import ProposalController, RoundController
+    from proposals.controllers import (
+        AttachmentController,
+        BudgetController,
+        ProposalController,
+        ProposalFormController,
+        RoundController,
+    )
     from review.controllers import (
         CoordinatorReviewController,
         QuestionController,
@@ -46,6 +52,9 @@ def routes() -> list[ControllerRouterHandler]:
         AuditLogController,
         RoundController,
         ProposalController,
+        ProposalFormController,
+        BudgetController,
+        AttachmentController,
         ReviewerController,
         CoordinatorReviewController,
         QuestionController,

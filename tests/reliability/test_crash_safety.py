@@ -54,8 +54,10 @@ class Write:
 class Demo2021:
     year_id: int
     project_id: int
-    line_a: int  # a. Projectleider, € 300.000
-    line_b: int  # b. Uren voorzitters expertteams, € 250.000
+    # Two themes of € 720.000: the process lines are allocated whole in the demo, the themes
+    # keep room to move money back and forth.
+    line_a: int
+    line_b: int
 
 
 async def _demo_2021(backend: Backend) -> Demo2021:
@@ -73,7 +75,8 @@ async def _demo_2021(backend: Backend) -> Demo2021:
     project = await backend.fetch(
         f"SELECT id FROM ledger_project WHERE budget_year = {year_id} AND proposal_id IS NOT NULL"
     )
-    return Demo2021(year_id, project[0]["id"], accounts["process_a"], accounts["process_b"])
+    first, second = sorted(code for code in accounts if code.startswith("theme_"))[:2]
+    return Demo2021(year_id, project[0]["id"], accounts[first], accounts[second])
 
 
 def _euros(cents: int) -> str:

@@ -1,0 +1,266 @@
+"""The proposal pages: the list, a new draft, the proposal itself (and its print view), the
+steps of its state machine, and its frozen versions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect, Template
+
+from portal.accounts.events import timeline
+from portal.accounts.layout import redirect, render
+from portal.accounts.principal import NetworkRef, Principal
+from portal.accounts.tables import Role
+from portal.lib import clock
+from portal.lib.forms import MAX_ID, optional_id, page_count, text, whole_number
+from proposals import queries, services
+from proposals.access import SCOPES, available_lists
+from proposals.controllers.common import (
+    APPLICANT,
+    DETAIL_SECTIONS,
+    INVOLVED,
+    READERS,
+    SEEN,
+    detail_url,
+    edit_url,
+    proposal_checks,
+    provided_sections,
+    vocabularies,
+)
+from proposals.deps import ProposalList, SeenProposal, provide_list
+from proposals.rules import (
+    SNAPSHOT_LABELS,
+    STATE_LABELS,
+    Actor,
+    allowed_actions,
+    diff_snapshots,
+    may_edit,
+    visible_timeline,
+)
+from proposals.tables import ProposalState
+
+
+class ProposalController(Controller):
+    path = "/n/{network:str}/voorstellen"
+
+    @get(
+        "/",
+        name="proposals:list",
+        opt=INVOLVED,
+        dependencies={"listed": Provide(provide_list, sync_to_thread=False)},
+    )
+    async def index(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        listed: NamedDependency[ProposalList],
+    ) -> Template:
+        network_id = network_ref.id
+        scope, filters = listed.scope, listed.filters
+        rows, total = await queries.list_proposals(
+            network_id,
+            SCOPES[scope][0],
+            principal.user_id,
+            principal.region_ids(network_id, Role.region_officer),
+            filters,
+        )
+        rounds = await queries.rounds_of(network_id)
+        by_round = await queries.themes_of_rounds([r["id"] for r in rounds])
+        themes = [t for r in rounds for t in by_round[r["id"]]]
+        return render(
+            request,
+            "proposals/list.html",
+            rows=rows,
+            total=total,
+            scope=scope,
+            scope_title=SCOPES[scope][1],
+            scopes=[(k, SCOPES[k][1]) for k in available_lists(principal, network_id)],
+            filters=filters,
+            pages=page_count(total, filters.per_page),
+            rounds=rounds,
+            themes=themes,
+            regions=await queries.region_names(network_id),
+            state_labels=STATE_LABELS,
+            can_create=Role.applicant in principal.roles_in(network_id),
+        )
+
+    @get("/nieuw", name="proposals:new", opt=APPLICANT)
+    async def new(self, request: Request, network_ref: NamedDependency[NetworkRef]) -> Template:
+        return await self._new_page(request, network_ref, {}, {})
+
+    async def _new_page(
+        self,
+        request: Request,
+        network: NetworkRef,
+        values: dict[str, Any],
+        errors: dict[str, str],
+        status_code: int = 200,
+    ) -> Template:
+        now = clock.now()
+        rounds = [
+            r for r in await queries.rounds_of(network.id) if clock.as_utc(r["closes_at"]) > now
+        ]
+        return render(
+            request,
+            "proposals/new.html",
+            status_code=status_code,
+            values=values,
+            errors=errors,
+            round_options=[(str(r["id"]), r["title"]) for r in rounds],
+        )
+
+    @post("/nieuw", name="proposals:create", opt=APPLICANT)
+    async def create(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+    ) -> Template | Redirect:
+        form = await request.form()
+        proposal_id, errors = await services.create_proposal(
+            principal, network_ref.id, optional_id(form, "round"), text(form, "title", 300)
+        )
+        if errors or proposal_id is None:
+            return await self._new_page(request, network_ref, dict(form.items()), errors, 422)
+        return redirect(
+            request,
+            edit_url(request, proposal_id, "algemeen"),
+            "Het concept is aangemaakt. Alles wat u invult wordt bewaard, ook als het "
+            "nog niet compleet is.",
+        )
+
+    @get("/{proposal_id:int}", name="proposals:detail", opt=READERS, dependencies=SEEN)
+    async def detail(self, request: Request, seen: NamedDependency[SeenProposal]) -> Template:
+        return render(request, "proposals/detail.html", **await detail_context(request, *seen))
+
+    @get("/{proposal_id:int}/afdrukken", name="proposals:print", opt=READERS, dependencies=SEEN)
+    async def printable(self, request: Request, seen: NamedDependency[SeenProposal]) -> Template:
+        return render(request, "proposals/print.html", **await detail_context(request, *seen))
+
+    @get("/{proposal_id:int}/indienen", name="proposals:submit", opt=INVOLVED, dependencies=SEEN)
+    async def submit_page(self, request: Request, seen: NamedDependency[SeenProposal]) -> Template:
+        proposal, actors = seen
+        return render(
+            request,
+            "proposals/submit.html",
+            p=proposal,
+            checks=await proposal_checks(request, proposal),
+            may_submit=Actor.region_officer in actors and proposal["state"] == ProposalState.ready,
+        )
+
+    @post(
+        "/{proposal_id:int}/stap/{action:str}",
+        name="proposals:step",
+        opt=INVOLVED,
+        dependencies=SEEN,
+    )
+    async def step(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        seen: NamedDependency[SeenProposal],
+        action: FromPath[str],
+    ) -> Redirect:
+        proposal, actors = seen
+        checks = await proposal_checks(request, proposal)
+        back = detail_url(request, proposal["id"])
+        try:
+            state = await services.transition(
+                principal, proposal, actors, action, checks, request.app.state.settings
+            )
+        except services.ProposalRefused as error:
+            return redirect(request, back, str(error), "error")
+        return redirect(request, back, f"Het voorstel heeft nu de status '{STATE_LABELS[state]}'.")
+
+    @get(
+        "/{proposal_id:int}/versies/{number:int}",
+        name="proposals:version",
+        opt=READERS,
+        dependencies=SEEN,
+    )
+    async def version(
+        self, request: Request, seen: NamedDependency[SeenProposal], number: FromPath[int]
+    ) -> Template:
+        proposal = seen.proposal
+        snapshot = await queries.version_snapshot(proposal["id"], number)
+        if snapshot is None:
+            raise NotFoundException("Deze versie bestaat niet.")
+        return render(
+            request,
+            "proposals/version.html",
+            p=proposal,
+            number=number,
+            snapshot=snapshot,
+            versions=await queries.versions_of(proposal["id"]),
+            labels=SNAPSHOT_LABELS,
+        )
+
+    @get("/{proposal_id:int}/vergelijk", name="proposals:compare", opt=READERS, dependencies=SEEN)
+    async def compare(
+        self,
+        request: Request,
+        seen: NamedDependency[SeenProposal],
+        van: Annotated[str | None, QueryParameter(name="van")] = None,
+        naar: Annotated[str | None, QueryParameter(name="naar")] = None,
+    ) -> Template:
+        proposal = seen.proposal
+        proposal_id = proposal["id"]
+        versions = await queries.versions_of(proposal_id)
+
+        async def side(key: str | None) -> tuple[str, dict | None]:
+            number = whole_number(key, minimum=1, maximum=MAX_ID)
+            if number is not None:
+                return f"versie {number}", await queries.version_snapshot(proposal_id, number)
+            return "huidige tekst", await queries.snapshot(proposal)
+
+        before_label, before = await side(van or (str(versions[0]["number"]) if versions else None))
+        after_label, after = await side(naar)
+        if before is None or after is None:
+            raise NotFoundException("Deze versie bestaat niet.")
+        return render(
+            request,
+            "proposals/compare.html",
+            p=proposal,
+            versions=versions,
+            changes=diff_snapshots(before, after),
+            before_label=before_label,
+            after_label=after_label,
+            van=van or "",
+            naar=naar or "",
+        )
+
+
+async def detail_context(request: Request, proposal: dict, actors: set[Actor]) -> dict[str, Any]:
+    """The proposal page and its print view: the same sections."""
+    # The checklist and the page show the same lines, bouwteam, attachments and regions.
+    parts = await queries.parts_of(proposal)
+    checks = await proposal_checks(request, proposal, parts)
+    lines = parts.lines
+    totals: dict[int, int] = {}
+    for line in lines:
+        totals[line["year"]] = totals.get(line["year"], 0) + line["amount_cents"]
+    return {
+        "p": proposal,
+        "actors": {a.value for a in actors},
+        "checks": checks,
+        "editable": may_edit(actors, proposal),
+        "actions": allowed_actions(proposal["state"], actors),
+        "bouwteam": parts.members,
+        "lines": lines,
+        "totals": dict(sorted(totals.items())),
+        "line_total": sum(totals.values()),
+        "attachments": parts.attachments,
+        "authors": await queries.authors_of(proposal["id"]),
+        "versions": await queries.versions_of(proposal["id"]),
+        "events": visible_timeline(
+            await timeline("proposal", proposal["id"]), Actor.coordinator in actors
+        ),
+        "regions": parts.regions,
+        "extra_sections": await provided_sections(DETAIL_SECTIONS, request, proposal, actors),
+        **vocabularies(),
+    }

@@ -1,0 +1,233 @@
+"""The coordinator's pages for rounds and their themes, and the budget years they fall in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import FormMultiDict
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from ledger.books import services as ledger
+from portal.accounts.layout import redirect, render, url
+from portal.accounts.principal import NetworkRef, Principal
+from portal.lib import clock
+from portal.lib.formatting import from_local_input, to_local_input
+from portal.lib.forms import MAX_ID, clean, optional_id, text, whole_number
+from portal.lib.money import MoneyError, format_euros, parse_euros
+from proposals import queries, services
+from proposals.controllers.common import COORDINATOR
+
+EMPTY_THEME = {"id": "", "name": "", "description": "", "budget": ""}
+ROUND_FIELDS = ("budget_year", "title", "opens_at", "closes_at", "attachment_limit_mb")
+
+
+class RoundController(Controller):
+    path = "/n/{network:str}"
+
+    @get("/rondes", name="proposals:rounds", opt=COORDINATOR)
+    async def rounds(self, request: Request, network_ref: NamedDependency[NetworkRef]) -> Template:
+        return await self._rounds_page(request, network_ref, {}, {})
+
+    async def _rounds_page(
+        self,
+        request: Request,
+        network: NetworkRef,
+        values: dict[str, Any],
+        errors: dict[str, str],
+        status_code: int = 200,
+    ) -> Template:
+        rounds = await queries.rounds_of(network.id)
+        ids = [r["id"] for r in rounds]
+        themes = await queries.themes_of_rounds(ids)
+        locked = await queries.rounds_with_submissions(ids)
+        for r in rounds:
+            r["themes"] = themes[r["id"]]
+            r["locked"] = r["id"] in locked
+        return render(
+            request,
+            "proposals/rounds.html",
+            status_code=status_code,
+            budget_years=await ledger.budget_years_of(network.id),
+            rounds=rounds,
+            values=values,
+            errors=errors,
+            now=clock.now(),
+        )
+
+    @post("/begrotingsjaren", name="proposals:budget_year_create", opt=COORDINATOR)
+    async def create_budget_year(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+    ) -> Template | Redirect:
+        form = await request.form()
+        errors: dict[str, str] = {}
+        year_text = text(form, "year")
+        amount = None
+        try:
+            amount = parse_euros(text(form, "spuk_amount"))
+        except MoneyError as error:
+            errors["spuk_amount"] = str(error)
+        _, problems = await ledger.create_budget_year(
+            principal,
+            network_ref.id,
+            whole_number(year_text),
+            amount,
+            text(form, "grant_reference"),
+        )
+        errors = problems | errors
+        if errors:
+            return await self._rounds_page(request, network_ref, dict(form.items()), errors, 422)
+        return redirect(
+            request,
+            url(request, "proposals:rounds"),
+            f"Begrotingsjaar {year_text} is aangemaakt.",
+        )
+
+    @get("/rondes/nieuw", name="proposals:round_new", opt=COORDINATOR)
+    async def new_round(
+        self, request: Request, network_ref: NamedDependency[NetworkRef]
+    ) -> Template:
+        values = {"attachment_limit_mb": "10", "themes": [dict(EMPTY_THEME)]}
+        return await self._round_form(request, network_ref, values, {}, None)
+
+    @post("/rondes/nieuw", name="proposals:round_create", opt=COORDINATOR)
+    async def create_round(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+    ) -> Template | Redirect:
+        return await self._save_round(request, principal, network_ref, None)
+
+    @get("/rondes/{round_id:int}", name="proposals:round", opt=COORDINATOR)
+    async def edit_round(
+        self, request: Request, network_ref: NamedDependency[NetworkRef], round_id: FromPath[int]
+    ) -> Template:
+        row = await queries.round_of(network_ref.id, round_id)
+        if row is None:
+            raise NotFoundException("Deze ronde bestaat niet in dit netwerk.")
+        themes = await queries.themes_of(round_id)
+        values = {
+            "budget_year": str(row["budget_year"]),
+            "title": row["title"],
+            "opens_at": to_local_input(row["opens_at"]),
+            "closes_at": to_local_input(row["closes_at"]),
+            "attachment_limit_mb": str(row["attachment_limit_mb"]),
+            "themes": [
+                {
+                    "id": str(t["id"]),
+                    "name": t["name"],
+                    "description": t["description"],
+                    "budget": format_euros(t["guide_budget_cents"], symbol=False),
+                }
+                for t in themes
+            ],
+        }
+        return await self._round_form(request, network_ref, values, {}, row)
+
+    @post("/rondes/{round_id:int}", name="proposals:round_update", opt=COORDINATOR)
+    async def update_round(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        round_id: FromPath[int],
+    ) -> Template | Redirect:
+        return await self._save_round(request, principal, network_ref, round_id)
+
+    async def _round_form(
+        self,
+        request: Request,
+        network: NetworkRef,
+        values: dict[str, Any],
+        errors: dict[str, str],
+        round_row: dict | None,
+        status_code: int = 200,
+    ) -> Template:
+        locked = round_row is not None and await queries.round_has_submissions(round_row["id"])
+        years = await ledger.budget_years_of(network.id)
+        return render(
+            request,
+            "proposals/round_form.html",
+            status_code=status_code,
+            values=values,
+            errors=errors,
+            round=round_row,
+            locked=locked,
+            year_options=[(str(y["id"]), str(y["year"])) for y in years],
+        )
+
+    async def _save_round(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network: NetworkRef,
+        round_id: int | None,
+    ) -> Template | Redirect:
+        form = await request.form()
+        errors: dict[str, str] = {}
+        themes, rows = _themes(form, errors)
+        opens_at = from_local_input(text(form, "opens_at"))
+        closes_at = from_local_input(text(form, "closes_at"))
+        if text(form, "opens_at") and opens_at is None:
+            errors["opens_at"] = "Vul een geldige datum en tijd in."
+        if text(form, "closes_at") and closes_at is None:
+            errors["closes_at"] = "Vul een geldige datum en tijd in."
+        limit = text(form, "attachment_limit_mb")
+        data = services.RoundInput(
+            budget_year_id=optional_id(form, "budget_year"),
+            title=text(form, "title", 200),
+            opens_at=opens_at,
+            closes_at=closes_at,
+            attachment_limit_mb=whole_number(limit, maximum=10_000),
+            themes=themes,
+        )
+        if not errors:
+            _, errors = await services.save_round(principal, network.id, data, round_id)
+        if errors:
+            values: dict[str, Any] = {k: text(form, k) for k in ROUND_FIELDS}
+            values["themes"] = rows or [dict(EMPTY_THEME)]
+            row = await queries.round_of(network.id, round_id) if round_id else None
+            return await self._round_form(request, network, values, errors, row, 422)
+        return redirect(request, url(request, "proposals:rounds"), "De ronde is opgeslagen.")
+
+
+def _themes(
+    form: FormMultiDict, errors: dict[str, str]
+) -> tuple[list[services.ThemeInput], list[dict[str, str]]]:
+    """The theme rows of the round form: what to save, and what was typed (to show again)."""
+    themes, rows = [], []
+    names, descriptions = form.getall("theme_name", []), form.getall("theme_description", [])
+    budgets, ids = form.getall("theme_budget", []), form.getall("theme_id", [])
+    for i, name in enumerate(names):
+        row = {
+            "id": ids[i] if i < len(ids) else "",
+            "name": clean(name),
+            "description": clean(descriptions[i]) if i < len(descriptions) else "",
+            "budget": clean(budgets[i]) if i < len(budgets) else "",
+        }
+        if not row["name"] and not row["budget"] and not row["description"]:
+            continue
+        rows.append(row)
+        n = len(rows)
+        cents = 0
+        if row["budget"]:
+            try:
+                cents = parse_euros(row["budget"])
+            except MoneyError as error:
+                errors[f"theme{n}_budget"] = str(error)
+        themes.append(
+            services.ThemeInput(
+                whole_number(row["id"], minimum=1, maximum=MAX_ID),
+                row["name"],
+                row["description"],
+                cents,
+            )
+        )
+    return themes, rows
