@@ -275,8 +275,8 @@ async def _year_2021(network: dict, coordinator, settings: Settings) -> None:
 
 
 # The process costs and learning and development of 2021, allocated as the coordinator does it
-# on the allocation page (every line whole), the expert-fee scheme with its claims, a change and
-# a payment request of Midden-Holland for the granted project.
+# on the allocation page (every line whole), the expert-fee scheme with its claims, a change
+# between budget lines and a payment request of Midden-Holland for the granted project.
 ALLOCATIONS_2021 = [
     ("process_a", "Projectleider 2021", "organisatie:Gemeente Rotterdam"),
     ("process_b", "Uren voorzitters expertteams 2021", "organisatie:Gemeente Rotterdam"),
@@ -341,11 +341,11 @@ async def _money_outside_rounds_2021(network: dict, coordinator, year: dict, gra
         network["id"],
         ChangeInput(
             granted["id"],
-            changes.ChangeKind.period,
-            dt.date(2023, 6, 30),
+            changes.ChangeKind.budget_shift,
             None,
-            "De werving van de expertpool liep vier maanden uit; de laatste casussen lopen door "
-            "tot in 2023.",
+            None,
+            "Minder inzet van het expertteam, meer vacatiegeld: € 20.000 van 'Inzet "
+            "expertteam' naar 'Vacatiegelden experts' in 2022; het totaal blijft gelijk.",
         ),
     )
     await changes.decide(coordinator, network["id"], change_id, changes.APPROVE, "WB-2022-03", "")
