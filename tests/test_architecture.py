@@ -203,7 +203,6 @@ TOO_BIG_FOR_NOW: dict[str, int] = {
     "portal.lib.files": 733,
     "proposals.budget_workbook": 777,
     "proposals.services": 647,
-    "review.controllers": 782,
 }
 
 

@@ -37,9 +37,10 @@ def routes() -> list[ControllerRouterHandler]:
         RoundController,
     )
     from review.controllers import (
-        CoordinatorReviewController,
+        ProposalReviewController,
         QuestionController,
         ReviewerController,
+        RoundReviewController,
     )
 
     return [
@@ -56,7 +57,8 @@ def routes() -> list[ControllerRouterHandler]:
         BudgetController,
         AttachmentController,
         ReviewerController,
-        CoordinatorReviewController,
+        RoundReviewController,
+        ProposalReviewController,
         QuestionController,
         LedgerController,
         AllocationController,

@@ -120,9 +120,9 @@ async def test_reviewer_never_sees_unassigned_proposals(client, zw, reviewers) -
 async def test_reviewer_list_is_paged(client, zw, reviewers, monkeypatch) -> None:
     """A reviewer's list shows a page of reviews (two here instead of 50), the last assigned
     first, with the total and a pager."""
-    from review import controllers
+    from review.controllers import reviewer
 
-    monkeypatch.setattr(controllers, "REVIEWS_PER_PAGE", 2)
+    monkeypatch.setattr(reviewer, "REVIEWS_PER_PAGE", 2)
     proposals = [await zw.proposal(state="submitted", title=f"Voorstel {i}") for i in range(3)]
     for proposal_id in proposals:
         await assign(client, zw, proposal_id, reviewers["ao_b"])
@@ -425,9 +425,9 @@ async def test_round_progress_is_paged(client, zw, reviewers, monkeypatch) -> No
     reviewer under it and the rankings still cover the whole round."""
     import re
 
-    from review import controllers
+    from review.controllers import rounds
 
-    monkeypatch.setattr(controllers, "MATRIX_PER_PAGE", 2)
+    monkeypatch.setattr(rounds, "MATRIX_PER_PAGE", 2)
     proposals = [await zw.proposal(state="submitted", title=f"Voorstel {i}") for i in range(3)]
     await as_user(client, zw.coordinator)
     await post_form(client, f"/n/zuid-west/beoordeling/rondes/{zw.round}/toewijzen")
@@ -589,9 +589,10 @@ async def test_round_page_shows_the_top_of_each_theme(client, zw, reviewers, mon
     """Each theme shows its first RANKING_TOP rows (two here instead of ten), how many it holds
     and how many fit, and a link to all of them: htmx fetches the partial, the plain link opens
     the page with that theme in full."""
-    from review import controllers
+    from review.controllers import common, rounds
 
-    monkeypatch.setattr(controllers, "RANKING_TOP", 2)
+    monkeypatch.setattr(common, "RANKING_TOP", 2)
+    monkeypatch.setattr(rounds, "RANKING_TOP", 2)
     theme = await _ranked_theme(client, zw, reviewers)
     url = f"/n/zuid-west/beoordeling/rondes/{zw.round}"
     page = await client.get(url)
@@ -630,9 +631,10 @@ async def test_round_page_shows_the_top_of_each_theme(client, zw, reviewers, mon
 
 
 async def test_ranking_partial_swaps_in_every_row(client, zw, reviewers, monkeypatch) -> None:
-    from review import controllers
+    from review.controllers import common, rounds
 
-    monkeypatch.setattr(controllers, "RANKING_TOP", 2)
+    monkeypatch.setattr(common, "RANKING_TOP", 2)
+    monkeypatch.setattr(rounds, "RANKING_TOP", 2)
     theme = await _ranked_theme(client, zw, reviewers)
     url = f"/n/zuid-west/beoordeling/rondes/{zw.round}"
     htmx = {"HX-Request": "true"}

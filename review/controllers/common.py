@@ -1,0 +1,101 @@
+"""What the review pages share: who may use them, the scores of a review, the ranking of a
+theme, the vocabularies the templates show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.accounts.guards import allow
+from portal.accounts.tables import Role
+from portal.lib.forms import whole_number
+from proposals.rules import STATE_LABELS
+from review import forms, queries
+from review.aggregate import (
+    PRECONDITION_VALUES,
+    RANK_SORTS,
+    RECOMMENDATIONS,
+    ReviewScores,
+    overall_score,
+    rank_theme,
+)
+from review.assignment import CONFLICT_KINDS, CONFLICT_REASONS
+
+REVIEWER = allow(Role.reviewer)
+COORDINATOR = allow(Role.coordinator)
+QUESTIONERS = allow(Role.reviewer, Role.coordinator)
+# Proposals per page of a round's progress matrix (one row each, a column per reviewer).
+MATRIX_PER_PAGE = 50
+# Rows of a theme's ranking on the round page, with a link to all of them: a theme of a full
+# round holds tens of proposals, and every ranking in full was most of that page's size and
+# time (issue 8).
+RANKING_TOP = 10
+# Reviews per page of a reviewer's list.
+REVIEWS_PER_PAGE = 50
+INVOLVED = allow(Role.applicant, Role.region_officer, Role.coordinator, Role.reviewer)
+
+
+def scores_of(review: dict) -> ReviewScores:
+    return ReviewScores(
+        reviewer_id=review["reviewer"],
+        scores={k.upper(): review[k] for k in queries.SCORE_FIELDS if review[k] is not None},
+        preconditions={k.upper(): review[k] for k in queries.PRECONDITION_FIELDS if review[k]},
+        recommendation=review["recommendation"] or None,
+    )
+
+
+def valid_score(value: object) -> int | None:
+    return whole_number(str(value or ""), minimum=1, maximum=5)
+
+
+def rank_sort(value: str | None) -> str:
+    return value if value in RANK_SORTS else "mean"
+
+
+def theme_ranking(
+    theme: dict,
+    proposals: list[dict],
+    reviews: dict[int, list[dict]],
+    sort: str,
+    limit: int | None,
+) -> dict[str, Any]:
+    """One theme's ranking on the round page (`review/partials/theme_ranking.html`): the rows
+    shown (the first `limit` in the order of `sort`, all when None) and, over all the theme's
+    proposals, how many there are and how many fit in its guide budget, with their total.
+
+    `reviews` as `queries.round_review_scores` gives them; only the submitted reviews of a
+    proposal's current version count."""
+    items = []
+    for p in proposals:
+        if p["theme"] != theme["id"]:
+            continue
+        scores = [
+            {field.upper(): r[field] for field in queries.SCORE_FIELDS}
+            for r in reviews.get(p["id"], [])
+            if r["version"] == p["version"] and r["state"] == "submitted"
+        ]
+        items.append((p["id"], p["title"], p["requested_amount_cents"] or 0, overall_score(scores)))
+    rows = rank_theme(items, theme["guide_budget_cents"], sort)
+    fitting = [row for row in rows if row.fits]
+    return {
+        "theme": theme,
+        "rows": rows if limit is None else rows[:limit],
+        "total": len(rows),
+        "full": limit is None or len(rows) <= limit,
+        "top": RANKING_TOP,
+        "fitting": len(fitting),
+        "fitting_cents": sum(row.requested_cents for row in fitting),
+    }
+
+
+def vocab() -> dict[str, Any]:
+    return {
+        "CRITERIA_LABELS": forms.CRITERIA_LABELS,
+        "PRECONDITION_LABELS": forms.PRECONDITION_LABELS,
+        "PRECONDITION_VALUES": PRECONDITION_VALUES,
+        "RECOMMENDATIONS": RECOMMENDATIONS,
+        "OUTCOMES": forms.OUTCOMES,
+        "ADVICE_BODIES": forms.ADVICE_BODIES,
+        "CONFLICT_KINDS": CONFLICT_KINDS,
+        "CONFLICT_REASONS": CONFLICT_REASONS,
+        "STATE_LABELS": STATE_LABELS,
+    }

@@ -1,0 +1,88 @@
+"""Questions on a proposal, and what the proposal page shows of its review."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, post
+from litestar.exceptions import PermissionDeniedException
+from litestar.params import FromPath
+from litestar.response import Redirect
+
+from portal.accounts.layout import redirect, url
+from portal.lib.forms import text
+from portal.lib.refusals import Refused
+from proposals.deps import load_proposal
+from proposals.rules import Actor
+from review import forms, queries, services
+from review.controllers.common import INVOLVED, QUESTIONERS
+
+
+class QuestionController(Controller):
+    """Clarification questions on a proposal: reviewers and coordinators ask, authors answer."""
+
+    path = "/n/{network:str}/voorstellen/{proposal_id:int}/vragen"
+
+    @post("/", name="review:question_ask", opt=QUESTIONERS)
+    async def ask(self, request: Request, proposal_id: FromPath[int]) -> Redirect:
+        proposal, actors = await load_proposal(request, proposal_id)
+        if not actors & {Actor.reviewer, Actor.coordinator}:
+            raise PermissionDeniedException("Alleen beoordelaars en de coördinator stellen vragen.")
+        form = await request.form()
+        # Back to the page the question was asked on, if it is a page of this network.
+        proposal_page = url(request, "proposals:detail", proposal_id=proposal_id)
+        back = text(form, "back") or proposal_page
+        if not back.startswith(url(request, "portal:network") + "/"):
+            back = proposal_page
+        try:
+            await services.ask_question(
+                request.user, proposal, text(form, "question", 5000), request.app.state.settings
+            )
+        except Refused as error:
+            return redirect(request, back, str(error), "error")
+        return redirect(request, back, "Uw vraag is gesteld; de aanvragers krijgen een e-mail.")
+
+    @post("/{question_id:int}/antwoord", name="review:question_answer", opt=INVOLVED)
+    async def answer(
+        self, request: Request, proposal_id: FromPath[int], question_id: FromPath[int]
+    ) -> Redirect:
+        proposal, actors = await load_proposal(request, proposal_id)
+        back = url(request, "proposals:detail", proposal_id=proposal_id) + "#vragen"
+        if Actor.author not in actors:
+            raise PermissionDeniedException("Alleen de auteurs beantwoorden vragen.")
+        form = await request.form()
+        try:
+            await services.answer_question(
+                request.user,
+                proposal,
+                question_id,
+                text(form, "answer", 10000),
+                request.app.state.settings,
+            )
+        except Refused as error:
+            return redirect(request, back, str(error), "error")
+        return redirect(request, back, "Uw antwoord is verstuurd.")
+
+
+async def proposal_page_section(request: Request, proposal: dict, actors: set) -> dict | None:
+    """What the proposal page shows of the review: questions and answers for all involved, the
+    shared decision for the applicants, links for the coordinator and the reviewer."""
+    if proposal["submitted_at"] is None:
+        return None
+    decision = await queries.decision_of(proposal["id"])
+    review_id = None
+    if Actor.reviewer in actors:
+        mine = [
+            r
+            for r in await queries.reviews_of(proposal["id"], proposal["version"])
+            if r["reviewer"] == request.user.user_id
+        ]
+        review_id = mine[0]["id"] if mine else None
+    return {
+        "template": "review/partials/proposal_section.html",
+        "questions": await queries.questions_of(proposal["id"]),
+        "decision": decision,
+        "is_author": Actor.author in actors,
+        "is_coordinator": Actor.coordinator in actors,
+        "may_ask": bool(actors & {Actor.reviewer, Actor.coordinator}),
+        "review_id": review_id,
+        "OUTCOMES": forms.OUTCOMES,
+    }

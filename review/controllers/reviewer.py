@@ -1,0 +1,164 @@
+"""The reviewer's side: their reviews, the scoring form, declaring a conflict."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from portal.accounts.layout import redirect, render, url
+from portal.lib import clock
+from portal.lib.forms import page_count, page_number, query_int, text
+from portal.lib.refusals import Refused
+from proposals import queries as proposal_queries
+from proposals.deps import load_proposal
+from proposals.rules import Actor
+from review import forms, queries, services
+from review.aggregate import (
+    running_mean,
+)
+from review.controllers.common import REVIEWER, REVIEWS_PER_PAGE, valid_score, vocab
+
+
+class ReviewerController(Controller):
+    """What an AO member or expert-team chair does: score the proposals assigned to them."""
+
+    path = "/n/{network:str}/beoordelingen"
+
+    @get("/", name="review:my_reviews", opt=REVIEWER)
+    async def index(self, request: Request, pagina: FromQuery[str | None] = None) -> Template:
+        # Paged: a reviewer of several years has hundreds of reviews, each open one with its
+        # conflict form, and rendering them all made this page miss its time (issue 8).
+        page = page_number(query_int(pagina))
+        rows, total = await queries.my_reviews(
+            request.user.user_id, request.state.network.id, page, REVIEWS_PER_PAGE
+        )
+        # A review closed by a conflict of interest says so instead of offering to declare one.
+        conflicts = await queries.conflicts_of_reviewer(
+            request.user.user_id,
+            request.state.network.id,
+            [{**r, "id": r["proposal"]} for r in rows],
+        )
+        for r in rows:
+            r["conflict"] = conflicts.get(r["proposal"])
+        return render(
+            request,
+            "review/my_reviews.html",
+            reviews=rows,
+            total=total,
+            page=page,
+            pages=page_count(total, REVIEWS_PER_PAGE),
+            now=clock.now(),
+            **vocab(),
+        )
+
+    async def _own_review(self, request: Request, review_id: int) -> dict:
+        review = await queries.review_row(review_id)
+        if (
+            review is None
+            or review["reviewer"] != request.user.user_id
+            or review["network"] != request.state.network.id
+        ):
+            raise NotFoundException("Deze beoordeling bestaat niet.")
+        # A conflict of interest (declared, own region, own organisation) closes the form,
+        # its running mean and the others' reviews; saving asks again inside its transaction.
+        reason = await queries.reviewer_conflict(review["proposal"], request.user.user_id)
+        if reason:
+            raise PermissionDeniedException(services.conflict_closed(reason))
+        return review
+
+    @get("/{review_id:int}", name="review:review", opt=REVIEWER)
+    async def review(self, request: Request, review_id: FromPath[int]) -> Template:
+        review = await self._own_review(request, review_id)
+        values = {
+            k: "" if review[k] is None else str(review[k])
+            for k in (
+                *queries.SCORE_FIELDS,
+                *(f"{f}_motivation" for f in queries.SCORE_FIELDS),
+                *queries.PRECONDITION_FIELDS,
+                *(f"{f}_explanation" for f in queries.PRECONDITION_FIELDS),
+                "recommendation",
+                "advice",
+            )
+        }
+        return await self._page(request, review, values, {})
+
+    async def _page(
+        self, request: Request, review: dict, values: dict, errors: dict, status_code: int = 200
+    ) -> Template:
+        proposal = await proposal_queries.proposal_row(review["network"], review["proposal"])
+        others = []
+        if review["state"] == "submitted":
+            # Only after submitting their own does a reviewer see the others' reviews.
+            others = [
+                r
+                for r in await queries.reviews_of(review["proposal"], review["version"])
+                if r["id"] != review["id"] and r["state"] == "submitted"
+            ]
+        mean = running_mean(
+            {k.upper(): valid_score(v) for k, v in values.items() if k in queries.SCORE_FIELDS}
+        )
+        return render(
+            request,
+            "review/review_form.html",
+            status_code=status_code,
+            review=review,
+            p=proposal,
+            values=values,
+            errors=errors,
+            others=others,
+            mean=mean,
+            questions=await queries.questions_of(review["proposal"]),
+            locked=review["state"] == "submitted",
+            **vocab(),
+        )
+
+    @post("/{review_id:int}", name="review:review_save", opt=REVIEWER)
+    async def save(self, request: Request, review_id: FromPath[int]) -> Template | Redirect:
+        review = await self._own_review(request, review_id)
+        form = await request.form()
+        submit = text(form, "action") == "submit"
+        values, errors = forms.parse_review(form, submit)
+        if errors:
+            typed = {k: v for k, v in form.items() if k != "_csrf_token"}
+            return await self._page(request, review, typed, errors, 422)
+        try:
+            await services.save_review(request.user, review, values, submit)
+        except Refused as error:
+            return redirect(request, self._url(request, review_id), str(error), "error")
+        message = (
+            "Uw beoordeling is ingediend. U ziet nu ook de andere ingediende beoordelingen."
+            if submit
+            else "Uw beoordeling is als concept bewaard."
+        )
+        return redirect(request, self._url(request, review_id), message)
+
+    @post("/{review_id:int}/gemiddelde", name="review:review_mean", opt=REVIEWER)
+    async def mean(self, request: Request, review_id: FromPath[int]) -> Template:
+        await self._own_review(request, review_id)
+        form = await request.form()
+        scores = {f.upper(): valid_score(text(form, f)) for f in queries.SCORE_FIELDS}
+        return render(request, "review/partials/mean.html", mean=running_mean(scores))
+
+    @post("/conflict/{proposal_id:int}", name="review:conflict_declare", opt=REVIEWER)
+    async def declare_conflict(self, request: Request, proposal_id: FromPath[int]) -> Redirect:
+        proposal, actors = await load_proposal(request, proposal_id)
+        if Actor.reviewer not in actors:
+            raise NotFoundException("Dit voorstel bestaat niet, of u heeft er geen toegang toe.")
+        form = await request.form()
+        try:
+            await services.declare_conflict(
+                request.user, proposal, text(form, "kind"), text(form, "reason", 2000)
+            )
+        except Refused as error:
+            return redirect(request, url(request, "review:my_reviews"), str(error), "error")
+        return redirect(
+            request,
+            url(request, "review:my_reviews"),
+            "Uw belangenconflict is gemeld; u beoordeelt dit voorstel niet.",
+        )
+
+    @staticmethod
+    def _url(request: Request, review_id: int) -> str:
+        return url(request, "review:review", review_id=review_id)
