@@ -4,6 +4,7 @@ other networks), read one, see the themes over the years, and export that overvi
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -13,6 +14,7 @@ from ledger.projects import catalogue
 from ledger.projects.catalogue import Filters
 from portal.accounts.guards import LOGGED_IN, allow
 from portal.accounts.layout import redirect, render, url
+from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.tables import Region, Role
 from portal.lib.downloads import download
 from portal.lib.forms import page_number, query_int, text
@@ -29,6 +31,7 @@ class CatalogueController(Controller):
     async def index(
         self,
         request: Request,
+        network_ref: NamedDependency[NetworkRef],
         zoek: FromQuery[str | None] = None,
         thema: FromQuery[str | None] = None,
         functie: FromQuery[str | None] = None,
@@ -38,7 +41,7 @@ class CatalogueController(Controller):
         status: FromQuery[str | None] = None,
         pagina: FromQuery[str | None] = None,
     ) -> Template:
-        network = request.state.network
+        network = network_ref
         filters = Filters(
             theme=(thema or "")[:200],
             function=functie if functie in FUNCTIONS else "",
@@ -71,8 +74,14 @@ class CatalogueController(Controller):
         )
 
     @get("/{entry_id:int}", name="catalogue:detail", opt=LOGGED_IN)
-    async def detail(self, request: Request, entry_id: FromPath[int]) -> Template:
-        network = request.state.network
+    async def detail(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        entry_id: FromPath[int],
+    ) -> Template:
+        network = network_ref
         row = await catalogue.entry(network.id, entry_id)
         if row is None:
             raise NotFoundException("Dit project bestaat niet in de projectenbank van uw netwerk.")
@@ -82,17 +91,23 @@ class CatalogueController(Controller):
             e=row,
             own=row["network"] == network.id,
             may_share=row["network"] == network.id
-            and request.user.has_role(network.id, Role.coordinator),
+            and principal.has_role(network.id, Role.coordinator),
             FUNCTIONS=FUNCTIONS,
             TRANSFORMATION_GOALS=TRANSFORMATION_GOALS,
             STATUS_LABELS=STATUS_LABELS,
         )
 
     @post("/{entry_id:int}/delen", name="catalogue:share", opt=allow(Role.coordinator))
-    async def share(self, request: Request, entry_id: FromPath[int]) -> Redirect:
+    async def share(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        entry_id: FromPath[int],
+    ) -> Redirect:
         form = await request.form()
         problem = await catalogue.set_shared(
-            request.user, request.state.network.id, entry_id, text(form, "shared") == "1"
+            principal, network_ref.id, entry_id, text(form, "shared") == "1"
         )
         back = url(request, "catalogue:detail", entry_id=entry_id)
         if problem:
@@ -100,18 +115,18 @@ class CatalogueController(Controller):
         return redirect(request, back, "De zichtbaarheid is aangepast.")
 
     @get("/themas", name="catalogue:themes", opt=LOGGED_IN)
-    async def themes(self, request: Request) -> Template:
+    async def themes(self, request: Request, network_ref: NamedDependency[NetworkRef]) -> Template:
         return render(
             request,
             "ledger/catalogue/themes.html",
-            years=await themes_over_years(request.state.network.id),
+            years=await themes_over_years(network_ref.id),
         )
 
     @get("/themas.xlsx", name="catalogue:themes_xlsx", opt=LOGGED_IN)
-    async def themes_export(self, request: Request) -> Response:
-        data = themes_workbook(
-            await themes_over_years(request.state.network.id), request.state.network.name
-        )
+    async def themes_export(
+        self, request: Request, network_ref: NamedDependency[NetworkRef]
+    ) -> Response:
+        data = themes_workbook(await themes_over_years(network_ref.id), network_ref.name)
         return download(data, "themas-door-de-jaren.xlsx", XLSX_MEDIA_TYPE)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
@@ -28,8 +29,10 @@ from ledger.books.rules import (
 from ledger.projects import changes, reports
 from ledger.projects.expert_fees import FEE_LINE
 from ledger.projects.settlement import advance_cents, default_schedule_text
+from portal.accounts.deps import provide_network
 from portal.accounts.guards import allow
 from portal.accounts.layout import query, redirect, render, url
+from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.rules import format_basis_points, reserve_percentage_problem
 from portal.accounts.tables import Role
 from portal.lib.forms import money_field, optional_id, page_count, page_number, query_int, text
@@ -59,20 +62,24 @@ class LedgerController(Controller):
     path = "/n/{network:str}/begroting"
 
     async def _year(self, request: Request, year_id: int) -> dict:
-        row = await services.budget_year(request.state.network.id, year_id)
+        row = await services.budget_year(provide_network(request).id, year_id)
         if row is None:
             raise NotFoundException("Dit begrotingsjaar bestaat niet in dit netwerk.")
         return row
 
     @get("/", name="ledger:years", opt=READERS)
-    async def index(self, request: Request) -> Template | Redirect:
-        years = await services.budget_years_of(request.state.network.id)
+    async def index(
+        self, request: Request, network_ref: NamedDependency[NetworkRef]
+    ) -> Template | Redirect:
+        years = await services.budget_years_of(network_ref.id)
         return render(request, "ledger/years.html", years=years)
 
     @get("/{year_id:int}", name="ledger:year", opt=READERS)
     async def year(
         self,
         request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
         year_id: FromPath[int],
         rekening: FromQuery[str | None] = None,
         pagina: FromQuery[str | None] = None,
@@ -82,7 +89,7 @@ class LedgerController(Controller):
         JavaScript, with `?rekening=<account id>` (and `&pagina=`) on this page."""
         year = await self._year(request, year_id)
         accounts = await queries.accounts_of(year_id)
-        if not accounts and Role.coordinator not in request.user.roles_in(request.state.network.id):
+        if not accounts and Role.coordinator not in principal.roles_in(network_ref.id):
             raise NotFoundException(f"De begroting van {year['year']} is nog niet ingedeeld.")
         if not accounts:
             return redirect(
@@ -240,13 +247,19 @@ class LedgerController(Controller):
         from proposals import queries as proposal_queries
 
         themes = []
-        for r in await proposal_queries.rounds_of(request.state.network.id):
+        for r in await proposal_queries.rounds_of(provide_network(request).id):
             if r["budget_year"] == year_id:
                 themes += await proposal_queries.themes_of(r["id"])
         return themes
 
     @post("/{year_id:int}/indelen", name="ledger:setup_save", opt=COORDINATOR)
-    async def setup(self, request: Request, year_id: FromPath[int]) -> Template | Redirect:
+    async def setup(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        year_id: FromPath[int],
+    ) -> Template | Redirect:
         year = await self._year(request, year_id)
         form = await request.form()
         errors: dict[str, str] = {}
@@ -272,9 +285,7 @@ class LedgerController(Controller):
             themes_reserve_bp=themes_bp or 0,
         )
         if not errors:
-            errors = await services.set_up_year(
-                request.user, request.state.network.id, year_id, data
-            )
+            errors = await services.set_up_year(principal, network_ref.id, year_id, data)
         if errors:
             return await self._setup_page(request, year, dict(form.items()), errors, 422)
         return redirect(
@@ -327,15 +338,18 @@ class LedgerController(Controller):
         opt=COORDINATOR,
     )
     async def reverse(
-        self, request: Request, year_id: FromPath[int], entry_id: FromPath[int]
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        year_id: FromPath[int],
+        entry_id: FromPath[int],
     ) -> Redirect:
         await self._year(request, year_id)
         form = await request.form()
         back = url(request, "ledger:entries", year_id=year_id)
         try:
-            await services.reverse(
-                request.user, request.state.network.id, entry_id, text(form, "reason", 2000)
-            )
+            await services.reverse(principal, network_ref.id, entry_id, text(form, "reason", 2000))
         except LedgerRefused as error:
             return redirect(request, back, str(error), "error")
         return redirect(request, back, f"Boeking {entry_id} is gecorrigeerd.")
@@ -351,7 +365,7 @@ class LedgerController(Controller):
         accounts = await queries.accounts_of(year["id"])
         figures, _ = await queries.year_figures(year["id"])
         others = []
-        for y in await services.budget_years_of(request.state.network.id):
+        for y in await services.budget_years_of(provide_network(request).id):
             if y["id"] != year["id"]:
                 others += [{**a, "year": y["year"]} for a in await queries.accounts_of(y["id"])]
         return render(
@@ -369,7 +383,13 @@ class LedgerController(Controller):
         )
 
     @post("/{year_id:int}/herschikken", name="ledger:move_save", opt=COORDINATOR)
-    async def move(self, request: Request, year_id: FromPath[int]) -> Template | Redirect:
+    async def move(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        year_id: FromPath[int],
+    ) -> Template | Redirect:
         year = await self._year(request, year_id)
         form = await request.form()
         errors: dict[str, str] = {}
@@ -391,8 +411,8 @@ class LedgerController(Controller):
         if not errors:
             try:
                 await services.move(
-                    request.user,
-                    request.state.network.id,
+                    principal,
+                    network_ref.id,
                     year_id,
                     kind,
                     source or 0,
@@ -414,7 +434,7 @@ class LedgerController(Controller):
     async def _project_page(
         self, request: Request, project_id: int, values: dict, errors: dict, status_code: int = 200
     ) -> Template:
-        project = await queries.project_row(request.state.network.id, project_id)
+        project = await queries.project_row(provide_network(request).id, project_id)
         if project is None:
             raise NotFoundException("Dit project bestaat niet in dit netwerk.")
         _, figures = await queries.year_figures(project["budget_year"])
@@ -424,7 +444,7 @@ class LedgerController(Controller):
         )
         project_reports = [
             r
-            for r in await reports.reports_of_network(request.state.network.id)
+            for r in await reports.reports_of_network(provide_network(request).id)
             if r["project"] == project_id
         ]
         suggested = max(0, advance_cents(f.committed, project["advance_bp"]) - f.paid)
@@ -449,8 +469,14 @@ class LedgerController(Controller):
         )
 
     @post("/projecten/{project_id:int}/betalen", name="ledger:pay", opt=COORDINATOR)
-    async def pay(self, request: Request, project_id: FromPath[int]) -> Template | Redirect:
-        project = await queries.project_row(request.state.network.id, project_id)
+    async def pay(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        project_id: FromPath[int],
+    ) -> Template | Redirect:
+        project = await queries.project_row(network_ref.id, project_id)
         if project is None:
             raise NotFoundException("Dit project bestaat niet in dit netwerk.")
         form = await request.form()
@@ -461,7 +487,7 @@ class LedgerController(Controller):
         if not errors:
             try:
                 await services.pay(
-                    request.user,
+                    principal,
                     project,
                     text(form, "kind") or "advance_payment",
                     amount or 0,
@@ -479,9 +505,13 @@ class LedgerController(Controller):
 
     @post("/projecten/{project_id:int}/voorschot", name="ledger:advance_share", opt=COORDINATOR)
     async def advance_share(
-        self, request: Request, project_id: FromPath[int]
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        project_id: FromPath[int],
     ) -> Template | Redirect:
-        project = await queries.project_row(request.state.network.id, project_id)
+        project = await queries.project_row(network_ref.id, project_id)
         if project is None:
             raise NotFoundException("Dit project bestaat niet in dit netwerk.")
         form = await request.form()
@@ -492,7 +522,7 @@ class LedgerController(Controller):
             return await self._project_page(
                 request, project_id, dict(form.items()), {"advance_share": problem}, 422
             )
-        await services.set_advance_share(request.user, project, share or 0)
+        await services.set_advance_share(principal, project, share or 0)
         return redirect(
             request,
             url(request, "ledger:project", project_id=project_id),
@@ -500,8 +530,10 @@ class LedgerController(Controller):
         )
 
     @get("/projecten/{project_id:int}/vaststelling", name="ledger:settlement_letter", opt=READERS)
-    async def settlement_letter(self, request: Request, project_id: FromPath[int]) -> Template:
-        project = await queries.project_row(request.state.network.id, project_id)
+    async def settlement_letter(
+        self, request: Request, network_ref: NamedDependency[NetworkRef], project_id: FromPath[int]
+    ) -> Template:
+        project = await queries.project_row(network_ref.id, project_id)
         if project is None or project["final_amount_cents"] is None:
             raise NotFoundException("Dit project is (nog) niet vastgesteld.")
         _, figures = await queries.year_figures(project["budget_year"])

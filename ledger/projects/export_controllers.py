@@ -6,12 +6,14 @@ import functools
 
 import anyio.to_thread
 from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
 from ledger.books import services
 from ledger.projects import spuk
 from portal.accounts.guards import allow
+from portal.accounts.principal import NetworkRef
 from portal.accounts.tables import Role
 from portal.lib import clock
 from portal.lib.downloads import download
@@ -21,8 +23,10 @@ class SpukExportController(Controller):
     path = "/n/{network:str}/begroting"
 
     @get("/{year_id:int}/spuk.xlsx", name="ledger:spuk", opt=allow(Role.coordinator, Role.auditor))
-    async def spuk_workbook(self, request: Request, year_id: FromPath[int]) -> Response[bytes]:
-        network = request.state.network
+    async def spuk_workbook(
+        self, request: Request, network_ref: NamedDependency[NetworkRef], year_id: FromPath[int]
+    ) -> Response[bytes]:
+        network = network_ref
         year = await services.budget_year(network.id, year_id)
         if year is None:
             raise NotFoundException("Dit begrotingsjaar bestaat niet in dit netwerk.")

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import anyio.to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import Body, FromPath
@@ -20,8 +21,10 @@ from ledger.books.rules import (
     ProjectFigures,
 )
 from ledger.projects import reports, sisa
+from portal.accounts.deps import provide_network, provide_principal
 from portal.accounts.guards import allow
 from portal.accounts.layout import query, redirect, render, url
+from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.tables import Region, Role
 from portal.lib import clock
 from portal.lib.db import required
@@ -55,18 +58,23 @@ class ReportController(Controller):
     path = "/n/{network:str}/verantwoording"
 
     def _scope(self, request: Request) -> set[int] | None:
-        network = request.state.network
-        if request.user.has_role(network.id, Role.coordinator, Role.auditor):
+        network = provide_network(request)
+        if provide_principal(request).has_role(network.id, Role.coordinator, Role.auditor):
             return None
-        return request.user.region_ids(network.id, Role.region_officer)
+        return provide_principal(request).region_ids(network.id, Role.region_officer)
 
     @get("/", name="ledger:reports", opt=REPORT_READERS)
-    async def index(self, request: Request) -> Template:
-        rows = await reports.report_keys_of_network(request.state.network.id, self._scope(request))
+    async def index(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+    ) -> Template:
+        rows = await reports.report_keys_of_network(network_ref.id, self._scope(request))
         today = clock.now().date()
         regions = {
             r["id"]: r["name"]
-            for r in await Region.select().where(Region.network == request.state.network.id)
+            for r in await Region.select().where(Region.network == network_ref.id)
         }
         grouped: dict[str, list[dict]] = {key: [] for key in REPORT_GROUPS}
         for r in rows:
@@ -109,8 +117,8 @@ class ReportController(Controller):
         shown = await reports.reports_by_id([r["id"] for g in groups.values() for r in g["rows"]])
         for g in groups.values():
             g["rows"] = [{**shown[r["id"]], **r} for r in g["rows"]]
-        network_id = request.state.network.id
-        reads_books = request.user.has_role(network_id, Role.coordinator, Role.auditor)
+        network_id = network_ref.id
+        reads_books = principal.has_role(network_id, Role.coordinator, Role.auditor)
         return render(
             request,
             "ledger/deadlines.html",
@@ -121,7 +129,7 @@ class ReportController(Controller):
         )
 
     async def _report(self, request: Request, report_id: int) -> dict:
-        report = await reports.report_row(request.state.network.id, report_id)
+        report = await reports.report_row(provide_network(request).id, report_id)
         scope = self._scope(request)
         if report is None or (scope is not None and report["region_id"] not in scope):
             raise NotFoundException("Dit verslag bestaat niet, of u heeft er geen toegang toe.")
@@ -137,7 +145,9 @@ class ReportController(Controller):
     ) -> Template:
         goals, lines = await self._goals_and_lines(report)
         # A report's project stays (on_delete restrict) and is of the report's network.
-        project = required(await queries.project_row(request.state.network.id, report["project"]))
+        project = required(
+            await queries.project_row(provide_network(request).id, report["project"])
+        )
         _, figures = await queries.year_figures(project["budget_year"])
         return render(
             request,
@@ -187,11 +197,16 @@ class ReportController(Controller):
         return goals, lines
 
     @post("/{report_id:int}", name="ledger:report_submit", opt=REPORTERS)
-    async def submit(self, request: Request, report_id: FromPath[int]) -> Template | Redirect:
+    async def submit(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        report_id: FromPath[int],
+    ) -> Template | Redirect:
         report = await self._report(request, report_id)
-        if not request.user.has_role(request.state.network.id, Role.region_officer) or (
-            report["region_id"]
-            not in request.user.region_ids(request.state.network.id, Role.region_officer)
+        if not principal.has_role(network_ref.id, Role.region_officer) or (
+            report["region_id"] not in principal.region_ids(network_ref.id, Role.region_officer)
         ):
             raise PermissionDeniedException(
                 "Alleen de regio-indiener van de regio dient het verslag in."
@@ -216,7 +231,7 @@ class ReportController(Controller):
             preconditions_met=text(form, "preconditions_met") == "1",
         )
         if not errors:
-            errors = await reports.submit_report(request.user, report, data)
+            errors = await reports.submit_report(principal, report, data)
         if errors:
             return await self._page(request, report, dict(form.items()), errors, 422)
         return redirect(
@@ -234,14 +249,14 @@ class ReportController(Controller):
     async def upload(
         self,
         request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
         report_id: FromPath[int],
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Redirect:
         report = await self._report(request, report_id)
         back = url(request, "ledger:report", report_id=report_id)
-        if report["region_id"] not in request.user.region_ids(
-            request.state.network.id, Role.region_officer
-        ):
+        if report["region_id"] not in principal.region_ids(network_ref.id, Role.region_officer):
             raise PermissionDeniedException("Alleen de regio-indiener voegt bijlagen toe.")
         upload = data.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
@@ -256,7 +271,7 @@ class ReportController(Controller):
         settings = request.app.state.settings
         try:
             async with stored_for(settings.upload_dir, content) as stored:
-                await reports.add_attachment(request.user, report, checked, stored)
+                await reports.add_attachment(principal, report, checked, stored)
         except LedgerRefused as error:
             return redirect(request, back, str(error), "error")
         return redirect(request, back, f"Bijlage {checked.display_name} is toegevoegd.")
@@ -278,19 +293,21 @@ class ReportController(Controller):
         return serve_stored(request.app.state.settings.upload_dir, row)
 
     @post("/{report_id:int}/beoordelen", name="ledger:report_judge", opt=COORDINATOR)
-    async def judge(self, request: Request, report_id: FromPath[int]) -> Template | Redirect:
+    async def judge(
+        self, request: Request, principal: NamedDependency[Principal], report_id: FromPath[int]
+    ) -> Template | Redirect:
         report = await self._report(request, report_id)
         form = await request.form()
         errors: dict[str, str] = {}
         try:
             if text(form, "decision") == "return":
-                await reports.return_report(request.user, report, text(form, "reason", 5000))
+                await reports.return_report(principal, report, text(form, "reason", 5000))
                 message = "Het verslag is teruggestuurd naar de regio."
             else:
                 final = money_field(form, "final_amount", errors, required=False)
                 if errors:
                     return await self._page(request, report, dict(form.items()), errors, 422)
-                await reports.accept_report(request.user, report, final)
+                await reports.accept_report(principal, report, final)
                 message = (
                     "Het verslag is goedgekeurd en de subsidie is vastgesteld."
                     if report["final"]

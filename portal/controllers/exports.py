@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 
 from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 
 from ledger.books.services import budget_year
 from ledger.projects import exports as ledger_exports
+from portal.accounts.deps import provide_network, provide_principal
 from portal.accounts.guards import allow
+from portal.accounts.principal import NetworkRef
 from portal.accounts.tables import Role
 from portal.lib import clock
 from portal.lib.downloads import download
@@ -55,8 +58,8 @@ class ExportController(Controller):
         status: str | None,
         zoek: str | None,
     ) -> tuple[str, list[list]]:
-        network_id = request.state.network.id
-        scope = list_scope(request.user, network_id, lijst)
+        network_id = provide_network(request).id
+        scope = list_scope(provide_principal(request), network_id, lijst)
         filters = proposal_queries.ListFilter(
             round_id=query_int(ronde),
             theme_id=query_int(thema),
@@ -64,13 +67,16 @@ class ExportController(Controller):
             state=status if status in STATE_LABELS else None,
             search=clean(zoek or "")[:100],
         )
-        rows = await proposal_exports.list_rows(request.user, network_id, scope, filters)
+        rows = await proposal_exports.list_rows(
+            provide_principal(request), network_id, scope, filters
+        )
         return scope, rows
 
     @get("/voorstellen/export.csv", name="proposals:export_csv", opt=LIST_READERS)
     async def proposals_csv(
         self,
         request: Request,
+        network_ref: NamedDependency[NetworkRef],
         lijst: FromQuery[str | None] = None,
         ronde: FromQuery[str | None] = None,
         thema: FromQuery[str | None] = None,
@@ -80,13 +86,14 @@ class ExportController(Controller):
     ) -> Response:
         """The proposal list as filtered on screen (the list page's query parameters)."""
         scope, rows = await self._proposal_rows(request, lijst, ronde, thema, regio, status, zoek)
-        name = f"voorstellen-{request.state.network.slug}-{scope}-{_stamp()}.csv"
+        name = f"voorstellen-{network_ref.slug}-{scope}-{_stamp()}.csv"
         return download(dutch_csv(proposal_exports.LIST_COLUMNS, rows), name, CSV_MEDIA_TYPE)
 
     @get("/voorstellen/export.xlsx", name="proposals:export_xlsx", opt=LIST_READERS)
     async def proposals_xlsx(
         self,
         request: Request,
+        network_ref: NamedDependency[NetworkRef],
         lijst: FromQuery[str | None] = None,
         ronde: FromQuery[str | None] = None,
         thema: FromQuery[str | None] = None,
@@ -95,7 +102,7 @@ class ExportController(Controller):
         zoek: FromQuery[str | None] = None,
     ) -> Response:
         scope, rows = await self._proposal_rows(request, lijst, ronde, thema, regio, status, zoek)
-        network = request.state.network
+        network = network_ref
         content = xlsx_workbook(
             f"{SCOPES[scope][1]} – {network.name}",
             "Voorstellen",
@@ -106,12 +113,14 @@ class ExportController(Controller):
         return download(content, name, XLSX_MEDIA_TYPE)
 
     @get("/beoordeling/rondes/{round_id:int}/scores.csv", name="review:scores_csv", opt=COORDINATOR)
-    async def review_scores_csv(self, request: Request, round_id: FromPath[int]) -> Response:
+    async def review_scores_csv(
+        self, request: Request, network_ref: NamedDependency[NetworkRef], round_id: FromPath[int]
+    ) -> Response:
         """The scores of every review in a round, one row per reviewer and proposal."""
-        if await proposal_queries.round_of(request.state.network.id, round_id) is None:
+        if await proposal_queries.round_of(network_ref.id, round_id) is None:
             raise NotFoundException("Deze ronde bestaat niet in dit netwerk.")
         rows = await review_exports.score_rows(round_id)
-        name = f"scores-{request.state.network.slug}-ronde-{round_id}-{_stamp()}.csv"
+        name = f"scores-{network_ref.slug}-ronde-{round_id}-{_stamp()}.csv"
         return download(dutch_csv(review_exports.SCORE_COLUMNS, rows), name, CSV_MEDIA_TYPE)
 
     @get(
@@ -122,17 +131,18 @@ class ExportController(Controller):
     async def ledger_entries_csv(
         self,
         request: Request,
+        network_ref: NamedDependency[NetworkRef],
         year_id: FromPath[int],
         soort: FromQuery[str | None] = None,
         project: FromQuery[str | None] = None,
         post_id: FromQuery[str | None] = None,
     ) -> Response:
         """The entries of a budget year, filtered as on the entries page."""
-        year = await budget_year(request.state.network.id, year_id)
+        year = await budget_year(network_ref.id, year_id)
         if year is None:
             raise NotFoundException("Dit begrotingsjaar bestaat niet in dit netwerk.")
         rows = await ledger_exports.entry_rows(
             year_id, kind=soort, project_id=query_int(project), account_id=query_int(post_id)
         )
-        name = f"mutaties-{request.state.network.slug}-{year['year']}-{_stamp()}.csv"
+        name = f"mutaties-{network_ref.slug}-{year['year']}-{_stamp()}.csv"
         return download(dutch_csv(ledger_exports.ENTRY_COLUMNS, rows), name, CSV_MEDIA_TYPE)

@@ -6,11 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from portal.accounts.deps import provide_network
 from portal.accounts.layout import redirect, render, url
+from portal.accounts.principal import NetworkRef, Principal
 from portal.lib import clock
 from portal.lib.db import required
 from portal.lib.forms import optional_id
@@ -40,12 +43,12 @@ class ProposalReviewController(Controller):
     ) -> Template:
         # A proposal's round is of its network (on_delete restrict).
         round_row = required(
-            await proposal_queries.round_of(request.state.network.id, proposal["round"])
+            await proposal_queries.round_of(provide_network(request).id, proposal["round"])
         )
         proposal["review_deadline"] = round_row["review_deadline"]
         reviews = await queries.reviews_of(proposal["id"], proposal["version"])
         submitted = [r for r in reviews if r["state"] == "submitted"]
-        pool = await queries.reviewer_pool(request.state.network.id)
+        pool = await queries.reviewer_pool(provide_network(request).id)
         (info,) = await queries.proposal_infos([proposal])
         declared = (await queries.declared_conflicts([proposal["id"]])).get(proposal["id"], {})
         candidates: list[dict[str, Any]] = []
@@ -82,17 +85,21 @@ class ProposalReviewController(Controller):
         )
 
     @post("/voorstellen/{proposal_id:int}/toewijzen", name="review:assign", opt=COORDINATOR)
-    async def assign(self, request: Request, proposal_id: FromPath[int]) -> Redirect:
+    async def assign(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        proposal_id: FromPath[int],
+    ) -> Redirect:
         proposal, _ = await load_proposal(request, proposal_id)
         # A proposal's round is of its network (on_delete restrict).
-        round_row = required(
-            await proposal_queries.round_of(request.state.network.id, proposal["round"])
-        )
+        round_row = required(await proposal_queries.round_of(network_ref.id, proposal["round"]))
         proposal["review_deadline"] = round_row["review_deadline"]
         form = await request.form()
         try:
             await services.assign(
-                request.user,
+                principal,
                 proposal,
                 optional_id(form, "reviewer") or 0,
                 request.app.state.settings,
@@ -111,16 +118,19 @@ class ProposalReviewController(Controller):
         opt=COORDINATOR,
     )
     async def unassign(
-        self, request: Request, proposal_id: FromPath[int], review_id: FromPath[int]
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        proposal_id: FromPath[int],
+        review_id: FromPath[int],
     ) -> Redirect:
         proposal, _ = await load_proposal(request, proposal_id)
         # A proposal's round is of its network (on_delete restrict).
-        round_row = required(
-            await proposal_queries.round_of(request.state.network.id, proposal["round"])
-        )
+        round_row = required(await proposal_queries.round_of(network_ref.id, proposal["round"]))
         proposal["review_deadline"] = round_row["review_deadline"]
         try:
-            await services.unassign(request.user, proposal, review_id)
+            await services.unassign(principal, proposal, review_id)
         except Refused as error:
             return redirect(request, self._proposal_url(request, proposal_id), str(error), "error")
         return redirect(
@@ -133,11 +143,15 @@ class ProposalReviewController(Controller):
         opt=COORDINATOR,
     )
     async def reopen(
-        self, request: Request, proposal_id: FromPath[int], review_id: FromPath[int]
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        proposal_id: FromPath[int],
+        review_id: FromPath[int],
     ) -> Redirect:
         proposal, _ = await load_proposal(request, proposal_id)
         try:
-            await services.reopen_review(request.user, proposal, review_id)
+            await services.reopen_review(principal, proposal, review_id)
         except Refused as error:
             return redirect(request, self._proposal_url(request, proposal_id), str(error), "error")
         return redirect(
@@ -145,14 +159,16 @@ class ProposalReviewController(Controller):
         )
 
     @post("/voorstellen/{proposal_id:int}/advies", name="review:advice", opt=COORDINATOR)
-    async def advice(self, request: Request, proposal_id: FromPath[int]) -> Template | Redirect:
+    async def advice(
+        self, request: Request, principal: NamedDependency[Principal], proposal_id: FromPath[int]
+    ) -> Template | Redirect:
         proposal, _ = await load_proposal(request, proposal_id)
         form = await request.form()
         data, errors = forms.parse_advice(form)
         if errors:
             return await self._proposal_page(request, proposal, dict(form.items()), errors, 422)
         try:
-            await services.record_advice(request.user, proposal, data)
+            await services.record_advice(principal, proposal, data)
         except Refused as error:
             return redirect(request, self._proposal_url(request, proposal_id), str(error), "error")
         return redirect(
@@ -162,14 +178,16 @@ class ProposalReviewController(Controller):
         )
 
     @post("/voorstellen/{proposal_id:int}/besluit", name="review:decide", opt=COORDINATOR)
-    async def decide(self, request: Request, proposal_id: FromPath[int]) -> Template | Redirect:
+    async def decide(
+        self, request: Request, principal: NamedDependency[Principal], proposal_id: FromPath[int]
+    ) -> Template | Redirect:
         proposal, _ = await load_proposal(request, proposal_id)
         form = await request.form()
         data, errors = forms.parse_decision(form, proposal["requested_amount_cents"])
         if errors:
             return await self._proposal_page(request, proposal, dict(form.items()), errors, 422)
         try:
-            await services.decide(request.user, proposal, data, request.app.state.settings)
+            await services.decide(principal, proposal, data, request.app.state.settings)
         except Refused as error:
             return redirect(request, self._proposal_url(request, proposal_id), str(error), "error")
         return redirect(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, post
+from litestar.di import NamedDependency
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from portal.accounts.deps import provide_principal
 from portal.accounts.layout import redirect, url
+from portal.accounts.principal import Principal
 from portal.lib.forms import text
 from portal.lib.refusals import Refused
 from proposals.deps import load_proposal
@@ -22,7 +25,9 @@ class QuestionController(Controller):
     path = "/n/{network:str}/voorstellen/{proposal_id:int}/vragen"
 
     @post("/", name="review:question_ask", opt=QUESTIONERS)
-    async def ask(self, request: Request, proposal_id: FromPath[int]) -> Redirect:
+    async def ask(
+        self, request: Request, principal: NamedDependency[Principal], proposal_id: FromPath[int]
+    ) -> Redirect:
         proposal, actors = await load_proposal(request, proposal_id)
         if not actors & {Actor.reviewer, Actor.coordinator}:
             raise PermissionDeniedException("Alleen beoordelaars en de coördinator stellen vragen.")
@@ -34,7 +39,7 @@ class QuestionController(Controller):
             back = proposal_page
         try:
             await services.ask_question(
-                request.user, proposal, text(form, "question", 5000), request.app.state.settings
+                principal, proposal, text(form, "question", 5000), request.app.state.settings
             )
         except Refused as error:
             return redirect(request, back, str(error), "error")
@@ -42,7 +47,11 @@ class QuestionController(Controller):
 
     @post("/{question_id:int}/antwoord", name="review:question_answer", opt=INVOLVED)
     async def answer(
-        self, request: Request, proposal_id: FromPath[int], question_id: FromPath[int]
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        proposal_id: FromPath[int],
+        question_id: FromPath[int],
     ) -> Redirect:
         proposal, actors = await load_proposal(request, proposal_id)
         back = url(request, "proposals:detail", proposal_id=proposal_id) + "#vragen"
@@ -51,7 +60,7 @@ class QuestionController(Controller):
         form = await request.form()
         try:
             await services.answer_question(
-                request.user,
+                principal,
                 proposal,
                 question_id,
                 text(form, "answer", 10000),
@@ -73,7 +82,7 @@ async def proposal_page_section(request: Request, proposal: dict, actors: set) -
         mine = [
             r
             for r in await queries.reviews_of(proposal["id"], proposal["version"])
-            if r["reviewer"] == request.user.user_id
+            if r["reviewer"] == provide_principal(request).user_id
         ]
         review_id = mine[0]["id"] if mine else None
     return {

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from portal.accounts.deps import provide_network, provide_principal
 from portal.accounts.layout import redirect, render, url
+from portal.accounts.principal import NetworkRef, Principal
 from portal.lib import clock
 from portal.lib.forms import page_count, page_number, query_int, text
 from portal.lib.refusals import Refused
@@ -27,17 +30,23 @@ class ReviewerController(Controller):
     path = "/n/{network:str}/beoordelingen"
 
     @get("/", name="review:my_reviews", opt=REVIEWER)
-    async def index(self, request: Request, pagina: FromQuery[str | None] = None) -> Template:
+    async def index(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        pagina: FromQuery[str | None] = None,
+    ) -> Template:
         # Paged: a reviewer of several years has hundreds of reviews, each open one with its
         # conflict form, and rendering them all made this page miss its time (issue 8).
         page = page_number(query_int(pagina))
         rows, total = await queries.my_reviews(
-            request.user.user_id, request.state.network.id, page, REVIEWS_PER_PAGE
+            principal.user_id, network_ref.id, page, REVIEWS_PER_PAGE
         )
         # A review closed by a conflict of interest says so instead of offering to declare one.
         conflicts = await queries.conflicts_of_reviewer(
-            request.user.user_id,
-            request.state.network.id,
+            principal.user_id,
+            network_ref.id,
             [{**r, "id": r["proposal"]} for r in rows],
         )
         for r in rows:
@@ -57,13 +66,15 @@ class ReviewerController(Controller):
         review = await queries.review_row(review_id)
         if (
             review is None
-            or review["reviewer"] != request.user.user_id
-            or review["network"] != request.state.network.id
+            or review["reviewer"] != provide_principal(request).user_id
+            or review["network"] != provide_network(request).id
         ):
             raise NotFoundException("Deze beoordeling bestaat niet.")
         # A conflict of interest (declared, own region, own organisation) closes the form,
         # its running mean and the others' reviews; saving asks again inside its transaction.
-        reason = await queries.reviewer_conflict(review["proposal"], request.user.user_id)
+        reason = await queries.reviewer_conflict(
+            review["proposal"], provide_principal(request).user_id
+        )
         if reason:
             raise PermissionDeniedException(services.conflict_closed(reason))
         return review
@@ -115,7 +126,9 @@ class ReviewerController(Controller):
         )
 
     @post("/{review_id:int}", name="review:review_save", opt=REVIEWER)
-    async def save(self, request: Request, review_id: FromPath[int]) -> Template | Redirect:
+    async def save(
+        self, request: Request, principal: NamedDependency[Principal], review_id: FromPath[int]
+    ) -> Template | Redirect:
         review = await self._own_review(request, review_id)
         form = await request.form()
         submit = text(form, "action") == "submit"
@@ -124,7 +137,7 @@ class ReviewerController(Controller):
             typed = {k: v for k, v in form.items() if k != "_csrf_token"}
             return await self._page(request, review, typed, errors, 422)
         try:
-            await services.save_review(request.user, review, values, submit)
+            await services.save_review(principal, review, values, submit)
         except Refused as error:
             return redirect(request, self._url(request, review_id), str(error), "error")
         message = (
@@ -142,14 +155,16 @@ class ReviewerController(Controller):
         return render(request, "review/partials/mean.html", mean=running_mean(scores))
 
     @post("/conflict/{proposal_id:int}", name="review:conflict_declare", opt=REVIEWER)
-    async def declare_conflict(self, request: Request, proposal_id: FromPath[int]) -> Redirect:
+    async def declare_conflict(
+        self, request: Request, principal: NamedDependency[Principal], proposal_id: FromPath[int]
+    ) -> Redirect:
         proposal, actors = await load_proposal(request, proposal_id)
         if Actor.reviewer not in actors:
             raise NotFoundException("Dit voorstel bestaat niet, of u heeft er geen toegang toe.")
         form = await request.form()
         try:
             await services.declare_conflict(
-                request.user, proposal, text(form, "kind"), text(form, "reason", 2000)
+                principal, proposal, text(form, "kind"), text(form, "reason", 2000)
             )
         except Refused as error:
             return redirect(request, url(request, "review:my_reviews"), str(error), "error")

@@ -4,12 +4,15 @@ the decisions of a whole round on one screen."""
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
+from portal.accounts.deps import provide_network
 from portal.accounts.layout import query, redirect, render, url
+from portal.accounts.principal import NetworkRef, Principal
 from portal.lib import clock
 from portal.lib.db import required, write_transaction
 from portal.lib.formatting import from_local_input, to_local_input
@@ -39,8 +42,8 @@ class RoundReviewController(Controller):
     path = "/n/{network:str}/beoordeling"
 
     @get("/", name="review:rounds", opt=COORDINATOR)
-    async def rounds(self, request: Request) -> Template:
-        rounds = await proposal_queries.rounds_of(request.state.network.id)
+    async def rounds(self, request: Request, network_ref: NamedDependency[NetworkRef]) -> Template:
+        rounds = await proposal_queries.rounds_of(network_ref.id)
         counts = await queries.review_counts_per_round([r["id"] for r in rounds])
         for r in rounds:
             r["proposal_count"] = counts[r["id"]]["proposals"]
@@ -49,7 +52,7 @@ class RoundReviewController(Controller):
         return render(request, "review/rounds.html", rounds=rounds)
 
     async def _round(self, request: Request, round_id: int) -> dict:
-        row = await proposal_queries.round_of(request.state.network.id, round_id)
+        row = await proposal_queries.round_of(provide_network(request).id, round_id)
         if row is None:
             raise NotFoundException("Deze ronde bestaat niet in dit netwerk.")
         return row
@@ -126,7 +129,7 @@ class RoundReviewController(Controller):
         round_row = await self._round(request, round_id)
         proposals = await queries.round_page_proposals(round_id)
         reviews = await queries.round_review_scores(round_id)
-        pool = await queries.reviewer_pool(request.state.network.id)
+        pool = await queries.reviewer_pool(provide_network(request).id)
         # The progress matrix shows MATRIX_PER_PAGE proposals a page: a full round is hundreds
         # of proposals times every reviewer, and rendering all of it made this page miss its
         # time (issue 8). The load per reviewer still counts the whole round; the conflicts
@@ -193,7 +196,13 @@ class RoundReviewController(Controller):
         )
 
     @post("/rondes/{round_id:int}/instellingen", name="review:round_settings", opt=COORDINATOR)
-    async def settings(self, request: Request, round_id: FromPath[int]) -> Template | Redirect:
+    async def settings(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        round_id: FromPath[int],
+    ) -> Template | Redirect:
         await self._round(request, round_id)
         form = await request.form()
         raw_deadline = text(form, "review_deadline")
@@ -204,8 +213,8 @@ class RoundReviewController(Controller):
             errors["review_deadline"] = "Vul een geldige datum en tijd in."
         else:
             errors = await proposal_services.set_review_settings(
-                request.user,
-                request.state.network.id,
+                principal,
+                network_ref.id,
                 round_id,
                 deadline,
                 whole_number(count, maximum=1000),
@@ -221,9 +230,11 @@ class RoundReviewController(Controller):
         )
 
     @post("/rondes/{round_id:int}/toewijzen", name="review:round_assign", opt=COORDINATOR)
-    async def auto_assign(self, request: Request, round_id: FromPath[int]) -> Template | Redirect:
+    async def auto_assign(
+        self, request: Request, principal: NamedDependency[Principal], round_id: FromPath[int]
+    ) -> Template | Redirect:
         round_row = await self._round(request, round_id)
-        problems = await services.auto_assign(request.user, round_row, request.app.state.settings)
+        problems = await services.auto_assign(principal, round_row, request.app.state.settings)
         if problems:
             return await self._round_page(request, round_id, "mean", {}, {}, 200, problems)
         return redirect(
@@ -263,7 +274,9 @@ class RoundReviewController(Controller):
         )
 
     @post("/rondes/{round_id:int}/besluiten", name="review:round_decide", opt=COORDINATOR)
-    async def decide_round(self, request: Request, round_id: FromPath[int]) -> Template | Redirect:
+    async def decide_round(
+        self, request: Request, principal: NamedDependency[Principal], round_id: FromPath[int]
+    ) -> Template | Redirect:
         await self._round(request, round_id)
         form = await request.form()
         proposals = [p for p in await queries.round_proposals(round_id) if p["state"] == "advised"]
@@ -290,7 +303,7 @@ class RoundReviewController(Controller):
             async with write_transaction():
                 for p, data in decisions:
                     full = required(await proposal_queries.proposal_row(p["network"], p["id"]))
-                    await services.decide(request.user, full, data, request.app.state.settings)
+                    await services.decide(principal, full, data, request.app.state.settings)
         except Refused as error:
             return redirect(
                 request,

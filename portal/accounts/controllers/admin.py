@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from portal.accounts import queries, services
+from portal.accounts.deps import provide_network, provide_principal
 from portal.accounts.guards import allow
 from portal.accounts.layout import redirect, render, url
-from portal.accounts.principal import REVIEWER_KIND_LABELS, ROLE_LABELS
+from portal.accounts.principal import REVIEWER_KIND_LABELS, ROLE_LABELS, NetworkRef, Principal
 from portal.accounts.rules import (
     ORGANISATION_KIND_LABELS,
     format_basis_points,
@@ -65,11 +67,11 @@ class AdminController(Controller):
     path = "/beheer"
 
     @get("/", name="admin:index", opt=ADMIN)
-    async def index(self, request: Request) -> Template:
-        if request.user.is_superadmin:
+    async def index(self, request: Request, principal: NamedDependency[Principal]) -> Template:
+        if principal.is_superadmin:
             networks = await Network.select().order_by(Network.name)
         else:
-            ids = [n.id for n in request.user.networks() if request.user.administers(n.id)]
+            ids = [n.id for n in principal.networks() if principal.administers(n.id)]
             networks = (
                 await Network.select().where(Network.id.is_in(ids or [0])).order_by(Network.name)
             )
@@ -87,13 +89,15 @@ class AdminController(Controller):
         )
 
     @post("/netwerken/nieuw", name="admin:network_create", opt=ADMIN)
-    async def create_network(self, request: Request) -> Template | Redirect:
+    async def create_network(
+        self, request: Request, principal: NamedDependency[Principal]
+    ) -> Template | Redirect:
         self._superadmin_only(request)
         form = await request.form()
         data, errors = _network_input(form)
         network_id = None
         if not errors:
-            network_id, errors = await services.save_network(request.user, data)
+            network_id, errors = await services.save_network(principal, data)
         if errors:
             return render(
                 request,
@@ -111,8 +115,8 @@ class AdminController(Controller):
         )
 
     @get("/{network:str}", name="admin:network", opt=ADMIN)
-    async def network(self, request: Request) -> Template:
-        ref = request.state.network
+    async def network(self, request: Request, network_ref: NamedDependency[NetworkRef]) -> Template:
+        ref = network_ref
         return render(
             request,
             "portal/admin/network.html",
@@ -124,8 +128,10 @@ class AdminController(Controller):
         )
 
     @get("/{network:str}/instellingen", name="admin:network_settings", opt=ADMIN)
-    async def network_form(self, request: Request) -> Template:
-        row = await queries.network_row(request.state.network.id)
+    async def network_form(
+        self, request: Request, network_ref: NamedDependency[NetworkRef]
+    ) -> Template:
+        row = await queries.network_row(network_ref.id)
         return render(
             request,
             "portal/admin/network_form.html",
@@ -135,12 +141,17 @@ class AdminController(Controller):
         )
 
     @post("/{network:str}/instellingen", name="admin:network_update", opt=ADMIN)
-    async def update_network(self, request: Request) -> Template | Redirect:
-        ref = request.state.network
+    async def update_network(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+    ) -> Template | Redirect:
+        ref = network_ref
         form = await request.form()
         data, errors = _network_input(form)
         if not errors:
-            _, errors = await services.save_network(request.user, data, ref.id)
+            _, errors = await services.save_network(principal, data, ref.id)
         if errors:
             return render(
                 request,
@@ -169,8 +180,10 @@ class AdminController(Controller):
         return await self._save_region(request, None)
 
     @get("/{network:str}/regios/{region_id:int}", name="admin:region", opt=ADMIN)
-    async def region_form(self, request: Request, region_id: FromPath[int]) -> Template:
-        region = self._find(await queries.regions_of(request.state.network.id), region_id)
+    async def region_form(
+        self, request: Request, network_ref: NamedDependency[NetworkRef], region_id: FromPath[int]
+    ) -> Template:
+        region = self._find(await queries.regions_of(network_ref.id), region_id)
         return render(
             request,
             "portal/admin/region_form.html",
@@ -181,16 +194,16 @@ class AdminController(Controller):
 
     @post("/{network:str}/regios/{region_id:int}", name="admin:region_update", opt=ADMIN)
     async def update_region(
-        self, request: Request, region_id: FromPath[int]
+        self, request: Request, network_ref: NamedDependency[NetworkRef], region_id: FromPath[int]
     ) -> Template | Redirect:
-        self._find(await queries.regions_of(request.state.network.id), region_id)
+        self._find(await queries.regions_of(network_ref.id), region_id)
         return await self._save_region(request, region_id)
 
     async def _save_region(self, request: Request, region_id: int | None) -> Template | Redirect:
-        ref = request.state.network
+        ref = provide_network(request)
         form = await request.form()
         _, errors = await services.save_region(
-            request.user, ref.id, text(form, "name", 200), region_id
+            provide_principal(request), ref.id, text(form, "name", 200), region_id
         )
         if errors:
             return render(
@@ -214,8 +227,13 @@ class AdminController(Controller):
         return await self._save_organisation(request, None)
 
     @get("/{network:str}/organisaties/{organisation_id:int}", name="admin:organisation", opt=ADMIN)
-    async def organisation_form(self, request: Request, organisation_id: FromPath[int]) -> Template:
-        row = self._find(await queries.organisations_of(request.state.network.id), organisation_id)
+    async def organisation_form(
+        self,
+        request: Request,
+        network_ref: NamedDependency[NetworkRef],
+        organisation_id: FromPath[int],
+    ) -> Template:
+        row = self._find(await queries.organisations_of(network_ref.id), organisation_id)
         values = {"name": row["name"], "kind": row["kind"], "region": str(row["region"] or "")}
         return await self._organisation_page(request, values, {}, row)
 
@@ -225,9 +243,12 @@ class AdminController(Controller):
         opt=ADMIN,
     )
     async def update_organisation(
-        self, request: Request, organisation_id: FromPath[int]
+        self,
+        request: Request,
+        network_ref: NamedDependency[NetworkRef],
+        organisation_id: FromPath[int],
     ) -> Template | Redirect:
-        self._find(await queries.organisations_of(request.state.network.id), organisation_id)
+        self._find(await queries.organisations_of(network_ref.id), organisation_id)
         return await self._save_organisation(request, organisation_id)
 
     async def _organisation_page(
@@ -238,7 +259,7 @@ class AdminController(Controller):
         organisation: dict | None,
         status_code: int = 200,
     ) -> Template:
-        regions = await queries.regions_of(request.state.network.id)
+        regions = await queries.regions_of(provide_network(request).id)
         return render(
             request,
             "portal/admin/organisation_form.html",
@@ -253,10 +274,10 @@ class AdminController(Controller):
     async def _save_organisation(
         self, request: Request, organisation_id: int | None
     ) -> Template | Redirect:
-        ref = request.state.network
+        ref = provide_network(request)
         form = await request.form()
         _, errors = await services.save_organisation(
-            request.user,
+            provide_principal(request),
             ref.id,
             text(form, "name", 200),
             text(form, "kind"),
@@ -274,11 +295,11 @@ class AdminController(Controller):
         return redirect(request, url(request, "admin:network"), "De organisatie is opgeslagen.")
 
     @get("/{network:str}/gebruikers", name="admin:users", opt=ADMIN)
-    async def users(self, request: Request) -> Template:
+    async def users(self, request: Request, network_ref: NamedDependency[NetworkRef]) -> Template:
         return render(
             request,
             "portal/admin/users.html",
-            users=await queries.users_of(request.state.network.id),
+            users=await queries.users_of(network_ref.id),
             role_labels={r.value: label for r, label in ROLE_LABELS.items()},
             kind_labels=REVIEWER_KIND_LABELS,
         )
@@ -288,11 +309,16 @@ class AdminController(Controller):
         return await self._invite_page(request, {}, {})
 
     @post("/{network:str}/gebruikers/uitnodigen", name="admin:invite_send", opt=ADMIN)
-    async def invite(self, request: Request) -> Template | Redirect:
-        ref = request.state.network
+    async def invite(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+    ) -> Template | Redirect:
+        ref = network_ref
         form = await request.form()
         user_id, errors = await services.invite_user(
-            request.user,
+            principal,
             {"id": ref.id, "name": ref.name},
             text(form, "email", 254),
             text(form, "name", 200),
@@ -320,7 +346,7 @@ class AdminController(Controller):
         )
 
     async def _membership_options(self, request: Request) -> dict:
-        ref = request.state.network
+        ref = provide_network(request)
         regions = await queries.regions_of(ref.id)
         organisations = await queries.organisations_of(ref.id)
         return {
@@ -351,7 +377,7 @@ class AdminController(Controller):
         errors: dict,
         status_code: int = 200,
     ) -> Template:
-        user = await queries.user_in_network(request.state.network.id, user_id)
+        user = await queries.user_in_network(provide_network(request).id, user_id)
         if user is None:
             raise NotFoundException("Deze gebruiker bestaat niet in dit netwerk.")
         return render(
@@ -365,13 +391,19 @@ class AdminController(Controller):
         )
 
     @post("/{network:str}/gebruikers/{user_id:int}/rollen", name="admin:role_add", opt=ADMIN)
-    async def add_role(self, request: Request, user_id: FromPath[int]) -> Template | Redirect:
-        ref = request.state.network
+    async def add_role(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        user_id: FromPath[int],
+    ) -> Template | Redirect:
+        ref = network_ref
         if await queries.user_in_network(ref.id, user_id) is None:
             raise NotFoundException("Deze gebruiker bestaat niet in dit netwerk.")
         form = await request.form()
         errors = await services.add_membership(
-            request.user, ref.id, user_id, self._membership_input(form)
+            principal, ref.id, user_id, self._membership_input(form)
         )
         if errors:
             return await self._user_page(request, user_id, dict(form.items()), errors, 422)
@@ -385,10 +417,15 @@ class AdminController(Controller):
         opt=ADMIN,
     )
     async def remove_role(
-        self, request: Request, user_id: FromPath[int], membership_id: FromPath[int]
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        user_id: FromPath[int],
+        membership_id: FromPath[int],
     ) -> Redirect:
-        ref = request.state.network
-        removed = await services.remove_membership(request.user, ref.id, membership_id)
+        ref = network_ref
+        removed = await services.remove_membership(principal, ref.id, membership_id)
         if not removed:
             return redirect(
                 request,
@@ -399,14 +436,20 @@ class AdminController(Controller):
         return redirect(request, url(request, "admin:users"), "De rol is ingetrokken.")
 
     @post("/{network:str}/gebruikers/{user_id:int}/actief", name="admin:user_active", opt=ADMIN)
-    async def set_active(self, request: Request, user_id: FromPath[int]) -> Redirect:
-        ref = request.state.network
+    async def set_active(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        user_id: FromPath[int],
+    ) -> Redirect:
+        ref = network_ref
         if await queries.user_in_network(ref.id, user_id) is None:
             raise NotFoundException("Deze gebruiker bestaat niet in dit netwerk.")
         form = await request.form()
         active = text(form, "active") == "1"
         try:
-            changed = await services.set_user_active(request.user, ref.id, user_id, active)
+            changed = await services.set_user_active(principal, ref.id, user_id, active)
         except services.OutOfScope as refusal:
             return redirect(
                 request, url(request, "admin:user", user_id=user_id), str(refusal), "error"
@@ -429,17 +472,23 @@ class AdminController(Controller):
         name="admin:two_factor_reset",
         opt=ADMIN,
     )
-    async def reset_two_factor(self, request: Request, user_id: FromPath[int]) -> Redirect:
-        ref = request.state.network
+    async def reset_two_factor(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        user_id: FromPath[int],
+    ) -> Redirect:
+        ref = network_ref
         target = await queries.user_in_network(ref.id, user_id)
         if target is None:
             raise NotFoundException("Deze gebruiker bestaat niet in dit netwerk.")
         back = url(request, "admin:user", user_id=user_id)
-        if user_id == request.user.user_id:
+        if user_id == principal.user_id:
             return redirect(
                 request, back, "Uw eigen tweestapsverificatie beheert u via Mijn account.", "error"
             )
-        if await queries.is_superadmin(user_id) and not request.user.is_superadmin:
+        if await queries.is_superadmin(user_id) and not principal.is_superadmin:
             # A network's admin must not weaken the log-in of whoever administers them all.
             return redirect(
                 request,
@@ -448,7 +497,7 @@ class AdminController(Controller):
                 "error",
             )
         try:
-            await services.reset_second_factor(request.user, ref.id, user_id)
+            await services.reset_second_factor(principal, ref.id, user_id)
         except services.OutOfScope as refusal:
             return redirect(request, back, str(refusal), "error")
         return redirect(
@@ -459,9 +508,14 @@ class AdminController(Controller):
         )
 
     @get("/{network:str}/logboek", name="admin:audit", opt=ADMIN)
-    async def audit(self, request: Request, pagina: FromQuery[str | None] = None) -> Template:
+    async def audit(
+        self,
+        request: Request,
+        network_ref: NamedDependency[NetworkRef],
+        pagina: FromQuery[str | None] = None,
+    ) -> Template:
         page = page_number(query_int(pagina))
-        rows, total = await queries.audit_page(request.state.network.id, page)
+        rows, total = await queries.audit_page(network_ref.id, page)
         return render(
             request,
             "portal/admin/audit.html",
@@ -473,7 +527,7 @@ class AdminController(Controller):
 
     @staticmethod
     def _superadmin_only(request: Request) -> None:
-        if not request.user.is_superadmin:
+        if not provide_principal(request).is_superadmin:
             raise PermissionDeniedException(
                 "Alleen een beheerder van alle netwerken maakt netwerken aan."
             )

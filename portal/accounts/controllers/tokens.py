@@ -9,6 +9,7 @@ redirect, a refresh posts the form again; the form's nonce makes that harmless.
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -19,8 +20,10 @@ from portal.accounts.api_tokens import (
     revoke_token,
     tokens_of,
 )
+from portal.accounts.deps import provide_principal
 from portal.accounts.guards import allow
 from portal.accounts.layout import redirect, register_nav, render, url
+from portal.accounts.principal import Principal
 from portal.accounts.tables import Role
 from portal.lib.forms import text
 from portal.lib.tokens import new_token
@@ -47,9 +50,11 @@ class ApiTokenController(Controller):
             request,
             "portal/tokens.html",
             status_code=status_code,
-            tokens=await tokens_of(request.user.user_id),
+            tokens=await tokens_of(provide_principal(request).user_id),
             networks=[
-                n for n in request.user.networks() if request.user.has_role(n.id, Role.coordinator)
+                n
+                for n in provide_principal(request).networks()
+                if provide_principal(request).has_role(n.id, Role.coordinator)
             ],
             base_url=request.app.state.settings.base_url.rstrip("/"),
             # The OpenAPI pages are Litestar's own router, whose handlers have no name to
@@ -70,14 +75,14 @@ class ApiTokenController(Controller):
         return await self._page(request)
 
     @post("/", name="accounts:token_create", opt=COORDINATOR)
-    async def create(self, request: Request) -> Template:
+    async def create(self, request: Request, principal: NamedDependency[Principal]) -> Template:
         form = await request.form()
         name = text(form, "name", 200)
         try:
             _, secret = await create_token(
-                request.user.user_id,
+                principal.user_id,
                 name,
-                actor_id=request.user.user_id,
+                actor_id=principal.user_id,
                 form_nonce=text(form, "nonce", 64),
             )
         except TokenAlreadyMade as made:
@@ -89,9 +94,11 @@ class ApiTokenController(Controller):
         return await self._page(request, new_secret=secret)
 
     @post("/{token_id:int}/intrekken", name="accounts:token_revoke", opt=COORDINATOR)
-    async def revoke(self, request: Request, token_id: FromPath[int]) -> Redirect:
+    async def revoke(
+        self, request: Request, principal: NamedDependency[Principal], token_id: FromPath[int]
+    ) -> Redirect:
         back = url(request, "accounts:tokens")
-        if not await revoke_token(request.user.user_id, token_id, actor_id=request.user.user_id):
+        if not await revoke_token(principal.user_id, token_id, actor_id=principal.user_id):
             return redirect(
                 request, back, "Deze API-sleutel bestaat niet of is al ingetrokken.", "error"
             )
