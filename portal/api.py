@@ -24,7 +24,14 @@ from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, OpenAPIType, SecurityScheme
 from litestar.params import PathParameter, QueryParameter
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import (
+    ASGIApp,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Receive,
+    Scope,
+    Send,
+)
 
 from ledger.books.deadlines import STATUS_LABELS
 from ledger.books.rules import ENTRY_KINDS, AccountFigures
@@ -95,19 +102,19 @@ async def _unauthorized(send: Send, detail: str) -> None:
     # The same body as every other API error (portal/accounts/errors.py), plus the challenge of
     # RFC 6750.
     body = msgspec.json.encode({"status_code": 401, "detail": detail})
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 401,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"www-authenticate", b'Bearer realm="fondsportaal"'),
-                (b"cache-control", b"no-store"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": 401,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"www-authenticate", b'Bearer realm="fondsportaal"'),
+            (b"cache-control", b"no-store"),
+        ],
+    }
+    await send(start)
+    end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+    await send(end)
 
 
 def invalid_input(request: Request, exc: ValidationException) -> Response:

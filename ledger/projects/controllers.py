@@ -101,7 +101,7 @@ class LedgerController(Controller):
         totals = await queries.year_totals(year_id)
         figures, groups = totals.accounts, totals.project_groups
         year_floors = floors(queries.year_info_of(year, accounts), figures)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for a in accounts:
             f = figures.get(a["id"], AccountFigures())
             rows.append(
@@ -181,7 +181,8 @@ class LedgerController(Controller):
                 status_code=303,
             )
         totals = await queries.year_totals(year_id)
-        group = totals.project_groups.get(account_id, queries.ProjectGroup(account_id))
+        # account_id is the id of the account found above, never None here.
+        group = totals.project_groups.get(account["id"], queries.ProjectGroup(account["id"]))
         rows = await self._project_rows(request, year, account, group, query_int(pagina))
         return render(request, "ledger/partials/project_rows.html", year=year, **rows)
 

@@ -19,6 +19,7 @@ from portal.accounts.rules import (
     reserve_percentage_problem,
 )
 from portal.accounts.tables import Network, Role
+from portal.lib.db import required
 from portal.lib.forms import optional_id, page_number, query_int, text
 
 ADMIN = allow(Role.admin)
@@ -107,7 +108,7 @@ class AdminController(Controller):
                 errors=errors,
                 network=None,
             )
-        row = await queries.network_row(network_id or 0)
+        row = required(await queries.network_row(network_id or 0))
         return redirect(
             request,
             url(request, "admin:network", network=row["slug"]),
@@ -161,7 +162,7 @@ class AdminController(Controller):
                 errors=errors,
                 network=await queries.network_row(ref.id),
             )
-        row = await queries.network_row(ref.id)
+        row = required(await queries.network_row(ref.id))
         return redirect(
             request,
             # The slug as it is now: the form may have changed it.

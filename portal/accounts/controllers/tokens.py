@@ -57,9 +57,7 @@ class ApiTokenController(Controller):
                 if provide_principal(request).has_role(n.id, Role.coordinator)
             ],
             base_url=request.app.state.settings.base_url.rstrip("/"),
-            # The OpenAPI pages are Litestar's own router, whose handlers have no name to
-            # reverse; its path comes from the configuration (portal/api.openapi_config).
-            api_docs=request.app.openapi_config.openapi_router.path,
+            api_docs=api_docs_path(request),
             errors=errors or {},
             values=values or {},
             new_secret=new_secret,
@@ -103,3 +101,11 @@ class ApiTokenController(Controller):
                 request, back, "Deze API-sleutel bestaat niet of is al ingetrokken.", "error"
             )
         return redirect(request, back, "De API-sleutel is ingetrokken; hij werkt niet meer.")
+
+
+def api_docs_path(request: Request) -> str:
+    """Where the API's documentation is: Litestar's own OpenAPI router, whose handlers have no
+    name to reverse, so its path comes from the configuration (portal/api.openapi_config)."""
+    config = request.app.openapi_config
+    router = config.openapi_router if config is not None else None
+    return router.path if router is not None else "/api/docs"
