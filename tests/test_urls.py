@@ -89,9 +89,9 @@ HAND_WRITTEN_IN_PYTHON: dict[tuple[str, str], str] = {
     # error handler (portal/accounts/errors.py) is no controller.
     ("portal/accounts/errors.py", "/login?next="): "redirect to log in from the 401 handler",
     # Swagger UI's files, given to Litestar's render plugin as configuration (portal/api.py).
-    ("portal/api.py", "/static/vendor/swagger/swagger-ui-bundle.js"): "Swagger UI",
-    ("portal/api.py", "/static/vendor/swagger/swagger-ui.css"): "Swagger UI",
-    ("portal/api.py", "/static/vendor/swagger/swagger-ui-standalone-preset.js"): "Swagger UI",
+    ("portal/api/docs.py", "/static/vendor/swagger/swagger-ui-bundle.js"): "Swagger UI",
+    ("portal/api/docs.py", "/static/vendor/swagger/swagger-ui.css"): "Swagger UI",
+    ("portal/api/docs.py", "/static/vendor/swagger/swagger-ui-standalone-preset.js"): "Swagger UI",
 }
 # The first segments of the portal's own addresses: a string in Python that starts with one
 # of these is an address.

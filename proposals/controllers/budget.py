@@ -18,7 +18,8 @@ from portal.accounts.principal import Principal
 from portal.lib.downloads import download
 from portal.lib.xlsx import XLSX_MEDIA_TYPE
 from proposals import forms, queries, services
-from proposals.budget_workbook import build_template, parse_budget_workbook
+from proposals.budget_reader import parse_budget_workbook
+from proposals.budget_template import build_template
 from proposals.controllers.common import INVOLVED, SEEN, detail_url, edit_url
 from proposals.controllers.sections import BUDGET, edit_page
 from proposals.deps import SeenProposal

@@ -48,7 +48,8 @@ from portal.lib.flash import FLASH_COOKIE
 from portal.lib.settings import Settings
 from proposals import queries
 from proposals import services as proposal_services
-from proposals.budget_workbook import BudgetLineInput, build_template
+from proposals.budget_template import build_template
+from proposals.budget_workbook import BudgetLineInput
 from proposals.rules import Actor
 from review import forms as review_forms
 from review import queries as review_queries

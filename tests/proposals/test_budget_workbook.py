@@ -15,7 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from proposals import budget_workbook
+from proposals import budget_reader
+from proposals.budget_reader import parse_budget_workbook
+from proposals.budget_template import build_template
 from proposals.budget_workbook import (
     BUDGET_LINE_KINDS,
     HEADERS,
@@ -23,9 +25,7 @@ from proposals.budget_workbook import (
     MAX_LINES,
     BudgetLineInput,
     WorkbookProblem,
-    build_template,
     line_problems,
-    parse_budget_workbook,
     personnel_amount_cents,
 )
 
@@ -540,7 +540,7 @@ def openpyxl_must_not_open(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("openpyxl was asked to open a refused file")
 
-    monkeypatch.setattr(budget_workbook.openpyxl, "load_workbook", refuse)
+    monkeypatch.setattr(budget_reader.openpyxl, "load_workbook", refuse)
 
 
 def xlsm_by_vba_project() -> bytes:

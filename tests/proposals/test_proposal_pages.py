@@ -11,7 +11,7 @@ import openpyxl
 from portal.accounts.tables import AuditEvent, OutboxMessage
 from portal.lib import clock
 from proposals import queries
-from proposals.budget_workbook import parse_budget_workbook
+from proposals.budget_reader import parse_budget_workbook
 from proposals.rules import Actor
 from proposals.tables import Attachment, BudgetLine, Proposal, ProposalVersion, Round
 from tests.factories import email_of

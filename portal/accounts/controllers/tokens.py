@@ -107,5 +107,4 @@ def api_docs_path(request: Request) -> str:
     """Where the API's documentation is: Litestar's own OpenAPI router, whose handlers have no
     name to reverse, so its path comes from the configuration (portal/api.openapi_config)."""
     config = request.app.openapi_config
-    router = config.openapi_router if config is not None else None
-    return router.path if router is not None else "/api/docs"
+    return (config.path if config is not None else None) or ""

@@ -1,301 +1,53 @@
-"""The read-only JSON API for the municipality's finance and reporting systems: `/api/v1/...`.
-
-Who is asking: a personal API token in `Authorization: Bearer …` (portal/accounts/api_tokens.py).
-`BearerTokenMiddleware` turns it into the Principal of its user, carrying only their coordinator
-roles, in `scope["user"]` (what SessionMiddleware does for a browser; a session cookie counts
-for nothing here) and answers 401 itself when the token is missing, unknown or revoked.
-What they may read: every handler declares `opt=COORDINATOR`, and the app-wide guard decides as
-for pages (portal/accounts/guards.py): a network in the path must be one of the token user's
-networks, else 404, so another network's data never comes back.
-
-Money is always integer cents; dates and times are ISO 8601 (times in UTC).
-"""
+"""The endpoints under /api/v1, read-only, for coordinators with a personal token."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
-import msgspec
-from litestar import Controller, MediaType, Request, Response, Router, get
+from litestar import Controller, Request, Router, get
 from litestar.datastructures import ResponseHeader
 from litestar.exceptions import NotFoundException, ValidationException
-from litestar.openapi import OpenAPIConfig, ResponseSpec
-from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import Components, OpenAPIType, SecurityScheme
+from litestar.openapi import ResponseSpec
+from litestar.openapi.spec import OpenAPIType
 from litestar.params import PathParameter, QueryParameter
-from litestar.types import (
-    ASGIApp,
-    HTTPResponseBodyEvent,
-    HTTPResponseStartEvent,
-    Receive,
-    Scope,
-    Send,
-)
 
-from ledger.books.deadlines import STATUS_LABELS
-from ledger.books.rules import ENTRY_KINDS, AccountFigures
+from ledger.books.rules import ENTRY_KINDS
 from ledger.projects import exports as ledger_exports
-from portal.accounts.api_tokens import TokenRefused, authenticate
-from portal.accounts.guards import OUT_OF_RANGE_IS_INVALID, PUBLIC, allow
+from portal.accounts.guards import OUT_OF_RANGE_IS_INVALID
 from portal.accounts.queries import network_row, regions_of
-from portal.accounts.tables import Role
+from portal.api.auth import BearerTokenMiddleware, invalid_input
+from portal.api.common import (
+    COORDINATOR,
+    DEFAULT_PER_PAGE,
+    MAX_ID,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    MAX_YEAR,
+    MIN_YEAR,
+    REPORT_STATUS_LABELS,
+)
+from portal.api.schemas import (
+    ApiError,
+    CategoryOut,
+    LedgerEntryOut,
+    LedgerEntryPage,
+    LineOut,
+    NetworkOut,
+    ProposalOut,
+    ProposalPage,
+    RegionOut,
+    ReportList,
+    ReportOut,
+    YearOut,
+    _figures,
+    _paging,
+    _utc,
+)
 from portal.lib import clock
+from portal.lib.forms import page_count
 from proposals import exports as proposal_exports
 from proposals.rules import STATE_LABELS
 from review.queries import decisions_by_proposal
-
-COORDINATOR = allow(Role.coordinator)
-DEFAULT_PER_PAGE = 50
-MAX_PER_PAGE = 100
-MAX_PAGE = 100_000
-# Every integer parameter is bounded in its declaration, so Litestar answers 400 before a query
-# runs: ids are PostgreSQL `integer` (int4) columns, which refuse anything beyond 2^31 - 1 with
-# an error (SQLite beyond 2^63 - 1), and a year is one that a date can hold.
-MAX_ID = 2_147_483_647
-MIN_YEAR, MAX_YEAR = 1, 9999
-API_VERSION = "1.0.0"
-REPORT_STATUS_LABELS = {
-    "due": "Nog in te dienen",
-    "overdue": STATUS_LABELS["overdue"],
-    "received": STATUS_LABELS["received"],
-    "accepted": STATUS_LABELS["accepted"],
-}
-
-
-# --- who is asking ----------------------------------------------------------------------------
-
-
-def bearer_secret(scope: Scope) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key == b"authorization":
-            scheme, _, secret = value.decode("latin-1").partition(" ")
-            if scheme.lower() == "bearer" and secret.strip():
-                return secret.strip()
-    return None
-
-
-class BearerTokenMiddleware:
-    """Puts the Principal of the request's API token in scope["user"], or answers 401."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            scope["user"] = None  # a session cookie never opens the API
-            secret = bearer_secret(scope)
-            if secret is None:
-                await _unauthorized(
-                    send, "Stuur een API-sleutel mee: Authorization: Bearer <sleutel>."
-                )
-                return
-            try:
-                scope["user"] = await authenticate(secret)
-            except TokenRefused as refused:
-                await _unauthorized(send, str(refused))
-                return
-        await self.app(scope, receive, send)
-
-
-async def _unauthorized(send: Send, detail: str) -> None:
-    # The same body as every other API error (portal/accounts/errors.py), plus the challenge of
-    # RFC 6750.
-    body = msgspec.json.encode({"status_code": 401, "detail": detail})
-    start: HTTPResponseStartEvent = {
-        "type": "http.response.start",
-        "status": 401,
-        "headers": [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-            (b"www-authenticate", b'Bearer realm="fondsportaal"'),
-            (b"cache-control", b"no-store"),
-        ],
-    }
-    await send(start)
-    end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
-    await send(end)
-
-
-def invalid_input(request: Request, exc: ValidationException) -> Response:
-    """A query parameter that cannot be read: which one, in Dutch, as JSON."""
-    names = sorted(
-        {str(e.get("key")) for e in exc.extra or [] if isinstance(e, dict) and e.get("key")}
-    )
-    if names:
-        detail = "Ongeldige waarde voor: " + ", ".join(names) + "."
-    else:
-        detail = str(exc.detail or "Ongeldige aanvraag.")
-    return Response(
-        {"status_code": 400, "detail": detail}, status_code=400, media_type=MediaType.JSON
-    )
-
-
-# --- what comes back --------------------------------------------------------------------------
-
-
-class ApiError(msgspec.Struct):
-    status_code: int
-    detail: str
-
-
-class RegionOut(msgspec.Struct):
-    id: int
-    name: str
-
-
-class NetworkOut(msgspec.Struct):
-    slug: str
-    name: str
-    coordinating_municipality: str
-    years: list[int]
-    regions: list[RegionOut]
-
-
-class LineOut(msgspec.Struct):
-    """A line of the budget: a process-cost line, a theme, a reserve or learning."""
-
-    code: str
-    kind: str
-    name: str
-    theme_id: int | None
-    budget_cents: int
-    committed_cents: int
-    paid_cents: int
-    realised_cents: int
-    released_cents: int
-    available_cents: int
-    floor_cents: int | None
-
-
-class CategoryOut(msgspec.Struct):
-    """A category of the SPUK budget with the sums of its lines."""
-
-    key: str
-    name: str
-    budget_cents: int
-    committed_cents: int
-    paid_cents: int
-    realised_cents: int
-    released_cents: int
-    available_cents: int
-    floor_cents: int | None
-    lines: list[LineOut]
-
-
-class YearOut(msgspec.Struct):
-    network: str
-    year: int
-    spuk_cents: int
-    grant_reference: str
-    unforeseen_reserve_bp: int
-    themes_reserve_bp: int
-    divided: bool
-    categories: list[CategoryOut]
-
-
-class ProposalOut(msgspec.Struct):
-    id: int
-    title: str
-    state: str
-    state_label: str
-    version: int
-    year: int
-    round: str
-    theme_id: int | None
-    theme: str | None
-    region_id: int | None
-    region: str | None
-    lead_organisation: str | None
-    submitted_at: dt.datetime | None
-    requested_cents: int | None
-    granted_cents: int | None
-    decision: str | None
-    decision_date: dt.date | None
-    decision_reference: str | None
-    project_id: int | None
-
-
-class ProposalPage(msgspec.Struct):
-    items: list[ProposalOut]
-    page: int
-    per_page: int
-    total: int
-    pages: int
-
-
-class LedgerEntryOut(msgspec.Struct):
-    id: int
-    year: int
-    booked_on: dt.date
-    kind: str
-    kind_label: str
-    account_code: str
-    account: str
-    counter_account_code: str | None
-    counter_account: str | None
-    project_id: int | None
-    project: str | None
-    amount_cents: int
-    reverses: int | None
-    reason: str
-    document_reference: str
-    created_by: str | None
-    created_at: dt.datetime
-
-
-class LedgerEntryPage(msgspec.Struct):
-    items: list[LedgerEntryOut]
-    page: int
-    per_page: int
-    total: int
-    pages: int
-
-
-class ReportOut(msgspec.Struct):
-    id: int
-    project_id: int
-    project: str
-    region: str | None
-    budget_year: int
-    year: int
-    final: bool
-    due_date: dt.date
-    status: str
-    status_label: str
-    submitted_at: dt.datetime | None
-    accepted_at: dt.datetime | None
-    realised_cents: int | None
-
-
-class ReportList(msgspec.Struct):
-    counts: dict[str, int]
-    items: list[ReportOut]
-
-
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    return None if value is None else clock.as_utc(value)
-
-
-def _figures(f: AccountFigures) -> dict[str, int]:
-    return {
-        "budget_cents": f.budget,
-        "committed_cents": f.committed,
-        "paid_cents": f.paid,
-        "realised_cents": f.realised,
-        "released_cents": f.released,
-        "available_cents": f.available,
-    }
-
-
-def _paging(page: int, per_page: int) -> tuple[int, int]:
-    # The declarations already refuse what is out of range (400); only per_page is capped.
-    return page, min(per_page, MAX_PER_PAGE)
-
-
-def _pages(total: int, per_page: int) -> int:
-    return max(1, -(-total // per_page))
-
 
 # --- the endpoints ----------------------------------------------------------------------------
 
@@ -490,7 +242,7 @@ class ApiController(Controller):
                     project_id=projects.get(r["id"]),
                 )
             )
-        return ProposalPage(items, page, per_page, total, _pages(total, per_page))
+        return ProposalPage(items, page, per_page, total, page_count(total, per_page))
 
     @get(
         "/networks/{network:str}/ledger-entries",
@@ -552,7 +304,7 @@ class ApiController(Controller):
             )
             for e in rows
         ]
-        return LedgerEntryPage(items, page, per_page, total, _pages(total, per_page))
+        return LedgerEntryPage(items, page, per_page, total, page_count(total, per_page))
 
     @get("/networks/{network:str}/reports", name="api:reports", opt=COORDINATOR, responses=ERRORS)
     async def reports(self, request: Request, network: NetworkSlug) -> ReportList:
@@ -598,54 +350,4 @@ def api_router() -> Router:
         tags=["API v1"],
         # Figures of a network: for the system that asked, not for caches on the way.
         response_headers=[ResponseHeader(name="cache-control", value="no-store")],
-    )
-
-
-# --- the documentation ------------------------------------------------------------------------
-
-# Swagger UI comes from a CDN and starts with an inline script; only these pages may load it.
-DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline'; "
-    "style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; connect-src 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'"
-)
-
-
-def openapi_config() -> OpenAPIConfig:
-    """The OpenAPI schema of the API (only routes that opt in: the app sets
-    include_in_schema=False), with Swagger UI at /api/docs and the JSON at
-    /api/docs/openapi.json. The documentation itself is public; the data is not."""
-    return OpenAPIConfig(
-        title="Fondsportaal API",
-        version=API_VERSION,
-        description=(
-            "Alleen-lezen API voor de financiële en rapportagesystemen van de gemeente. "
-            "Gebruik een persoonlijke API-sleutel (Authorization: Bearer …) die een coördinator "
-            "maakt onder 'API-sleutels'. Bedragen zijn altijd hele centen."
-        ),
-        components=Components(
-            security_schemes={
-                "bearer": SecurityScheme(
-                    type="http", scheme="bearer", description="Persoonlijke API-sleutel"
-                )
-            }
-        ),
-        # Swagger UI from our own static files: no visitor is ever sent to a third party.
-        render_plugins=[
-            SwaggerRenderPlugin(
-                path="/",
-                js_url="/static/vendor/swagger/swagger-ui-bundle.js",
-                css_url="/static/vendor/swagger/swagger-ui.css",
-                standalone_preset_js_url="/static/vendor/swagger/swagger-ui-standalone-preset.js",
-                favicon="",
-            )
-        ],
-        openapi_router=Router(
-            path="/api/docs",
-            route_handlers=[],
-            opt=PUBLIC,
-            include_in_schema=False,
-            response_headers=[ResponseHeader(name="content-security-policy", value=DOCS_CSP)],
-        ),
     )
