@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.lib import files
+from portal.lib import file_checks
 from portal.lib.downloads import content_disposition
 from portal.lib.files import (
     ALLOWED_KINDS,
@@ -168,7 +168,7 @@ def make_ole2(tree: dict) -> bytes:
     fat = [_FATSECT, *range(2, directory_sectors + 1), _ENDOFCHAIN]
     fat += [_FREESECT] * (128 - len(fat))
     header = (
-        files._OLE2_MAGIC
+        file_checks._OLE2_MAGIC
         + bytes(16)
         + struct.pack("<5H", 0x3E, 3, 0xFFFE, 9, 6)
         + bytes(6)
@@ -303,7 +303,7 @@ def test_refuses_containers_of_other_formats(data: bytes) -> None:
     "data",
     [
         make_pdf()[:-10],  # no %%EOF at the end: cut off
-        files._OLE2_MAGIC + bytes(100),
+        file_checks._OLE2_MAGIC + bytes(100),
         make_doc()[:700],
         b"PK\x03\x04" + bytes(100),
     ],
@@ -384,12 +384,12 @@ def test_refuses_zip_bomb(zip_bomb: bytes) -> None:
 
 def test_refuses_archive_too_large_when_unpacked(monkeypatch: pytest.MonkeyPatch) -> None:
     data = make_docx(**{"word/media/image1.bin": os.urandom(4000)})
-    monkeypatch.setattr(files, "MAX_TOTAL_UNCOMPRESSED", 3000)
+    monkeypatch.setattr(file_checks, "MAX_TOTAL_UNCOMPRESSED", 3000)
     assert refused(data).reason == "unsafe_archive"
 
 
 def test_refuses_archive_with_too_many_members() -> None:
-    extra = {f"word/media/{n}.xml": b"" for n in range(files.MAX_MEMBERS)}
+    extra = {f"word/media/{n}.xml": b"" for n in range(file_checks.MAX_MEMBERS)}
     assert refused(make_docx(**extra)).reason == "unsafe_archive"
 
 
@@ -475,7 +475,7 @@ def test_refuses_object_stream_it_cannot_read() -> None:
 
 
 def test_refuses_object_stream_that_unpacks_too_large(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(files, "MAX_PDF_OBJECT_STREAMS_BYTES", 1000)
+    monkeypatch.setattr(file_checks, "MAX_PDF_OBJECT_STREAMS_BYTES", 1000)
     data = make_pdf(extra_objects=(object_stream(bytes(5000)),))
     assert refused(data).reason == "unsafe_archive"
 
@@ -827,6 +827,6 @@ def test_finds_a_declaration_cut_in_two_by_the_decoding() -> None:
     """Parts in other encodings than UTF-8 are decoded a piece at a time: a declaration that
     starts four characters before the end of the first piece is found all the same."""
     for encoding, width in (("utf-16-le", 2), ("utf-16-be", 2), ("utf-32-le", 4)):
-        filler = os.urandom(files._DECODED_CHUNK).hex()[: files._DECODED_CHUNK // width - 7]
+        filler = os.urandom(file_checks._DECODED_CHUNK).hex()[: file_checks._DECODED_CHUNK // width - 7]
         data = make_docx(**{"word/header1.xml": f"<x>{filler}<!DOCTYPE x><x/>".encode(encoding)})
         assert refused(data).reason == "xml_dtd", encoding
