@@ -4,29 +4,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from litestar import Response
 from litestar.exceptions import NotFoundException
+from litestar.response import File
 
 from portal.lib.downloads import content_disposition
 from portal.lib.files import ALLOWED_KINDS, open_stored
 
 
-def serve_stored(upload_dir: Path, row: dict) -> Response:
+def serve_stored(upload_dir: Path, row: dict) -> File:
     """`row` has stored_name, display_name and format (an attachment of any kind)."""
     try:
         path = open_stored(upload_dir, row["stored_name"])
     except FileNotFoundError as error:
         raise NotFoundException("Dit bestand is niet (meer) beschikbaar.") from error
-    return Response(
-        path.read_bytes(),
+    # Streamed from disk by Litestar's File (a large attachment is never read into memory);
+    # the lower-case key keeps our Content-Disposition (ASCII fallback and UTF-8 name) in place
+    # of File's own.
+    return File(
+        path=path,
+        filename=row["display_name"],
         media_type=ALLOWED_KINDS[row["format"]][2],
         headers={
-            "Content-Disposition": content_disposition(row["display_name"]),
+            "content-disposition": content_disposition(row["display_name"]),
             # Personal data: never in a shared cache, never sniffed into something else.
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
+            "cache-control": "private, no-store",
+            "x-content-type-options": "nosniff",
             # Should a browser still show an upload itself (a polyglot that got past the
             # checks), it runs nothing and reaches nothing, as if from another origin.
-            "Content-Security-Policy": "default-src 'none'; sandbox",
+            "content-security-policy": "default-src 'none'; sandbox",
         },
     )

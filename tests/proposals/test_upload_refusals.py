@@ -243,5 +243,9 @@ async def test_a_download_of_an_upload_runs_nothing(
     response = await client.get(f"/n/zuid-west/voorstellen/{draft}/bijlagen/{attachment['id']}")
     assert response.status_code == 200 and response.content == content
     assert response.headers["content-disposition"].startswith("attachment;")
+    # One header, ours: the ASCII fallback and the exact name (RFC 6266), not File's own.
+    (disposition,) = response.headers.get_list("content-disposition")
+    assert "filename=\"" in disposition and "filename*=UTF-8''" in disposition
+    assert response.headers.get_list("cache-control") == ["private, no-store"]
     assert response.headers.get_list("x-content-type-options") == ["nosniff"]
     assert response.headers.get_list("content-security-policy") == ["default-src 'none'; sandbox"]
