@@ -198,8 +198,7 @@ def test_the_scan_sees_every_kind_of_import(
 # A module one can hold in one's head (issue 14). Modules still above it are listed with their
 # size today; a listed module may not grow, and leaves the list once it is split.
 MAX_LINES = 600
-TOO_BIG_FOR_NOW: dict[str, int] = {
-}
+TOO_BIG_FOR_NOW: dict[str, int] = {}
 
 
 def test_no_module_is_too_big_to_read() -> None:

@@ -30,7 +30,7 @@ from portal.lib import clock
 from portal.lib.db import required
 from portal.lib.files import FileRefused, check_upload, stored_for
 from portal.lib.forms import money_field, page_count, page_number, query_int, text
-from portal.lib.uploads import serve_stored
+from portal.lib.uploads import read_upload, serve_stored
 
 COORDINATOR = allow(Role.coordinator)
 REPORTERS = allow(Role.coordinator, Role.region_officer)
@@ -261,8 +261,8 @@ class ReportController(Controller):
         upload = data.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             return redirect(request, back, "Kies een bestand om toe te voegen.", "error")
-        content = await upload.read()
         try:
+            content = await read_upload(upload, REPORT_UPLOAD_BYTES)
             checked = await anyio.to_thread.run_sync(
                 check_upload, content, upload.filename, REPORT_UPLOAD_BYTES
             )

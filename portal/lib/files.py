@@ -74,12 +74,7 @@ def check_upload(data: bytes, filename: str, max_bytes: int) -> CheckedFile:
     """The detected format, a display name and the fingerprint of an upload, or FileRefused."""
     if not data:
         raise FileRefused(EMPTY, "empty")
-    if len(data) > max_bytes:
-        raise FileRefused(
-            f"Het bestand is {_megabytes(len(data), round_up=True)} MB; "
-            f"de grens is {_megabytes(max_bytes, round_up=False)} MB.",
-            "too_large",
-        )
+    refuse_larger_than(len(data), max_bytes)
     file_format = detect(data)
     return CheckedFile(
         format=file_format,
@@ -87,6 +82,15 @@ def check_upload(data: bytes, filename: str, max_bytes: int) -> CheckedFile:
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def refuse_larger_than(size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise FileRefused(
+            f"Het bestand is {_megabytes(size, round_up=True)} MB; "
+            f"de grens is {_megabytes(max_bytes, round_up=False)} MB.",
+            "too_large",
+        )
 
 
 def _megabytes(size: int, *, round_up: bool) -> str:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
 from litestar.response import File
 
 from portal.lib.downloads import content_disposition
-from portal.lib.files import ALLOWED_KINDS, open_stored
+from portal.lib.files import ALLOWED_KINDS, open_stored, refuse_larger_than
 
 
 def serve_stored(upload_dir: Path, row: dict) -> File:
@@ -34,3 +36,14 @@ def serve_stored(upload_dir: Path, row: dict) -> File:
             "content-security-policy": "default-src 'none'; sandbox",
         },
     )
+
+
+async def read_upload(upload: UploadFile, max_bytes: int) -> bytes:
+    """The bytes of an upload within its limit. The multipart parser has spooled the upload to a
+    temporary file; its size is looked up there, so a file over the limit is refused without
+    being read into memory."""
+    # A seek is no read (and cheap on a spooled file), so it runs here.
+    size = upload.file.seek(0, os.SEEK_END)
+    refuse_larger_than(size, max_bytes)
+    await upload.seek(0)
+    return await upload.read(max_bytes + 1)

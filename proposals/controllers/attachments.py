@@ -17,7 +17,7 @@ from portal.accounts.layout import redirect
 from portal.accounts.principal import Principal
 from portal.lib.files import FileRefused, check_upload, stored_for
 from portal.lib.forms import MAX_ID, text, whole_number
-from portal.lib.uploads import serve_stored
+from portal.lib.uploads import read_upload, serve_stored
 from proposals import queries, services
 from proposals.controllers.common import INVOLVED, READERS, SEEN, detail_url, edit_url
 from proposals.deps import SeenProposal
@@ -50,9 +50,9 @@ class AttachmentController(Controller):
         back = edit_url(request, proposal["id"], "bijlagen")
         if not isinstance(upload, UploadFile) or not upload.filename:
             return redirect(request, back, "Kies een bestand om toe te voegen.", "error")
-        content = await upload.read()
         limit = proposal["attachment_limit_mb"] * 1024 * 1024
         try:
+            content = await read_upload(upload, limit)
             checked = await anyio.to_thread.run_sync(check_upload, content, upload.filename, limit)
         except FileRefused as error:
             return redirect(request, back, f"{upload.filename[:80]}: {error}", "error")

@@ -20,6 +20,7 @@ from portal.lib.xlsx import XLSX_MEDIA_TYPE
 from proposals import forms, queries, services
 from proposals.budget_reader import parse_budget_workbook
 from proposals.budget_template import build_template
+from proposals.budget_workbook import MAX_FILE_BYTES
 from proposals.controllers.common import INVOLVED, SEEN, detail_url, edit_url
 from proposals.controllers.sections import BUDGET, edit_page
 from proposals.deps import SeenProposal
@@ -69,7 +70,8 @@ class BudgetController(Controller):
         if not isinstance(upload, UploadFile) or not upload.filename:
             errors = {"file": "Kies het ingevulde Excel-bestand."}
             return await edit_page(request, proposal, actors, BUDGET, values, errors, 422)
-        content = await upload.read()
+        # Never more than the reader takes: a larger file is refused by its size.
+        content = await upload.read(MAX_FILE_BYTES + 1)
         # Parsing is CPU work (seconds for a hostile file): keep it off the event loop.
         lines, problems = await anyio.to_thread.run_sync(
             parse_budget_workbook, content, set(project_years(proposal)), upload.filename

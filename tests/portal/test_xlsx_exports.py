@@ -240,9 +240,7 @@ def _sources() -> dict[str, str]:
 def test_one_way_to_send_a_file() -> None:
     """A file goes out through portal/lib/downloads.py (exports) or portal/lib/uploads.py (uploads),
     which set its name and keep it out of caches; no other module writes the header."""
-    senders = {
-        name for name, text in _sources().items() if "content-disposition" in text.lower()
-    }
+    senders = {name for name, text in _sources().items() if "content-disposition" in text.lower()}
     assert senders <= {"portal/lib/downloads.py", "portal/lib/uploads.py"}, senders
     # A stored upload is streamed from disk (Litestar's File), never read whole into memory.
     uploads = _sources()["portal/lib/uploads.py"]

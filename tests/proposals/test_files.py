@@ -827,6 +827,8 @@ def test_finds_a_declaration_cut_in_two_by_the_decoding() -> None:
     """Parts in other encodings than UTF-8 are decoded a piece at a time: a declaration that
     starts four characters before the end of the first piece is found all the same."""
     for encoding, width in (("utf-16-le", 2), ("utf-16-be", 2), ("utf-32-le", 4)):
-        filler = os.urandom(file_checks._DECODED_CHUNK).hex()[: file_checks._DECODED_CHUNK // width - 7]
+        filler = os.urandom(file_checks._DECODED_CHUNK).hex()[
+            : file_checks._DECODED_CHUNK // width - 7
+        ]
         data = make_docx(**{"word/header1.xml": f"<x>{filler}<!DOCTYPE x><x/>".encode(encoding)})
         assert refused(data).reason == "xml_dtd", encoding

@@ -245,7 +245,26 @@ async def test_a_download_of_an_upload_runs_nothing(
     assert response.headers["content-disposition"].startswith("attachment;")
     # One header, ours: the ASCII fallback and the exact name (RFC 6266), not File's own.
     (disposition,) = response.headers.get_list("content-disposition")
-    assert "filename=\"" in disposition and "filename*=UTF-8''" in disposition
+    assert 'filename="' in disposition and "filename*=UTF-8''" in disposition
     assert response.headers.get_list("cache-control") == ["private, no-store"]
     assert response.headers.get_list("x-content-type-options") == ["nosniff"]
     assert response.headers.get_list("content-security-policy") == ["default-src 'none'; sandbox"]
+
+
+async def test_an_upload_over_its_limit_is_refused_without_being_read() -> None:
+    from litestar.datastructures import UploadFile
+
+    from portal.lib.files import FileRefused
+    from portal.lib.uploads import read_upload
+
+    reads: list[int] = []
+    upload = UploadFile("application/pdf", "groot.pdf", file_data=b"%PDF-" + bytes(3 * 1024 * 1024))
+    original = upload.file.read
+    upload.file.read = lambda size=-1: reads.append(size) or original(size)  # type: ignore[method-assign]
+    with pytest.raises(FileRefused, match="de grens is 2 MB") as refused:
+        await read_upload(upload, 2 * 1024 * 1024)
+    assert refused.value.reason == "too_large" and reads == []
+    await upload.read(10)  # the spy sees reads: the refusal above really read nothing
+    assert reads == [10]
+    small = UploadFile("application/pdf", "klein.pdf", file_data=b"%PDF-1.4")
+    assert await read_upload(small, 2 * 1024 * 1024) == b"%PDF-1.4"
