@@ -12,8 +12,10 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from portal.accounts.deps import provide_network
+from portal.accounts.guards import allow
 from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import NetworkRef, Principal
+from portal.accounts.tables import Role
 from portal.lib import clock
 from portal.lib.db import required
 from portal.lib.forms import optional_id
@@ -196,9 +198,27 @@ class ProposalReviewController(Controller):
             f"Het besluit is vastgelegd: {forms.OUTCOMES[data.outcome].lower()}.",
         )
 
-    @get("/voorstellen/{proposal_id:int}/beschikking", name="review:letter", opt=COORDINATOR)
-    async def letter(self, request: Request, proposal_id: FromPath[int]) -> Template:
-        proposal, _ = await load_proposal(request, proposal_id)
+    @get(
+        "/voorstellen/{proposal_id:int}/beschikking",
+        name="review:letter",
+        opt=allow(Role.coordinator, Role.auditor),
+    )
+    async def letter(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        proposal_id: FromPath[int],
+    ) -> Template:
+        if principal.has_role(network_ref.id, Role.coordinator):
+            proposal, _ = await load_proposal(request, proposal_id)
+        else:
+            # The auditor reads the network's grant letters, not its proposals: only a granted
+            # proposal of this network has one (checked below).
+            found = await proposal_queries.proposal_row(network_ref.id, proposal_id)
+            if found is None:
+                raise NotFoundException("Er is (nog) geen toekenning voor dit voorstel.")
+            proposal = found
         decision = await queries.decision_of(proposal_id)
         if decision is None or not decision["outcome"].startswith("granted"):
             raise NotFoundException("Er is (nog) geen toekenning voor dit voorstel.")

@@ -167,7 +167,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     (
         "GET",
         "/n/{network:str}/beoordeling/voorstellen/{proposal_id:int}/beschikking",
-    ): "coordinator",
+    ): "auditor,coordinator",
     ("POST", "/n/{network:str}/beoordeling/voorstellen/{proposal_id:int}/besluit"): "coordinator",
     (
         "POST",

@@ -8,11 +8,12 @@ import httpx
 
 from ledger.books.tables import BudgetYear
 from portal.accounts.reminders import send_due
-from portal.accounts.tables import OutboxMessage
+from portal.accounts.tables import OutboxMessage, Role
 from portal.lib import clock
 from proposals.tables import Proposal, ProposalVersion, Round
 from review.reminders import register_review_reminders
 from review.tables import Advice, ConflictDeclaration, Decision, Review
+from tests import factories
 from tests.factories import email_of
 from tests.proposals.conftest import Zuidwest
 from tests.web import log_in, post_form
@@ -310,6 +311,11 @@ async def test_whole_flow_to_a_grant(client, zw, reviewers) -> None:
     letter = await client.get(review_url(proposal_id, "/beschikking"))
     assert letter.status_code == 200
     assert "€ 8.000,00" in letter.text and "1 maart" in letter.text and "Rotterdam" in letter.text
+    # The network's auditor reads the grant letter too (and no proposal page).
+    auditor = await factories.member(zw.network, Role.auditor, email="accountant@example.org")
+    await as_user(client, auditor)
+    assert (await client.get(review_url(proposal_id, "/beschikking"))).status_code == 200
+    assert (await client.get(f"/n/zuid-west/voorstellen/{proposal_id}")).status_code == 403
     # The applicant sees the decision and the shared advice, never who reviewed.
     await as_user(client, zw.applicant_x)
     page = await client.get(f"/n/zuid-west/voorstellen/{proposal_id}")
