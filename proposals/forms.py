@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from litestar.datastructures import FormMultiDict
 
 from portal.accounts.rules import email_problem
-from portal.lib.forms import MAX_ID, clean, whole_number
+from portal.lib.forms import MAX_ID, clean, parse_date, whole_number
 from portal.lib.forms import text as _text
 from portal.lib.money import MoneyError, parse_euros
 from proposals.budget_workbook import (
@@ -54,18 +54,6 @@ def _id(
         return number
     errors[name] = message
     return None
-
-
-def parse_date(raw: str) -> dt.date:
-    """ISO (what a date input sends) or Dutch day-month-year."""
-    raw = raw.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-        return dt.date.fromisoformat(raw)
-    match = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", raw)
-    if match:
-        day, month, year = map(int, match.groups())
-        return dt.date(year, month, day)
-    raise ValueError(raw)
 
 
 def _date(form: FormMultiDict, name: str, errors: dict) -> dt.date | None:

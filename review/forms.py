@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 from litestar.datastructures import FormMultiDict
 
+from portal.lib.forms import parse_date, whole_number
 from portal.lib.forms import text as _text
-from portal.lib.forms import whole_number
 from portal.lib.money import MoneyError, parse_euros
-from proposals.forms import parse_date
 from review.aggregate import PRECONDITION_VALUES, RECOMMENDATIONS
 
 CRITERIA_LABELS = {

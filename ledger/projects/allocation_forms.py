@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from litestar.datastructures import FormMultiDict
 
 from ledger.books.tables import AccountKind
-from portal.lib.forms import MAX_ID, text, whole_number
-from portal.lib.money import MoneyError, parse_euros
-from proposals.forms import parse_date
+from portal.lib.forms import MAX_ID, date_field, money_field, text, whole_number
 
 # Lines that take an allocation. The reserves do not: their money reaches a line by a reserve
 # release first, which is its own decision with its own checks.
@@ -92,23 +90,17 @@ def parse_allocation(
     if kvk and not _KVK.fullmatch(kvk):
         errors["recipient_kvk"] = "Een KvK-nummer heeft 8 cijfers, bijvoorbeeld 24370565."
 
-    amount_cents = 0
-    try:
-        amount_cents = parse_euros(text(form, "amount", 40))
-        if amount_cents <= 0:
-            errors["amount"] = "Het bedrag moet groter zijn dan € 0,00."
-    except MoneyError as error:
-        errors["amount"] = str(error)
+    amount_cents = money_field(form, "amount", errors, positive=True) or 0
 
-    start = _date(form, "start_date", "Vul de begindatum van de periode in.", errors)
-    end = _date(form, "end_date", "Vul de einddatum van de periode in.", errors)
+    start = date_field(form, "start_date", errors, "Vul de begindatum van de periode in.")
+    end = date_field(form, "end_date", errors, "Vul de einddatum van de periode in.")
     if start and end and end < start:
         errors["end_date"] = "De einddatum ligt voor de begindatum."
 
     reference = text(form, "decision_reference", 200)
     if not reference:
         errors["decision_reference"] = "Vul het kenmerk van het besluit in."
-    decided = _date(form, "decision_date", "Vul de datum van het besluit in.", errors)
+    decided = date_field(form, "decision_date", errors, "Vul de datum van het besluit in.")
     if decided and decided > today:
         errors["decision_date"] = "De datum van het besluit ligt in de toekomst."
     decided_by = text(form, "decided_by", 200)
@@ -134,15 +126,3 @@ def parse_allocation(
         ),
         {},
     )
-
-
-def _date(form: FormMultiDict, name: str, missing: str, errors: dict[str, str]) -> dt.date | None:
-    raw = text(form, name, 40)
-    if not raw:
-        errors[name] = missing
-        return None
-    try:
-        return parse_date(raw)
-    except ValueError:
-        errors[name] = "Vul een geldige datum in, bijvoorbeeld 1-3-2022."
-        return None

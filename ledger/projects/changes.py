@@ -33,12 +33,12 @@ from ledger.projects.payment_requests import (
 from portal.accounts import events
 from portal.accounts.events import Mail
 from portal.accounts.principal import Principal
-from portal.accounts.tables import Membership, Role
+from portal.accounts.queries import coordinator_emails
+from portal.accounts.tables import Role
 from portal.lib import clock
 from portal.lib.db import lock_row, write_transaction
-from portal.lib.forms import MAX_ID, text, whole_number
-from portal.lib.money import MoneyError, format_euros, parse_euros
-from proposals.forms import parse_date
+from portal.lib.forms import MAX_ID, date_field, money_field, text, whole_number
+from portal.lib.money import format_euros
 
 KIND_LABELS: dict[str, str] = {
     ChangeKind.period: "Langere looptijd",
@@ -72,26 +72,17 @@ def parse_change(
     end_date = None
     amount = None
     if kind == ChangeKind.period:
-        raw = text(form, "new_end_date", 40)
-        try:
-            end_date = parse_date(raw) if raw else None
-        except ValueError:
-            errors["new_end_date"] = "Vul een geldige datum in, bijvoorbeeld 31-12-2023."
-        else:
-            if end_date is None:
-                errors["new_end_date"] = "Vul de nieuwe einddatum in."
-            elif project is not None and project["end_date"] and end_date <= project["end_date"]:
-                errors["new_end_date"] = (
-                    "De nieuwe einddatum ligt niet na de huidige; een project inkorten gaat via "
-                    "de verantwoording."
-                )
+        end_date = date_field(form, "new_end_date", errors, "Vul de nieuwe einddatum in.")
+        current_end = project["end_date"] if project is not None else None
+        if end_date and current_end and end_date <= current_end:
+            errors["new_end_date"] = (
+                "De nieuwe einddatum ligt niet na de huidige; een project inkorten gaat via "
+                "de verantwoording."
+            )
     if kind == ChangeKind.amount:
-        try:
-            amount = parse_euros(text(form, "new_amount", 40))
-            if amount < 0:
-                errors["new_amount"] = "Het nieuwe bedrag kan niet negatief zijn."
-        except MoneyError as error:
-            errors["new_amount"] = str(error)
+        amount = money_field(form, "new_amount", errors)
+        if amount is not None and amount < 0:
+            errors["new_amount"] = "Het nieuwe bedrag kan niet negatief zijn."
     reason = text(form, "reason", 5_000)
     if not reason:
         errors["reason"] = "Geef de reden van de wijziging."
@@ -172,9 +163,7 @@ async def request_change(actor: Principal, network_id: int, data: ChangeInput) -
                 requested_by=actor.user_id,
             )
         ).returning(ChangeRequest.id)
-        coordinators = await Membership.select(Membership.user.email.as_alias("email")).where(
-            (Membership.network == network_id) & (Membership.role == Role.coordinator.value)
-        )
+        coordinators = await coordinator_emails(network_id)
         label = KIND_LABELS[data.kind]
         await events.record(
             actor_id=actor.user_id,
@@ -185,12 +174,12 @@ async def request_change(actor: Principal, network_id: int, data: ChangeInput) -
             summary=f"Wijzigingsverzoek: {label.lower()}",
             mails=[
                 Mail(
-                    to=c["email"],
+                    to=email,
                     subject=f"Wijzigingsverzoek: {project['title']}",
                     body=f"Voor '{project['title']}' is een wijziging gevraagd ({label.lower()}). "
                     "Het verzoek wacht op uw besluit onder Wijzigingen.",
                 )
-                for c in coordinators
+                for email in coordinators
             ],
         )
     change_id: int = row[0]["id"]

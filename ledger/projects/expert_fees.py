@@ -20,9 +20,8 @@ from ledger.books.tables import EntryKind, ExpertClaim, Project
 from portal.accounts import events
 from portal.accounts.principal import Principal
 from portal.lib.db import lock_row, write_transaction
-from portal.lib.forms import text
-from portal.lib.money import MoneyError, format_euros, parse_euros
-from proposals.forms import parse_date
+from portal.lib.forms import date_field, money_field, text
+from portal.lib.money import format_euros
 
 FEE_LINE = "process_d"  # d. Uren in te zetten experts (vacatiegeldregeling)
 MAX_MINUTES = 24 * 60  # a claim is the work of one day
@@ -68,18 +67,9 @@ def parse_claim(form: FormMultiDict, today: dt.date) -> tuple[ClaimInput | None,
     name = text(form, "expert_name", 200)
     if not name:
         errors["expert_name"] = "Vul de naam van de expert in."
-    work_date = None
-    raw_date = text(form, "work_date", 40)
-    if not raw_date:
-        errors["work_date"] = "Vul de datum van het werk in."
-    else:
-        try:
-            work_date = parse_date(raw_date)
-        except ValueError:
-            errors["work_date"] = "Vul een geldige datum in, bijvoorbeeld 1-3-2022."
-        else:
-            if work_date > today:
-                errors["work_date"] = "Declareer uren pas als ze gewerkt zijn."
+    work_date = date_field(form, "work_date", errors, "Vul de datum van het werk in.")
+    if work_date and work_date > today:
+        errors["work_date"] = "Declareer uren pas als ze gewerkt zijn."
     minutes = parse_minutes(text(form, "hours", 20))
     if minutes is None or not 0 < minutes <= MAX_MINUTES:
         errors["hours"] = (
@@ -97,13 +87,9 @@ def parse_claim(form: FormMultiDict, today: dt.date) -> tuple[ClaimInput | None,
 
 
 def parse_rate(form: FormMultiDict) -> tuple[int | None, dict[str, str]]:
-    try:
-        cents = parse_euros(text(form, "fee_rate", 40))
-    except MoneyError as error:
-        return None, {"fee_rate": str(error)}
-    if cents <= 0:
-        return None, {"fee_rate": "Het uurtarief moet groter zijn dan € 0,00."}
-    return cents, {}
+    errors: dict[str, str] = {}
+    cents = money_field(form, "fee_rate", errors, positive=True)
+    return (None, errors) if errors else (cents, {})
 
 
 async def scheme(network_id: int, project_id: int) -> dict | None:

@@ -23,11 +23,12 @@ from ledger.books.tables import (
 from portal.accounts import events
 from portal.accounts.events import Mail
 from portal.accounts.principal import Principal
-from portal.accounts.tables import Membership, Role
+from portal.accounts.queries import coordinator_emails
+from portal.accounts.tables import Role
 from portal.lib import clock
 from portal.lib.db import lock_row, write_transaction
-from portal.lib.forms import MAX_ID, text, whole_number
-from portal.lib.money import MoneyError, format_euros, parse_euros
+from portal.lib.forms import MAX_ID, money_field, text, whole_number
+from portal.lib.money import format_euros
 
 KIND_LABELS: dict[str, str] = {
     PaymentRequestKind.advance: "Voorschot",
@@ -59,13 +60,7 @@ def parse_request(
     kind = text(form, "kind")
     if kind not in KIND_LABELS:
         errors["kind"] = "Kies voorschot of termijn."
-    amount = 0
-    try:
-        amount = parse_euros(text(form, "amount", 40))
-        if amount <= 0:
-            errors["amount"] = "Het bedrag moet groter zijn dan € 0,00."
-    except MoneyError as error:
-        errors["amount"] = str(error)
+    amount = money_field(form, "amount", errors, positive=True) or 0
     statement = text(form, "statement", 5_000)
     if not statement:
         errors["statement"] = (
@@ -159,9 +154,7 @@ async def request_payment(actor: Principal, network_id: int, data: RequestInput)
                 requested_by=actor.user_id,
             )
         ).returning(PaymentRequest.id)
-        coordinators = await Membership.select(Membership.user.email.as_alias("email")).where(
-            (Membership.network == network_id) & (Membership.role == Role.coordinator.value)
-        )
+        coordinators = await coordinator_emails(network_id)
         label = KIND_LABELS[data.kind].lower()
         await events.record(
             actor_id=actor.user_id,
@@ -172,13 +165,13 @@ async def request_payment(actor: Principal, network_id: int, data: RequestInput)
             summary=f"Betaalverzoek ({label}) van {format_euros(data.amount_cents)}",
             mails=[
                 Mail(
-                    to=c["email"],
+                    to=email,
                     subject=f"Betaalverzoek: {project['title']}",
                     body=f"Voor '{project['title']}' is een {label} van "
                     f"{format_euros(data.amount_cents)} gevraagd. Het verzoek wacht op uw "
                     "beoordeling onder Betaalverzoeken.",
                 )
-                for c in coordinators
+                for email in coordinators
             ],
         )
     request_id: int = row[0]["id"]

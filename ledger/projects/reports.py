@@ -17,7 +17,7 @@ from ledger.projects.settlement import SettlementError, settle
 from portal.accounts import events
 from portal.accounts.events import Mail
 from portal.accounts.principal import Principal
-from portal.accounts.tables import Membership, Role
+from portal.accounts.queries import coordinator_emails
 from portal.lib import clock
 from portal.lib.db import required, write_transaction
 from portal.lib.money import format_euros
@@ -83,9 +83,7 @@ async def submit_report(actor: Principal, report: dict, data: ReportInput) -> di
         )
         if not updated:
             return {"form": "Dit verslag is al ingediend."}
-        coordinators = await Membership.select(Membership.user.email.as_alias("email")).where(
-            (Membership.network == report["network"]) & (Membership.role == Role.coordinator.value)
-        )
+        coordinators = await coordinator_emails(report["network"])
         await events.record(
             actor_id=actor.user_id,
             network_id=report["network"],
@@ -96,12 +94,12 @@ async def submit_report(actor: Principal, report: dict, data: ReportInput) -> di
             f"(besteed {format_euros(realised)})",
             mails=[
                 Mail(
-                    to=c["email"],
+                    to=email,
                     subject=f"Verantwoordingsverslag ontvangen: {report['title']}",
                     body=f"Het verslag {report['year']} van '{report['title']}' is ingediend "
                     "en wacht op beoordeling.",
                 )
-                for c in coordinators
+                for email in coordinators
             ],
         )
     return {}

@@ -15,8 +15,7 @@ from portal.accounts.layout import redirect, url
 from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.tables import Role
 from portal.lib import clock
-from portal.lib.forms import text
-from proposals.forms import parse_date
+from portal.lib.forms import parse_date, text
 
 
 class SisaController(Controller):

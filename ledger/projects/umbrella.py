@@ -17,9 +17,8 @@ from ledger.books.tables import Project, ProjectPart
 from portal.accounts import events
 from portal.accounts.principal import Principal
 from portal.lib.db import lock_row, write_transaction
-from portal.lib.forms import text
-from portal.lib.money import MoneyError, format_euros, parse_euros
-from proposals.forms import parse_date
+from portal.lib.forms import date_field, money_field, text
+from portal.lib.money import format_euros
 
 
 @dataclass(frozen=True)
@@ -35,28 +34,13 @@ def parse_part(form: FormMultiDict, today: dt.date) -> tuple[PartInput | None, d
     title = text(form, "title", 300)
     if not title:
         errors["title"] = "Geef het deelproject een naam."
-    amount = 0
-    try:
-        amount = parse_euros(text(form, "amount", 40))
-        if amount <= 0:
-            errors["amount"] = "Het bedrag moet groter zijn dan € 0,00."
-    except MoneyError as error:
-        errors["amount"] = str(error)
+    amount = money_field(form, "amount", errors, positive=True) or 0
     reference = text(form, "decision_reference", 200)
     if not reference:
         errors["decision_reference"] = "Vul het kenmerk van het besluit over dit deel in."
-    decided = None
-    raw = text(form, "decision_date", 40)
-    if not raw:
-        errors["decision_date"] = "Vul de datum van het besluit in."
-    else:
-        try:
-            decided = parse_date(raw)
-        except ValueError:
-            errors["decision_date"] = "Vul een geldige datum in, bijvoorbeeld 1-3-2022."
-        else:
-            if decided > today:
-                errors["decision_date"] = "De datum van het besluit ligt in de toekomst."
+    decided = date_field(form, "decision_date", errors, "Vul de datum van het besluit in.")
+    if decided and decided > today:
+        errors["decision_date"] = "De datum van het besluit ligt in de toekomst."
     if errors or decided is None:
         return None, errors
     return PartInput(title, amount, reference, decided), {}

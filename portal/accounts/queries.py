@@ -106,3 +106,13 @@ async def is_superadmin(user_id: int) -> bool:
         & (Membership.role == Role.admin.value)
         & (Membership.network.is_null())
     )
+
+
+async def coordinator_emails(network_id: int) -> list[str]:
+    """Where a network's coordinators get their e-mail (active accounts only)."""
+    rows = await Membership.select(Membership.user.email.as_alias("email")).where(
+        (Membership.network == network_id)
+        & (Membership.role == Role.coordinator.value)
+        & (Membership.user.active == True)  # noqa: E712
+    )
+    return sorted({r["email"] for r in rows})

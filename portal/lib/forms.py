@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from litestar.datastructures import FormMultiDict
 
 from portal.lib.money import MoneyError, parse_euros
@@ -18,18 +21,60 @@ def text(form: FormMultiDict, name: str, max_length: int = 10_000) -> str:
 
 
 def money_field(
-    form: FormMultiDict, name: str, errors: dict[str, str], required: bool = True
+    form: FormMultiDict,
+    name: str,
+    errors: dict[str, str],
+    required: bool = True,
+    positive: bool = False,
 ) -> int | None:
-    """An amount in Dutch notation from a form, in cents; its problem lands in `errors[name]`."""
-    raw = text(form, name)
+    """An amount in Dutch notation from a form, in cents; its problem lands in `errors[name]`.
+    `positive`: zero and less are refused too (an amount to allocate, claim or pay)."""
+    raw = text(form, name, 40)
     if not raw:
         if required:
             errors[name] = "Vul een bedrag in."
         return None
     try:
-        return parse_euros(raw)
+        cents = parse_euros(raw)
     except MoneyError as error:
         errors[name] = str(error)
+        return None
+    if positive and cents <= 0:
+        errors[name] = "Het bedrag moet groter zijn dan € 0,00."
+        return None
+    return cents
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_DUTCH_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", re.ASCII)
+INVALID_DATE = "Vul een geldige datum in, bijvoorbeeld 1-3-2022."
+
+
+def parse_date(raw: str) -> dt.date:
+    """ISO (what a date input sends) or Dutch day-month-year; ValueError otherwise."""
+    raw = raw.strip()
+    if _ISO_DATE.fullmatch(raw):
+        return dt.date.fromisoformat(raw)
+    match = _DUTCH_DATE.fullmatch(raw)
+    if match:
+        day, month, year = map(int, match.groups())
+        return dt.date(year, month, day)
+    raise ValueError(raw)
+
+
+def date_field(
+    form: FormMultiDict, name: str, errors: dict[str, str], missing: str | None = None
+) -> dt.date | None:
+    """A date from a form; `missing` is the message when it is required and left empty."""
+    raw = text(form, name, 40)
+    if not raw:
+        if missing:
+            errors[name] = missing
+        return None
+    try:
+        return parse_date(raw)
+    except ValueError:
+        errors[name] = INVALID_DATE
         return None
 
 
