@@ -459,3 +459,14 @@ async def rounds_with_submissions(round_ids: list[int]) -> set[int]:
         .distinct()
     )
     return {r["round"] for r in rows}
+
+
+async def themes_by_budget_year(network_id: int) -> dict[int, list[dict]]:
+    """The themes of the network's rounds per budget year (rounds in their order, themes in
+    theirs), in two queries whatever the number of rounds."""
+    rounds = await rounds_of(network_id)
+    themes = await themes_of_rounds([r["id"] for r in rounds])
+    by_year: dict[int, list[dict]] = {}
+    for r in rounds:
+        by_year.setdefault(r["budget_year"], []).extend(themes[r["id"]])
+    return by_year

@@ -138,22 +138,20 @@ async def themes_over_years(network_id: int) -> list[dict]:
     rows, _ = await catalogue.search(network_id, "", Filters(), 1, 100_000)
     own = [r for r in rows if r["network"] == network_id]
     years = []
+    by_year = await proposal_queries.themes_by_budget_year(network_id)
     for year in await services.budget_years_of(network_id):
         themes = []
-        for r in await proposal_queries.rounds_of(network_id):
-            if r["budget_year"] != year["id"]:
-                continue
-            for theme in await proposal_queries.themes_of(r["id"]):
-                projects = [p for p in own if p["theme_id"] == theme["id"]]
-                themes.append(
-                    {
-                        "name": theme["name"],
-                        "guide_budget_cents": theme["guide_budget_cents"],
-                        "projects": projects,
-                        "granted_cents": sum(p["granted_cents"] for p in projects),
-                        "realised_cents": sum(p["realised_cents"] for p in projects),
-                    }
-                )
+        for theme in by_year.get(year["id"], []):
+            projects = [p for p in own if p["theme_id"] == theme["id"]]
+            themes.append(
+                {
+                    "name": theme["name"],
+                    "guide_budget_cents": theme["guide_budget_cents"],
+                    "projects": projects,
+                    "granted_cents": sum(p["granted_cents"] for p in projects),
+                    "realised_cents": sum(p["realised_cents"] for p in projects),
+                }
+            )
         years.append({"year": year["year"], "themes": themes})
     return years
 

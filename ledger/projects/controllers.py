@@ -247,11 +247,8 @@ class LedgerController(Controller):
     async def _themes(self, request: Request, year_id: int) -> list[dict]:
         from proposals import queries as proposal_queries
 
-        themes = []
-        for r in await proposal_queries.rounds_of(provide_network(request).id):
-            if r["budget_year"] == year_id:
-                themes += await proposal_queries.themes_of(r["id"])
-        return themes
+        by_year = await proposal_queries.themes_by_budget_year(provide_network(request).id)
+        return by_year.get(year_id, [])
 
     @post("/{year_id:int}/indelen", name="ledger:setup_save", opt=COORDINATOR)
     async def setup(
