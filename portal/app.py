@@ -21,6 +21,7 @@ from litestar.template.config import TemplateConfig
 from litestar.types import Message, Scope
 from markupsafe import Markup
 
+from ledger.books.rules import REPORT_STATE_LABELS
 from portal.accounts import events
 from portal.accounts.deps import DEPENDENCIES
 from portal.accounts.errors import http_exception_handler, internal_error_handler
@@ -57,6 +58,7 @@ def configure_jinja(engine: Jinja, settings: Settings | None = None) -> None:
     env.globals["static_url"] = static_url
     env.globals["query"] = query
     env.globals["form_guard"] = form_guard
+    env.globals["report_state_labels"] = REPORT_STATE_LABELS
 
 
 @pass_context

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ledger.books.tables import AccountKind, EntryKind
+from ledger.books.tables import AccountKind, EntryKind, ReportState
 from portal.lib.formatting import datum
 from portal.lib.money import format_euros
 
@@ -36,6 +36,14 @@ ACCOUNT_CATEGORY: dict[str, str] = {
     AccountKind.unforeseen: "unforeseen",
 }
 RESERVE_KINDS = frozenset({AccountKind.unforeseen, AccountKind.themes_reserve})
+
+# A report's state as the pages say it (every page: a Jinja global, portal/app.py).
+REPORT_STATE_LABELS: dict[str, str] = {
+    ReportState.due: "nog niet ingediend",
+    ReportState.submitted: "ingediend",
+    ReportState.returned: "teruggestuurd",
+    ReportState.accepted: "goedgekeurd",
+}
 
 ENTRY_KINDS: dict[str, str] = {
     EntryKind.budget: "Begroting (opening uit de SPUK)",

@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 from ledger.books.booking import LedgerRefused
 from ledger.books.tables import ChangeKind, PaymentRequestState
 from ledger.projects import changes
-from ledger.projects.payment_requests import scope_of
+from ledger.projects.payment_requests import CHANGE_STATE_LABELS, scope_of
 from portal.accounts.guards import allow
 from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import NetworkRef, Principal
@@ -151,7 +151,7 @@ class ChangeController(Controller):
             rows=await changes.changes_of(network_ref.id, scope_of(principal, network_ref.id)),
             regions=regions,
             kinds=changes.KIND_LABELS,
-            states=changes.STATE_LABELS,
+            states=CHANGE_STATE_LABELS,
             may_decide=principal.has_role(network_ref.id, Role.coordinator),
             may_ask=principal.has_role(network_ref.id, Role.region_officer),
             approve=changes.APPROVE,

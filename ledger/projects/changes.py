@@ -26,6 +26,7 @@ from ledger.books.tables import (
 )
 from ledger.projects.payment_requests import (
     APPROVE,
+    CHANGE_STATE_LABELS,
     REFUSE,
     STATE_LABELS,
     requestable_projects,
@@ -207,7 +208,8 @@ async def decide(
             raise LedgerRefused("Dit wijzigingsverzoek bestaat niet in dit netwerk.")
         if change["state"] != PaymentRequestState.requested:
             raise LedgerRefused(
-                f"Dit verzoek is al {STATE_LABELS[change['state']]}; er is niets meer te beslissen."
+                f"Dit verzoek is al {CHANGE_STATE_LABELS[change['state']]}; "
+                "er is niets meer te beslissen."
             )
         project = await Project.select().where(Project.id == change["project"]).first()
         assert project is not None  # kept by on_delete restrict

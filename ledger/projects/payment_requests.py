@@ -39,6 +39,8 @@ STATE_LABELS: dict[str, str] = {
     PaymentRequestState.approved: "goedgekeurd en betaald",
     PaymentRequestState.refused: "afgewezen",
 }
+# A change request goes through the same states; granted is what a change is.
+CHANGE_STATE_LABELS: dict[str, str] = {**STATE_LABELS, PaymentRequestState.approved: "toegekend"}
 APPROVE, REFUSE = "goedkeuren", "afwijzen"
 
 
