@@ -478,6 +478,9 @@ async def test_zuid_west_2020_reproduces_bijlage_4(tmp_path, database, settings)
         for who, what, amount in [*BIJLAGE_4, PROCESS_2020]
     ]
     assert total[0] == "Totaal" and cents(total[2]) == 171_000_000  # € 1.710.000,00
+    # Beside the budget, the final amount of the one settled allocation (Ombuigcoördinator).
+    settled = {r[1]: cents(r[3]) for r in lines if r[3] is not None}
+    assert settled == {"Ombuigcoördinator": 7_650_000}
     assert book["Begroting"]["A1"].value == "Begroting middelen 2020"
     assert book["Controles"]["C1"].value == "WAAR"
 
@@ -1120,16 +1123,17 @@ def test_every_cell_of_the_workbook() -> None:
     assert looks(ws, 9) == ["b", ".", "=€b", "=€b", "=€b", ".", ".", "."]
 
     ws = book["Begroting"]
-    assert ws.max_row == 10 and ws.max_column == 3
-    assert values(ws, 1)[0] == "Begroting middelen 2021" and looks(ws, 1) == ["t", ".", "."]
-    assert values(ws, 2)[0] == "Netwerk & Co" and looks(ws, 2) == ["-", ".", "."]
-    assert values(ws, 4) == ["JH-regio", "Project", "Budget"] and looks(ws, 4) == header(3)
-    assert values(ws, 5) == ["Haaglanden", "Pilot", 5500]
-    assert looks(ws, 5) == ["-", "w", "€"]
-    assert values(ws, 7) == [None, "a. Projectleider: nog niet toegewezen", 1000]
-    assert looks(ws, 7) == [".", "w", "€"]
-    assert values(ws, 10) == ["Totaal", None, "=SUM(C5:C9)"]
-    assert looks(ws, 10) == ["b", ".", "=€b"]
+    assert ws.max_row == 10 and ws.max_column == 4
+    assert values(ws, 1)[0] == "Begroting middelen 2021" and looks(ws, 1) == ["t", ".", ".", "."]
+    assert values(ws, 2)[0] == "Netwerk & Co" and looks(ws, 2) == ["-", ".", ".", "."]
+    assert values(ws, 4) == ["JH-regio", "Project", "Budget", "Vastgesteld"]
+    assert looks(ws, 4) == header(4)
+    assert values(ws, 5)[:3] == ["Haaglanden", "Pilot", 5500]
+    assert looks(ws, 5)[:3] == ["-", "w", "€"]
+    assert values(ws, 7) == [None, "a. Projectleider: nog niet toegewezen", 1000, None]
+    assert looks(ws, 7) == [".", "w", "€", "."]
+    assert values(ws, 10) == ["Totaal", None, "=SUM(C5:C9)", "=SUM(D5:D9)"]
+    assert looks(ws, 10) == ["b", ".", "=€b", "=€b"]
 
     ws = book["Controles"]
     assert ws.max_column == 9

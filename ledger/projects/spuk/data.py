@@ -41,6 +41,7 @@ class BudgetLine:
     youth_region: str
     project: str
     cents: int
+    settled_cents: int | None = None  # the final amount, once the project is settled
 
 
 class SpukYearMissing(LookupError):

@@ -78,7 +78,8 @@ def budget_lines(data: SpukData) -> list[BudgetLine]:
     lines = []
     allocated: dict[str, int] = defaultdict(int)
     for p in sorted(data.projects, key=lambda p: (p.account_kind == "process", p.id)):
-        lines.append(BudgetLine(p.youth_region, p.title, p.granted))
+        settled = p.final_amount if p.settled_on is not None else None
+        lines.append(BudgetLine(p.youth_region, p.title, p.granted, settled))
         allocated[p.account_code] += p.granted
     for a in data.accounts:
         rest = a.budget - allocated[a.code]

@@ -387,7 +387,13 @@ def _sisa(book: _Book) -> _Sisa:
 
 # Begroting (Bijlage 4) ------------------------------------------------------------------------
 
-BUDGET_COLUMNS = (Column("JH-regio", 24), Column("Project", 80), Column("Budget", 18))
+# Bijlage 4's columns, and beside the budget the final amount of a settled project.
+BUDGET_COLUMNS = (
+    Column("JH-regio", 24),
+    Column("Project", 80),
+    Column("Budget", 18),
+    Column("Vastgesteld", 18),
+)
 
 
 def _budget(book: _Book) -> _Rows:
@@ -400,11 +406,25 @@ def _budget(book: _Book) -> _Rows:
     ws.append(w.header(BUDGET_COLUMNS))
     lines = budget_lines(data)
     for line in lines:
-        ws.append([w.text(line.youth_region), w.text(line.project, WRAP), w.euro(line.cents)])
+        ws.append(
+            [
+                w.text(line.youth_region),
+                w.text(line.project, WRAP),
+                w.euro(line.cents),
+                w.euro(line.settled_cents) if line.settled_cents is not None else None,
+            ]
+        )
     if not lines:
         ws.append([None, "(geen begroting)"])
     first = header_row + 1
     last = first + max(len(lines), 1) - 1
-    ws.append([w.cell("Totaal", font=BOLD), None, w.formula(f"=SUM(C{first}:C{last})", font=BOLD)])
+    ws.append(
+        [
+            w.cell("Totaal", font=BOLD),
+            None,
+            w.formula(f"=SUM(C{first}:C{last})", font=BOLD),
+            w.formula(f"=SUM(D{first}:D{last})", font=BOLD),
+        ]
+    )
     book.table(ws, "Begrotingsregels", BUDGET_COLUMNS, header_row, last)
     return _Rows(first, last, last + 1)
