@@ -11,8 +11,7 @@ from proposals.rules import STATE_LABELS
 from review import queries
 from review.aggregate import PRECONDITION_VALUES, RECOMMENDATIONS, running_mean
 from review.forms import CRITERIA_LABELS, PRECONDITION_LABELS
-
-REVIEW_STATE_LABELS = {"assigned": "toegewezen", "draft": "concept", "submitted": "ingediend"}
+from review.tables import REVIEW_STATE_LABELS
 
 # (header, kind): kind tells the encoder how to write the cells (see portal/controllers/exports).
 SCORE_COLUMNS: list[tuple[str, str]] = [

@@ -29,6 +29,18 @@ OUTCOMES = {
     "returned": "Terug voor aanpassing",
     "rejected": "Afgewezen",
 }
+# Every field of the review form by its name, for the error summary's links.
+REVIEW_FIELD_LABELS: dict[str, str] = {
+    **CRITERIA_LABELS,
+    **{f"{field}_motivation": f"{label}: motivering" for field, label in CRITERIA_LABELS.items()},
+    **PRECONDITION_LABELS,
+    **{
+        f"{field}_explanation": f"{label}: toelichting"
+        for field, label in PRECONDITION_LABELS.items()
+    },
+    "recommendation": "Eindadvies",
+    "advice": "Toelichting op uw advies",
+}
 ADVICE_BODIES = {
     "ao_chairs": "AO en voorzitters expertteams",
     "ambassadors": "Bestuurlijk ambassadeurs",

@@ -29,6 +29,13 @@ class ReviewState(StrEnum):
     submitted = "submitted"  # handed in; reopened by the coordinator back to draft
 
 
+REVIEW_STATE_LABELS: dict[str, str] = {
+    ReviewState.assigned: "toegewezen",
+    ReviewState.draft: "concept",
+    ReviewState.submitted: "ingediend",
+}
+
+
 class Review(Table):
     """One reviewer on one version of a proposal: the assignment and, later, the scores."""
 

@@ -19,6 +19,7 @@ from review.aggregate import (
     rank_theme,
 )
 from review.assignment import CONFLICT_KINDS, CONFLICT_REASONS
+from review.tables import REVIEW_STATE_LABELS
 
 REVIEWER = allow(Role.reviewer)
 COORDINATOR = allow(Role.coordinator)
@@ -91,6 +92,8 @@ def vocab() -> dict[str, Any]:
     return {
         "CRITERIA_LABELS": forms.CRITERIA_LABELS,
         "PRECONDITION_LABELS": forms.PRECONDITION_LABELS,
+        "REVIEW_FIELD_LABELS": forms.REVIEW_FIELD_LABELS,
+        "REVIEW_STATE_LABELS": REVIEW_STATE_LABELS,
         "PRECONDITION_VALUES": PRECONDITION_VALUES,
         "RECOMMENDATIONS": RECOMMENDATIONS,
         "OUTCOMES": forms.OUTCOMES,
