@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from portal.accounts.principal import Principal
 from portal.accounts.tables import Role
+from proposals.rows import ProposalRow
 from proposals.rules import Actor
 from proposals.tables import ProposalAuthor
 
@@ -16,7 +17,7 @@ REGION_VISIBLE = frozenset(
 
 # Other domains say how else a person relates to a proposal (the review domain: an assigned
 # reviewer), without this domain importing theirs.
-ActorProvider = Callable[[Principal, dict], Awaitable[set[Actor]]]
+ActorProvider = Callable[[Principal, ProposalRow], Awaitable[set[Actor]]]
 ACTOR_PROVIDERS: list[ActorProvider] = []
 
 
@@ -25,7 +26,7 @@ def register_actor_provider(provider: ActorProvider) -> None:
         ACTOR_PROVIDERS.append(provider)
 
 
-async def actors_for(principal: Principal, proposal: dict) -> set[Actor]:
+async def actors_for(principal: Principal, proposal: ProposalRow) -> set[Actor]:
     actors: set[Actor] = set()
     if await ProposalAuthor.exists().where(
         (ProposalAuthor.proposal == proposal["id"]) & (ProposalAuthor.user == principal.user_id)
@@ -41,7 +42,7 @@ async def actors_for(principal: Principal, proposal: dict) -> set[Actor]:
     return actors
 
 
-def may_view(actors: set[Actor], proposal: dict) -> bool:
+def may_view(actors: set[Actor], proposal: ProposalRow) -> bool:
     if Actor.author in actors:
         return True
     if Actor.region_officer in actors and (

@@ -17,6 +17,7 @@ from portal.accounts.principal import NetworkRef, Principal
 from portal.lib.forms import clean, page_number, query_int
 from proposals import queries
 from proposals.access import actors_for, list_scope, may_view
+from proposals.rows import ProposalRow
 from proposals.rules import STATE_LABELS, Actor
 
 NOT_FOUND = "Dit voorstel bestaat niet, of u heeft er geen toegang toe."
@@ -25,7 +26,7 @@ NOT_FOUND = "Dit voorstel bestaat niet, of u heeft er geen toegang toe."
 class SeenProposal(NamedTuple):
     """The proposal of the path and how the person asking relates to it."""
 
-    proposal: dict
+    proposal: ProposalRow
     actors: set[Actor]
 
 
@@ -51,7 +52,7 @@ async def provide_proposal(
     return await find_proposal(principal, network_ref.id, proposal_id)
 
 
-async def load_proposal(request: Request, proposal_id: int) -> tuple[dict, set[Actor]]:
+async def load_proposal(request: Request, proposal_id: int) -> SeenProposal:
     """For handlers that have the request only (other domains' pages)."""
     return await find_proposal(provide_principal(request), provide_network(request).id, proposal_id)
 

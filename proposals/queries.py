@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from piccolo.query import Select
 
@@ -11,6 +12,7 @@ from portal.accounts.tables import Organisation, Region, User
 from portal.lib.db import contains
 from portal.lib.money import format_euros
 from proposals.eligibility import Facts
+from proposals.rows import ProposalRow
 from proposals.rules import (
     BOUWTEAM_POSITIONS,
     EXTENDS_OFFER,
@@ -82,13 +84,14 @@ PROPOSAL_ROW_COLUMNS = (
 )
 
 
-async def proposal_row(network_id: int, proposal_id: int) -> dict | None:
-    return (
+async def proposal_row(network_id: int, proposal_id: int) -> ProposalRow | None:
+    row = (
         await Proposal.select(*PROPOSAL_ROW_COLUMNS)
         .where((Proposal.id == proposal_id) & (Proposal.network == network_id))
         .output(load_json=True)
         .first()
     )
+    return cast("ProposalRow | None", row)
 
 
 async def bouwteam_of(proposal_id: int) -> list[dict]:
@@ -197,7 +200,7 @@ class Parts:
     regions: dict[int, str]
 
 
-async def parts_of(proposal: dict) -> Parts:
+async def parts_of(proposal: ProposalRow) -> Parts:
     return Parts(
         lines=await budget_lines_of(proposal["id"]),
         attachments=await attachments_of(proposal["id"]),
@@ -207,7 +210,7 @@ async def parts_of(proposal: dict) -> Parts:
 
 
 async def facts_for(
-    proposal: dict, now: dt.datetime, thresholds: dict[str, int], parts: Parts | None = None
+    proposal: ProposalRow, now: dt.datetime, thresholds: dict[str, int], parts: Parts | None = None
 ) -> Facts:
     parts = parts or await parts_of(proposal)
     lines, attachments, members = parts.lines, parts.attachments, parts.members
@@ -275,7 +278,7 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-async def snapshot(proposal: dict) -> dict:
+async def snapshot(proposal: ProposalRow) -> dict:
     """The proposal as display text per field: what a frozen version keeps and a diff compares."""
     regions = await region_names(proposal["network"])
     members = await bouwteam_of(proposal["id"])

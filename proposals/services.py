@@ -29,6 +29,7 @@ from proposals.forms import SectionInput
 from proposals.round_services import RoundInput as RoundInput
 from proposals.round_services import ThemeInput as ThemeInput
 from proposals.round_services import save_round as save_round
+from proposals.rows import ProposalRow
 from proposals.rules import (
     ATTACHMENT_KINDS,
     NOT_A_DRAFT,
@@ -100,7 +101,7 @@ async def create_proposal(
     return proposal_id, {}
 
 
-async def _require_editable(proposal: dict, actors: set[Actor]) -> None:
+async def _require_editable(proposal: ProposalRow, actors: set[Actor]) -> None:
     """Inside the write transaction, the rule the pages show (`rules.may_edit`) on the state as
     it is now: the state read when the page was asked for may be gone (a region officer
     submitted meanwhile, and the submitted version is frozen). The row is locked on PostgreSQL
@@ -114,7 +115,7 @@ async def _require_editable(proposal: dict, actors: set[Actor]) -> None:
 
 
 async def save_section(
-    actor: Principal, proposal: dict, actors: set[Actor], section: str, data: SectionInput
+    actor: Principal, proposal: ProposalRow, actors: set[Actor], section: str, data: SectionInput
 ) -> None:
     async with write_transaction():
         await _require_editable(proposal, actors)
@@ -139,7 +140,7 @@ async def save_section(
 
 async def save_budget(
     actor: Principal,
-    proposal: dict,
+    proposal: ProposalRow,
     actors: set[Actor],
     requested_amount_cents: int | None,
     lines: list[BudgetLineInput],
@@ -185,7 +186,7 @@ async def save_budget(
 
 async def add_attachment(
     actor: Principal,
-    proposal: dict,
+    proposal: ProposalRow,
     actors: set[Actor],
     kind: str,
     region_id: int | None,
@@ -227,7 +228,7 @@ async def add_attachment(
 
 
 async def remove_attachment(
-    actor: Principal, proposal: dict, actors: set[Actor], attachment_id: int
+    actor: Principal, proposal: ProposalRow, actors: set[Actor], attachment_id: int
 ) -> None:
     async with write_transaction():
         await _require_editable(proposal, actors)
@@ -253,7 +254,7 @@ async def remove_attachment(
 
 
 async def add_coauthor(
-    actor: Principal, proposal: dict, actors: set[Actor], email: str, settings: Settings
+    actor: Principal, proposal: ProposalRow, actors: set[Actor], email: str, settings: Settings
 ) -> Problems:
     if Actor.author not in actors:
         raise ProposalRefused("Alleen auteurs kunnen collega's uitnodigen.")
@@ -308,7 +309,7 @@ async def _slug(network_id: int) -> str:
 
 async def transition(
     actor: Principal,
-    proposal: dict,
+    proposal: ProposalRow,
     actors: set[Actor],
     action: str,
     checks: list[Check],
@@ -405,7 +406,7 @@ async def transition(
 
 async def take_screen_step(
     actor: Principal,
-    proposal: dict,
+    proposal: ProposalRow,
     actors: set[Actor],
     action: str,
     summary: str,

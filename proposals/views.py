@@ -7,6 +7,7 @@ from litestar.datastructures import FormMultiDict
 from portal.lib.money import format_euros
 from proposals.budget_workbook import BudgetLineInput
 from proposals.forms import EXTRA_MEMBER_ROWS
+from proposals.rows import ProposalRow
 from proposals.rules import VIERKANT
 
 MULTI_FIELDS = (
@@ -27,7 +28,7 @@ def _money(cents: int | None) -> str:
     return "" if cents is None else format_euros(cents, symbol=False)
 
 
-def current_values(p: dict) -> dict[str, str | list[str]]:
+def current_values(p: ProposalRow) -> dict[str, str | list[str]]:
     """The stored proposal as the strings its forms show."""
     goals = p["transformation_goals"] or {}
     values: dict[str, str | list[str]] = {
@@ -134,7 +135,7 @@ def rows_to_form(requested: str, rows: list[dict]) -> FormMultiDict:
     return FormMultiDict(items)
 
 
-def project_years(p: dict) -> list[int]:
+def project_years(p: ProposalRow) -> list[int]:
     """The years a budget line may fall in: the project's period, else three from the round's."""
     if p["start_date"] and p["end_date"] and p["start_date"] <= p["end_date"]:
         return list(range(p["start_date"].year, p["end_date"].year + 1))

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from portal.accounts.principal import Principal
 from proposals.access import register_actor_provider
+from proposals.rows import ProposalRow
 from proposals.rules import Actor
 from review import queries
 from review.tables import Review
 
 
-async def reviewer_actor(principal: Principal, proposal: dict) -> set[Actor]:
+async def reviewer_actor(principal: Principal, proposal: ProposalRow) -> set[Actor]:
     """{Actor.reviewer} for an assigned reviewer without a conflict, else nothing: a conflict
     closes the proposal page, its attachments, versions and print view, and its questions
     for that reviewer, whatever they did before it arose."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, cast
 
 from piccolo.columns.combination import Combinable
 from piccolo.query.functions.aggregate import Count
@@ -10,10 +12,13 @@ from piccolo.query.functions.aggregate import Count
 from portal.accounts.tables import Membership, Role
 from proposals.tables import Proposal
 from review.assignment import CONFLICT_REASONS, ProposalInfo, ReviewerInfo, conflict_reason
+from review.rows import ReviewRow
 from review.tables import Advice, ConflictDeclaration, Decision, Question, Review
 
-SCORE_FIELDS = ("c1", "c2", "c3", "c4")
-PRECONDITION_FIELDS = ("r1", "r3", "r4")
+ScoreField = Literal["c1", "c2", "c3", "c4"]
+PreconditionField = Literal["r1", "r3", "r4"]
+SCORE_FIELDS: tuple[ScoreField, ...] = ("c1", "c2", "c3", "c4")
+PRECONDITION_FIELDS: tuple[PreconditionField, ...] = ("r1", "r3", "r4")
 
 
 async def reviewer_pool(network_id: int) -> list[ReviewerInfo]:
@@ -44,7 +49,7 @@ async def reviewer_pool(network_id: int) -> list[ReviewerInfo]:
 
 
 async def conflicts_of_reviewer(
-    reviewer_id: int, network_id: int, proposals: list[dict]
+    reviewer_id: int, network_id: int, proposals: Sequence[Mapping[str, Any]]
 ) -> dict[int, str]:
     """proposal id -> why this reviewer has a conflict of interest with it (a key of
     CONFLICT_REASONS, by `conflict_reason`), for those of `proposals` (dicts with id, region
@@ -122,7 +127,8 @@ async def declared_conflicts(proposal_ids: list[int]) -> dict[int, dict[int, dic
 
 
 async def proposal_infos(
-    proposals: list[dict], reviews: dict[int, list[dict]] | None = None
+    proposals: Sequence[Mapping[str, Any]],
+    reviews: Mapping[int, Sequence[Mapping[str, Any]]] | None = None,
 ) -> list[ProposalInfo]:
     """`reviews`: what reviews_by_proposal gave for these proposals, when the caller has it
     already (the round page would otherwise load every review of the round twice)."""
@@ -151,7 +157,7 @@ REVIEW_COLUMNS = (
 )
 
 
-async def reviews_by_proposal(proposal_ids: list[int]) -> dict[int, list[dict]]:
+async def reviews_by_proposal(proposal_ids: list[int]) -> dict[int, list[ReviewRow]]:
     if not proposal_ids:
         return {}
     rows = (
@@ -159,22 +165,23 @@ async def reviews_by_proposal(proposal_ids: list[int]) -> dict[int, list[dict]]:
         .where(Review.proposal.is_in(proposal_ids))
         .order_by(Review.id)
     )
-    result: dict[int, list[dict]] = defaultdict(list)
+    result: dict[int, list[ReviewRow]] = defaultdict(list)
     for row in rows:
-        result[row["proposal"]].append(row)
+        result[row["proposal"]].append(cast(ReviewRow, row))
     return result
 
 
-async def reviews_of(proposal_id: int, version: int) -> list[dict]:
-    return (
+async def reviews_of(proposal_id: int, version: int) -> list[ReviewRow]:
+    rows = (
         await Review.select(*REVIEW_COLUMNS)
         .where((Review.proposal == proposal_id) & (Review.version == version))
         .order_by(Review.id)
     )
+    return cast(list[ReviewRow], rows)
 
 
-async def review_row(review_id: int) -> dict | None:
-    return (
+async def review_row(review_id: int) -> ReviewRow | None:
+    row = (
         await Review.select(
             *REVIEW_COLUMNS,
             Review.proposal.network.as_alias("network"),
@@ -186,6 +193,7 @@ async def review_row(review_id: int) -> dict | None:
         .where(Review.id == review_id)
         .first()
     )
+    return cast("ReviewRow | None", row)
 
 
 async def my_reviews(

@@ -18,10 +18,12 @@ from portal.lib.refusals import Refused
 from portal.lib.settings import Settings
 from proposals import queries as proposal_queries
 from proposals import services as proposal_services
+from proposals.rows import ProposalRow
 from proposals.rules import Actor
 from review import queries
 from review.assignment import CONFLICT_KINDS, conflict_reason, propose_assignment
 from review.forms import ADVICE_BODIES, OUTCOMES, AdviceInput, DecisionInput
+from review.rows import ReviewRow
 from review.tables import Advice, ConflictDeclaration, Decision, Question, Review
 
 
@@ -37,7 +39,7 @@ async def _link(settings: Settings, network_id: int, path: str) -> str:
     return f"{settings.base_url}/n/{row['slug']}{path}"
 
 
-def _deadline_passed(proposal: dict) -> bool:
+def _deadline_passed(proposal: ProposalRow) -> bool:
     deadline = proposal.get("review_deadline")
     return deadline is not None and clock.as_utc(deadline) <= clock.now()
 
@@ -60,7 +62,9 @@ def _conflict_text(name: str, reason: str) -> str:
     return f"{name} heeft een belangenconflict ({label}) met dit voorstel."
 
 
-async def assign(actor: Principal, proposal: dict, reviewer_id: int, settings: Settings) -> None:
+async def assign(
+    actor: Principal, proposal: ProposalRow, reviewer_id: int, settings: Settings
+) -> None:
     """Assign one reviewer by hand; refused with the reason when they have a conflict."""
     if proposal["state"] not in REVIEWABLE_STATES:
         raise ReviewRefused("Beoordelaars toewijzen kan alleen bij een ingediend voorstel.")
@@ -84,7 +88,7 @@ async def assign(actor: Principal, proposal: dict, reviewer_id: int, settings: S
 
 
 async def _insert_assignments(
-    actor: Principal, proposal: dict, reviewers: list, settings: Settings
+    actor: Principal, proposal: ProposalRow, reviewers: list, settings: Settings
 ) -> None:
     link = await _link(settings, proposal["network"], "/beoordelingen")
     async with write_transaction():
@@ -145,7 +149,7 @@ async def _email(user_id: int) -> str:
     return row["email"]
 
 
-async def unassign(actor: Principal, proposal: dict, review_id: int) -> None:
+async def unassign(actor: Principal, proposal: ProposalRow, review_id: int) -> None:
     if _deadline_passed(proposal):
         raise ReviewRefused("De beoordelingstermijn is verstreken; de toewijzing ligt vast.")
     async with write_transaction():
@@ -201,7 +205,7 @@ async def auto_assign(actor: Principal, round_row: dict, settings: Settings) -> 
     return problems
 
 
-async def declare_conflict(actor: Principal, proposal: dict, kind: str, reason: str) -> None:
+async def declare_conflict(actor: Principal, proposal: ProposalRow, kind: str, reason: str) -> None:
     if kind not in CONFLICT_KINDS:
         raise ReviewRefused("Kies het soort belangenconflict.")
     if kind in ("personal", "other") and not reason.strip():
@@ -238,7 +242,7 @@ async def declare_conflict(actor: Principal, proposal: dict, kind: str, reason: 
         )
 
 
-async def save_review(actor: Principal, review: dict, values: dict, submit: bool) -> None:
+async def save_review(actor: Principal, review: ReviewRow, values: dict, submit: bool) -> None:
     if review["reviewer"] != actor.user_id:
         raise ReviewRefused("Dit is niet uw beoordeling.")
     if review["state"] == "submitted":
@@ -277,7 +281,7 @@ async def save_review(actor: Principal, review: dict, values: dict, submit: bool
             )
 
 
-async def reopen_review(actor: Principal, proposal: dict, review_id: int) -> None:
+async def reopen_review(actor: Principal, proposal: ProposalRow, review_id: int) -> None:
     async with write_transaction():
         reopened = (
             await Review.update({Review.state: "draft", Review.submitted_at: None})
@@ -307,7 +311,9 @@ async def reopen_review(actor: Principal, proposal: dict, review_id: int) -> Non
         )
 
 
-async def ask_question(actor: Principal, proposal: dict, question: str, settings: Settings) -> None:
+async def ask_question(
+    actor: Principal, proposal: ProposalRow, question: str, settings: Settings
+) -> None:
     if not question.strip():
         raise ReviewRefused("Schrijf uw vraag.")
     link = await _link(settings, proposal["network"], f"/voorstellen/{proposal['id']}#vragen")
@@ -351,7 +357,7 @@ async def ask_question(actor: Principal, proposal: dict, question: str, settings
 
 
 async def answer_question(
-    actor: Principal, proposal: dict, question_id: int, answer: str, settings: Settings
+    actor: Principal, proposal: ProposalRow, question_id: int, answer: str, settings: Settings
 ) -> None:
     if not answer.strip():
         raise ReviewRefused("Schrijf uw antwoord.")
@@ -399,7 +405,7 @@ async def answer_question(
         )
 
 
-async def record_advice(actor: Principal, proposal: dict, data: AdviceInput) -> None:
+async def record_advice(actor: Principal, proposal: ProposalRow, data: AdviceInput) -> None:
     async with write_transaction():
         await Advice.insert(
             Advice(
@@ -436,10 +442,19 @@ OUTCOME_ACTIONS = {
 }
 
 
-async def decide(actor: Principal, proposal: dict, data: DecisionInput, settings: Settings) -> None:
+async def decide(
+    actor: Principal, proposal: ProposalRow, data: DecisionInput, settings: Settings
+) -> None:
     """Record the decision of the coordinating municipality and move the proposal on."""
     if proposal["state"] != "advised":
         raise ReviewRefused("Eerst het advies vastleggen; daarna kan het besluit worden genomen.")
+    theme_id = proposal["theme"]
+    if data.outcome.startswith("granted") and theme_id is None:
+        # Submitting asks for a theme (eligibility), so only a damaged row gets here; the
+        # grant is booked on the theme's line, and without one there is none to book on.
+        raise ReviewRefused(
+            "Dit voorstel heeft geen thema; een toekenning kan niet worden geboekt."
+        )
     decision_date = data.decision_date
     if decision_date is None:  # the form asks for it; a decision without its date is none
         raise ReviewRefused("Vul de datum van het besluit in.")
@@ -487,14 +502,14 @@ async def decide(actor: Principal, proposal: dict, data: DecisionInput, settings
                 decided_at=clock.now(),
             )
         )
-        if data.outcome.startswith("granted"):
+        if data.outcome.startswith("granted") and theme_id is not None:
             # The commitment is booked with the decision: both or neither.
             try:
                 await ledger_services.commit_grant(
                     actor,
                     network_id=proposal["network"],
                     budget_year_id=proposal["budget_year_id"],
-                    theme_id=proposal["theme"],
+                    theme_id=theme_id,
                     proposal_id=proposal["id"],
                     title=proposal["title"],
                     region_id=proposal["region"],
@@ -526,7 +541,7 @@ async def decide(actor: Principal, proposal: dict, data: DecisionInput, settings
         )
 
 
-async def _municipality(proposal: dict) -> str:
+async def _municipality(proposal: ProposalRow) -> str:
     row = (
         await Network.select(Network.coordinating_municipality)
         .where(Network.id == proposal["network"])

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
+from ledger.books.rows import AccountRow, EntryRow, ProjectRow
 from ledger.books.rules import (
     AccountFigures,
     AccountInfo,
@@ -81,16 +83,17 @@ async def year_info(budget_year_id: int) -> YearInfo:
     return year_info_of(year, await accounts_of(budget_year_id))
 
 
-async def accounts_of(budget_year_id: int) -> list[dict]:
-    return (
+async def accounts_of(budget_year_id: int) -> list[AccountRow]:
+    row = (
         await Account.select()
         .where(Account.budget_year == budget_year_id)
         .order_by(Account.position)
     )
+    return cast("list[AccountRow]", row)
 
 
-async def account_row(account_id: int) -> dict | None:
-    return (
+async def account_row(account_id: int) -> AccountRow | None:
+    row = (
         await Account.select(
             *Account.all_columns(),
             Account.budget_year.network.as_alias("network"),
@@ -99,6 +102,7 @@ async def account_row(account_id: int) -> dict | None:
         .where(Account.id == account_id)
         .first()
     )
+    return cast("AccountRow | None", row)
 
 
 async def year_figures(
@@ -108,7 +112,7 @@ async def year_figures(
     return account_figures(sums), project_figures(sums)
 
 
-def year_info_of(year: dict, accounts: list[dict]) -> YearInfo:
+def year_info_of(year: dict, accounts: list[AccountRow]) -> YearInfo:
     """`year_info` from a budget year row and its accounts that the caller already has."""
     return YearInfo(
         spuk_cents=year["spuk_amount_cents"],
@@ -205,8 +209,8 @@ GROUP BY e.project, e.kind
     )
 
 
-async def projects_of_year(budget_year_id: int) -> list[dict]:
-    return (
+async def projects_of_year(budget_year_id: int) -> list[ProjectRow]:
+    row = (
         await Project.select(
             *Project.all_columns(),
             Project.account.name.as_alias("account_name"),
@@ -214,10 +218,11 @@ async def projects_of_year(budget_year_id: int) -> list[dict]:
         .where(Project.budget_year == budget_year_id)
         .order_by(Project.id)
     )
+    return cast("list[ProjectRow]", row)
 
 
-async def project_row(network_id: int, project_id: int) -> dict | None:
-    return (
+async def project_row(network_id: int, project_id: int) -> ProjectRow | None:
+    row = (
         await Project.select(
             *Project.all_columns(),
             Project.account.name.as_alias("account_name"),
@@ -227,10 +232,12 @@ async def project_row(network_id: int, project_id: int) -> dict | None:
         .where((Project.id == project_id) & (Project.network == network_id))
         .first()
     )
+    return cast("ProjectRow | None", row)
 
 
-async def project_by_proposal(proposal_id: int) -> dict | None:
-    return await Project.select().where(Project.proposal_id == proposal_id).first()
+async def project_by_proposal(proposal_id: int) -> ProjectRow | None:
+    row = await Project.select().where(Project.proposal_id == proposal_id).first()
+    return cast("ProjectRow | None", row)
 
 
 ENTRY_COLUMNS = (
@@ -250,7 +257,7 @@ async def entries(
     account_id: int | None = None,
     page: int = 1,
     per_page: int = 50,
-) -> tuple[list[dict], int]:
+) -> tuple[list[EntryRow], int]:
     def scoped(query):
         query = query.where(Entry.budget_year == budget_year_id)
         if kind:
@@ -272,12 +279,13 @@ async def entries(
     return rows, await scoped(Entry.count())
 
 
-async def entry_row(entry_id: int) -> dict | None:
-    return (
+async def entry_row(entry_id: int) -> EntryRow | None:
+    row = (
         await Entry.select(*ENTRY_COLUMNS, Entry.budget_year.network.as_alias("network"))
         .where(Entry.id == entry_id)
         .first()
     )
+    return cast("EntryRow | None", row)
 
 
 async def is_reversed(entry_id: int) -> bool:

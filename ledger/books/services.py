@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ledger.books import queries
 from ledger.books.booking import EntryDraft, LedgerRefused, book, lock_years
 from ledger.books.deadlines import report_schedule
+from ledger.books.rows import ProjectRow
 from ledger.books.rules import (
     ENTRY_KINDS,
     PROCESS_LINES,
@@ -331,7 +332,7 @@ async def commit_grant(
 
 async def pay(
     actor: Principal,
-    project: dict,
+    project: ProjectRow,
     kind: str,
     amount_cents: int,
     document_reference: str,
@@ -446,7 +447,7 @@ async def reverse(actor: Principal, network_id: int, entry_id: int, reason: str)
         )
 
 
-async def set_advance_share(actor: Principal, project: dict, advance_bp: int) -> None:
+async def set_advance_share(actor: Principal, project: ProjectRow, advance_bp: int) -> None:
     if not 0 <= advance_bp <= 10_000:
         raise LedgerRefused("Kies een voorschotpercentage tussen 0 en 100.")
     async with write_transaction():

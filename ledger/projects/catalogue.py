@@ -12,11 +12,13 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any, cast
 
 import snowballstemmer
 from markupsafe import Markup, escape
 
 from ledger.books import queries
+from ledger.books.rows import ProjectRow
 from ledger.books.tables import CatalogueEntry, Project, Report
 from portal.accounts import events
 from portal.accounts.principal import Principal
@@ -60,7 +62,9 @@ def highlight(text: str, query_stems: set[str]) -> Markup:
 
 async def refresh(project_id: int) -> None:
     """Rebuild the catalogue entry of one project (inside the caller's transaction)."""
-    project = await Project.select().where(Project.id == project_id).first()
+    project = cast(
+        ProjectRow | None, await Project.select().where(Project.id == project_id).first()
+    )
     if project is None:
         return
     from proposals import queries as proposal_queries
@@ -131,7 +135,7 @@ async def refresh(project_id: int) -> None:
         if part
     )
     start, end = project["start_date"], project["end_date"]
-    values = {
+    values: dict[str, Any] = {
         "network": project["network"],
         "proposal_id": project["proposal_id"],
         "title": project["title"],
@@ -181,7 +185,7 @@ async def refresh(project_id: int) -> None:
             )
 
 
-def year_row_year(project: dict) -> int:
+def year_row_year(project: ProjectRow) -> int:
     return (project["start_date"] or project["decision_date"] or clock.now().date()).year
 
 

@@ -19,6 +19,7 @@ from portal.accounts.tables import Region, Role
 from portal.lib.downloads import download
 from portal.lib.forms import page_number, query_int, text
 from portal.lib.xlsx import XLSX_MEDIA_TYPE, xlsx_workbook
+from proposals.rows import ProposalRow
 from proposals.rules import FUNCTIONS, TRANSFORMATION_GOALS
 
 STATUS_LABELS = {"running": "Loopt", "finished": "Afgerond"}
@@ -192,7 +193,9 @@ def themes_workbook(years: list[dict], network_name: str) -> bytes:
     )
 
 
-async def similar_projects_section(request: Request, proposal: dict, actors: set) -> dict | None:
+async def similar_projects_section(
+    request: Request, proposal: ProposalRow, actors: set
+) -> dict | None:
     """While drafting, the authors see funded projects like theirs (theme and words)."""
     from proposals.rules import Actor
 

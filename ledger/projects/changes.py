@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from litestar.datastructures import FormMultiDict
 
 from ledger.books.booking import EntryDraft, LedgerRefused, book
 from ledger.books.deadlines import report_schedule
 from ledger.books.queries import figures_of_projects
+from ledger.books.rows import ProjectRow
 from ledger.books.services import refuse_outside_spend_window
 from ledger.books.tables import (
     ChangeKind,
@@ -103,7 +105,7 @@ async def changeable_projects(principal: Principal, network_id: int) -> dict[int
     return {r["id"]: r for r in rows}
 
 
-async def committed_of(project: dict) -> tuple[int, int]:
+async def committed_of(project: ProjectRow) -> tuple[int, int]:
     """(committed, paid) of a project now."""
     figures = await figures_of_projects(project["budget_year"], [project["id"]])
     f = figures.get(project["id"])
@@ -211,7 +213,10 @@ async def decide(
                 f"Dit verzoek is al {CHANGE_STATE_LABELS[change['state']]}; "
                 "er is niets meer te beslissen."
             )
-        project = await Project.select().where(Project.id == change["project"]).first()
+        project = cast(
+            ProjectRow | None,
+            await Project.select().where(Project.id == change["project"]).first(),
+        )
         assert project is not None  # kept by on_delete restrict
         committed, paid = await committed_of(project)
         entry = None
@@ -257,7 +262,7 @@ async def decide(
 
 
 async def _carry_out(
-    actor: Principal, project: dict, change: dict, committed: int, paid: int, reference: str
+    actor: Principal, project: ProjectRow, change: dict, committed: int, paid: int, reference: str
 ) -> int | None:
     """Book and record what an approved change means; the entry it booked, if any."""
     if change["kind"] == ChangeKind.period:
@@ -314,7 +319,7 @@ async def _carry_out(
     return None  # a shift between budget lines books nothing: the total stays
 
 
-async def original_amount(project: dict) -> int:
+async def original_amount(project: ProjectRow) -> int:
     """What the grant letter gave, before any change: the commitments not booked by a change."""
     changed = await ChangeRequest.select(ChangeRequest.entry).where(
         (ChangeRequest.project == project["id"]) & ChangeRequest.entry.is_not_null()

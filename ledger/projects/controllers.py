@@ -16,6 +16,7 @@ from ledger.books import queries, services
 from ledger.books.booking import LedgerRefused
 from ledger.books.chart import Bar, budget_chart
 from ledger.books.deadlines import STATUS_LABELS, format_due
+from ledger.books.rows import AccountRow
 from ledger.books.rules import (
     ACCOUNT_CATEGORY,
     CATEGORY_LABELS,
@@ -190,7 +191,7 @@ class LedgerController(Controller):
         self,
         request: Request,
         year: dict,
-        account: dict,
+        account: AccountRow,
         group: queries.ProjectGroup,
         wanted_page: int | None,
     ) -> dict[str, Any]:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import cast
 
 from litestar.datastructures import FormMultiDict
 
 from ledger.books.booking import EntryDraft, LedgerRefused, book
 from ledger.books.queries import figures_of_projects
+from ledger.books.rows import ProjectRow
 from ledger.books.rules import ProjectFigures
 from ledger.books.tables import EntryKind, ExpertClaim, Project
 from portal.accounts import events
@@ -92,9 +94,9 @@ def parse_rate(form: FormMultiDict) -> tuple[int | None, dict[str, str]]:
     return (None, errors) if errors else (cents, {})
 
 
-async def scheme(network_id: int, project_id: int) -> dict | None:
+async def scheme(network_id: int, project_id: int) -> ProjectRow | None:
     """The project, if it is an allocation on the fee line of this network."""
-    return await (
+    row = await (
         Project.select(*Project.all_columns(), Project.account.code.as_alias("account_code"))
         .where(
             (Project.id == project_id)
@@ -103,6 +105,7 @@ async def scheme(network_id: int, project_id: int) -> dict | None:
         )
         .first()
     )
+    return cast("ProjectRow | None", row)
 
 
 async def claims_of(project_id: int) -> list[dict]:
@@ -117,7 +120,7 @@ def open_total(claims: list[dict]) -> int:
     return sum(c["amount_cents"] for c in claims if c["paid_by"] is None)
 
 
-async def _locked_scheme(network_id: int, project_id: int) -> dict:
+async def _locked_scheme(network_id: int, project_id: int) -> ProjectRow:
     """Inside a write transaction: the scheme, with its claims' writers queued behind us, so
     that two claims cannot both fit in the room only one of them has."""
     await lock_row(Project, project_id)
@@ -129,7 +132,7 @@ async def _locked_scheme(network_id: int, project_id: int) -> dict:
     return found
 
 
-async def figures_of(project: dict) -> ProjectFigures:
+async def figures_of(project: ProjectRow) -> ProjectFigures:
     figures = await figures_of_projects(project["budget_year"], [project["id"]])
     return figures.get(project["id"], ProjectFigures())
 

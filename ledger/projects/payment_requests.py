@@ -8,11 +8,13 @@ committed and neither paid nor asked for already."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from litestar.datastructures import FormMultiDict
 
 from ledger.books.booking import EntryDraft, LedgerRefused, book
 from ledger.books.queries import figures_of_projects
+from ledger.books.rows import ProjectRow
 from ledger.books.tables import (
     EntryKind,
     PaymentRequest,
@@ -110,7 +112,7 @@ async def requests_of(network_id: int, regions: set[int] | None) -> list[dict]:
     return await query.order_by(PaymentRequest.requested_at, ascending=False)
 
 
-async def _room(project: dict) -> tuple[int, int, int]:
+async def _room(project: ProjectRow) -> tuple[int, int, int]:
     """(committed, paid, asked for and not decided) of a project."""
     figures = await figures_of_projects(project["budget_year"], [project["id"]])
     f = figures.get(project["id"])
@@ -128,10 +130,11 @@ async def _room(project: dict) -> tuple[int, int, int]:
 async def request_payment(actor: Principal, network_id: int, data: RequestInput) -> int:
     async with write_transaction():
         await lock_row(Project, data.project_id)
-        project = await (
-            Project.select()
+        project = cast(
+            ProjectRow | None,
+            await Project.select()
             .where((Project.id == data.project_id) & (Project.network == network_id))
-            .first()
+            .first(),
         )
         if project is None or project["region_id"] not in actor.region_ids(
             network_id, Role.region_officer

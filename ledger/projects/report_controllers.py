@@ -17,6 +17,7 @@ from litestar.response import Redirect, Template
 from ledger.books import queries
 from ledger.books.booking import LedgerRefused
 from ledger.books.deadlines import STATUS_LABELS, format_due, status_of
+from ledger.books.rows import ReportRow
 from ledger.books.rules import (
     ProjectFigures,
 )
@@ -128,7 +129,7 @@ class ReportController(Controller):
             sisa_years=await sisa.deadlines_of(network_id, today) if reads_books else [],
         )
 
-    async def _report(self, request: Request, report_id: int) -> dict:
+    async def _report(self, request: Request, report_id: int) -> ReportRow:
         report = await reports.report_row(provide_network(request).id, report_id)
         scope = self._scope(request)
         if report is None or (scope is not None and report["region_id"] not in scope):
@@ -141,7 +142,12 @@ class ReportController(Controller):
         return await self._page(request, report, {}, {})
 
     async def _page(
-        self, request: Request, report: dict, values: dict, errors: dict, status_code: int = 200
+        self,
+        request: Request,
+        report: ReportRow,
+        values: dict,
+        errors: dict,
+        status_code: int = 200,
     ) -> Template:
         goals, lines = await self._goals_and_lines(report)
         # A report's project stays (on_delete restrict) and is of the report's network.
@@ -165,7 +171,7 @@ class ReportController(Controller):
             format_due=format_due,
         )
 
-    async def _goals_and_lines(self, report: dict) -> tuple[list[str], list[dict]]:
+    async def _goals_and_lines(self, report: ReportRow) -> tuple[list[str], list[dict]]:
         """The goals and budget lines the report answers to: from the proposal, if any."""
         goals = [r["goal"] for r in report["results"]] if report["results"] else []
         lines = [dict(line) for line in report["realised_lines"] or []]

@@ -8,9 +8,11 @@ what was paid too much or payment of the rest, all in one transaction with the a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from ledger.books import queries
 from ledger.books.booking import EntryDraft, LedgerRefused, book, lock_years
+from ledger.books.rows import ReportRow
 from ledger.books.tables import Project, Report, ReportAttachment
 from ledger.projects import catalogue
 from ledger.projects.settlement import SettlementError, settle
@@ -54,7 +56,7 @@ def report_problems(data: ReportInput) -> dict[str, str]:
     return problems
 
 
-async def submit_report(actor: Principal, report: dict, data: ReportInput) -> dict[str, str]:
+async def submit_report(actor: Principal, report: ReportRow, data: ReportInput) -> dict[str, str]:
     problems = report_problems(data)
     if problems:
         return problems
@@ -105,7 +107,7 @@ async def submit_report(actor: Principal, report: dict, data: ReportInput) -> di
     return {}
 
 
-async def return_report(actor: Principal, report: dict, reason: str) -> None:
+async def return_report(actor: Principal, report: ReportRow, reason: str) -> None:
     if not reason.strip():
         raise LedgerRefused("Geef aan waarom het verslag terug gaat; de regio leest het.")
     async with write_transaction():
@@ -133,7 +135,9 @@ async def return_report(actor: Principal, report: dict, reason: str) -> None:
         )
 
 
-async def accept_report(actor: Principal, report: dict, final_cents: int | None = None) -> None:
+async def accept_report(
+    actor: Principal, report: ReportRow, final_cents: int | None = None
+) -> None:
     """Accept a report; the final one sets the final amount and books the settlement."""
     project = required(await queries.project_row(report["network"], report["project"]))
     async with write_transaction():
@@ -142,14 +146,12 @@ async def accept_report(actor: Principal, report: dict, final_cents: int | None 
         await lock_years([project["budget_year"]])
         # The report as it is now: returned and handed in again since the page was opened, its
         # figures may differ from the ones the coordinator's page was built from.
-        report = {
-            **report,
-            **required(
-                await Report.select(Report.realised_cents, Report.final, Report.year)
-                .where(Report.id == report["id"])
-                .first()
-            ),
-        }
+        now = required(
+            await Report.select(Report.realised_cents, Report.final, Report.year)
+            .where(Report.id == report["id"])
+            .first()
+        )
+        report = cast(ReportRow, {**report, **now})
         _, figures = await queries.year_figures(project["budget_year"])
         p = figures.get(project["id"])
         committed, paid, realised = (p.committed, p.paid, p.realised) if p else (0, 0, 0)
@@ -302,8 +304,8 @@ async def reports_by_id(report_ids: list[int]) -> dict[int, dict]:
     return {r["id"]: r for r in rows}
 
 
-async def report_row(network_id: int, report_id: int) -> dict | None:
-    return (
+async def report_row(network_id: int, report_id: int) -> ReportRow | None:
+    row = (
         await Report.select(
             *Report.all_columns(),
             Report.project.title.as_alias("title"),
@@ -316,9 +318,10 @@ async def report_row(network_id: int, report_id: int) -> dict | None:
         .output(load_json=True)
         .first()
     )
+    return cast("ReportRow | None", row)
 
 
-async def add_attachment(actor: Principal, report: dict, checked, stored_name: str) -> None:
+async def add_attachment(actor: Principal, report: ReportRow, checked, stored_name: str) -> None:
     async with write_transaction():
         # Asked inside the transaction: a report handed in meanwhile takes no more proof.
         state = await Report.select(Report.state).where(Report.id == report["id"]).first()

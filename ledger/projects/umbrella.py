@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from litestar.datastructures import FormMultiDict
 
 from ledger.books.booking import LedgerRefused
 from ledger.books.queries import figures_of_projects
+from ledger.books.rows import ProjectRow
 from ledger.books.tables import Project, ProjectPart
 from portal.accounts import events
 from portal.accounts.principal import Principal
@@ -46,9 +48,9 @@ def parse_part(form: FormMultiDict, today: dt.date) -> tuple[PartInput | None, d
     return PartInput(title, amount, reference, decided), {}
 
 
-async def allocation(network_id: int, project_id: int) -> dict | None:
+async def allocation(network_id: int, project_id: int) -> ProjectRow | None:
     """The project, if it is a direct allocation (one without a proposal) of this network."""
-    return await (
+    row = await (
         Project.select()
         .where(
             (Project.id == project_id)
@@ -57,6 +59,7 @@ async def allocation(network_id: int, project_id: int) -> dict | None:
         )
         .first()
     )
+    return cast("ProjectRow | None", row)
 
 
 async def parts_of(project_id: int) -> list[dict]:
@@ -80,7 +83,7 @@ async def parts_of_projects(project_ids: list[int]) -> dict[int, list[dict]]:
     return found
 
 
-async def committed_of(project: dict) -> int:
+async def committed_of(project: ProjectRow) -> int:
     figures = await figures_of_projects(project["budget_year"], [project["id"]])
     return figures[project["id"]].committed if project["id"] in figures else 0
 

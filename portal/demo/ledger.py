@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ledger.books import queries, services
+from ledger.books.rows import ProjectRow
 from ledger.projects import allocations, reports
 from ledger.projects.allocation_forms import AllocationInput
 from portal.accounts.tables import Network, User
@@ -156,10 +157,10 @@ async def _year_2020(network: dict, coordinator, officer) -> None:
         await services.pay(coordinator, project, "advance_payment", advance, "Voorschot 2020")
     # The Ombuigcoördinator reported and was settled: spent € 76.500 of € 80.000.
     ombuig = project_ids[3]
-    (report,) = [
+    (listed,) = [
         r for r in await reports.reports_of_network(network["id"]) if r["project"] == ombuig
     ]
-    report = required(await reports.report_row(network["id"], report["id"]))
+    report = required(await reports.report_row(network["id"], listed["id"]))
     await reports.submit_report(
         officer,
         report,
@@ -292,7 +293,9 @@ FEE_CLAIMS = [
 ]
 
 
-async def _money_outside_rounds_2021(network: dict, coordinator, year: dict, granted: dict) -> None:
+async def _money_outside_rounds_2021(
+    network: dict, coordinator, year: dict, granted: ProjectRow
+) -> None:
     from ledger.projects import changes, expert_fees, payment_requests
     from ledger.projects.changes import ChangeInput
     from ledger.projects.expert_fees import ClaimInput

@@ -20,6 +20,7 @@ from proposals import queries, services
 from proposals.budget_workbook import BudgetLineInput, personnel_amount_cents
 from proposals.eligibility import DEFAULT_THRESHOLDS_CENTS, checklist
 from proposals.forms import SectionInput
+from proposals.rows import ProposalRow
 from proposals.rules import Actor
 
 THEMES_2021 = [
@@ -99,7 +100,7 @@ async def load(settings: Settings) -> None:
     assert round_id is not None
     themes = await queries.themes_of(round_id)
 
-    async def proposal(title: str, theme: int, complete: bool) -> dict:
+    async def proposal(title: str, theme: int, complete: bool) -> ProposalRow:
         proposal_id, problems = await services.create_proposal(
             applicant, network["id"], round_id, title
         )

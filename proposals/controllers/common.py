@@ -17,6 +17,7 @@ from proposals import queries
 from proposals.budget_workbook import BUDGET_LINE_KINDS
 from proposals.deps import provide_proposal
 from proposals.eligibility import DEFAULT_THRESHOLDS_CENTS, Check, checklist
+from proposals.rows import ProposalRow
 from proposals.rules import (
     ATTACHMENT_KINDS,
     BOUWTEAM_POSITIONS,
@@ -45,7 +46,7 @@ SEEN = {"seen": Provide(provide_proposal)}
 # Other domains add a section to the proposal page (the review domain: questions, decision)
 # through this hook: an async function (request, proposal, actors) -> context dict with a
 # "template" key, or None.
-SectionProvider = Callable[[Request, dict, set[Actor]], Awaitable[dict[str, Any] | None]]
+SectionProvider = Callable[[Request, ProposalRow, set[Actor]], Awaitable[dict[str, Any] | None]]
 DETAIL_SECTIONS: list[SectionProvider] = []
 
 
@@ -64,7 +65,7 @@ def register_edit_section(provider: SectionProvider) -> None:
 
 
 async def provided_sections(
-    providers: list[SectionProvider], request: Request, proposal: dict, actors: set[Actor]
+    providers: list[SectionProvider], request: Request, proposal: ProposalRow, actors: set[Actor]
 ) -> list[dict[str, Any]]:
     return [
         section
@@ -78,7 +79,7 @@ def thresholds(request: Request) -> dict[str, int]:
 
 
 async def proposal_checks(
-    request: Request, proposal: dict, parts: queries.Parts | None = None
+    request: Request, proposal: ProposalRow, parts: queries.Parts | None = None
 ) -> list[Check]:
     return checklist(await queries.facts_for(proposal, clock.now(), thresholds(request), parts))
 

@@ -32,6 +32,7 @@ from proposals.controllers.common import (
     vocabularies,
 )
 from proposals.deps import ProposalList, SeenProposal, provide_list
+from proposals.rows import ProposalRow
 from proposals.rules import (
     SNAPSHOT_LABELS,
     STATE_LABELS,
@@ -235,7 +236,9 @@ class ProposalController(Controller):
         )
 
 
-async def detail_context(request: Request, proposal: dict, actors: set[Actor]) -> dict[str, Any]:
+async def detail_context(
+    request: Request, proposal: ProposalRow, actors: set[Actor]
+) -> dict[str, Any]:
     """The proposal page and its print view: the same sections."""
     # The checklist and the page show the same lines, bouwteam, attachments and regions.
     parts = await queries.parts_of(proposal)

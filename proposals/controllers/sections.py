@@ -33,6 +33,7 @@ from proposals.controllers.common import (
     vocabularies,
 )
 from proposals.deps import SeenProposal
+from proposals.rows import ProposalRow
 from proposals.rules import SECTIONS, Actor, may_edit
 from proposals.views import (
     bouwteam_values,
@@ -54,11 +55,11 @@ class Section(Generic[Parsed]):
     check_field: str  # the checklist's name for the rules about this section
     # Reads the posted form (with what the proposal's network and round allow); None for a
     # section whose page has forms of its own (attachments) and nothing to save here.
-    parse: Callable[[FormMultiDict, dict], Awaitable[Parsed]] | None
+    parse: Callable[[FormMultiDict, ProposalRow], Awaitable[Parsed]] | None
     # The service that stores what was read: (principal, proposal, actors, key, parsed).
-    save: Callable[[Principal, dict, set[Actor], str, Parsed], Awaitable[None]] | None
+    save: Callable[[Principal, ProposalRow, set[Actor], str, Parsed], Awaitable[None]] | None
     # What the section's page shows besides the values (choices, rows); may fill in `values`.
-    context: Callable[[Request, dict, set[Actor], dict[str, Any]], Awaitable[Context]] | None
+    context: Callable[[Request, ProposalRow, set[Actor], dict[str, Any]], Awaitable[Context]] | None
     # What a refused form shows again: by default what was typed.
     shown_again: Callable[[FormMultiDict, Parsed], dict[str, Any]] | None = None
 
@@ -73,8 +74,8 @@ class Section(Generic[Parsed]):
 
 def _plain(
     parse: Callable[[FormMultiDict], forms.SectionInput],
-) -> Callable[[FormMultiDict, dict], Awaitable[forms.SectionInput]]:
-    async def read(form: FormMultiDict, proposal: dict) -> forms.SectionInput:
+) -> Callable[[FormMultiDict, ProposalRow], Awaitable[forms.SectionInput]]:
+    async def read(form: FormMultiDict, proposal: ProposalRow) -> forms.SectionInput:
         return parse(form)
 
     return read
@@ -87,7 +88,7 @@ async def _options(rows: Any) -> list[tuple[str, str]]:
 # --- algemeen
 
 
-async def _parse_general(form: FormMultiDict, proposal: dict) -> forms.SectionInput:
+async def _parse_general(form: FormMultiDict, proposal: ProposalRow) -> forms.SectionInput:
     network_id = proposal["network"]
     themes = {t["id"] for t in await queries.themes_of(proposal["round"])}
     return forms.parse_general(
@@ -99,7 +100,7 @@ async def _parse_general(form: FormMultiDict, proposal: dict) -> forms.SectionIn
 
 
 async def _general_context(
-    request: Request, proposal: dict, actors: set[Actor], values: dict[str, Any]
+    request: Request, proposal: ProposalRow, actors: set[Actor], values: dict[str, Any]
 ) -> Context:
     network_id = proposal["network"]
     return {
@@ -117,7 +118,7 @@ async def _general_context(
 
 
 async def _bouwteam_context(
-    request: Request, proposal: dict, actors: set[Actor], values: dict[str, Any]
+    request: Request, proposal: ProposalRow, actors: set[Actor], values: dict[str, Any]
 ) -> Context:
     if "members" not in values:  # not a refused form: the stored members
         values.update(bouwteam_values(await queries.bouwteam_of(proposal["id"])))
@@ -128,17 +129,17 @@ async def _bouwteam_context(
 
 
 async def _regions_context(
-    request: Request, proposal: dict, actors: set[Actor], values: dict[str, Any]
+    request: Request, proposal: ProposalRow, actors: set[Actor], values: dict[str, Any]
 ) -> Context:
     return {"region_options": await _options(queries.region_names(proposal["network"]))}
 
 
-async def _parse_criteria(form: FormMultiDict, proposal: dict) -> forms.SectionInput:
+async def _parse_criteria(form: FormMultiDict, proposal: ProposalRow) -> forms.SectionInput:
     return forms.parse_criteria(form, set(await queries.region_names(proposal["network"])))
 
 
 async def _attachments_context(
-    request: Request, proposal: dict, actors: set[Actor], values: dict[str, Any]
+    request: Request, proposal: ProposalRow, actors: set[Actor], values: dict[str, Any]
 ) -> Context:
     return {
         "attachments": await queries.attachments_of(proposal["id"]),
@@ -149,13 +150,13 @@ async def _attachments_context(
 # --- begroting
 
 
-async def _parse_budget(form: FormMultiDict, proposal: dict) -> forms.BudgetInput:
+async def _parse_budget(form: FormMultiDict, proposal: ProposalRow) -> forms.BudgetInput:
     return forms.parse_budget(form, set(project_years(proposal)))
 
 
 async def _save_budget(
     principal: NamedDependency[Principal],
-    proposal: dict,
+    proposal: ProposalRow,
     actors: set[Actor],
     key: str,
     data: forms.BudgetInput,
@@ -168,7 +169,7 @@ def _budget_shown_again(form: FormMultiDict, data: forms.BudgetInput) -> dict[st
 
 
 async def _budget_context(
-    request: Request, proposal: dict, actors: set[Actor], values: dict[str, Any]
+    request: Request, proposal: ProposalRow, actors: set[Actor], values: dict[str, Any]
 ) -> Context:
     if values.get("rows") is None:  # not a refused form: the stored lines
         lines = await queries.budget_lines_of(proposal["id"])
@@ -225,7 +226,7 @@ def section_of(key: str) -> Section[Any]:
 
 async def edit_page(
     request: Request,
-    proposal: dict,
+    proposal: ProposalRow,
     actors: set[Actor],
     section: Section[Any],
     values: dict[str, Any],

@@ -19,6 +19,7 @@ from review.aggregate import (
     rank_theme,
 )
 from review.assignment import CONFLICT_KINDS, CONFLICT_REASONS
+from review.rows import ReviewRow
 from review.tables import REVIEW_STATE_LABELS
 
 REVIEWER = allow(Role.reviewer)
@@ -35,10 +36,10 @@ REVIEWS_PER_PAGE = 50
 INVOLVED = allow(Role.applicant, Role.region_officer, Role.coordinator, Role.reviewer)
 
 
-def scores_of(review: dict) -> ReviewScores:
+def scores_of(review: ReviewRow) -> ReviewScores:
     return ReviewScores(
         reviewer_id=review["reviewer"],
-        scores={k.upper(): review[k] for k in queries.SCORE_FIELDS if review[k] is not None},
+        scores={k.upper(): score for k in queries.SCORE_FIELDS if (score := review[k]) is not None},
         preconditions={k.upper(): review[k] for k in queries.PRECONDITION_FIELDS if review[k]},
         recommendation=review["recommendation"] or None,
     )

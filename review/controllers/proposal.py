@@ -22,6 +22,7 @@ from portal.lib.forms import optional_id
 from portal.lib.refusals import Refused
 from proposals import queries as proposal_queries
 from proposals.deps import load_proposal
+from proposals.rows import ProposalRow
 from review import forms, queries, services
 from review.aggregate import (
     aggregate,
@@ -41,7 +42,12 @@ class ProposalReviewController(Controller):
         return await self._proposal_page(request, proposal, {}, {})
 
     async def _proposal_page(
-        self, request: Request, proposal: dict, values: dict, errors: dict, status_code: int = 200
+        self,
+        request: Request,
+        proposal: ProposalRow,
+        values: dict,
+        errors: dict,
+        status_code: int = 200,
     ) -> Template:
         # A proposal's round is of its network (on_delete restrict).
         round_row = required(

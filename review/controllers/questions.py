@@ -14,6 +14,7 @@ from portal.accounts.principal import Principal
 from portal.lib.forms import text
 from portal.lib.refusals import Refused
 from proposals.deps import load_proposal
+from proposals.rows import ProposalRow
 from proposals.rules import Actor
 from review import forms, queries, services
 from review.controllers.common import INVOLVED, QUESTIONERS
@@ -71,7 +72,9 @@ class QuestionController(Controller):
         return redirect(request, back, "Uw antwoord is verstuurd.")
 
 
-async def proposal_page_section(request: Request, proposal: dict, actors: set) -> dict | None:
+async def proposal_page_section(
+    request: Request, proposal: ProposalRow, actors: set
+) -> dict | None:
     """What the proposal page shows of the review: questions and answers for all involved, the
     shared decision for the applicants, links for the coordinator and the reviewer."""
     if proposal["submitted_at"] is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException, PermissionDeniedException
@@ -22,6 +24,7 @@ from review.aggregate import (
     running_mean,
 )
 from review.controllers.common import REVIEWER, REVIEWS_PER_PAGE, valid_score, vocab
+from review.rows import ReviewRow
 
 
 class ReviewerController(Controller):
@@ -62,7 +65,7 @@ class ReviewerController(Controller):
             **vocab(),
         )
 
-    async def _own_review(self, request: Request, review_id: int) -> dict:
+    async def _own_review(self, request: Request, review_id: int) -> ReviewRow:
         review = await queries.review_row(review_id)
         if (
             review is None
@@ -82,8 +85,9 @@ class ReviewerController(Controller):
     @get("/{review_id:int}", name="review:review", opt=REVIEWER)
     async def review(self, request: Request, review_id: FromPath[int]) -> Template:
         review = await self._own_review(request, review_id)
+        row: dict[str, Any] = dict(review)
         values = {
-            k: "" if review[k] is None else str(review[k])
+            k: "" if row[k] is None else str(row[k])
             for k in (
                 *queries.SCORE_FIELDS,
                 *(f"{f}_motivation" for f in queries.SCORE_FIELDS),
@@ -96,7 +100,12 @@ class ReviewerController(Controller):
         return await self._page(request, review, values, {})
 
     async def _page(
-        self, request: Request, review: dict, values: dict, errors: dict, status_code: int = 200
+        self,
+        request: Request,
+        review: ReviewRow,
+        values: dict,
+        errors: dict,
+        status_code: int = 200,
     ) -> Template:
         proposal = await proposal_queries.proposal_row(review["network"], review["proposal"])
         others = []

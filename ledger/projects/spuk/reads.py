@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ledger.books import queries
+from ledger.books.rows import AccountRow
 from ledger.books.rules import AccountFigures, ProjectFigures, floors
 from ledger.books.tables import BudgetYear, Entry, Project, Report
 from ledger.projects.spuk.data import (
@@ -61,7 +62,7 @@ async def gather(network_id: int, year: int) -> SpukData:
 
 
 def _account_line(
-    account: dict, figures: dict[int, AccountFigures], year_floors: dict[int, int]
+    account: AccountRow, figures: dict[int, AccountFigures], year_floors: dict[int, int]
 ) -> AccountLine:
     f = figures.get(account["id"], AccountFigures())
     return AccountLine(
@@ -125,16 +126,18 @@ async def _projects(
         lines.append(
             ProjectLine(
                 id=row["id"],
-                region=regions.get(row["region_id"], ""),
+                region=regions.get(row["region_id"] or 0, ""),
                 recipient=row["recipient"]
-                or lead.get(row["proposal_id"], "")
-                or regions.get(row["region_id"], ""),
+                or lead.get(row["proposal_id"] or 0, "")
+                or regions.get(row["region_id"] or 0, ""),
                 title=row["title"],
                 account_code=codes.get(row["account"], ""),
                 account_name=row["account_name"] or "",
                 account_kind=kinds.get(row["account"], ""),
                 functions=tuple(
-                    FUNCTIONS[c] for c in functions.get(row["proposal_id"], []) if c in FUNCTIONS
+                    FUNCTIONS[c]
+                    for c in functions.get(row["proposal_id"] or 0, [])
+                    if c in FUNCTIONS
                 ),
                 decision_date=row["decision_date"],
                 decision_reference=row["decision_reference"] or "",
