@@ -185,7 +185,7 @@ async def deliver_queued_mail(request: Request) -> None:
 
 def register_domain_hooks() -> None:
     """Domains that extend others through hooks (never by importing back)."""
-    from ledger.books.services import on_project_changed
+    from ledger.books.projects import on_project_changed
     from ledger.projects import catalogue
     from ledger.projects.catalogue_controllers import similar_projects_section
     from ledger.projects.reminders import register_report_reminders

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from piccolo.query import Select
+from piccolo.query.functions.aggregate import Sum
 
 from portal.accounts.tables import Organisation, Region, User
 from portal.lib.db import contains
@@ -115,6 +116,16 @@ ATTACHMENT_COLUMNS = (
     Attachment.region.name.as_alias("region_name"),
     Attachment.uploaded_by.name.as_alias("uploaded_by_name"),
 )
+
+
+async def requested_by_year(proposal_id: int) -> dict[int, int]:
+    """What the proposal's budget asks for in each year (the years of its lines)."""
+    rows = (
+        await BudgetLine.select(BudgetLine.year, Sum(BudgetLine.amount_cents, alias="total"))
+        .where(BudgetLine.proposal == proposal_id)
+        .group_by(BudgetLine.year)
+    )
+    return {r["year"]: int(r["total"] or 0) for r in rows}
 
 
 async def attachments_of(proposal_id: int, include_removed: bool = False) -> list[dict]:

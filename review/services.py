@@ -518,6 +518,7 @@ async def decide(
                     amount_cents=data.amount_cents or 0,
                     decision_reference=data.reference,
                     decision_date=decision_date,
+                    requested_by_year=await proposal_queries.requested_by_year(proposal["id"]),
                 )
             except ledger_services.LedgerRefused as error:
                 raise ReviewRefused(str(error)) from error

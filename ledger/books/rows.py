@@ -73,6 +73,7 @@ class ProjectRow(TypedDict):
     decision_date: dt.date | None
     final_amount_cents: int | None
     settled_on: dt.date | None
+    grant_of: int | None
     created_at: dt.datetime
     # joined by some queries
     account_name: NotRequired[str]

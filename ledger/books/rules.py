@@ -34,7 +34,10 @@ ACCOUNT_CATEGORY: dict[str, str] = {
     AccountKind.themes_reserve: "themes",
     AccountKind.learning: "learning",
     AccountKind.unforeseen: "unforeseen",
+    # Later years' parts of theme grants: still theme money, outside the themes' reserve base.
+    AccountKind.continuing: "themes",
 }
+CONTINUING_LINE = ("continuing", "Doorlopende toekenningen uit eerdere jaren")
 RESERVE_KINDS = frozenset({AccountKind.unforeseen, AccountKind.themes_reserve})
 
 # A report's state as the pages say it (every page: a Jinja global, portal/app.py).
@@ -306,3 +309,41 @@ def spend_window_problem(
         f"besteed worden tot en met {datum(spend_until)}. Kort de looptijd in, of verdeel het "
         "over de jaren."
     )
+
+
+def split_by_year(
+    amount_cents: int, requested_by_year: dict[int, int], grant_year: int
+) -> dict[int, int]:
+    """What a grant commits in each budget year: the granted amount shared over the years as
+    the budget's lines ask for it, to the cent (the largest remainders get the leftover cents,
+    the earliest year first on a tie). Lines of the grant year or before count for the grant
+    year. A budget with nothing in the grant year or before is committed whole in the grant
+    year: its project starts there, and the money can be carried over explicitly."""
+    asked = {year: cents for year, cents in requested_by_year.items() if cents > 0}
+    folded: dict[int, int] = defaultdict(int)
+    for year, cents in asked.items():
+        folded[max(year, grant_year)] += cents
+    total = sum(folded.values())
+    if total == 0 or folded.get(grant_year, 0) == 0:
+        return {grant_year: amount_cents}
+    shares = {year: amount_cents * cents // total for year, cents in folded.items()}
+    left = amount_cents - sum(shares.values())
+    by_remainder = sorted(folded, key=lambda y: (-(amount_cents * folded[y] % total), y))
+    for year in by_remainder[:left]:
+        shares[year] += 1
+    if shares[grant_year] == 0:  # a grant year's share too small to be a cent
+        return {grant_year: amount_cents}
+    return {year: cents for year, cents in sorted(shares.items()) if cents > 0}
+
+
+def year_period(
+    start: dt.date | None, end: dt.date | None, year: int, grant_year: int, last_year: int
+) -> tuple[dt.date | None, dt.date | None]:
+    """The period of one year's project of a multi-year grant: the grant's own period cut at
+    the year's bounds (the grant year keeps the grant's start, the last year its end)."""
+    first = start if year == grant_year else dt.date(year, 1, 1)
+    last = end if year == last_year else dt.date(year, 12, 31)
+    if first is not None and last is not None and last < first:
+        # A budget with money in a year the period does not reach: that year whole.
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return first, last

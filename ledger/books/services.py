@@ -3,57 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from ledger.books import queries
 from ledger.books.booking import EntryDraft, LedgerRefused, book, lock_years
-from ledger.books.deadlines import report_schedule
+from ledger.books.projects import (
+    book_later_part,
+    open_project,
+    plan_later_part,
+    project_changed,
+    refuse_outside_spend_window,
+    waiting_parts,
+    waiting_problem,
+)
 from ledger.books.rows import ProjectRow
 from ledger.books.rules import (
+    CONTINUING_LINE,
     ENTRY_KINDS,
     PROCESS_LINES,
     RESERVE_KINDS,
     floor_cents,
-    spend_window_problem,
+    split_by_year,
+    year_period,
 )
-from ledger.books.tables import Account, BudgetYear, Project, Report
+from ledger.books.tables import Account, BudgetYear, Project
 from portal.accounts import events
 from portal.accounts.principal import Principal
 from portal.accounts.rules import format_basis_points
-from portal.accounts.tables import Network
+from portal.accounts.tables import GrantBooking, Network
+from portal.lib import clock
 from portal.lib.db import required, write_transaction
 from portal.lib.money import format_euros
-
-# The projects layer keeps rows derived from a project (its projectenbank entry) in step. It
-# sits above this module, so it registers here at start-up (portal/app.register_domain_hooks)
-# instead of being imported; each hook runs inside the transaction that changed the project.
-PROJECT_CHANGED: list[Callable[[int], Awaitable[None]]] = []
-
-
-def on_project_changed(hook: Callable[[int], Awaitable[None]]) -> None:
-    if hook not in PROJECT_CHANGED:
-        PROJECT_CHANGED.append(hook)
-
-
-async def project_changed(project_id: int) -> None:
-    for hook in PROJECT_CHANGED:
-        await hook(project_id)
-
-
-async def refuse_outside_spend_window(budget_year_id: int, end_date: dt.date | None) -> None:
-    """Inside the transaction that commits money of a year: a project must end within the
-    year's spending window."""
-    year = (
-        await BudgetYear.select(BudgetYear.year, BudgetYear.spend_until)
-        .where(BudgetYear.id == budget_year_id)
-        .first()
-    )
-    if year is not None:
-        problem = spend_window_problem(end_date, year["spend_until"], year["year"])
-        if problem:
-            raise LedgerRefused(problem)
-
 
 DEFAULT_ADVANCE_BP = 8000  # 80 % at the grant, the rest after the final amount
 __all__ = ["EntryDraft", "LedgerRefused"]
@@ -136,6 +116,8 @@ class SetupInput:
     unforeseen_cents: int
     unforeseen_reserve_bp: int
     themes_reserve_bp: int
+    # For the later years' parts of grants decided in earlier years (ledger/books/projects.py).
+    continuing_cents: int = 0
 
 
 def setup_problems(spuk_cents: int, data: SetupInput) -> dict[str, str]:
@@ -143,7 +125,11 @@ def setup_problems(spuk_cents: int, data: SetupInput) -> dict[str, str]:
     problems: dict[str, str] = {}
     themes_pot = sum(data.theme_cents.values()) + data.themes_reserve_cents
     total = (
-        sum(data.process_cents.values()) + themes_pot + data.learning_cents + data.unforeseen_cents
+        sum(data.process_cents.values())
+        + themes_pot
+        + data.learning_cents
+        + data.unforeseen_cents
+        + data.continuing_cents
     )
     if total != spuk_cents:
         problems["total"] = (
@@ -194,6 +180,7 @@ async def set_up_year(
         ),
         ("learning", "learning", "Leren en ontwikkelen", None, data.learning_cents),
         ("unforeseen", "unforeseen", "Onvoorzien", None, data.unforeseen_cents),
+        (*CONTINUING_LINE[:1], *CONTINUING_LINE, None, data.continuing_cents),
     ]
     async with write_transaction():
         # Asked again with the year locked: of two divisions posted at once only one divides
@@ -201,6 +188,9 @@ async def set_up_year(
         await lock_years([budget_year_id])
         if await Account.exists().where(Account.budget_year == budget_year_id):
             return {"total": ALREADY_DIVIDED}
+        waiting = await waiting_parts(network_id, year["year"])
+        if problem := waiting_problem(waiting, data.continuing_cents):
+            return {"continuing": problem}
         await BudgetYear.update(
             {
                 BudgetYear.unforeseen_reserve_bp: data.unforeseen_reserve_bp,
@@ -208,6 +198,7 @@ async def set_up_year(
             }
         ).where(BudgetYear.id == budget_year_id)
         drafts = []
+        continuing_id = 0
         for position, (kind, code, name, theme_id, cents) in enumerate(plan):
             row = await Account.insert(
                 Account(
@@ -219,6 +210,8 @@ async def set_up_year(
                     position=position,
                 )
             ).returning(Account.id)
+            if kind == CONTINUING_LINE[0]:
+                continuing_id = row[0]["id"]
             if cents:
                 drafts.append(
                     EntryDraft(
@@ -237,6 +230,10 @@ async def set_up_year(
             summary=f"Begroting {year['year']} ingedeeld: "
             f"{format_euros(year['spuk_amount_cents'])}",
         )
+        for part in waiting:
+            await book_later_part(
+                actor, part["id"], budget_year_id, continuing_id, clock.now().date()
+            )
     return {}
 
 
@@ -266,8 +263,13 @@ async def commit_grant(
     decision_reference: str,
     decision_date: dt.date,
     advance_bp: int = DEFAULT_ADVANCE_BP,
+    requested_by_year: dict[int, int] | None = None,
 ) -> int:
-    """Book the commitment of a grant decision; call inside the decision's transaction."""
+    """Book the commitment of a grant decision; call inside the decision's transaction.
+
+    `requested_by_year`: what the proposal's budget asks per year. Where the network commits
+    each year's part in that year's budget, a grant over several years gets a project per year
+    (ledger/books/projects.py); the grant year's is returned."""
     account = await theme_account(budget_year_id, theme_id)
     if account is None:
         raise LedgerRefused(
@@ -275,17 +277,33 @@ async def commit_grant(
             "post in de begroting. Deel eerst de begroting in (Begroting → Indelen)."
         )
     async with write_transaction():
-        await refuse_outside_spend_window(budget_year_id, end_date)
+        grant_year = required(
+            await BudgetYear.select(BudgetYear.year).where(BudgetYear.id == budget_year_id).first()
+        )["year"]
+        booking = required(
+            await Network.select(Network.grant_booking).where(Network.id == network_id).first()
+        )["grant_booking"]
         # A proposal is granted once; a grant without a proposal is always a new project.
         existing = (
             await Project.select(Project.id).where(Project.proposal_id == proposal_id).first()
             if proposal_id is not None
             else None
         )
+        parts = (
+            split_by_year(amount_cents, requested_by_year, grant_year)
+            if requested_by_year and booking == GrantBooking.per_year and not existing
+            else {grant_year: amount_cents}
+        )
+        last_year = max(parts)
+        periods = {
+            year: year_period(start_date, end_date, year, grant_year, last_year) for year in parts
+        }
+        own_start, own_end = periods[grant_year]
+        await refuse_outside_spend_window(budget_year_id, own_end)
         if existing:
             project_id = existing["id"]
         else:
-            row = await Project.insert(
+            project_id = await open_project(
                 Project(
                     budget_year=budget_year_id,
                     account=account["id"],
@@ -293,20 +311,15 @@ async def commit_grant(
                     network=network_id,
                     title=title,
                     region_id=region_id,
-                    start_date=start_date,
-                    end_date=end_date,
+                    start_date=own_start,
+                    end_date=own_end,
                     advance_bp=advance_bp,
                     decision_reference=decision_reference,
                     decision_date=decision_date,
-                )
-            ).returning(Project.id)
-            project_id = row[0]["id"]
-            for due in report_schedule(start_date or decision_date, end_date or decision_date):
-                await Report.insert(
-                    Report(
-                        project=project_id, year=due.year, due_date=due.due_date, final=due.final
-                    )
-                )
+                ),
+                own_start or decision_date,
+                own_end or decision_date,
+            )
         await book(
             actor,
             budget_year_id,
@@ -314,18 +327,21 @@ async def commit_grant(
                 EntryDraft(
                     "commitment",
                     account["id"],
-                    amount_cents,
+                    parts[grant_year],
                     project_id=project_id,
                     reason=f"Verleningsbeschikking {title}",
                     document_reference=decision_reference,
                 )
             ],
             network_id=network_id,
-            summary=f"Verplichting {format_euros(amount_cents)} voor {title}",
+            summary=f"Verplichting {format_euros(parts[grant_year])} voor {title}",
             object_type="project",
             object_id=project_id,
             booked_on=decision_date,
         )
+        for year, cents in parts.items():
+            if year != grant_year:
+                await plan_later_part(actor, project_id, network_id, year, cents, periods[year])
         await project_changed(project_id)
     return project_id
 

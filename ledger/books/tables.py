@@ -31,6 +31,8 @@ class AccountKind(StrEnum):
     themes_reserve = "themes_reserve"  # the 10 % of the themes kept back
     learning = "learning"  # learning and development
     unforeseen = "unforeseen"  # the year's 10 % reserve
+    # What the year keeps for the later years' parts of grants decided in earlier years.
+    continuing = "continuing"
 
 
 class EntryKind(StrEnum):
@@ -121,6 +123,9 @@ class Project(Table, tablename="ledger_project"):
     decision_date = Date(null=True, default=None)
     final_amount_cents = BigInt(null=True, default=None)
     settled_on = Date(null=True, default=None)
+    # A later year's part of a multi-year grant: the project of the grant year it belongs to
+    # (that one carries the proposal, the letter and the projectenbank entry).
+    grant_of = Integer(null=True, default=None, index=True)
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -243,6 +248,22 @@ class ExpertClaim(Table, tablename="ledger_expert_claim"):
     paid_by = ForeignKey(Entry, null=True, default=None, on_delete=OnDelete.restrict)
     created_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class LaterYearPart(Table, tablename="ledger_later_year_part"):
+    """What a multi-year grant commits in a year after the grant year (DESIGN §2.10). Booked on
+    that year's line for continuing grants as soon as the year is divided: at the decision if
+    it is, else when it is; `booked_project` is then that year's project of the grant."""
+
+    id: Serial
+
+    project = ForeignKey(Project, null=False, on_delete=OnDelete.restrict, index=True)
+    year = Integer()
+    amount_cents = BigInt()
+    # The part's own period: the grant's period cut at the year's bounds.
+    start_date = Date(null=True, default=None)
+    end_date = Date(null=True, default=None)
+    booked_project = Integer(null=True, default=None)
 
 
 class ProjectPart(Table, tablename="ledger_project_part"):

@@ -6,10 +6,9 @@ the SPUK workbook."""
 from __future__ import annotations
 
 from ledger.books.booking import EntryDraft, LedgerRefused, book
-from ledger.books.deadlines import report_schedule
+from ledger.books.projects import open_project, project_changed, refuse_outside_spend_window
 from ledger.books.rules import ACCOUNT_CATEGORY, CATEGORY_LABELS
-from ledger.books.services import project_changed, refuse_outside_spend_window
-from ledger.books.tables import Account, BudgetYear, EntryKind, Project, Report
+from ledger.books.tables import Account, BudgetYear, EntryKind, Project
 from ledger.projects.allocation_forms import ALLOCATABLE_KINDS, AllocationInput, Recipient
 from portal.accounts.principal import Principal
 from portal.accounts.tables import Organisation, Region
@@ -82,7 +81,7 @@ async def allocate(
             }
             if (allocation.organisation_id, allocation.region_id) not in known:
                 raise LedgerRefused("Deze ontvanger hoort niet bij dit netwerk.")
-        row = await Project.insert(
+        project_id = await open_project(
             Project(
                 budget_year=budget_year_id,
                 account=allocation.account_id,
@@ -98,13 +97,10 @@ async def allocate(
                 decision_reference=allocation.decision_reference,
                 decision_date=allocation.decision_date,
                 decided_by=allocation.decided_by,
-            )
-        ).returning(Project.id)
-        project_id: int = row[0]["id"]
-        for due in report_schedule(allocation.start_date, allocation.end_date):
-            await Report.insert(
-                Report(project=project_id, year=due.year, due_date=due.due_date, final=due.final)
-            )
+            ),
+            allocation.start_date,
+            allocation.end_date,
+        )
         await book(
             actor,
             budget_year_id,

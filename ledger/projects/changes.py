@@ -14,9 +14,9 @@ from litestar.datastructures import FormMultiDict
 
 from ledger.books.booking import EntryDraft, LedgerRefused, book
 from ledger.books.deadlines import report_schedule
+from ledger.books.projects import refuse_outside_spend_window
 from ledger.books.queries import figures_of_projects
 from ledger.books.rows import ProjectRow
-from ledger.books.services import refuse_outside_spend_window
 from ledger.books.tables import (
     ChangeKind,
     ChangeRequest,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 
 from piccolo.columns import (
     JSON,
@@ -49,6 +49,21 @@ class TokenPurpose(str, Enum):
     invitation = "invitation"
 
 
+class GrantBooking(StrEnum):
+    """Where a grant whose budget runs over several years is committed."""
+
+    per_year = "per_year"  # each year's part in that year's budget (DESIGN §2.10)
+    grant_year = "grant_year"  # all in the year of the decision; later spending carried over
+
+
+GRANT_BOOKING_LABELS: dict[str, str] = {
+    GrantBooking.per_year: "Per jaar: elk jaar van een meerjarige toekenning komt ten laste van "
+    "de begroting van dat jaar",
+    GrantBooking.grant_year: "In het toekenningsjaar: de hele toekenning ten laste van het jaar "
+    "van het besluit; wat later wordt besteed, hevelt de coördinator over",
+}
+
+
 class Network(Table):
     id: Serial
     name = Varchar(length=200)
@@ -57,6 +72,7 @@ class Network(Table):
     # Basis points (1000 = 10 %): the default reserve percentages a new budget year starts with.
     unforeseen_reserve_bp = Integer(default=1000)
     themes_reserve_bp = Integer(default=1000)
+    grant_booking = Varchar(length=20, default=GrantBooking.per_year, choices=GrantBooking)
 
 
 class Region(Table):

@@ -273,6 +273,14 @@ async def _year_2021(network: dict, coordinator, settings: Settings) -> None:
         "Voorschot 2021-07",
     )
     await _money_outside_rounds_2021(network, coordinator, year, project)
+    # The Expertpool's budget runs into 2022 and Zuid-West commits each year's part in that
+    # year's budget: € 26.600 in 2021, € 249.500 waiting for 2022. The SPUK for 2022 is
+    # reserved (H7: € 4.850.000), the year is not divided yet: its division page asks for at
+    # least that much for continuing grants, and dividing books it.
+    _, problems = await services.create_budget_year(
+        coordinator, network["id"], 2022, 485_000_000, "SPUK 2022 Zuid-West (gereserveerd)"
+    )
+    assert not problems, problems
 
 
 # The process costs and learning and development of 2021, allocated as the coordinator does it
@@ -358,8 +366,8 @@ async def _money_outside_rounds_2021(
         payment_requests.RequestInput(
             granted["id"],
             payment_requests.PaymentRequestKind.instalment,
-            2_000_000,
-            "Tweede termijn: de expertpool draait in alle vijf de regio's; het tussentijds "
-            "verslag is ingediend.",
+            532_000,
+            "Restant van het deel 2021: de expertpool draait sinds september in drie regio's; "
+            "de bestede uren staan in de bijgevoegde urenstaat.",
         ),
     )
