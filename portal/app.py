@@ -29,6 +29,7 @@ from portal.accounts.guards import PUBLIC, enforce_access
 from portal.accounts.layout import query
 from portal.accounts.mail import deliver_pending
 from portal.accounts.sessions import SessionMiddleware
+from portal.accounts.tables import GRANT_BOOKING_LABELS
 from portal.api import openapi_config
 from portal.controllers import routes
 from portal.controllers.repeats import already_processed_handler, repeat_target
@@ -59,6 +60,7 @@ def configure_jinja(engine: Jinja, settings: Settings | None = None) -> None:
     env.globals["query"] = query
     env.globals["form_guard"] = form_guard
     env.globals["report_state_labels"] = REPORT_STATE_LABELS
+    env.globals["GRANT_BOOKING_LABELS"] = GRANT_BOOKING_LABELS
 
 
 @pass_context

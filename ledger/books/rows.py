@@ -107,5 +107,6 @@ class ReportRow(TypedDict):
     network: NotRequired[int]
     region_id: NotRequired[int | None]
     proposal_id: NotRequired[int | None]
+    grant_of: NotRequired[int | None]
     recipient: NotRequired[str]
     budget_year: NotRequired[int]

@@ -18,6 +18,7 @@ import snowballstemmer
 from markupsafe import Markup, escape
 
 from ledger.books import queries
+from ledger.books.projects import later_parts_of
 from ledger.books.rows import ProjectRow
 from ledger.books.tables import CatalogueEntry, Project, Report
 from portal.accounts import events
@@ -67,12 +68,14 @@ async def refresh(project_id: int) -> None:
     )
     if project is None:
         return
+    if project["grant_of"] is not None:
+        # A later year of a multi-year grant is in the projectenbank as part of its grant.
+        await refresh(project["grant_of"])
+        return
     from proposals import queries as proposal_queries
     from proposals.rules import FUNCTIONS
 
-    _, figures = await queries.year_figures(project["budget_year"])
-    f = figures.get(project_id)
-    granted = (f.committed + f.released) if f else 0
+    granted, realised = await _grant_totals(project)
     region_names = {
         r["id"]: r["name"]
         for r in await Region.select(Region.id, Region.name).where(
@@ -151,7 +154,7 @@ async def refresh(project_id: int) -> None:
         "organisations": organisations,
         "period": f"{start.isoformat()} – {end.isoformat()}" if start and end else "",
         "granted_cents": granted,
-        "realised_cents": f.realised if f else 0,
+        "realised_cents": realised,
         "results_text": results,
         "lessons_text": lessons,
         "status": "finished" if project["final_amount_cents"] is not None else "running",
@@ -183,6 +186,29 @@ async def refresh(project_id: int) -> None:
                 entry_id,
                 values["stems"],
             )
+
+
+async def _grant_totals(project: ProjectRow) -> tuple[int, int]:
+    """What the grant is now (committed plus released) and what was realised, over all its
+    years: the later years' projects where booked, the parts still waiting as decided."""
+    found = await queries.figures_of_projects(project["budget_year"], [project["id"]])
+    f = found.get(project["id"])
+    granted, realised = ((f.committed + f.released), f.realised) if f else (0, 0)
+    for part in await later_parts_of(project["id"]):
+        if part["booked_project"] is None:
+            granted += part["amount_cents"]
+            continue
+        later = (
+            await Project.select(Project.budget_year)
+            .where(Project.id == part["booked_project"])
+            .first()
+        )
+        assert later is not None  # on_delete restrict
+        found = await queries.figures_of_projects(later["budget_year"], [part["booked_project"]])
+        g = found.get(part["booked_project"])
+        if g:
+            granted, realised = granted + g.committed + g.released, realised + g.realised
+    return granted, realised
 
 
 def year_row_year(project: ProjectRow) -> int:

@@ -16,10 +16,12 @@ from ledger.books import queries, services
 from ledger.books.booking import LedgerRefused
 from ledger.books.chart import Bar, budget_chart
 from ledger.books.deadlines import STATUS_LABELS, format_due
+from ledger.books.projects import later_parts_of, waiting_parts
 from ledger.books.rows import AccountRow
 from ledger.books.rules import (
     ACCOUNT_CATEGORY,
     CATEGORY_LABELS,
+    CONTINUING_LINE,
     ENTRY_KINDS,
     PROCESS_LINES,
     RESERVE_KINDS,
@@ -224,9 +226,14 @@ class LedgerController(Controller):
                 "Dit jaar is al ingedeeld; wijzig de verdeling met een herschikking.",
                 "info",
             )
+        waiting = await waiting_parts(year["network"], year["year"])
         values = {
             "unforeseen_reserve": format_basis_points(year["unforeseen_reserve_bp"]),
             "themes_reserve": format_basis_points(year["themes_reserve_bp"]),
+            # What earlier years' grants wait for here, so that the least is the default.
+            "continuing": format_euros(sum(p["amount_cents"] for p in waiting), symbol=False)
+            if waiting
+            else "",
         }
         return await self._setup_page(request, year, values, {})
 
@@ -243,6 +250,8 @@ class LedgerController(Controller):
             values=values,
             errors=errors,
             process_lines=PROCESS_LINES,
+            waiting=await waiting_parts(year["network"], year["year"]),
+            continuing_label=CONTINUING_LINE[1],
         )
 
     async def _themes(self, request: Request, year_id: int) -> list[dict]:
@@ -282,6 +291,7 @@ class LedgerController(Controller):
             unforeseen_cents=money_field(form, "unforeseen", errors, False) or 0,
             unforeseen_reserve_bp=unforeseen_bp or 0,
             themes_reserve_bp=themes_bp or 0,
+            continuing_cents=money_field(form, "continuing", errors, False) or 0,
         )
         if not errors:
             errors = await services.set_up_year(principal, network_ref.id, year_id, data)
@@ -447,6 +457,12 @@ class LedgerController(Controller):
             if r["project"] == project_id
         ]
         suggested = max(0, advance_cents(f.committed, project["advance_bp"]) - f.paid)
+        # A multi-year grant: the grant year's project lists the later years, a later year's
+        # project points back to it.
+        first = None
+        if project["grant_of"] is not None:
+            first = await queries.project_row(project["network"], project["grant_of"])
+        later = await later_parts_of(project_id) if first is None else []
         return render(
             request,
             "ledger/project.html",
@@ -465,6 +481,8 @@ class LedgerController(Controller):
             format_due=format_due,
             original=await changes.original_amount(project),
             fee_scheme=project["account_code"] == FEE_LINE,
+            grant_of=first,
+            later_parts=later,
         )
 
     @post("/projecten/{project_id:int}/betalen", name="ledger:pay", opt=COORDINATOR)

@@ -175,14 +175,13 @@ class ReportController(Controller):
         """The goals and budget lines the report answers to: from the proposal, if any."""
         goals = [r["goal"] for r in report["results"]] if report["results"] else []
         lines = [dict(line) for line in report["realised_lines"] or []]
-        if report["proposal_id"] and (not goals or not lines):
+        proposal_id = await reports.proposal_of(report)
+        if proposal_id and (not goals or not lines):
             from proposals import queries as proposal_queries
             from proposals.tables import Proposal
 
             proposal = (
-                await Proposal.select(Proposal.goals)
-                .where(Proposal.id == report["proposal_id"])
-                .first()
+                await Proposal.select(Proposal.goals).where(Proposal.id == proposal_id).first()
             )
             if not goals and proposal:
                 goals = [g.strip(" -•\t") for g in proposal["goals"].splitlines() if g.strip()]
@@ -193,7 +192,7 @@ class ReportController(Controller):
                         "budget_cents": bl["amount_cents"],
                         "realised_cents": 0,
                     }
-                    for bl in await proposal_queries.budget_lines_of(report["proposal_id"])
+                    for bl in await proposal_queries.budget_lines_of(proposal_id)
                     if bl["year"] == report["year"]
                 ] or [{"description": "Totaal", "budget_cents": 0, "realised_cents": 0}]
         if not goals:

@@ -312,6 +312,7 @@ async def report_row(network_id: int, report_id: int) -> ReportRow | None:
             Report.project.network.as_alias("network"),
             Report.project.region_id.as_alias("region_id"),
             Report.project.proposal_id.as_alias("proposal_id"),
+            Report.project.grant_of.as_alias("grant_of"),
             Report.project.recipient.as_alias("recipient"),
         )
         .where((Report.id == report_id) & (Report.project.network == network_id))
@@ -319,6 +320,17 @@ async def report_row(network_id: int, report_id: int) -> ReportRow | None:
         .first()
     )
     return cast("ReportRow | None", row)
+
+
+async def proposal_of(report: ReportRow) -> int | None:
+    """The proposal a report answers to: its project's, or for a later year of a multi-year
+    grant the grant year's project's."""
+    if report["proposal_id"] is not None or report.get("grant_of") is None:
+        return report["proposal_id"]
+    first = (
+        await Project.select(Project.proposal_id).where(Project.id == report["grant_of"]).first()
+    )
+    return first["proposal_id"] if first else None
 
 
 async def add_attachment(actor: Principal, report: ReportRow, checked, stored_name: str) -> None:

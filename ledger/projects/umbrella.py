@@ -56,6 +56,7 @@ async def allocation(network_id: int, project_id: int) -> ProjectRow | None:
             (Project.id == project_id)
             & (Project.network == network_id)
             & Project.proposal_id.is_null()
+            & Project.grant_of.is_null()  # a later year of a grant is no allocation
         )
         .first()
     )

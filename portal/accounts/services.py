@@ -27,6 +27,7 @@ from portal.accounts.rules import (
 )
 from portal.accounts.tables import (
     AccountToken,
+    GrantBooking,
     Membership,
     Network,
     Organisation,
@@ -51,6 +52,7 @@ class NetworkInput:
     coordinating_municipality: str
     unforeseen_reserve_bp: int
     themes_reserve_bp: int
+    grant_booking: GrantBooking = GrantBooking.per_year
 
 
 async def save_network(
@@ -73,6 +75,7 @@ async def save_network(
         Network.coordinating_municipality: data.coordinating_municipality.strip(),
         Network.unforeseen_reserve_bp: data.unforeseen_reserve_bp,
         Network.themes_reserve_bp: data.themes_reserve_bp,
+        Network.grant_booking: data.grant_booking,
     }
     try:
         async with write_transaction():
@@ -112,6 +115,7 @@ async def _write_network(
             "slug": slug,
             "unforeseen_reserve_bp": data.unforeseen_reserve_bp,
             "themes_reserve_bp": data.themes_reserve_bp,
+            "grant_booking": data.grant_booking,
         },
     )
     return network_id

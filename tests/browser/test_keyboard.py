@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.test_accessibility import assert_no_serious_violations
 from tests.browser.test_login_journeys import log_in
@@ -511,4 +512,11 @@ def test_wide_ledger_tables_scroll_with_the_keyboard(page: Page) -> None:
             page.keyboard.press("End")
             for _ in range(10):
                 page.keyboard.press("ArrowRight")
-            assert wrap.evaluate("el => el.scrollLeft") > 0, f"{where}: the table did not scroll"
+            # The browser may scroll smoothly, after the key presses return: wait for it (up
+            # to five seconds) rather than read the position at once, which failed under load.
+            try:
+                page.wait_for_function(
+                    "el => el.scrollLeft > 0", arg=wrap.element_handle(), timeout=5000
+                )
+            except PlaywrightTimeout:
+                raise AssertionError(f"{where}: the table did not scroll") from None

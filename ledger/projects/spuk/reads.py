@@ -98,7 +98,20 @@ async def _projects(
     functions: dict[int, list[str]] = {}
     # A grant is carried out by the proposal's lead organisation: the Uitvoerder of its line.
     lead: dict[int, str] = {}
-    if any(r["proposal_id"] for r in rows):
+    # A later year of a multi-year grant has the proposal of its grant year's project.
+    firsts = [row["grant_of"] for row in rows if row["grant_of"] is not None]
+    proposal_of: dict[int, int | None] = {row["id"]: row["proposal_id"] for row in rows}
+    if firsts:
+        grant_proposals = {
+            p["id"]: p["proposal_id"]
+            for p in await Project.select(Project.id, Project.proposal_id).where(
+                Project.id.is_in(firsts)
+            )
+        }
+        for later in rows:
+            if later["grant_of"] is not None:
+                proposal_of[later["id"]] = grant_proposals.get(later["grant_of"])
+    if any(proposal_of.values()):
         for p in (
             await Proposal.select(
                 Proposal.id,
@@ -128,7 +141,7 @@ async def _projects(
                 id=row["id"],
                 region=regions.get(row["region_id"] or 0, ""),
                 recipient=row["recipient"]
-                or lead.get(row["proposal_id"] or 0, "")
+                or lead.get(proposal_of[row["id"]] or 0, "")
                 or regions.get(row["region_id"] or 0, ""),
                 title=row["title"],
                 account_code=codes.get(row["account"], ""),
@@ -136,7 +149,7 @@ async def _projects(
                 account_kind=kinds.get(row["account"], ""),
                 functions=tuple(
                     FUNCTIONS[c]
-                    for c in functions.get(row["proposal_id"] or 0, [])
+                    for c in functions.get(proposal_of[row["id"]] or 0, [])
                     if c in FUNCTIONS
                 ),
                 decision_date=row["decision_date"],

@@ -18,7 +18,7 @@ from portal.accounts.rules import (
     format_basis_points,
     reserve_percentage_problem,
 )
-from portal.accounts.tables import Network, Role
+from portal.accounts.tables import GRANT_BOOKING_LABELS, GrantBooking, Network, Role
 from portal.lib.db import required
 from portal.lib.forms import optional_id, page_number, query_int, text
 
@@ -36,12 +36,17 @@ def _network_input(form) -> tuple[services.NetworkInput, dict[str, str]]:
     themes, problem = reserve_percentage_problem(text(form, "themes_reserve"))
     if problem:
         errors["themes_reserve"] = problem
+    booking = text(form, "grant_booking") or GrantBooking.per_year
+    if booking not in GRANT_BOOKING_LABELS:
+        errors["grant_booking"] = "Kies hoe meerjarige toekenningen worden geboekt."
+        booking = GrantBooking.per_year
     data = services.NetworkInput(
         name=text(form, "name", 200),
         slug=text(form, "slug", 60),
         coordinating_municipality=text(form, "coordinating_municipality", 200),
         unforeseen_reserve_bp=unforeseen or 0,
         themes_reserve_bp=themes or 0,
+        grant_booking=GrantBooking(booking),
     )
     return data, errors
 
@@ -54,6 +59,7 @@ def _network_values(row: dict | None) -> dict[str, str]:
             "coordinating_municipality": "",
             "unforeseen_reserve": "10",
             "themes_reserve": "10",
+            "grant_booking": GrantBooking.per_year,
         }
     return {
         "name": row["name"],
@@ -61,6 +67,7 @@ def _network_values(row: dict | None) -> dict[str, str]:
         "coordinating_municipality": row["coordinating_municipality"],
         "unforeseen_reserve": format_basis_points(row["unforeseen_reserve_bp"]),
         "themes_reserve": format_basis_points(row["themes_reserve_bp"]),
+        "grant_booking": row["grant_booking"],
     }
 
 
