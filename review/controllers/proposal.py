@@ -11,6 +11,8 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from ledger.books import queries as ledger_queries
+from ledger.books.projects import later_parts_of
 from portal.accounts.deps import provide_network
 from portal.accounts.guards import allow
 from portal.accounts.layout import redirect, render, url
@@ -235,6 +237,7 @@ class ProposalReviewController(Controller):
             "review/letter.html",
             p=proposal,
             decision=decision,
+            years=await _years_of_grant(proposal, decision["amount_cents"] or 0),
             network=await network_row(proposal["network"]),
             authors=await proposal_queries.authors_of(proposal_id),
             **vocab(),
@@ -243,3 +246,12 @@ class ProposalReviewController(Controller):
     @staticmethod
     def _proposal_url(request: Request, proposal_id: int) -> str:
         return url(request, "review:proposal", proposal_id=proposal_id)
+
+
+async def _years_of_grant(proposal: ProposalRow, amount_cents: int) -> dict[int, int]:
+    """What the grant commits in each budget year (one year unless it runs over several and
+    its network books per year: ledger/books/projects.py)."""
+    project = await ledger_queries.project_by_proposal(proposal["id"])
+    parts = await later_parts_of(project["id"]) if project else []
+    later = {p["year"]: p["amount_cents"] for p in parts}
+    return {proposal["year"]: amount_cents - sum(later.values()), **later}

@@ -15,9 +15,12 @@ from ledger.books.booking import LedgerRefused
 from ledger.books.projects import later_parts_of, waiting_parts
 from ledger.books.rules import split_by_year, year_period
 from ledger.books.tables import Account, BudgetYear, Entry, LaterYearPart, Project, Report
-from portal.accounts.tables import AuditEvent, GrantBooking, Network
+from portal.accounts.tables import AuditEvent, GrantBooking, Network, Role
 from portal.lib.db import required
+from tests import factories
 from tests.ledger.conftest import Year, make_year
+from tests.ledger.test_ledger_pages import as_user
+from tests.web import post_form
 
 THEME_2021 = 9000 + 2021 * 10
 ASKED = {2021: 1_000_000, 2022: 3_000_000}  # € 10.000 this year, € 30.000 next
@@ -248,3 +251,73 @@ async def test_another_network_can_not_take_the_waiting_part(year: Year) -> None
     other = await make_year(2022)
     assert other.network != year.network
     assert await waiting_parts(other.network, 2022) == []
+
+
+# --- the pages ---------------------------------------------------------------------------------
+
+
+async def _slug(network_id: int) -> str:
+    row = required(await Network.select(Network.slug).where(Network.id == network_id).first())
+    return row["slug"]
+
+
+async def test_the_pages_show_the_years_of_a_grant_and_what_waits_for_a_division(
+    client, year: Year
+) -> None:
+    first = await _grant(year)
+    slug = await _slug(year.network)
+    await as_user(client, year.coordinator)
+    page = await client.get(f"/n/{slug}/begroting/projecten/{first}")
+    assert page.status_code == 200
+    assert "Meerjarige toekenning" in page.text
+    assert "wacht op de indeling van de begroting 2022" in page.text
+    assert "€ 15.000,00" in page.text
+    assert "Deelprojecten" not in page.text
+
+    year_id, problems = await services.create_budget_year(
+        await year.actor(), year.network, 2022, 12_000_000
+    )
+    assert year_id is not None, problems
+    division = await client.get(f"/n/{slug}/begroting/{year_id}/indelen")
+    assert division.status_code == 200
+    assert "Expertpool: € 15.000,00" in division.text
+    assert 'name="continuing"' in division.text and 'value="15.000,00"' in division.text
+    await BudgetYear.delete().where(BudgetYear.id == year_id)
+
+    await _divide_2022(year, 2_000_000)
+    (part,) = await later_parts_of(first)
+    page = await client.get(f"/n/{slug}/begroting/projecten/{first}")
+    assert f"/begroting/projecten/{part['booked_project']}" in page.text
+    assert "verplicht in de begroting 2022" in page.text
+    later = await client.get(f"/n/{slug}/begroting/projecten/{part['booked_project']}")
+    assert later.status_code == 200
+    assert "Deel 2022 van de meerjarige toekenning" in later.text
+    assert f"/begroting/projecten/{first}" in later.text
+    assert "Deelprojecten" not in later.text
+
+
+async def test_the_beheerder_sets_how_a_network_books_multi_year_grants(client, year: Year) -> None:
+    admin = await factories.member(year.network, Role.admin)
+    slug = await _slug(year.network)
+    await as_user(client, admin)
+    address = f"/beheer/{slug}/instellingen"
+    form = await client.get(address)
+    assert form.status_code == 200 and "Meerjarige toekenningen" in form.text
+    fields = {
+        "name": "Netwerk",
+        "slug": slug,
+        "coordinating_municipality": "Rotterdam",
+        "unforeseen_reserve": "10",
+        "themes_reserve": "10",
+    }
+    refused = await post_form(client, address, {**fields, "grant_booking": "elk_kwartaal"})
+    assert refused.status_code == 422
+    assert "Kies hoe meerjarige toekenningen worden geboekt." in refused.text
+    saved = await post_form(client, address, {**fields, "grant_booking": "grant_year"})
+    assert saved.status_code in (302, 303)
+    row = required(
+        await Network.select(Network.grant_booking).where(Network.id == year.network).first()
+    )
+    assert row["grant_booking"] == GrantBooking.grant_year
+    project_id = await _grant(year)
+    assert await later_parts_of(project_id) == []

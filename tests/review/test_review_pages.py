@@ -10,7 +10,7 @@ from ledger.books.tables import BudgetYear
 from portal.accounts.reminders import send_due
 from portal.accounts.tables import OutboxMessage, Role
 from portal.lib import clock
-from proposals.tables import Proposal, ProposalVersion, Round
+from proposals.tables import BudgetLine, Proposal, ProposalVersion, Round
 from review.reminders import register_review_reminders
 from review.tables import Advice, ConflictDeclaration, Decision, Review
 from tests import factories
@@ -289,6 +289,17 @@ async def test_whole_flow_to_a_grant(client, zw, reviewers) -> None:
     assert too_much.status_code == 422
     assert "niet hoger zijn dan het gevraagde bedrag" in too_much.text
     assert await Decision.count() == 0
+    # The budget runs into 2022 as much as in 2021: Zuid-West commits each year's part in that
+    # year's budget, and the letter says so (ledger/books/projects.py).
+    await BudgetLine.insert(
+        BudgetLine(
+            proposal=proposal_id,
+            kind="material",
+            year=2022,
+            description="Evaluatie",
+            amount_cents=1_000_000,
+        )
+    )
     granted = await post_form(
         client,
         review_url(proposal_id, "/besluit"),
@@ -311,6 +322,10 @@ async def test_whole_flow_to_a_grant(client, zw, reviewers) -> None:
     letter = await client.get(review_url(proposal_id, "/beschikking"))
     assert letter.status_code == 200
     assert "€ 8.000,00" in letter.text and "1 maart" in letter.text and "Rotterdam" in letter.text
+    assert (
+        "waarvan € 4.000,00 ten laste van de begroting 2021 en € 4.000,00 ten laste van de "
+        "begroting 2022" in letter.text
+    )
     # The network's auditor reads the grant letter too (and no proposal page).
     auditor = await factories.member(zw.network, Role.auditor, email="accountant@example.org")
     await as_user(client, auditor)
