@@ -60,6 +60,40 @@ ENTRY_KINDS: dict[str, str] = {
     EntryKind.transfer: "Herschikking",
     EntryKind.carry_over: "Overheveling naar ander jaar",
 }
+# The kinds as one Dutch word or two: what the SPUK workbook's auditor reads and filters on
+# (its checks sum per kind over these), instead of the code's names.
+ENTRY_KIND_SHORT: dict[str, str] = {
+    EntryKind.budget: "begroting",
+    EntryKind.commitment: "verplichting",
+    EntryKind.advance_payment: "voorschot",
+    EntryKind.final_payment: "nabetaling",
+    EntryKind.realised: "besteding",
+    EntryKind.release: "vrijval",
+    EntryKind.recovery: "terugvordering",
+    EntryKind.reserve_release: "inzet onvoorzien",
+    EntryKind.transfer: "herschikking",
+    EntryKind.carry_over: "overheveling",
+}
+
+
+def line_number(kind: str, code: str, position: int) -> str:
+    """The number of a budget line as the plan counts its categories (§6.4): 1a–1e the process
+    costs, 2.1, 2.2 … the themes in their order, 2.R the themes' reserve, 2.D the continuing
+    grants, 3 learning and development, 4 unforeseen. The workbook shows it instead of the
+    code's names (process_a, theme_1234)."""
+    if kind == AccountKind.process and code in PROCESS_LINES:
+        return "1" + code.removeprefix("process_")
+    if kind == AccountKind.theme:
+        return f"2.{max(1, position - len(PROCESS_LINES) + 1)}"
+    numbers: dict[str, str] = {
+        AccountKind.themes_reserve: "2.R",
+        AccountKind.continuing: "2.D",
+        AccountKind.learning: "3",
+        AccountKind.unforeseen: "4",
+    }
+    return numbers.get(kind, code)
+
+
 # Kinds that move budget between two accounts: `counter_account` gives, `account` receives.
 MOVING_KINDS = frozenset({EntryKind.transfer, EntryKind.reserve_release, EntryKind.carry_over})
 PROJECT_KINDS = frozenset(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import shutil
 import tempfile
@@ -54,6 +55,28 @@ MAX_TEXT = 32_767
 class Column:
     header: str
     width: float
+
+
+# What one A4 page in landscape holds at full size, in column-width units (characters of the
+# default font): 29,7 cm less openpyxl's default margins of 0,75 inch, about 7 pixels a unit.
+PRINTABLE_WIDTH = 140
+POINTS_PER_LINE = 15  # a row of the default font
+
+
+def print_scale(columns: Sequence[Column], pages_wide: int = 1, title_columns: int = 0) -> float:
+    """How large a sheet prints when fitted `pages_wide` pages wide, with its first
+    `title_columns` columns repeated on every page: 1.0 is full size."""
+    total = sum(c.width for c in columns)
+    repeated = sum(c.width for c in columns[:title_columns])
+    per_page = (total + repeated * (pages_wide - 1)) / pages_wide
+    return min(1.0, PRINTABLE_WIDTH / per_page)
+
+
+def header_height(columns: Sequence[Column]) -> float:
+    """The height of a header row whose texts wrap within their columns, so that a long
+    header does not run over the first rows (bold text takes a little more than its width)."""
+    lines = max((math.ceil(len(c.header) * 1.1 / max(c.width - 1, 1)) for c in columns), default=1)
+    return POINTS_PER_LINE * max(lines, 1)
 
 
 # How the cells are written. openpyxl spent some 10 µs on every cell (a Cell object, type
@@ -133,6 +156,9 @@ class Writer:
     def __init__(self, styles: Styles):
         self.styles = styles
         self._serials: dict[dt.date, str] = {}  # a year's entries share a few hundred days
+        # Styled texts by (style, text): a year's entries repeat their lines' and projects'
+        # names, wrapped, tens of thousands of times.
+        self._styled: dict[tuple[str, str], Cell] = {}
 
     def cell(self, value, number_format: str | None = None, font=None, alignment=None) -> Cell:
         style = self.styles.attribute(number_format, font, alignment)
@@ -153,7 +179,12 @@ class Writer:
         # the same either way: as an inline string.
         if reads_as_formula(value) or alignment:
             style = self.styles.attribute(alignment=alignment)
-            return Cell(f'{style} t="inlineStr">{inline_string(value[:MAX_TEXT])}')
+            cell = self._styled.get((style, value))
+            if cell is None:
+                cell = Cell(f'{style} t="inlineStr">{inline_string(value[:MAX_TEXT])}')
+                if len(self._styled) < 100_000:  # bounded: reasons can all differ
+                    self._styled[(style, value)] = cell
+            return cell
         return value
 
     def euro(self, cents: int | None) -> Cell | None:
@@ -209,11 +240,16 @@ class Sheet:
         self._file = tempfile.SpooledTemporaryFile(max_size=2**20)  # noqa: SIM115
         self._pending: list[str] = []
 
-    def append(self, values: Sequence) -> None:
-        """The next row: a value per column from A, None for an empty cell."""
+    def append(self, values: Sequence, height: float | None = None) -> None:
+        """The next row: a value per column from A, None for an empty cell; `height` in points
+        for a row whose wrapped texts need more than one line."""
         self._rows += 1
         row = str(self._rows)
-        xml = [f'<row r="{row}">']
+        xml = [
+            f'<row r="{row}" ht="{number(height)}" customHeight="1">'
+            if height
+            else f'<row r="{row}">'
+        ]
         for i, value in enumerate(values):
             if value is None:
                 continue
@@ -262,18 +298,27 @@ class Book:
         self._texts: dict[str, str] = {}
 
     def sheet(
-        self, title: str, columns: Sequence[Column], print_rows: str, freeze: str
+        self,
+        title: str,
+        columns: Sequence[Column],
+        print_rows: str,
+        freeze: str,
+        pages_wide: int = 1,
+        title_columns: int = 0,
     ) -> tuple[Sheet, Writer]:
-        """A sheet with these column widths, frozen at `freeze`, printed landscape on A4, one
-        page wide, `print_rows` on every page, page numbers in the footer."""
+        """A sheet with these column widths, frozen at `freeze`, printed landscape on A4,
+        `pages_wide` pages wide with the first `title_columns` columns on each, `print_rows` on
+        every page, page numbers in the footer."""
         ws = self.wb.create_sheet(title)
         for i, c in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = c.width
         ws.freeze_panes = freeze
         ws.print_title_rows = print_rows
+        if title_columns:
+            ws.print_title_cols = f"A:{get_column_letter(title_columns)}"
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToWidth = pages_wide
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.print_options.gridLines = False

@@ -20,13 +20,15 @@ from pathlib import Path
 import httpx
 import openpyxl
 import pytest
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from ledger.books import queries, services
-from ledger.books.rules import AccountFigures, floors
+from ledger.books.rules import AccountFigures, floors, line_number
 from ledger.books.tables import BudgetYear, Entry, Report
 from ledger.projects import reports, spuk
 from portal.accounts.tables import Network, Role
 from portal.lib import clock
+from portal.lib.xlsx_stream import Column, header_height, print_scale
 from tests import factories
 from tests.ledger.conftest import Year, make_year
 from tests.proposals.conftest import principal
@@ -316,9 +318,10 @@ async def test_the_recalculated_workbook_reconciles_with_the_ledger(tmp_path, da
     )
     reversal = next(r for r in body if r[header.index("Correctie van")])
     assert cents(reversal[header.index("Bedrag")]) == -400_000
-    carry = next(r for r in body if r[header.index("Code soort")] == "carry_over")
-    assert carry[header.index("Code tegenpost")] == "learning"
-    assert carry[header.index("Code post")] == "2022/learning"
+    # Dutch words and the plan's line numbers, not the code's names (carry_over, learning).
+    carry = next(r for r in body if r[header.index("Soort (kort)")] == "overheveling")
+    assert carry[header.index("Nr tegenpost")] == "3"
+    assert carry[header.index("Nr post")] == "2022/3"
     assert carry[header.index("Post")] == "Leren en ontwikkelen (2022)"
     assert '=HYPERLINK("http://example.org","klik")' in [r[header.index("Reden")] for r in body]
     # The budget in the form of Bijlage 4: projects as decided, process costs last.
@@ -331,8 +334,8 @@ async def test_the_recalculated_workbook_reconciles_with_the_ledger(tmp_path, da
 
     next_book = books["2022.xlsx"]
     _, rows = rows_of(next_book["Mutaties"], "Nr")
-    carry = next(r for r in rows[:-1] if r[3] == "carry_over")
-    assert (carry[4], carry[6]) == ("learning", "2021/learning")
+    carry = next(r for r in rows[:-1] if r[3] == "overheveling")
+    assert (carry[4], carry[6]) == ("3", "2021/3")
 
 
 async def _check_year(book: openpyxl.Workbook, budget_year_id: int, year: int) -> None:
@@ -340,7 +343,10 @@ async def _check_year(book: openpyxl.Workbook, budget_year_id: int, year: int) -
     figures, project_figures = await queries.year_figures(budget_year_id)
     info = await queries.year_info(budget_year_id)
     year_floors = floors(info, figures)
-    accounts = {a["code"]: a for a in await queries.accounts_of(budget_year_id)}
+    accounts = {
+        line_number(a["kind"], a["code"], a["position"]): a
+        for a in await queries.accounts_of(budget_year_id)
+    }
 
     def of(code: str) -> AccountFigures:
         return figures.get(accounts[code]["id"], AccountFigures())
@@ -705,10 +711,30 @@ def test_workbook_layout() -> None:
             ]
         assert ws.freeze_panes
         assert ws.page_setup.orientation == "landscape"
-        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        # Readable on A4 landscape: the wide sheets print two pages wide with their first
+        # columns on each page, and no sheet prints smaller than 60 % of full size.
+        pages, titles = {"Projecten": (2, "$A:$D"), "Mutaties": (2, "$A:$C")}.get(
+            ws.title, (1, None)
+        )
+        assert ws.page_setup.fitToWidth == pages and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_cols == titles
+        widths = [
+            Column("", ws.column_dimensions[get_column_letter(i)].width)
+            for i in range(1, ws.max_column + 1)
+        ]
+        title_columns = 0 if titles is None else column_index_from_string(titles[-1])
+        assert print_scale(widths, pages, title_columns) >= 0.6, ws.title
         assert ws.oddHeader.left.text == "Netwerk && Co"
         assert ws.oddHeader.right.text == "Geëxporteerd 10-01-2022 10:30"
         assert ws.column_dimensions["A"].width
+    # Header rows tall enough for their wrapped texts, so that they do not run over row 2.
+    for title, header_row, columns in (
+        ("Projecten", 1, spuk.PROJECT_COLUMNS),
+        ("Mutaties", 1, spuk.ENTRY_COLUMNS),
+        ("Samenvatting", 7, spuk.SUMMARY_COLUMNS),
+    ):
+        height = book[title].row_dimensions[header_row].height
+        assert height == header_height(columns) and height >= 30, title
     summary = book["Samenvatting"]
     assert summary.freeze_panes == "C8"
     assert summary["D8"].number_format == spuk.EURO and summary["D8"].value == 3000
@@ -951,13 +977,17 @@ def test_every_cell_of_the_workbook() -> None:
         dt.datetime(2022, 3, 1),
         "Binnenkort",
     ]
+    # Long texts wrap within their columns (region, executor, title, line, functions, reference).
     assert looks(ws, 2) == [
-        *["-"] * 2,
+        "-",
+        "w",
         ".",
-        *["-"] * 3,
+        "w",
+        "-",
+        "w",
         ".",
         "d",
-        "-",
+        "w",
         "€",
         "€",
         "=€",
@@ -998,7 +1028,7 @@ def test_every_cell_of_the_workbook() -> None:
         1,
         dt.datetime(2021, 1, 4),
         "Begroting (opening uit de SPUK)",
-        "budget",
+        "begroting",
         "theme_1",
         "Thema 1",
         None,
@@ -1017,7 +1047,8 @@ def test_every_cell_of_the_workbook() -> None:
     assert looks(ws, 2) == [
         "-",
         "d",
-        *"----",
+        *"---",
+        "w",
         ".",
         ".",
         ".",
@@ -1025,7 +1056,7 @@ def test_every_cell_of_the_workbook() -> None:
         "€",
         ".",
         ".",
-        "-",
+        "w",
         ".",
         "-",
         "dt",
@@ -1048,15 +1079,16 @@ def test_every_cell_of_the_workbook() -> None:
     assert looks(ws, 3) == [
         "-",
         "d",
-        *"----",
+        *"---",
+        "w",
         ".",
         ".",
         "-",
-        "-",
+        "w",
         "€",
         ".",
         "-",
-        "-",
+        "w",
         ".",
         "-",
         "dt",
@@ -1069,15 +1101,16 @@ def test_every_cell_of_the_workbook() -> None:
     assert looks(ws, 4) == [
         "-",
         "d",
-        *"----",
+        *"---",
+        "w",
         ".",
         ".",
         "-",
-        "-",
+        "w",
         "€",
         "-",
         ".",
-        "-",
+        "w",
         "-",
         ".",
         ".",
@@ -1085,7 +1118,7 @@ def test_every_cell_of_the_workbook() -> None:
     ]
     assert values(ws, 5)[2:8] == [
         "Overheveling naar ander jaar",
-        "carry_over",
+        "overheveling",
         "process_a",
         "a. Projectleider",
         "2022/theme_1",
@@ -1098,7 +1131,10 @@ def test_every_cell_of_the_workbook() -> None:
         dt.datetime(2021, 7, 1, 14, 0),
         2021,
     ]
-    assert looks(ws, 5) == ["-", "d", *"------", ".", ".", "€", ".", ".", "-", ".", "-", "dt", "-"]
+    assert looks(ws, 5) == [
+        *["-", "d", "-", "-", "-", "w", "-", "w"],
+        *[".", ".", "€", ".", ".", "w", ".", "-", "dt", "-"],
+    ]
     assert values(ws, 6) == [None, None, "Totaal", *[None] * 7, "=SUM(K2:K5)", *[None] * 7]
     assert looks(ws, 6) == [".", ".", "b", *"." * 7, "=€b", *"." * 7]
 
@@ -1153,17 +1189,17 @@ def test_every_cell_of_the_workbook() -> None:
         "process_a",
         "Begroot",
         "=Samenvatting!D8",
-        '=SUMIFS(Mutaties!$K$2:$K$5,Mutaties!$D$2:$D$5,"budget",Mutaties!$E$2:$E$5,'
+        '=SUMIFS(Mutaties!$K$2:$K$5,Mutaties!$D$2:$D$5,"begroting",Mutaties!$E$2:$E$5,'
         "Samenvatting!$C$8)"
         + "".join(
             f'+SUMIFS(Mutaties!$K$2:$K$5,Mutaties!$D$2:$D$5,"{kind}",Mutaties!$E$2:$E$5,'
             "Samenvatting!$C$8)"
-            for kind in ("transfer", "reserve_release", "carry_over")
+            for kind in ("herschikking", "inzet onvoorzien", "overheveling")
         )
         + "".join(
             f'-SUMIFS(Mutaties!$K$2:$K$5,Mutaties!$D$2:$D$5,"{kind}",Mutaties!$G$2:$G$5,'
             "Samenvatting!$C$8)"
-            for kind in ("transfer", "reserve_release", "carry_over")
+            for kind in ("herschikking", "inzet onvoorzien", "overheveling")
         ),
         "=F5-G5",
         '=IF(ROUND(H5,2)=0,"WAAR","ONWAAR")',

@@ -31,11 +31,17 @@ class _Book(Book):
         self.exported_local = local.replace(tzinfo=None)
 
     def sheet(
-        self, title: str, columns: Sequence[Column], print_rows: str, freeze: str
+        self,
+        title: str,
+        columns: Sequence[Column],
+        print_rows: str,
+        freeze: str,
+        pages_wide: int = 1,
+        title_columns: int = 0,
     ) -> tuple[Sheet, Writer]:
         """A sheet whose printed pages name the network, the year and the sheet, and when the
         workbook was exported."""
-        sheet, writer = super().sheet(title, columns, print_rows, freeze)
+        sheet, writer = super().sheet(title, columns, print_rows, freeze, pages_wide, title_columns)
         header = sheet.worksheet.HeaderFooter.oddHeader
         header.left.text = header_text(self.data.network_name)
         header.center.text = f"SPUK-verantwoording {self.data.year} – &A"

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ledger.books.rules import ENTRY_KIND_SHORT
 from ledger.projects.spuk.book import SPUK_CELL, TITLE, _Book, _Rows, _Sisa, _Summary
-from portal.lib.xlsx_stream import Column
+from portal.lib.xlsx_stream import Column, header_height
 
 TRUE, FALSE = "WAAR", "ONWAAR"
 
@@ -32,7 +33,7 @@ CHECK_COLUMNS = (
     Column("Nr", 6),
     Column("Controle", 44),
     Column("Post", 36),
-    Column("Code", 16),
+    Column("Nr post", 10),
     Column("Grootheid", 15),
     Column("Waarde A", 16),
     Column("Waarde B", 16),
@@ -79,6 +80,11 @@ class _Check:
     at_least: bool = False  # A ≥ B instead of A = B
 
 
+def _short(kind: str) -> str:
+    """The kind as Mutaties' column D names it."""
+    return ENTRY_KIND_SHORT[kind]
+
+
 def _entries_formula(figure: str, code_cell: str | None, entries: _Rows) -> str:
     """A figure recomputed from Mutaties with SUMIFS over the kind (and the account)."""
 
@@ -88,14 +94,14 @@ def _entries_formula(figure: str, code_cell: str | None, entries: _Rows) -> str:
     terms = []
     for kind, sign in _KIND_TERMS[figure]:
         if code_cell is None:
-            term = f'SUMIFS({rng("K")},{rng("D")},"{kind}")'
+            term = f'SUMIFS({rng("K")},{rng("D")},"{_short(kind)}")'
         else:
-            term = f'SUMIFS({rng("K")},{rng("D")},"{kind}",{rng("E")},{code_cell})'
+            term = f'SUMIFS({rng("K")},{rng("D")},"{_short(kind)}",{rng("E")},{code_cell})'
         terms.append(("+" if sign > 0 else "-") + term)
     if figure == "budget" and code_cell is not None:
         # What a transfer, reserve release or carry-over gives, its counter account loses.
         for kind in ("transfer", "reserve_release", "carry_over"):
-            terms.append(f'-SUMIFS({rng("K")},{rng("D")},"{kind}",{rng("G")},{code_cell})')
+            terms.append(f'-SUMIFS({rng("K")},{rng("D")},"{_short(kind)}",{rng("G")},{code_cell})')
     return "=" + "".join(terms).lstrip("+")
 
 
@@ -173,7 +179,7 @@ def _checks(
             "",
             "Begroot",
             f"=SUMIFS({_range('Mutaties', 'K', entries.first, entries.last)},"
-            f'{_range("Mutaties", "D", entries.first, entries.last)},"budget")',
+            f'{_range("Mutaties", "D", entries.first, entries.last)},"{_short("budget")}")',
             f"={SPUK_CELL}",
         )
     )
@@ -199,7 +205,7 @@ def _checks(
                 "",
                 "Gerealiseerd",
                 f"=SiSa!D{sisa.this_year_row}",
-                f'=SUMIFS({amounts},{kinds},"realised",{periods},{data.year})',
+                f'=SUMIFS({amounts},{kinds},"{_short("realised")}",{periods},{data.year})',
             )
         )
         checks.append(
@@ -210,7 +216,7 @@ def _checks(
                 "",
                 "Gerealiseerd",
                 f"=SiSa!E{sisa.this_year_row}",
-                f'=SUMIFS({amounts},{kinds},"realised",{periods},"<="&{data.year})',
+                f'=SUMIFS({amounts},{kinds},"{_short("realised")}",{periods},"<="&{data.year})',
             )
         )
     for a in data.accounts:
@@ -256,7 +262,7 @@ def _checks(
         ]
     )
     ws.append([])
-    ws.append(w.header(CHECK_COLUMNS))
+    ws.append(w.header(CHECK_COLUMNS), header_height(CHECK_COLUMNS))
     for row, check in enumerate(checks, start=first):
         test = f"ROUND(H{row},2)>=0" if check.at_least else f"ROUND(H{row},2)=0"
         ws.append(

@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from ledger.books import queries
 from ledger.books.rows import AccountRow
-from ledger.books.rules import AccountFigures, ProjectFigures, floors
+from ledger.books.rules import AccountFigures, ProjectFigures, floors, line_number
 from ledger.books.tables import BudgetYear, Entry, Project, Report
 from ledger.projects.spuk.data import (
     AccountLine,
@@ -39,7 +39,7 @@ async def gather(network_id: int, year: int) -> SpukData:
     figures, project_figures = await queries.year_figures(year_id)
     year_floors = floors(await queries.year_info(year_id), figures)
     accounts = tuple(_account_line(a, figures, year_floors) for a in account_rows)
-    codes = {a["id"]: a["code"] for a in account_rows}
+    codes = {a["id"]: line_number(a["kind"], a["code"], a["position"]) for a in account_rows}
     kinds = {a["id"]: a["kind"] for a in account_rows}
     projects = await _projects(network_id, year_id, project_figures, codes, kinds)
     entries = await _entries(year_id, year)
@@ -66,7 +66,7 @@ def _account_line(
 ) -> AccountLine:
     f = figures.get(account["id"], AccountFigures())
     return AccountLine(
-        code=account["code"],
+        code=line_number(account["kind"], account["code"], account["position"]),
         name=account["name"],
         kind=account["kind"],
         budget=f.budget,
@@ -194,9 +194,13 @@ async def _entries(year_id: int, year: int) -> list[EntryLine]:
             Entry.document_reference,
             Entry.created_at,
             Entry.account.code.as_alias("account_code"),
+            Entry.account.kind.as_alias("account_kind"),
+            Entry.account.position.as_alias("account_position"),
             Entry.account.name.as_alias("account_name"),
             Entry.account._.budget_year._.year.as_alias("account_year"),
             Entry.counter_account.code.as_alias("counter_code"),
+            Entry.counter_account.kind.as_alias("counter_kind"),
+            Entry.counter_account.position.as_alias("counter_position"),
             Entry.counter_account.name.as_alias("counter_name"),
             Entry.counter_account._.budget_year._.year.as_alias("counter_year"),
             Entry.project.title.as_alias("project_title"),
@@ -215,9 +219,18 @@ async def _entries(year_id: int, year: int) -> list[EntryLine]:
             booked_on=r["booked_on"],
             period_year=r["period_year"] or r["booked_on"].year,
             kind=r["kind"],
-            account_code=account_key(r["account_code"], r["account_year"], year),
+            account_code=account_key(
+                line_number(r["account_kind"], r["account_code"], r["account_position"]),
+                r["account_year"],
+                year,
+            ),
             account_name=with_year(r["account_name"], r["account_year"], year),
-            counter_code=account_key(r["counter_code"], r["counter_year"], year),
+            counter_code=account_key(
+                r["counter_code"]
+                and line_number(r["counter_kind"], r["counter_code"], r["counter_position"]),
+                r["counter_year"],
+                year,
+            ),
             counter_name=with_year(r["counter_name"], r["counter_year"], year),
             project_id=r["project"],
             project_title=r["project_title"] or "",

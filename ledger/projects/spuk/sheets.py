@@ -20,7 +20,7 @@ import datetime as dt
 from openpyxl.utils import get_column_letter
 
 from ledger.books.deadlines import STATUS_LABELS, status_of
-from ledger.books.rules import CATEGORY_LABELS, ENTRY_KINDS, RESERVE_KINDS
+from ledger.books.rules import CATEGORY_LABELS, ENTRY_KIND_SHORT, ENTRY_KINDS, RESERVE_KINDS
 from ledger.projects.spuk.book import PERCENT, SPUK_CELL, TITLE, WRAP, _Book, _Rows, _Sisa, _Summary
 from ledger.projects.spuk.checks import _checks
 from ledger.projects.spuk.data import SisaWording, SpukData
@@ -28,7 +28,7 @@ from ledger.projects.spuk.derive import budget_lines
 from portal.accounts.rules import format_basis_points
 from portal.lib.formatting import AMSTERDAM
 from portal.lib.xlsx import clean_text
-from portal.lib.xlsx_stream import BOLD, DATETIME, Column
+from portal.lib.xlsx_stream import BOLD, DATETIME, Column, header_height
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -66,24 +66,26 @@ def build_workbook(data: SpukData, *, exported_at: dt.datetime) -> bytes:
 
 # Samenvatting ---------------------------------------------------------------------------------
 
+# Widths that print readably on A4 landscape (tests/ledger/test_spuk.py asks at least 60 % of
+# full size of every sheet); long texts wrap within their column instead.
 SUMMARY_COLUMNS = (
-    Column("Categorie", 24),
-    Column("Post", 44),
-    Column("Code", 16),
-    Column("Begroot", 16),
-    Column("Verplicht", 16),
-    Column("Betaald", 16),
-    Column("Gerealiseerd", 16),
-    Column("Vrijgevallen", 16),
-    Column("Teruggevorderd", 16),
-    Column("Beschikbaar", 16),
-    Column("Ondergrens reserve", 16),
-    Column("Inzet uit reserve", 16),
+    Column("Categorie", 22),
+    Column("Post", 34),
+    Column("Nr post", 8),
+    Column("Begroot", 14),
+    Column("Verplicht", 14),
+    Column("Betaald", 14),
+    Column("Gerealiseerd", 14),
+    Column("Vrijgevallen", 14),
+    Column("Teruggevorderd", 14),
+    Column("Beschikbaar", 14),
+    Column("Ondergrens reserve", 14),
+    Column("Inzet uit reserve", 14),
 )
 CATEGORY_COLUMNS = (
-    Column("Categorie", 24),
-    Column("Aantal posten", 44),
-    Column("Aandeel van de SPUK", 16),
+    Column("Categorie", 22),
+    Column("Aantal posten", 34),
+    Column("Aandeel van de SPUK", 8),
     *SUMMARY_COLUMNS[3:],
 )
 
@@ -107,7 +109,7 @@ def _summary(book: _Book) -> _Summary:
     ws.append(["Ondergrenzen reserves", reserves])
     ws.append(["Geëxporteerd op", w.date(book.exported_local, DATETIME)])
     ws.append([])
-    ws.append(w.header(SUMMARY_COLUMNS))
+    ws.append(w.header(SUMMARY_COLUMNS), header_height(SUMMARY_COLUMNS))
     rows = {}
     for i, a in enumerate(accounts):
         row = first + i
@@ -143,7 +145,7 @@ def _summary(book: _Book) -> _Summary:
     ws.append([])
     ws.append([w.cell("Per categorie", font=BOLD)])
     category_header = total + 3
-    ws.append(w.header(CATEGORY_COLUMNS))
+    ws.append(w.header(CATEGORY_COLUMNS), header_height(CATEGORY_COLUMNS))
     category_first = category_header + 1
     for i, label in enumerate(CATEGORY_LABELS.values()):
         row = category_first + i
@@ -178,34 +180,36 @@ def _summary(book: _Book) -> _Summary:
 # Projecten ------------------------------------------------------------------------------------
 
 PROJECT_COLUMNS = (
-    Column("Nr", 7),
-    Column("JH-regio", 20),
-    Column("Uitvoerder", 20),
-    Column("Project", 48),
-    Column("Code post", 14),
-    Column("Post", 28),
-    Column("Functies", 40),
-    Column("Besluitdatum", 13),
-    Column("Kenmerk besluit", 20),
-    Column("Toegekend", 15),
-    Column("Vrijgevallen", 15),
-    Column("Verplicht", 15),
-    Column("Betaald", 15),
-    Column("Nog te betalen", 15),
-    Column("Gerealiseerd", 15),
-    Column("Teruggevorderd", 15),
-    Column("Vastgesteld bedrag", 15),
-    Column("Vastgesteld op", 13),
-    Column("Verslag over", 10),
-    Column("Verslag vóór", 13),
-    Column("Status verslag", 16),
+    Column("Nr", 6),
+    Column("JH-regio", 14),
+    Column("Uitvoerder", 16),
+    Column("Project", 28),
+    Column("Nr post", 7),
+    Column("Post", 18),
+    Column("Functies", 20),
+    Column("Besluitdatum", 11),
+    Column("Kenmerk besluit", 14),
+    Column("Toegekend", 13),
+    Column("Vrijgevallen", 13),
+    Column("Verplicht", 13),
+    Column("Betaald", 13),
+    Column("Nog te betalen", 13),
+    Column("Gerealiseerd", 13),
+    Column("Teruggevorderd", 13),
+    Column("Vastgesteld bedrag", 13),
+    Column("Vastgesteld op", 11),
+    Column("Verslag over", 8),
+    Column("Verslag vóór", 11),
+    Column("Status verslag", 14),
 )
+# Printed two pages wide, each with the project's number, region, executor and title.
+PROJECT_PRINT = {"pages_wide": 2, "title_columns": 4}
 
 
 def _projects_sheet(book: _Book) -> _Rows:
     data = book.data
-    ws, w = book.sheet("Projecten", PROJECT_COLUMNS, "1:1", "E2")
-    ws.append(w.header(PROJECT_COLUMNS))
+    ws, w = book.sheet("Projecten", PROJECT_COLUMNS, "1:1", "E2", **PROJECT_PRINT)
+    ws.append(w.header(PROJECT_COLUMNS), header_height(PROJECT_COLUMNS))
     today = book.exported_local.date()
     first = 2
     for row, p in enumerate(data.projects, start=first):
@@ -224,14 +228,14 @@ def _projects_sheet(book: _Book) -> _Rows:
         ws.append(
             [
                 p.id,
-                w.text(p.region),
-                w.text(p.recipient),
-                w.text(p.title),
+                w.text(p.region, WRAP),
+                w.text(p.recipient, WRAP),
+                w.text(p.title, WRAP),
                 p.account_code,
-                w.text(p.account_name),
-                w.text("; ".join(p.functions)),
+                w.text(p.account_name, WRAP),
+                w.text("; ".join(p.functions), WRAP),
                 w.date(p.decision_date),
-                w.text(p.decision_reference),
+                w.text(p.decision_reference, WRAP),
                 w.euro(p.granted),
                 w.euro(p.released),
                 w.formula(f"=J{row}-K{row}"),
@@ -262,31 +266,33 @@ def _projects_sheet(book: _Book) -> _Rows:
 
 ENTRY_COLUMNS = (
     Column("Nr", 8),
-    Column("Datum", 12),
-    Column("Soort", 30),
-    Column("Code soort", 16),
-    Column("Code post", 16),
-    Column("Post", 28),
-    Column("Code tegenpost", 16),
-    Column("Tegenpost", 28),
-    Column("Projectnr", 10),
-    Column("Project", 36),
-    Column("Bedrag", 16),
-    Column("Correctie van", 11),
+    Column("Datum", 11),
+    Column("Soort", 24),
+    Column("Soort (kort)", 14),
+    Column("Nr post", 7),
+    Column("Post", 22),
+    Column("Nr tegenpost", 9),
+    Column("Tegenpost", 22),
+    Column("Projectnr", 9),
+    Column("Project", 26),
+    Column("Bedrag", 14),
+    Column("Correctie van", 10),
     Column("Gecorrigeerd door", 11),
-    Column("Reden", 40),
-    Column("Kenmerk", 20),
-    Column("Geboekt door", 20),
-    Column("Vastgelegd op", 17),
+    Column("Reden", 30),
+    Column("Kenmerk", 16),
+    Column("Geboekt door", 16),
+    Column("Vastgelegd op", 16),
     # The year the money belongs to: spending of 2021 accepted in 2026 is 2021's.
-    Column("Periode", 9),
+    Column("Periode", 8),
 )
+# Printed two pages wide, each with the entry's number, date and kind.
+ENTRY_PRINT = {"pages_wide": 2, "title_columns": 3}
 
 
 def _entries_sheet(book: _Book) -> _Rows:
     data = book.data
-    ws, w = book.sheet("Mutaties", ENTRY_COLUMNS, "1:1", "C2")
-    ws.append(w.header(ENTRY_COLUMNS))
+    ws, w = book.sheet("Mutaties", ENTRY_COLUMNS, "1:1", "C2", **ENTRY_PRINT)
+    ws.append(w.header(ENTRY_COLUMNS), header_height(ENTRY_COLUMNS))
     reversed_by = {e.reverses: e.id for e in data.entries if e.reverses}
     for e in data.entries:
         created = e.created_at
@@ -300,17 +306,17 @@ def _entries_sheet(book: _Book) -> _Rows:
                 e.id,
                 w.date(e.booked_on),
                 ENTRY_KINDS.get(e.kind, e.kind),
-                e.kind,
+                ENTRY_KIND_SHORT.get(e.kind, e.kind),
                 e.account_code,
-                w.text(e.account_name),
+                w.text(e.account_name, WRAP),
                 e.counter_code or None,
-                w.text(e.counter_name),
+                w.text(e.counter_name, WRAP),
                 e.project_id,
-                w.text(e.project_title),
+                w.text(e.project_title, WRAP),
                 w.euro(e.amount),
                 e.reverses,
                 reversed_by.get(e.id),
-                w.text(e.reason),
+                w.text(e.reason, WRAP),
                 w.text(e.document_reference),
                 w.text(e.created_by),
                 w.date(created, DATETIME),
@@ -342,7 +348,7 @@ def _sisa_columns(wording: SisaWording, year: int) -> tuple[Column, ...]:
         Column(wording.cumulative.format(year=year), 22),
         Column("Meerjarig", 10),
         Column(wording.final.format(year=year), 14),
-        Column(wording.explanation.format(year=year), 70),
+        Column(wording.explanation.format(year=year), 50),
     )
 
 
@@ -356,7 +362,7 @@ def _sisa(book: _Book) -> _Sisa:
     ws.append(["Verantwoordingsjaar (T)", data.year])
     ws.append(["Indienen bij het Rijk", f"uiterlijk 15 juli {data.year + 1}"])
     ws.append([])
-    ws.append(w.header(columns))
+    ws.append(w.header(columns), header_height(columns))
     first = header_row + 1
     this_year_row = None
     for row, g in enumerate(data.grants, start=first):
@@ -403,7 +409,7 @@ def _budget(book: _Book) -> _Rows:
     ws.append([w.cell(f"Begroting middelen {data.year}", font=TITLE)])
     ws.append([w.text(data.network_name)])
     ws.append([])
-    ws.append(w.header(BUDGET_COLUMNS))
+    ws.append(w.header(BUDGET_COLUMNS), header_height(BUDGET_COLUMNS))
     lines = budget_lines(data)
     for line in lines:
         ws.append(
