@@ -282,6 +282,29 @@ class ProjectPart(Table, tablename="ledger_project_part"):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
+class InstalmentCondition(StrEnum):
+    none = "none"
+    report_submitted = "report_submitted"  # e.g. "na het tussentijds verslag"
+    report_accepted = "report_accepted"
+
+
+class Instalment(Table, tablename="ledger_instalment"):
+    """One instalment of a grant's schedule of payments (betaalschema): an amount, paid when
+    its condition is met and not before its date; `payment` is the entry that paid it."""
+
+    id: Serial
+
+    project = ForeignKey(Project, null=False, on_delete=OnDelete.restrict, index=True)
+    number = Integer()
+    description = Varchar(length=300)
+    amount_cents = BigInt()
+    condition = Varchar(length=20, default=InstalmentCondition.none, choices=InstalmentCondition)
+    not_before = Date(null=True, default=None)
+    payment = ForeignKey(Entry, null=True, default=None, on_delete=OnDelete.restrict)
+    created_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
 class PaymentRequestKind(StrEnum):
     advance = "advance"  # the advance of the grant letter's schedule
     instalment = "instalment"  # a later instalment, e.g. after an interim report
@@ -312,6 +335,8 @@ class PaymentRequest(Table, tablename="ledger_payment_request"):
     decided_at = Timestamptz(null=True, default=None)
     decision_note = Text(default="")
     payment = ForeignKey(Entry, null=True, default=None, on_delete=OnDelete.restrict)
+    # The instalment of the project's schedule this request is for, if any.
+    instalment = ForeignKey(Instalment, null=True, default=None, on_delete=OnDelete.restrict)
 
 
 class ChangeKind(StrEnum):

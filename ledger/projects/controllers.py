@@ -15,8 +15,7 @@ from litestar.response import Redirect, Template
 from ledger.books import queries, services
 from ledger.books.booking import LedgerRefused
 from ledger.books.chart import Bar, budget_chart
-from ledger.books.deadlines import STATUS_LABELS, format_due
-from ledger.books.projects import later_parts_of, waiting_parts
+from ledger.books.projects import waiting_parts
 from ledger.books.rows import AccountRow
 from ledger.books.rules import (
     ACCOUNT_CATEGORY,
@@ -29,9 +28,6 @@ from ledger.books.rules import (
     ProjectFigures,
     floors,
 )
-from ledger.projects import changes, reports
-from ledger.projects.expert_fees import FEE_LINE
-from ledger.projects.settlement import advance_cents, default_schedule_text
 from portal.accounts.deps import provide_network
 from portal.accounts.guards import allow
 from portal.accounts.layout import query, redirect, render, url
@@ -435,142 +431,6 @@ class LedgerController(Controller):
         if errors:
             return await self._move_page(request, year, dict(form.items()), errors, 422)
         return redirect(request, self._url(request, year_id), f"{ENTRY_KINDS[kind]} is geboekt.")
-
-    @get("/projecten/{project_id:int}", name="ledger:project", opt=READERS)
-    async def project(self, request: Request, project_id: FromPath[int]) -> Template:
-        return await self._project_page(request, project_id, {}, {})
-
-    async def _project_page(
-        self, request: Request, project_id: int, values: dict, errors: dict, status_code: int = 200
-    ) -> Template:
-        project = await queries.project_row(provide_network(request).id, project_id)
-        if project is None:
-            raise NotFoundException("Dit project bestaat niet in dit netwerk.")
-        _, figures = await queries.year_figures(project["budget_year"])
-        f = figures.get(project_id, ProjectFigures())
-        rows, _ = await queries.entries(
-            project["budget_year"], project_id=project_id, per_page=1000
-        )
-        project_reports = [
-            r
-            for r in await reports.reports_of_network(provide_network(request).id)
-            if r["project"] == project_id
-        ]
-        suggested = max(0, advance_cents(f.committed, project["advance_bp"]) - f.paid)
-        # A multi-year grant: the grant year's project lists the later years, a later year's
-        # project points back to it.
-        first = None
-        if project["grant_of"] is not None:
-            first = await queries.project_row(project["network"], project["grant_of"])
-        later = await later_parts_of(project_id) if first is None else []
-        return render(
-            request,
-            "ledger/project.html",
-            status_code=status_code,
-            project=project,
-            f=f,
-            entries=rows,
-            reports=project_reports,
-            values=values,
-            errors=errors,
-            suggested=suggested,
-            kinds=ENTRY_KINDS,
-            schedule=default_schedule_text(project["advance_bp"]),
-            advance_pct=format_basis_points(project["advance_bp"]),
-            status_labels=STATUS_LABELS,
-            format_due=format_due,
-            original=await changes.original_amount(project),
-            fee_scheme=project["account_code"] == FEE_LINE,
-            grant_of=first,
-            later_parts=later,
-        )
-
-    @post("/projecten/{project_id:int}/betalen", name="ledger:pay", opt=COORDINATOR)
-    async def pay(
-        self,
-        request: Request,
-        principal: NamedDependency[Principal],
-        network_ref: NamedDependency[NetworkRef],
-        project_id: FromPath[int],
-    ) -> Template | Redirect:
-        project = await queries.project_row(network_ref.id, project_id)
-        if project is None:
-            raise NotFoundException("Dit project bestaat niet in dit netwerk.")
-        form = await request.form()
-        errors: dict[str, str] = {}
-        amount = money_field(form, "amount", errors)
-        if not text(form, "document_reference"):
-            errors["document_reference"] = "Vul het kenmerk van de betaling of factuur in."
-        if not errors:
-            try:
-                await services.pay(
-                    principal,
-                    project,
-                    text(form, "kind") or "advance_payment",
-                    amount or 0,
-                    text(form, "document_reference", 200),
-                )
-            except LedgerRefused as error:
-                errors["form"] = str(error)
-        if errors:
-            return await self._project_page(request, project_id, dict(form.items()), errors, 422)
-        return redirect(
-            request,
-            url(request, "ledger:project", project_id=project_id),
-            f"Betaling van {format_euros(amount or 0)} is geboekt.",
-        )
-
-    @post("/projecten/{project_id:int}/voorschot", name="ledger:advance_share", opt=COORDINATOR)
-    async def advance_share(
-        self,
-        request: Request,
-        principal: NamedDependency[Principal],
-        network_ref: NamedDependency[NetworkRef],
-        project_id: FromPath[int],
-    ) -> Template | Redirect:
-        project = await queries.project_row(network_ref.id, project_id)
-        if project is None:
-            raise NotFoundException("Dit project bestaat niet in dit netwerk.")
-        form = await request.form()
-        share, problem = reserve_percentage_problem(text(form, "advance_share"))
-        if problem is None and share is not None and share > 10_000:
-            problem = "Kies een percentage tussen 0 en 100."
-        if problem:
-            return await self._project_page(
-                request, project_id, dict(form.items()), {"advance_share": problem}, 422
-            )
-        await services.set_advance_share(principal, project, share or 0)
-        return redirect(
-            request,
-            url(request, "ledger:project", project_id=project_id),
-            "Het voorschotpercentage is gewijzigd.",
-        )
-
-    @get("/projecten/{project_id:int}/vaststelling", name="ledger:settlement_letter", opt=READERS)
-    async def settlement_letter(
-        self, request: Request, network_ref: NamedDependency[NetworkRef], project_id: FromPath[int]
-    ) -> Template:
-        project = await queries.project_row(network_ref.id, project_id)
-        if project is None or project["final_amount_cents"] is None:
-            raise NotFoundException("Dit project is (nog) niet vastgesteld.")
-        _, figures = await queries.year_figures(project["budget_year"])
-        from portal.accounts.queries import network_row
-
-        rows, _ = await queries.entries(
-            project["budget_year"], project_id=project_id, per_page=10_000
-        )
-        paid_by_kind: dict[str, int] = {}
-        for e in rows:
-            paid_by_kind[e["kind"]] = paid_by_kind.get(e["kind"], 0) + e["sign"] * e["amount_cents"]
-        return render(
-            request,
-            "ledger/settlement_letter.html",
-            advances=paid_by_kind.get("advance_payment", 0),
-            final_payment=paid_by_kind.get("final_payment", 0),
-            project=project,
-            f=figures.get(project_id, ProjectFigures()),
-            network=await network_row(project["network"]),
-        )
 
     def _url(self, request: Request, year_id: int) -> str:
         return url(request, "ledger:year", year_id=year_id)

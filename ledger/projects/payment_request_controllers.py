@@ -10,6 +10,7 @@ from litestar.response import Redirect, Template
 from ledger.books.booking import LedgerRefused
 from ledger.books.tables import PaymentRequestState
 from ledger.projects import payment_requests as requests
+from ledger.projects.instalments import CONDITION_LABELS, open_instalments
 from portal.accounts.guards import allow
 from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import NetworkRef, Principal
@@ -53,7 +54,10 @@ class PaymentRequestController(Controller):
     ) -> Template | Redirect:
         form = await request.form()
         projects = await requests.requestable_projects(principal, network_ref.id)
-        data, errors = requests.parse_request(form, {p["id"] for p in projects})
+        open_ones = await open_instalments([p["id"] for p in projects])
+        data, errors = requests.parse_request(
+            form, {p["id"] for p in projects}, {i["id"]: i for i in open_ones}
+        )
         if data is not None:
             try:
                 await requests.request_payment(principal, network_ref.id, data)
@@ -140,11 +144,20 @@ class PaymentRequestController(Controller):
         status_code: int = 200,
     ) -> Template:
         projects = await requests.requestable_projects(principal, network_ref.id)
+        open_ones = await open_instalments([p["id"] for p in projects])
         return render(
             request,
             "ledger/payment_request_new.html",
             status_code=status_code,
             projects=[(str(p["id"]), f"{p['title']} ({p['year']})") for p in projects],
+            instalments=[
+                (
+                    str(i["id"]),
+                    f"{i['project_title']}: termijn {i['number']}, {i['description']} "
+                    f"({format_euros(i['amount_cents'])}, {CONDITION_LABELS[i['condition']]})",
+                )
+                for i in open_ones
+            ],
             kinds=list(requests.KIND_LABELS.items()),
             values=values,
             errors=errors,

@@ -17,11 +17,14 @@ from ledger.books.queries import figures_of_projects
 from ledger.books.rows import ProjectRow
 from ledger.books.tables import (
     EntryKind,
+    Instalment,
     PaymentRequest,
     PaymentRequestKind,
     PaymentRequestState,
     Project,
+    Report,
 )
+from ledger.projects.instalments import condition_problem, pay_locked
 from portal.accounts import events
 from portal.accounts.events import Mail
 from portal.accounts.principal import Principal
@@ -52,19 +55,34 @@ class RequestInput:
     kind: PaymentRequestKind
     amount_cents: int
     statement: str
+    instalment_id: int | None = None  # a termijn of the project's schedule
 
 
 def parse_request(
-    form: FormMultiDict, projects: set[int]
+    form: FormMultiDict, projects: set[int], instalments: dict[int, dict] | None = None
 ) -> tuple[RequestInput | None, dict[str, str]]:
+    """`instalments`: the open instalments of those projects by id; one of them may be asked
+    for, and then it says the project, the kind and the amount."""
     errors: dict[str, str] = {}
+    instalment_id = whole_number(text(form, "instalment"), maximum=MAX_ID)
+    instalment = (instalments or {}).get(instalment_id or 0)
+    if text(form, "instalment") and instalment is None:
+        errors["instalment"] = "Kies een termijn uit het betaalschema, of geen."
     project_id = whole_number(text(form, "project"), maximum=MAX_ID)
+    if instalment is not None:
+        if project_id not in (None, instalment["project"]):
+            errors["instalment"] = "Deze termijn hoort bij een ander project."
+        project_id = instalment["project"]
     if project_id not in projects:
         errors["project"] = "Kies het project waarvoor u een betaling vraagt."
-    kind = text(form, "kind")
+    kind = PaymentRequestKind.instalment if instalment is not None else text(form, "kind")
     if kind not in KIND_LABELS:
         errors["kind"] = "Kies voorschot of termijn."
-    amount = money_field(form, "amount", errors, positive=True) or 0
+    amount = (
+        instalment["amount_cents"]
+        if instalment is not None
+        else money_field(form, "amount", errors, positive=True) or 0
+    )
     statement = text(form, "statement", 5_000)
     if not statement:
         errors["statement"] = (
@@ -72,7 +90,16 @@ def parse_request(
         )
     if errors or project_id is None:
         return None, errors
-    return RequestInput(project_id, PaymentRequestKind(kind), amount, statement), {}
+    return (
+        RequestInput(
+            project_id,
+            PaymentRequestKind(kind),
+            amount,
+            statement,
+            instalment["id"] if instalment is not None else None,
+        ),
+        {},
+    )
 
 
 def scope_of(principal: Principal, network_id: int) -> set[int] | None:
@@ -104,6 +131,8 @@ async def requests_of(network_id: int, regions: set[int] | None) -> list[dict]:
         PaymentRequest.project.title.as_alias("project_title"),
         PaymentRequest.project.region_id.as_alias("region_id"),
         PaymentRequest.requested_by.name.as_alias("requester_name"),
+        PaymentRequest.instalment.number.as_alias("instalment_number"),
+        PaymentRequest.instalment.description.as_alias("instalment_description"),
     ).where(PaymentRequest.project.network == network_id)
     if regions is not None:
         if not regions:
@@ -127,6 +156,32 @@ async def _room(project: ProjectRow) -> tuple[int, int, int]:
     )
 
 
+async def _refuse_instalment(project_id: int, data: RequestInput) -> None:
+    """Inside the request's transaction: the termijn is the project's, open, not asked for
+    already, of the amount asked, and its condition is met."""
+    instalment = await Instalment.select().where(Instalment.id == data.instalment_id).first()
+    if instalment is None or instalment["project"] != project_id:
+        raise LedgerRefused("Deze termijn hoort niet bij dit project.")
+    if instalment["payment"] is not None:
+        raise LedgerRefused("Deze termijn is al betaald.")
+    if instalment["amount_cents"] != data.amount_cents:
+        raise LedgerRefused("Het schema is intussen gewijzigd; vraag de termijn opnieuw aan.")
+    if await PaymentRequest.exists().where(
+        (PaymentRequest.instalment == instalment["id"])
+        & (PaymentRequest.state == PaymentRequestState.requested)
+    ):
+        raise LedgerRefused("Om deze termijn is al gevraagd; het verzoek wacht op de coördinator.")
+    reports = await Report.select(Report.state).where(Report.project == project_id)
+    problem = condition_problem(
+        instalment["condition"],
+        instalment["not_before"],
+        [r["state"] for r in reports],
+        clock.now().date(),
+    )
+    if problem:
+        raise LedgerRefused(problem)
+
+
 async def request_payment(actor: Principal, network_id: int, data: RequestInput) -> int:
     async with write_transaction():
         await lock_row(Project, data.project_id)
@@ -142,6 +197,8 @@ async def request_payment(actor: Principal, network_id: int, data: RequestInput)
             raise LedgerRefused("Alleen de regio-indiener van de regio van het project vraagt.")
         if project["settled_on"] is not None:
             raise LedgerRefused("Dit project is vastgesteld; de rest volgt uit de vaststelling.")
+        if data.instalment_id is not None:
+            await _refuse_instalment(project["id"], data)
         committed, paid, pending = await _room(project)
         room = committed - paid - pending
         if data.amount_cents > room:
@@ -157,6 +214,7 @@ async def request_payment(actor: Principal, network_id: int, data: RequestInput)
                 amount_cents=data.amount_cents,
                 statement=data.statement,
                 requested_by=actor.user_id,
+                instalment=data.instalment_id,
             )
         ).returning(PaymentRequest.id)
         coordinators = await coordinator_emails(network_id)
@@ -216,14 +274,26 @@ async def decide(
                 f"Dit verzoek is al {STATE_LABELS[request['state']]}; "
                 "er is niets meer te beslissen."
             )
+        # The project's row too: a termijn is paid once, whether by this request or by hand.
+        await lock_row(Project, request["project"])
         project = await Project.select().where(Project.id == request["project"]).first()
         assert project is not None  # a request's project is kept (on_delete restrict)
         state = PaymentRequestState.refused
         payment = None
         label = KIND_LABELS[request["kind"]]
-        if decision == APPROVE:
-            if project["settled_on"] is not None:
-                raise LedgerRefused("Dit project is intussen vastgesteld; wijs het verzoek af.")
+        if decision == APPROVE and project["settled_on"] is not None:
+            raise LedgerRefused("Dit project is intussen vastgesteld; wijs het verzoek af.")
+        if decision == APPROVE and request["instalment"] is not None:
+            # A termijn of the schedule: its condition is asked again now.
+            instalment = (
+                await Instalment.select().where(Instalment.id == request["instalment"]).first()
+            )
+            assert instalment is not None  # kept while a request points at it
+            payment = await pay_locked(
+                actor, network_id, instalment, project, document_reference, clock.now().date()
+            )
+            state = PaymentRequestState.approved
+        elif decision == APPROVE:
             (payment,) = await book(
                 actor,
                 project["budget_year"],

@@ -13,6 +13,7 @@ def routes() -> list[ControllerRouterHandler]:
     from ledger.projects.expert_fee_controllers import ExpertFeeController
     from ledger.projects.export_controllers import SpukExportController
     from ledger.projects.payment_request_controllers import PaymentRequestController
+    from ledger.projects.project_controllers import ProjectController
     from ledger.projects.report_controllers import ReportController
     from ledger.projects.sisa_controllers import SisaController
     from ledger.projects.spuk.wording_controllers import SisaWordingController
@@ -61,6 +62,7 @@ def routes() -> list[ControllerRouterHandler]:
         ProposalReviewController,
         QuestionController,
         LedgerController,
+        ProjectController,
         AllocationController,
         ExpertFeeController,
         UmbrellaController,

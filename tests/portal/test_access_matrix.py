@@ -105,6 +105,15 @@ EXPECTED: dict[tuple[str, str], str] = {
         "/n/{network:str}/begroting/projecten/{project_id:int}/vaststelling",
     ): "auditor,coordinator",
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/voorschot"): "coordinator",
+    ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/termijnen"): "coordinator",
+    (
+        "POST",
+        "/n/{network:str}/begroting/projecten/{project_id:int}/termijnen/{instalment_id:int}/betalen",
+    ): "coordinator",
+    (
+        "POST",
+        "/n/{network:str}/begroting/projecten/{project_id:int}/termijnen/{instalment_id:int}/schrappen",
+    ): "coordinator",
     ("GET", "/n/{network:str}/begroting/{year_id:int}"): "auditor,coordinator",
     ("GET", "/n/{network:str}/begroting/{year_id:int}/herschikken"): "coordinator",
     ("POST", "/n/{network:str}/begroting/{year_id:int}/herschikken"): "coordinator",
@@ -449,6 +458,7 @@ async def build_world(zw: Zuidwest, client: httpx.AsyncClient, settings: Setting
             # Only used by POST routes, which the matrix leaves alone.
             "question_id": MISSING,
             "token_id": MISSING,
+            "instalment_id": MISSING,
             "action": "submit",
         },
         report_attachment=report_attachment["id"],

@@ -682,6 +682,43 @@ async def _umbrella_part(scene: Scene) -> Post:
     )
 
 
+INSTALMENT = {
+    "description": "Tweede termijn",
+    "amount": "100,00",
+    "condition": "none",
+    "not_before": "",
+}
+
+
+async def _instalment_add(scene: Scene) -> Post:
+    return Post("coordinator", INSTALMENT)
+
+
+async def _instalment(scene: Scene) -> int:
+    from ledger.projects import instalments
+
+    data, _ = instalments.parse_instalment(FormMultiDict(INSTALMENT))
+    assert data is not None
+    return await instalments.add_instalment(
+        await scene.principal("coordinator"),
+        scene.zw.network,
+        int(scene.world.values["project_id"]),
+        data,
+    )
+
+
+async def _instalment_pay(scene: Scene) -> Post:
+    return Post(
+        "coordinator",
+        {"document_reference": "TERMIJN-1"},
+        path={"instalment_id": await _instalment(scene)},
+    )
+
+
+async def _instalment_remove(scene: Scene) -> Post:
+    return Post("coordinator", {}, path={"instalment_id": await _instalment(scene)})
+
+
 PAYMENT_REQUEST = {"kind": "advance", "amount": "100,00", "statement": "Start van het project"}
 
 
@@ -884,6 +921,15 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("POST", "/n/{network:str}/begroting/{year_id:int}/toewijzingen/nieuw"): _allocate,
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/betalen"): _pay,
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/voorschot"): _advance_share,
+    ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/termijnen"): _instalment_add,
+    (
+        "POST",
+        "/n/{network:str}/begroting/projecten/{project_id:int}/termijnen/{instalment_id:int}/betalen",
+    ): _instalment_pay,
+    (
+        "POST",
+        "/n/{network:str}/begroting/projecten/{project_id:int}/termijnen/{instalment_id:int}/schrappen",
+    ): _instalment_remove,
     (
         "POST",
         "/n/{network:str}/begroting/projecten/{project_id:int}/vacatiegeld/tarief",
