@@ -265,12 +265,32 @@ async def _year_2021(network: dict, coordinator, settings: Settings) -> None:
     project = required(await queries.project_by_proposal(row["id"]))
     project = required(await queries.project_row(network["id"], project["id"]))
     _, figures = await queries.year_figures(year["id"])
-    await services.pay(
+    committed = figures[project["id"]].committed
+    # Its schedule of instalments: 80 % at the grant, paid; the rest from December.
+    from ledger.books.tables import InstalmentCondition
+    from ledger.projects import instalments
+
+    advance = await instalments.add_instalment(
         coordinator,
-        project,
-        "advance_payment",
-        figures[project["id"]].committed * 8 // 10,
-        "Voorschot 2021-07",
+        network["id"],
+        project["id"],
+        instalments.InstalmentInput(
+            "Voorschot bij verlening (80 %)", committed * 8 // 10, InstalmentCondition.none, None
+        ),
+    )
+    await instalments.add_instalment(
+        coordinator,
+        network["id"],
+        project["id"],
+        instalments.InstalmentInput(
+            "Restant 2021",
+            committed - committed * 8 // 10,
+            InstalmentCondition.none,
+            dt.date(2021, 12, 1),
+        ),
+    )
+    await instalments.pay_instalment(
+        coordinator, network["id"], advance, "Voorschot 2021-07", dt.date(2021, 11, 8)
     )
     await _money_outside_rounds_2021(network, coordinator, year, project)
     # The Expertpool's budget runs into 2022 and Zuid-West commits each year's part in that
@@ -360,14 +380,18 @@ async def _money_outside_rounds_2021(
         ),
     )
     await changes.decide(coordinator, network["id"], change_id, changes.APPROVE, "WB-2022-03", "")
+    from ledger.projects.instalments import open_instalments
+
+    (rest,) = await open_instalments([granted["id"]])
     await payment_requests.request_payment(
         officer,
         network["id"],
         payment_requests.RequestInput(
             granted["id"],
             payment_requests.PaymentRequestKind.instalment,
-            532_000,
+            rest["amount_cents"],
             "Restant van het deel 2021: de expertpool draait sinds september in drie regio's; "
             "de bestede uren staan in de bijgevoegde urenstaat.",
+            rest["id"],
         ),
     )

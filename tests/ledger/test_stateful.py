@@ -3,7 +3,8 @@
 Hypothesis runs random sequences of bookings on a set-up year with two granted projects and a
 direct allocation (whose parts are decided along the way):
 commitments, releases, payments, recoveries, realised spending, transfers, reserve releases,
-reversals of earlier entries, and bookings that must be refused (over-commitment, paying more
+changes of a grant's amount after award, grants over two years (the year's share committed,
+the next year's waiting), reversals of earlier entries, and bookings that must be refused (over-commitment, paying more
 than is committed, draining a reserve below its floor). A model in the state machine predicts,
 independently of `ledger.books.rules`, whether each booking may be accepted, and is updated only when
 the ledger accepted it. After every step:
@@ -47,9 +48,10 @@ from piccolo.engine.base import Engine
 
 from ledger.books import queries, services
 from ledger.books.booking import EntryDraft, LedgerRefused, book
+from ledger.books.projects import later_parts_of
 from ledger.books.rules import AccountFigures, ProjectFigures, YearInfo, violations
-from ledger.books.tables import Entry
-from ledger.projects import allocations, umbrella
+from ledger.books.tables import ChangeKind, ChangeRequest, Entry
+from ledger.projects import allocations, changes, umbrella
 from ledger.projects.allocation_forms import AllocationInput
 from ledger.projects.umbrella import PartInput
 from portal.accounts.principal import Principal
@@ -73,6 +75,7 @@ THEME_1, THEME_2 = f"theme_{9000 + 2021 * 10}", f"theme_{9000 + 2021 * 10 + 1}"
 COMMIT_CODES = ["process_a", "process_b", THEME_1, THEME_2, "learning"]
 ALL_CODES = [*COMMIT_CODES, "themes_reserve", "unforeseen"]
 RESERVES = ["themes_reserve", "unforeseen"]
+THEME_IDS = {THEME_1: 9000 + 2021 * 10, THEME_2: 9000 + 2021 * 10 + 1}
 PROJECT_THEMES = [THEME_1, THEME_1, THEME_2]  # the account of each granted project
 PROJECTS = st.sampled_from(range(len(PROJECT_THEMES)))
 # Small amounts, so that both accepted and refused bookings happen often: round sums of € 500
@@ -204,6 +207,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.bookings = 0
         self.last_id = 0
         self.parts: dict[int, int] = {}  # the parts decided per allocation, in cents
+        self.grants = 0  # multi-year grants made by the machine
 
     # --- plumbing --------------------------------------------------------------------------
 
@@ -597,6 +601,70 @@ class LedgerMachine(RuleBasedStateMachine):
             valid=False,
         )
 
+    # --- changes after award and multi-year grants --------------------------------------------
+
+    @rule(target=entries, project=PROJECTS, delta=st.integers(-300_000, 300_000))
+    def change_the_amount(self, project: int, delta: int):
+        """An approved change of a grant's amount to what it has now plus `delta`: the decision
+        books the extra commitment or the release; refused without a difference, below what
+        was paid, or when the line, the parts or the realised spending would not hold."""
+        p = self.project(project)
+        f = self.projects.get(p["id"], ProjectFigures())
+        new = max(0, f.committed + delta)
+        kind = "commitment" if new > f.committed else "release"
+        return self.attempt(
+            "change of amount",
+            [Expected(kind, p["account"], abs(new - f.committed), project=p["id"])],
+            lambda: _approve_change(self.actor, self.year.network, p["id"], new),
+            valid=new != f.committed and new >= f.paid,
+        )
+
+    @rule(target=entries, first=AMOUNTS, later=AMOUNTS, theme=st.sampled_from([THEME_1, THEME_2]))
+    def grant_over_two_years(self, first: int, later: int, theme: str):
+        """A grant whose budget runs into 2022: only its 2021 share is committed in this year's
+        books, on a new project; the 2022 share waits for a year the machine never divides."""
+        self.grants += 1
+        account = self.account(theme)
+        predicted = self.acceptable([Expected("commitment", account, first)])
+        try:
+            self.run(
+                services.commit_grant(
+                    self.actor,
+                    network_id=self.year.network,
+                    budget_year_id=self.year.budget_year,
+                    theme_id=THEME_IDS[theme],
+                    proposal_id=1000 + self.grants,
+                    title=f"Meerjarig {self.grants}",
+                    region_id=None,
+                    start_date=dt.date(2021, 9, 1),
+                    end_date=dt.date(2022, 12, 31),
+                    amount_cents=first + later,
+                    decision_reference=f"M-{self.grants}",
+                    decision_date=dt.date(2021, 11, 1),
+                    requested_by_year={2021: first, 2022: later},
+                )
+            )
+        except LedgerRefused as refusal:
+            accepted, why = False, str(refusal)
+        else:
+            accepted, why = True, ""
+        STATS[f"multi-year grant: {'accepted' if accepted else 'refused'}"] += 1
+        assert accepted == predicted, (first, later, why)
+        if not accepted:
+            return multiple()
+        (row,) = self.run(_rows_after(self.last_id))
+        e = Expected.of_row(row)
+        assert (e.kind, e.account, e.amount_cents) == ("commitment", account, first)
+        waiting = self.run(later_parts_of(row["project"]))
+        assert [(w["year"], w["amount_cents"], w["booked_project"]) for w in waiting] == [
+            (2022, later, None)
+        ]
+        self.expected[row["id"]] = e
+        apply(self.accounts, self.projects, e)
+        self.last_id = row["id"]
+        self.bookings += 1
+        return multiple(row["id"])
+
     # --- corrections -------------------------------------------------------------------------
 
     @rule(target=entries, entry=entries)
@@ -652,7 +720,7 @@ async def _fresh_year(engine: Engine, grants: list[int]) -> tuple[Year, Principa
     await _empty_all_tables(engine)
     year = await make_year()
     actor = await year.actor()
-    theme_ids = {THEME_1: 9000 + 2021 * 10, THEME_2: 9000 + 2021 * 10 + 1}
+    theme_ids = THEME_IDS
     rows = []
     for number, (code, cents) in enumerate(zip(PROJECT_THEMES, grants, strict=True), 1):
         if number == len(PROJECT_THEMES):  # the last one a direct allocation, to divide
@@ -693,6 +761,21 @@ async def _fresh_year(engine: Engine, grants: list[int]) -> tuple[Year, Principa
         )
         rows.append(await queries.project_row(year.network, project_id))
     return year, actor, rows
+
+
+async def _approve_change(
+    actor: Principal, network_id: int, project_id: int, new_amount_cents: int
+) -> None:
+    """The region's request (its own rules are tested in test_changes.py) and its approval."""
+    row = await ChangeRequest.insert(
+        ChangeRequest(
+            project=project_id,
+            kind=ChangeKind.amount,
+            new_amount_cents=new_amount_cents,
+            reason="Meer jongeren",
+        )
+    ).returning(ChangeRequest.id)
+    await changes.decide(actor, network_id, row[0]["id"], changes.APPROVE, "WB-1", "")
 
 
 async def _rows_after(entry_id: int) -> list[dict]:
