@@ -168,6 +168,9 @@ class ReportController(Controller):
             values=values,
             errors=errors,
             is_coordinator=self._scope(request) is None,
+            may_hand_in=reports.may_hand_in(
+                provide_principal(request), provide_network(request).id, report["region_id"]
+            ),
             format_due=format_due,
         )
 
@@ -198,7 +201,14 @@ class ReportController(Controller):
         if not goals:
             goals = ["Doelen van het project"]
         if not lines:
-            lines = [{"description": "Totaal", "budget_cents": 0, "realised_cents": 0}]
+            # A direct allocation has no budget lines: the one line is what was allocated.
+            lines = [
+                {
+                    "description": f"Toewijzing: {report['title']}",
+                    "budget_cents": await reports.committed_of(report),
+                    "realised_cents": 0,
+                }
+            ]
         return goals, lines
 
     @post("/{report_id:int}", name="ledger:report_submit", opt=REPORTERS)
@@ -210,12 +220,8 @@ class ReportController(Controller):
         report_id: FromPath[int],
     ) -> Template | Redirect:
         report = await self._report(request, report_id)
-        if not principal.has_role(network_ref.id, Role.region_officer) or (
-            report["region_id"] not in principal.region_ids(network_ref.id, Role.region_officer)
-        ):
-            raise PermissionDeniedException(
-                "Alleen de regio-indiener van de regio dient het verslag in."
-            )
+        if not reports.may_hand_in(principal, network_ref.id, report["region_id"]):
+            raise PermissionDeniedException(reports.HAND_IN_REFUSED)
         form = await request.form()
         goals, lines = await self._goals_and_lines(report)
         errors: dict[str, str] = {}
@@ -261,8 +267,8 @@ class ReportController(Controller):
     ) -> Redirect:
         report = await self._report(request, report_id)
         back = url(request, "ledger:report", report_id=report_id)
-        if report["region_id"] not in principal.region_ids(network_ref.id, Role.region_officer):
-            raise PermissionDeniedException("Alleen de regio-indiener voegt bijlagen toe.")
+        if not reports.may_hand_in(principal, network_ref.id, report["region_id"]):
+            raise PermissionDeniedException(reports.HAND_IN_REFUSED)
         upload = data.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             return redirect(request, back, "Kies een bestand om toe te voegen.", "error")

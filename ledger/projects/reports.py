@@ -20,6 +20,7 @@ from portal.accounts import events
 from portal.accounts.events import Mail
 from portal.accounts.principal import Principal
 from portal.accounts.queries import coordinator_emails
+from portal.accounts.tables import Role
 from portal.lib import clock
 from portal.lib.db import required, write_transaction
 from portal.lib.money import format_euros
@@ -56,7 +57,21 @@ def report_problems(data: ReportInput) -> dict[str, str]:
     return problems
 
 
+HAND_IN_REFUSED = "Alleen de regio-indiener van de regio van het project dient het verslag in."
+
+
+def may_hand_in(actor: Principal, network_id: int, region_id: int | None) -> bool:
+    """Who hands in a report: the region officer of the project's region; for a project of no
+    region (an allocation to an outside party, or to an organisation outside the regions) the
+    coordinator, who records the report the recipient sent."""
+    if region_id is None:
+        return actor.has_role(network_id, Role.coordinator)
+    return region_id in actor.region_ids(network_id, Role.region_officer)
+
+
 async def submit_report(actor: Principal, report: ReportRow, data: ReportInput) -> dict[str, str]:
+    if not may_hand_in(actor, report["network"], report["region_id"]):
+        return {"form": HAND_IN_REFUSED}
     problems = report_problems(data)
     if problems:
         return problems
@@ -320,6 +335,18 @@ async def report_row(network_id: int, report_id: int) -> ReportRow | None:
         .first()
     )
     return cast("ReportRow | None", row)
+
+
+async def committed_of(report: ReportRow) -> int:
+    """What the report's project has committed now (its budget when it has no lines)."""
+    project = (
+        await Project.select(Project.budget_year).where(Project.id == report["project"]).first()
+    )
+    if project is None:
+        return 0
+    figures = await queries.figures_of_projects(project["budget_year"], [report["project"]])
+    f = figures.get(report["project"])
+    return f.committed if f else 0
 
 
 async def proposal_of(report: ReportRow) -> int | None:

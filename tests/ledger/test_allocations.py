@@ -235,3 +235,45 @@ async def test_the_page_refuses_keeping_input_and_allocates(client, year: Year) 
     assert project["recipient_kvk"] == "24370565"
     shown = await client.get(done.headers["location"])
     assert "€ 12.500,00 is toegewezen aan Gemeente Rotterdam." in shown.text
+    # Its report answers to what was allocated: one line with the amount, not an empty total.
+    (report,) = await Report.select(Report.id).where(
+        (Report.project == project["id"]) & (Report.year == 2021)
+    )
+    form = await client.get(f"/n/{slug}/verantwoording/{report['id']}")
+    assert form.status_code == 200
+    assert "Toewijzing: Projectleider 2021 (begroot € 12.500,00)" in form.text
+    assert "u legt het verslag vast dat de ontvanger (Gemeente Rotterdam)" in form.text
+
+
+async def test_the_coordinator_hands_in_the_report_of_a_project_of_no_region(year: Year) -> None:
+    from ledger.projects import reports
+    from tests.ledger.test_ledger_pages import granted_project
+
+    project_id = await _allocate(year, 1_500_000)
+    (listed, *_) = [
+        r for r in await reports.reports_of_network(year.network) if r["project"] == project_id
+    ]
+    report = await reports.report_row(year.network, listed["id"])
+    assert report is not None
+    data = reports.ReportInput(
+        results=[{"goal": "Doelen van het project", "result": "Gedaan"}],
+        realised_lines=[{"description": "Toewijzing", "budget_cents": 0, "realised_cents": 100}],
+        lessons_worked="Vast aanspreekpunt",
+        lessons_not_worked="Laat begonnen",
+        lessons_for_others="Begin vroeg",
+        preconditions_met=True,
+    )
+    assert await reports.submit_report(await year.actor(), report, data) == {}
+    # A project of a region is that region's to report on, not the coordinator's.
+    region = await factories.region(year.network, "Haaglanden")
+    other = await granted_project(
+        year, start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31), region=region
+    )
+    (listed,) = [
+        r for r in await reports.reports_of_network(year.network) if r["project"] == other["id"]
+    ]
+    report = await reports.report_row(year.network, listed["id"])
+    assert report is not None
+    assert await reports.submit_report(await year.actor(), report, data) == {
+        "form": reports.HAND_IN_REFUSED
+    }
