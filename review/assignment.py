@@ -63,8 +63,14 @@ class ReviewerInfo:
     id: int
     name: str
     kind: str  # "ao" (AO member) or "chair" (expert-team chair)
-    region_id: int | None
+    region_id: int | None  # the region they are listed for first: what assignment spreads
     organisation_ids: frozenset[int] = frozenset()
+    # Every region they serve (a chair for Haaglanden and Midden-Holland): a conflict with each.
+    region_ids: frozenset[int] = frozenset()
+
+    @property
+    def regions(self) -> frozenset[int]:
+        return self.region_ids | ({self.region_id} if self.region_id is not None else set())
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,7 @@ def conflict_reason(reviewer: ReviewerInfo, proposal: ProposalInfo) -> str | Non
 
     Checked in this order: own region, own (lead) organisation, a declared conflict.
     """
-    if reviewer.region_id is not None and reviewer.region_id == proposal.region_id:
+    if proposal.region_id is not None and proposal.region_id in reviewer.regions:
         return "own_region"
     if (
         proposal.lead_organisation_id is not None

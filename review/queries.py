@@ -11,7 +11,7 @@ from piccolo.query.functions.aggregate import Count
 
 from portal.accounts.tables import Membership, Role
 from proposals.tables import Proposal
-from review.assignment import CONFLICT_REASONS, ProposalInfo, ReviewerInfo, conflict_reason
+from review.assignment import ProposalInfo, ReviewerInfo, conflict_reason
 from review.rows import ReviewRow
 from review.tables import Advice, ConflictDeclaration, Decision, Question, Review
 
@@ -32,11 +32,14 @@ async def reviewer_pool(network_id: int) -> list[ReviewerInfo]:
         Membership.organisation,
     ).where((Membership.network == network_id) & (Membership.user.active == True))  # noqa: E712
     organisations: dict[int, set[int]] = defaultdict(set)
+    regions: dict[int, set[int]] = defaultdict(set)
     for row in rows:
         if row["organisation"]:
             organisations[row["user_id"]].add(row["organisation"])
+        if row["role"] == Role.reviewer.value and row["region"]:
+            regions[row["user_id"]].add(row["region"])
     pool = {}
-    for row in rows:
+    for row in sorted(rows, key=lambda r: r["region"] or 0):
         if row["role"] == Role.reviewer.value and row["user_id"] not in pool:
             pool[row["user_id"]] = ReviewerInfo(
                 id=row["user_id"],
@@ -44,6 +47,7 @@ async def reviewer_pool(network_id: int) -> list[ReviewerInfo]:
                 kind=row["reviewer_kind"],
                 region_id=row["region"],
                 organisation_ids=frozenset(organisations[row["user_id"]]),
+                region_ids=frozenset(regions[row["user_id"]]),
             )
     return sorted(pool.values(), key=lambda r: r.name)
 
@@ -72,13 +76,17 @@ async def conflicts_of_reviewer(
         )
     }
     organisations = frozenset(m["organisation"] for m in memberships if m["organisation"])
-    regions = {m["region"] for m in memberships if m["role"] == Role.reviewer.value} or {None}
-    as_reviewer = [
-        ReviewerInfo(
-            id=reviewer_id, name="", kind="", region_id=region, organisation_ids=organisations
-        )
-        for region in regions
-    ]
+    regions = frozenset(
+        m["region"] for m in memberships if m["role"] == Role.reviewer.value and m["region"]
+    )
+    reviewer = ReviewerInfo(
+        id=reviewer_id,
+        name="",
+        kind="",
+        region_id=None,
+        organisation_ids=organisations,
+        region_ids=regions,
+    )
     result = {}
     for p in proposals:
         info = ProposalInfo(
@@ -88,8 +96,7 @@ async def conflicts_of_reviewer(
             lead_organisation_id=p["lead_organisation"],
             declared_conflicts=frozenset({reviewer_id}) if p["id"] in declared else frozenset(),
         )
-        reasons = {conflict_reason(reviewer, info) for reviewer in as_reviewer}
-        reason = next((r for r in CONFLICT_REASONS if r in reasons), None)
+        reason = conflict_reason(reviewer, info)
         if reason is not None:
             result[p["id"]] = reason
     return result

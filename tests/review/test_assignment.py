@@ -345,3 +345,15 @@ def test_balance_regressions(
     proposals = [proposal(100 + n) for n in range(proposal_count)]
     plan = propose_assignment(proposals, reviewers, per_proposal)
     assert max(plan.load.values()) - min(plan.load.values()) <= 1
+
+
+def test_a_reviewer_serving_two_regions_has_a_conflict_with_both() -> None:
+    # A chair for Haaglanden (5) and Midden-Holland (6): listed first for 5.
+    chair = ReviewerInfo(1, "Voorzitter", "chair", 5, frozenset(), frozenset({5, 6}))
+    assert conflict_reason(chair, proposal(1, region=5)) == "own_region"
+    assert conflict_reason(chair, proposal(2, region=6)) == "own_region"
+    assert conflict_reason(chair, proposal(3, region=7)) is None
+    plan = propose_assignment(
+        [proposal(2, region=6)], [chair, reviewer(2, "ao", 7), reviewer(3, "chair", 8)], 2
+    )
+    assert 1 not in plan.assignments[2]

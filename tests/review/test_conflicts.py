@@ -27,6 +27,7 @@ from proposals.tables import Attachment
 from review import forms, queries, services
 from review.assignment import conflict_reason
 from review.tables import ConflictDeclaration, Question, Review
+from tests import factories
 from tests.proposals.conftest import Zuidwest, principal
 from tests.review.test_review_pages import SCORES, as_user, assign, review_id_of, review_url
 from tests.web import post_form
@@ -353,3 +354,38 @@ async def test_reopening_when_the_conflict_arises_meanwhile(
         await services.reopen_review(await principal(zw.coordinator), proposal, mine)
     state = await Review.select(Review.state).where(Review.id == mine).first()
     assert state["state"] == "submitted"
+
+
+async def test_a_reviewer_of_two_regions_is_kept_from_the_proposals_of_both(
+    client, zw, reviewers
+) -> None:
+    """Conflicts come from every region a reviewer serves, not only the first listed."""
+    await factories.member(
+        zw.network,
+        Role.reviewer,
+        region_id=zw.region_a,
+        reviewer_kind="chair",
+        user_id=reviewers["chair_b"],
+    )
+    pool = {r.id: r for r in await queries.reviewer_pool(zw.network)}
+    assert pool[reviewers["chair_b"]].regions == {zw.region_a, zw.region_b}
+    proposal_id = await zw.proposal(state="submitted")  # of region A
+    (info,) = await queries.proposal_infos(
+        [await proposal_queries.proposal_row(zw.network, proposal_id)]
+    )
+    assert conflict_reason(pool[reviewers["chair_b"]], info) == "own_region"
+    conflicts = await queries.conflicts_of_reviewer(
+        reviewers["chair_b"],
+        zw.network,
+        [await proposal_queries.proposal_row(zw.network, proposal_id)],
+    )
+    assert conflicts == {proposal_id: "own_region"}
+    await as_user(client, zw.coordinator)
+    refused = await post_form(
+        client,
+        f"/n/zuid-west/beoordeling/voorstellen/{proposal_id}/toewijzen",
+        {"reviewer": str(reviewers["chair_b"])},
+    )
+    shown = await client.get(refused.headers["location"])
+    assert "eigen regio" in shown.text.lower()
+    assert await Review.count().where(Review.reviewer == reviewers["chair_b"]) == 0
