@@ -47,6 +47,7 @@ class Facts:
     consent_letter_region_ids: frozenset[int] = frozenset()
     procurement_expert_name: str = ""
     procurement_service_kind: str = "social"
+    procurement_policy_fit: str = ""  # "yes", "no" or "" (not answered)
     estimated_contract_value_cents: int | None = None
     thresholds_cents: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS_CENTS))
     vierkant_missing: tuple[str, ...] = ()
@@ -234,6 +235,16 @@ def _threshold(f: Facts) -> Verdict:
     return True, ""
 
 
+def _policy_fit(f: Facts) -> Verdict:
+    if f.procurement_policy_fit == "no":
+        return False, (
+            "Volgens het voorstel past het niet in het inkoopbeleid van de regio. Overleg met de "
+            "inkoopexpert van de regio hoe het wel past, of licht toe waarom; de regio, de "
+            "beoordelaars en de coördinator zien deze waarschuwing."
+        )
+    return True, ""
+
+
 def _vierkant(f: Facts) -> Verdict:
     if f.vierkant_missing:
         return False, "Het vierkant van het bouwteam is niet compleet: " + ", ".join(
@@ -325,6 +336,13 @@ RULES: tuple[Rule, ...] = (
         "procurement",
         "Onder de Europese aanbestedingsdrempel",
         _threshold,
+    ),
+    Rule(
+        "procurement_policy",
+        False,
+        "procurement",
+        "Past in het inkoopbeleid van de regio",
+        _policy_fit,
     ),
     Rule("vierkant", False, "bouwteam", "Vierkant van het bouwteam compleet", _vierkant),
 )

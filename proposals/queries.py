@@ -277,6 +277,7 @@ async def facts_for(
         ),
         procurement_expert_name=proposal["procurement_expert_name"],
         procurement_service_kind=proposal["procurement_service_kind"],
+        procurement_policy_fit=proposal["procurement_policy_fit"],
         estimated_contract_value_cents=proposal["estimated_contract_value_cents"],
         thresholds_cents=thresholds,
         vierkant_missing=tuple(BOUWTEAM_POSITIONS[p] for p in VIERKANT if p not in present),

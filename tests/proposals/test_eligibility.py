@@ -108,8 +108,17 @@ BREAKS = [
         {"procurement_service_kind": "other", "estimated_contract_value_cents": 221_000_01},
         "€ 221.000,00",
     ),
+    ("procurement_policy", {"procurement_policy_fit": "no"}, "inkoopbeleid van de regio"),
     ("vierkant", {"vierkant_missing": ("Cliëntperspectief",)}, "Cliëntperspectief"),
 ]
+
+
+def test_a_proposal_that_does_not_fit_the_procurement_policy_is_warned_not_blocked() -> None:
+    checks = checklist(complete(procurement_policy_fit="no"))
+    (check,) = [c for c in checks if c.code == "procurement_policy"]
+    assert not check.holds and not check.blocking
+    assert status(complete(procurement_policy_fit="yes"), "procurement_policy") == "ok"
+    assert status(complete(procurement_policy_fit=""), "procurement_policy") == "ok"
 
 
 @pytest.mark.parametrize(
