@@ -75,6 +75,7 @@ PROPOSAL_ROW_COLUMNS = (
     Proposal.round.opens_at.as_alias("round_opens_at"),
     Proposal.round.closes_at.as_alias("round_closes_at"),
     Proposal.round.attachment_limit_mb.as_alias("attachment_limit_mb"),
+    Proposal.round.criteria.as_alias("round_criteria"),
     Proposal.round._.budget_year._.year.as_alias("year"),
     Proposal.round._.budget_year._.id.as_alias("budget_year_id"),
     Proposal.theme.name.as_alias("theme_name"),

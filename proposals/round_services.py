@@ -12,13 +12,13 @@ from piccolo.columns import Column
 from ledger.books import services as ledger
 from portal.accounts import events
 from portal.accounts.principal import Principal
+from portal.accounts.tables import Network
 from portal.lib import clock
 from portal.lib.db import required, write_transaction
 from portal.lib.formatting import datumtijd
 from proposals import queries
-from proposals.rules import (
-    DEFAULT_CRITERIA,
-)
+from proposals.criteria import from_json
+from proposals.criteria import to_json as criteria_json
 from proposals.tables import (
     Proposal,
     Round,
@@ -93,6 +93,9 @@ async def save_round(
     }
     async with write_transaction():
         if round_id is None:
+            # The round keeps the set it opens with: the network's set may change later.
+            network = await Network.select(Network.criteria).where(Network.id == network_id).first()
+            criteria = criteria_json(from_json(network["criteria"] if network else None))
             row = await Round.insert(
                 Round(
                     network=network_id,
@@ -101,7 +104,7 @@ async def save_round(
                     opens_at=data.opens_at,
                     closes_at=data.closes_at,
                     attachment_limit_mb=data.attachment_limit_mb,
-                    criteria=DEFAULT_CRITERIA,
+                    criteria=criteria,
                 )
             ).returning(Round.id)
             round_id = row[0]["id"]

@@ -60,6 +60,7 @@ class ProposalRow(TypedDict):
     round_opens_at: NotRequired[dt.datetime]
     round_closes_at: NotRequired[dt.datetime]
     attachment_limit_mb: NotRequired[int]
+    round_criteria: NotRequired[Any]  # the round's criteria set (proposals/criteria.py)
     year: NotRequired[int]
     budget_year_id: NotRequired[int]
     theme_name: NotRequired[str | None]

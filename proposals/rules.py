@@ -318,36 +318,6 @@ def _display(value: object) -> str:
     return str(value)
 
 
-# --- criteria -------------------------------------------------------------------------------
-
-# The default criteria set of a round (DESIGN.md §2.3; seed 004 §6.4 step 2 and 4).
-DEFAULT_CRITERIA: list[dict[str, str]] = [
-    {
-        "code": "C1",
-        "kind": "score",
-        "label": "Draagt bij aan een duurzame transformatie van de jeugdhulp",
-    },
-    {"code": "C2", "kind": "score", "label": "Bovenregionaal belang: speelt in het hele netwerk"},
-    {
-        "code": "C3",
-        "kind": "score",
-        "label": "Past binnen de drie functies van het expertisenetwerk",
-    },
-    {
-        "code": "C4",
-        "kind": "score",
-        "label": "Doelen, activiteiten en inzet van middelen hangen logisch en consistent samen",
-    },
-    {
-        "code": "R1",
-        "kind": "precondition",
-        "label": "Ondersteunend aan de bestaande infrastructuur; geen verbreding van eigen aanbod",
-    },
-    {"code": "R3", "kind": "precondition", "label": "Verantwoording is geregeld"},
-    {"code": "R4", "kind": "precondition", "label": "Rechtmatige besteding (aanbestedingsrecht)"},
-]
-
-
 # --- timeline privacy ---------------------------------------------------------------------
 
 # Applicants never learn who reviewed: these events show only to the coordinator, and these

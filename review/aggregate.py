@@ -13,8 +13,11 @@ from fractions import Fraction
 from math import lcm
 from typing import Protocol
 
-SCORE_CRITERIA = ("C1", "C2", "C3", "C4")
-PRECONDITIONS = ("R1", "R3", "R4")
+from proposals.criteria import DEFAULT_CRITERIA, Criteria, pass_fail, scored
+
+# The codes of the default set (Zuid-West's); a round's own set is passed as `criteria`.
+SCORE_CRITERIA = tuple(c.code for c in scored(DEFAULT_CRITERIA))
+PRECONDITIONS = tuple(c.code for c in pass_fail(DEFAULT_CRITERIA))
 SCORE_MIN = 1
 SCORE_MAX = 5
 
@@ -63,14 +66,22 @@ class CriterionStats:
 
 @dataclass(frozen=True)
 class ProposalAggregate:
-    criteria: dict[str, CriterionStats]  # every criterion of SCORE_CRITERIA, in that order
-    overall_mean: Decimal | None  # mean of the criterion means that have data, 2 decimals
+    criteria: dict[str, CriterionStats]  # every scored criterion of the set, in its order
+    # the mean of the criterion means that have data, weighted by the criteria's weights;
+    # 2 decimals
+    overall_mean: Decimal | None
     overall_spread: int | None  # the largest criterion spread
-    # every precondition of PRECONDITIONS -> sorted reviewer ids that said "voldoet_niet"
+    # every pass/fail criterion of the set -> sorted reviewer ids that said "voldoet_niet"
     precondition_failures: dict[str, list[int]]
     # every recommendation of RECOMMENDATIONS -> how many reviewers gave it
     recommendations: dict[str, int]
     warnings: list[str]  # Dutch, disagreements first (criterion order), then preconditions
+    # The excluding criteria a reviewer found the proposal failing: it fits no budget.
+    excluded_by: tuple[str, ...] = ()
+
+    @property
+    def excluded(self) -> bool:
+        return bool(self.excluded_by)
 
 
 class Scored(Protocol):
@@ -83,11 +94,15 @@ class Scored(Protocol):
     @property
     def overall_spread(self) -> int | None: ...
 
+    @property
+    def excluded(self) -> bool: ...
+
 
 @dataclass(frozen=True)
 class OverallScore:
     overall_mean: Decimal | None  # as ProposalAggregate.overall_mean
     overall_spread: int | None  # as ProposalAggregate.overall_spread
+    excluded: bool = False  # as ProposalAggregate.excluded
 
 
 @dataclass(frozen=True)
@@ -100,10 +115,14 @@ class RankedProposal:
     cumulative_cents: int  # total requested by the fitting proposals up to and including this one
     fits: bool
     rank: int  # 1-based position in the ranking by mean, whatever the display order
+    excluded: bool = False  # failed an excluding criterion: never fits
 
 
-def aggregate(reviews: Sequence[ReviewScores]) -> ProposalAggregate:
-    """Statistics over the submitted reviews of one proposal (drafts are the caller's to skip).
+def aggregate(
+    reviews: Sequence[ReviewScores], criteria: Criteria = DEFAULT_CRITERIA
+) -> ProposalAggregate:
+    """Statistics over the submitted reviews of one proposal (drafts are the caller's to skip),
+    on the round's criteria set.
 
     Raises ValueError on a score outside 1..5, an unknown criterion, precondition, value or
     recommendation, or two reviews by the same reviewer.
@@ -112,14 +131,16 @@ def aggregate(reviews: Sequence[ReviewScores]) -> ProposalAggregate:
     if len(set(reviewer_ids)) != len(reviewer_ids):
         raise ValueError("more than one review by the same reviewer")
 
-    values: dict[str, list[int]] = {criterion: [] for criterion in SCORE_CRITERIA}
-    failures: dict[str, list[int]] = {precondition: [] for precondition in PRECONDITIONS}
+    codes = tuple(c.code for c in scored(criteria))
+    checks = tuple(c.code for c in pass_fail(criteria))
+    values: dict[str, list[int]] = {criterion: [] for criterion in codes}
+    failures: dict[str, list[int]] = {precondition: [] for precondition in checks}
     recommendations = dict.fromkeys(RECOMMENDATIONS, 0)
     for review in reviews:
-        for criterion, score in _filled_scores(review.scores, strict=True).items():
+        for criterion, score in _filled_scores(review.scores, codes, strict=True).items():
             values[criterion].append(score)
         for precondition, answer in review.preconditions.items():
-            if precondition not in PRECONDITIONS:
+            if precondition not in checks:
                 raise ValueError(f"unknown precondition {precondition!r}")
             if not answer:
                 continue
@@ -132,14 +153,15 @@ def aggregate(reviews: Sequence[ReviewScores]) -> ProposalAggregate:
                 raise ValueError(f"unknown recommendation {review.recommendation!r}")
             recommendations[review.recommendation] += 1
 
-    criteria = {criterion: _stats(criterion, values[criterion]) for criterion in SCORE_CRITERIA}
-    exact_means = [Fraction(sum(v), len(v)) for v in values.values() if v]
-    spreads = [stats.spread for stats in criteria.values() if stats.spread is not None]
+    stats_by_code = {criterion: _stats(criterion, values[criterion]) for criterion in codes}
+    weights = {c.code: c.weight for c in scored(criteria)}
+    weighted = [(Fraction(sum(v), len(v)), weights[code]) for code, v in values.items() if v]
+    spreads = [stats.spread for stats in stats_by_code.values() if stats.spread is not None]
 
     warnings = [
         f"Beoordelaars verschillen {DISAGREEMENT_SPREAD} punten of meer op {stats.criterion} "
         f"({stats.minimum} tot {stats.maximum})."
-        for stats in criteria.values()
+        for stats in stats_by_code.values()
         if stats.disagreement
     ]
     for precondition, ids in failures.items():
@@ -148,31 +170,46 @@ def aggregate(reviews: Sequence[ReviewScores]) -> ProposalAggregate:
             who = "1 beoordelaar vindt" if len(ids) == 1 else f"{len(ids)} beoordelaars vinden"
             warnings.append(f"{precondition}: {who} dat het voorstel niet voldoet.")
 
+    excluding = {c.code for c in pass_fail(criteria) if c.excluding}
     return ProposalAggregate(
-        criteria=criteria,
+        criteria=stats_by_code,
         overall_mean=(
-            _quantize(sum(exact_means, Fraction(0)) / len(exact_means), 2) if exact_means else None
+            _quantize(
+                sum((mean * w for mean, w in weighted), Fraction(0)) / sum(w for _, w in weighted),
+                2,
+            )
+            if weighted
+            else None
         ),
         overall_spread=max(spreads) if spreads else None,
         precondition_failures=failures,
         recommendations=recommendations,
         warnings=warnings,
+        excluded_by=tuple(code for code in checks if code in excluding and failures[code]),
     )
 
 
-def overall_score(scores: Iterable[Mapping[str, int | None]]) -> OverallScore:
-    """`aggregate(reviews).overall_mean` and `.overall_spread`, from the C1-C4 scores of the same
-    submitted reviews (each `ReviewScores.scores`), without the rest of the statistics.
+def overall_score(
+    scores: Iterable[Mapping[str, int | str | None]], criteria: Criteria = DEFAULT_CRITERIA
+) -> OverallScore:
+    """`aggregate(reviews).overall_mean`, `.overall_spread` and `.excluded`, from the answers
+    of the same submitted reviews (each a mapping of criterion code to its score or, for a
+    pass/fail criterion, its answer), without the rest of the statistics.
 
-    The round page ranks every proposal of a round and needs only these two figures; the full
+    The round page ranks every proposal of a round and needs only these figures; the full
     aggregate of a few hundred proposals was a third of that page's time. Same arithmetic:
-    the mean of the criterion means that have data, rounded once; the largest criterion spread.
-    Raises ValueError on a score outside 1..5 or an unknown criterion.
+    the weighted mean of the criterion means that have data, rounded once; the largest
+    criterion spread. Raises ValueError on a score outside 1..5 or an unknown criterion.
     """
+    codes = tuple(c.code for c in scored(criteria))
+    excluding = {c.code for c in pass_fail(criteria) if c.excluding}
+    excluded = False
     # criterion -> [sum, count, lowest, highest] of its scores
     stats: dict[str, list[int]] = {}
     for review in scores:
-        for criterion, score in _filled_scores(review, strict=True).items():
+        excluded = excluded or any(review.get(code) == "voldoet_niet" for code in excluding)
+        numbers: dict[str, int | None] = {k: v for k, v in review.items() if not isinstance(v, str)}
+        for criterion, score in _filled_scores(numbers, codes, strict=True).items():
             seen = stats.get(criterion)
             if seen is None:
                 stats[criterion] = [score, 1, score, score]
@@ -182,27 +219,37 @@ def overall_score(scores: Iterable[Mapping[str, int | None]]) -> OverallScore:
             seen[2] = min(seen[2], score)
             seen[3] = max(seen[3], score)
     if not stats:
-        return OverallScore(overall_mean=None, overall_spread=None)
-    # The sum of the criterion means (sum / count each) over a common denominator, in ints:
-    # Fraction arithmetic made this the page's costliest loop again.
+        return OverallScore(overall_mean=None, overall_spread=None, excluded=excluded)
+    # The weighted sum of the criterion means (sum / count each) over a common denominator,
+    # in ints: Fraction arithmetic made this the page's costliest loop again.
+    weights = {c.code: c.weight for c in scored(criteria)}
     common = lcm(*(count for _, count, _, _ in stats.values()))
-    numerator = sum(total * (common // count) for total, count, _, _ in stats.values())
+    numerator = sum(
+        total * (common // count) * weights[code] for code, (total, count, _, _) in stats.items()
+    )
     return OverallScore(
-        overall_mean=_round_half_up(numerator, common * len(stats), 2),
+        overall_mean=_round_half_up(numerator, common * sum(weights[code] for code in stats), 2),
         overall_spread=max(highest - lowest for _, _, lowest, highest in stats.values()),
+        excluded=excluded,
     )
 
 
-def running_mean(scores: Mapping[str, int | None]) -> Decimal | None:
-    """Mean of the filled-in C1-C4 of one review, 1 decimal, for the live display while scoring.
+def running_mean(
+    scores: Mapping[str, int | None], criteria: Criteria = DEFAULT_CRITERIA
+) -> Decimal | None:
+    """Weighted mean of the filled-in scores of one review, 1 decimal, for the live display
+    while scoring.
 
-    Keys other than C1-C4 are ignored (a whole form may be passed); None means not filled in.
-    None when nothing is filled in. Raises ValueError on a score outside 1..5.
+    Keys other than the set's scored criteria are ignored (a whole form may be passed); None
+    means not filled in. None when nothing is filled in. Raises ValueError on a score outside
+    1..5.
     """
-    filled = list(_filled_scores(scores, strict=False).values())
+    weights = {c.code: c.weight for c in scored(criteria)}
+    filled = _filled_scores(scores, tuple(weights), strict=False)
     if not filled:
         return None
-    return _quantize(Fraction(sum(filled), len(filled)), 1)
+    total = sum(score * weights[code] for code, score in filled.items())
+    return _quantize(Fraction(total, sum(weights[code] for code in filled)), 1)
 
 
 def rank_theme(
@@ -219,7 +266,8 @@ def rank_theme(
     by the lower requested amount, then the lower proposal id. Walking down that ranking, a
     proposal fits when its requested amount fits in what is left of the budget after the
     proposals that fitted before it; only fitting proposals use up budget. So a proposal that
-    does not fit does not stop a cheaper one further down from fitting. `cumulative_cents` is
+    does not fit does not stop a cheaper one further down from fitting. A proposal that failed
+    an excluding criterion keeps its place in the ranking but never fits. `cumulative_cents` is
     the total requested by the fitting proposals up to and including this row (for a row that
     does not fit: up to the row before it).
 
@@ -243,7 +291,7 @@ def rank_theme(
     for rank, (proposal_id, title, requested_cents, agg) in enumerate(
         sorted(items, key=by_mean), start=1
     ):
-        fits = cumulative + requested_cents <= remaining_budget_cents
+        fits = not agg.excluded and cumulative + requested_cents <= remaining_budget_cents
         if fits:
             cumulative += requested_cents
         ranked.append(
@@ -256,6 +304,7 @@ def rank_theme(
                 cumulative_cents=cumulative,
                 fits=fits,
                 rank=rank,
+                excluded=agg.excluded,
             )
         )
 
@@ -266,11 +315,14 @@ def rank_theme(
     return ranked
 
 
-def _filled_scores(scores: Mapping[str, int | None], *, strict: bool) -> dict[str, int]:
-    """The filled-in criterion scores, checked to be 1..5; `strict` refuses unknown keys."""
+def _filled_scores(
+    scores: Mapping[str, int | None], codes: Sequence[str], *, strict: bool
+) -> dict[str, int]:
+    """The filled-in scores of the criteria `codes`, checked to be 1..5; `strict` refuses
+    unknown keys."""
     filled: dict[str, int] = {}
     for criterion, score in scores.items():
-        if criterion not in SCORE_CRITERIA:
+        if criterion not in codes:
             if strict:
                 raise ValueError(f"unknown criterion {criterion!r}")
             continue

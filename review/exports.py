@@ -7,35 +7,47 @@ on the round page: a draft is the reviewer's own until then.
 
 from __future__ import annotations
 
+from proposals.criteria import DEFAULT_CRITERIA, Criteria, from_json, pass_fail, scored
 from proposals.rules import STATE_LABELS
+from proposals.tables import Round
 from review import queries
 from review.aggregate import PRECONDITION_VALUES, RECOMMENDATIONS, running_mean
-from review.forms import CRITERIA_LABELS, PRECONDITION_LABELS
 from review.tables import REVIEW_STATE_LABELS
 
-# (header, kind): kind tells the encoder how to write the cells (see portal/controllers/exports).
-SCORE_COLUMNS: list[tuple[str, str]] = [
-    ("Nr.", "number"),
-    ("Voorstel", "text"),
-    ("Thema", "text"),
-    ("Regio", "text"),
-    ("Gevraagd bedrag", "money"),
-    ("Status voorstel", "text"),
-    ("Versie", "number"),
-    ("Beoordelaar", "text"),
-    ("Beoordeling", "text"),
-    *[(label, "number") for label in CRITERIA_LABELS.values()],
-    ("Gemiddelde", "decimal"),
-    *[(label, "text") for label in PRECONDITION_LABELS.values()],
-    ("Advies", "text"),
-    ("Toelichting", "text"),
-    ("Ingediend op", "datetime"),
-]
+
+def score_columns(criteria: Criteria) -> list[tuple[str, str]]:
+    """(header, kind) per column for a round's set; kind tells the encoder how to write the
+    cells (see portal/controllers/exports)."""
+    return [
+        ("Nr.", "number"),
+        ("Voorstel", "text"),
+        ("Thema", "text"),
+        ("Regio", "text"),
+        ("Gevraagd bedrag", "money"),
+        ("Status voorstel", "text"),
+        ("Versie", "number"),
+        ("Beoordelaar", "text"),
+        ("Beoordeling", "text"),
+        *[(c.label, "number") for c in scored(criteria)],
+        ("Gemiddelde", "decimal"),
+        *[(c.label, "text") for c in pass_fail(criteria)],
+        ("Advies", "text"),
+        ("Toelichting", "text"),
+        ("Ingediend op", "datetime"),
+    ]
 
 
-async def score_rows(round_id: int) -> list[list]:
-    """A row per review of the current version of each proposal under review in the round; a
-    proposal without reviewers gets one row with the reviewer columns empty."""
+# The columns of a round with the default set (Zuid-West's).
+SCORE_COLUMNS = score_columns(DEFAULT_CRITERIA)
+
+
+async def score_table(round_id: int) -> tuple[list[tuple[str, str]], list[list]]:
+    """The columns of the round's criteria set and a row per review of the current version of
+    each proposal under review in the round; a proposal without reviewers gets one row with the
+    reviewer columns empty."""
+    round_row = await Round.select(Round.criteria).where(Round.id == round_id).first()
+    criteria = from_json(round_row["criteria"] if round_row else None)
+    columns = score_columns(criteria)
     proposals = await queries.round_proposals(round_id)
     reviews = await queries.reviews_by_proposal([p["id"] for p in proposals])
     rows = []
@@ -51,24 +63,25 @@ async def score_rows(round_id: int) -> list[list]:
         ]
         current = [r for r in reviews.get(p["id"], []) if r["version"] == p["version"]]
         if not current:
-            rows.append(proposal_cells + [""] * (len(SCORE_COLUMNS) - len(proposal_cells)))
+            rows.append(proposal_cells + [""] * (len(columns) - len(proposal_cells)))
         for r in current:
             submitted = r["state"] == "submitted"
-            scores = {f.upper(): r[f] for f in queries.SCORE_FIELDS} if submitted else {}
+            answers = (r["scores"] or {}) if submitted else {}
+            numbers = {c.code: answers.get(c.code) for c in scored(criteria)}
             rows.append(
                 [
                     *proposal_cells,
                     r["reviewer_name"],
                     REVIEW_STATE_LABELS.get(r["state"], r["state"]),
-                    *[scores.get(f.upper()) for f in queries.SCORE_FIELDS],
-                    running_mean(scores) if submitted else None,
+                    *numbers.values(),
+                    running_mean(numbers, criteria) if submitted else None,
                     *[
-                        PRECONDITION_VALUES.get(r[f], "") if submitted else ""
-                        for f in queries.PRECONDITION_FIELDS
+                        PRECONDITION_VALUES.get(str(answers.get(c.code, "")), "")
+                        for c in pass_fail(criteria)
                     ],
                     RECOMMENDATIONS.get(r["recommendation"], "") if submitted else "",
                     r["advice"] if submitted else "",
                     r["submitted_at"],
                 ]
             )
-    return rows
+    return columns, rows

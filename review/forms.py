@@ -3,89 +3,99 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from litestar.datastructures import FormMultiDict
 
 from portal.lib.forms import parse_date, whole_number
 from portal.lib.forms import text as _text
 from portal.lib.money import MoneyError, parse_euros
+from proposals.criteria import Criteria
 from review.aggregate import PRECONDITION_VALUES, RECOMMENDATIONS
 
-CRITERIA_LABELS = {
-    "c1": "C1 Duurzame transformatie",
-    "c2": "C2 Bovenregionaal belang",
-    "c3": "C3 Past binnen de drie functies",
-    "c4": "C4 Samenhang van doelen, activiteiten en middelen",
-}
-PRECONDITION_LABELS = {
-    "r1": "R1 Ondersteunend aan de bestaande infrastructuur",
-    "r3": "R3 Verantwoording geregeld",
-    "r4": "R4 Rechtmatig (aanbestedingsrecht)",
-}
 OUTCOMES = {
     "granted": "Toegekend",
     "granted_with_conditions": "Toegekend onder voorwaarden",
     "returned": "Terug voor aanpassing",
     "rejected": "Afgewezen",
 }
-# Every field of the review form by its name, for the error summary's links.
-REVIEW_FIELD_LABELS: dict[str, str] = {
-    **CRITERIA_LABELS,
-    **{f"{field}_motivation": f"{label}: motivering" for field, label in CRITERIA_LABELS.items()},
-    **PRECONDITION_LABELS,
-    **{
-        f"{field}_explanation": f"{label}: toelichting"
-        for field, label in PRECONDITION_LABELS.items()
-    },
-    "recommendation": "Eindadvies",
-    "advice": "Toelichting op uw advies",
-}
+
+
+def field_labels(criteria: Criteria) -> dict[str, str]:
+    """Every field of the review form by its name, for the error summary's links."""
+    labels: dict[str, str] = {}
+    for c in criteria:
+        labels[c.field] = c.label
+        labels[c.note_field] = f"{c.label}: {'motivering' if c.is_score else 'toelichting'}"
+    return {**labels, "recommendation": "Eindadvies", "advice": "Toelichting op uw advies"}
+
+
 ADVICE_BODIES = {
     "ao_chairs": "AO en voorzitters expertteams",
     "ambassadors": "Bestuurlijk ambassadeurs",
 }
 
 
-def parse_review(form: FormMultiDict, submit: bool) -> tuple[dict, dict[str, str]]:
-    """Column values and problems. A draft may be incomplete; a submitted review may not."""
-    values: dict = {}
+def parse_review(
+    form: FormMultiDict, criteria: Criteria, submit: bool
+) -> tuple[dict, dict[str, str]]:
+    """The review's values (`scores` and `notes` by criterion code, `recommendation`,
+    `advice`) and the problems by field. A draft may be incomplete; a submitted review may
+    not."""
+    scores: dict[str, int | str] = {}
+    notes: dict[str, str] = {}
     errors: dict[str, str] = {}
-    for field, label in CRITERIA_LABELS.items():
-        raw = _text(form, field)
-        score = whole_number(raw, minimum=1, maximum=5)
-        if raw and score is None:
-            errors[field] = "Kies een score van 1 tot en met 5."
-        values[field] = score
-        values[f"{field}_motivation"] = _text(form, f"{field}_motivation")
-        if submit and score is None and field not in errors:
-            errors[field] = f"Geef een score voor {label}."
-        if submit and not values[f"{field}_motivation"]:
-            errors[f"{field}_motivation"] = "Motiveer de score."
-    for field, label in PRECONDITION_LABELS.items():
-        raw = _text(form, field)
+    for c in criteria:
+        raw = _text(form, c.field)
+        note = _text(form, c.note_field)
+        if note:
+            notes[c.code] = note
+        if c.is_score:
+            score = whole_number(raw, minimum=1, maximum=5)
+            if raw and score is None:
+                errors[c.field] = "Kies een score van 1 tot en met 5."
+            if score is not None:
+                scores[c.code] = score
+            if submit and score is None and c.field not in errors:
+                errors[c.field] = f"Geef een score voor {c.label}."
+            if submit and not note:
+                errors[c.note_field] = "Motiveer de score."
+            continue
         if raw and raw not in PRECONDITION_VALUES:
-            errors[field] = "Kies voldoet, voldoet niet of onduidelijk."
+            errors[c.field] = "Kies voldoet, voldoet niet of onduidelijk."
             raw = ""
-        values[field] = raw
-        values[f"{field}_explanation"] = _text(form, f"{field}_explanation")
+        if raw:
+            scores[c.code] = raw
         if submit and not raw:
-            errors.setdefault(field, f"Beoordeel {label}.")
-        if submit and raw and raw != "voldoet" and not values[f"{field}_explanation"]:
-            errors[f"{field}_explanation"] = (
-                "Licht toe waarom het voorstel hier niet (zeker) voldoet."
-            )
+            errors.setdefault(c.field, f"Beoordeel {c.label}.")
+        if submit and raw and raw != "voldoet" and not note:
+            errors[c.note_field] = "Licht toe waarom het voorstel hier niet (zeker) voldoet."
     recommendation = _text(form, "recommendation")
     if recommendation and recommendation not in RECOMMENDATIONS:
         errors["recommendation"] = "Kies een van de adviezen."
         recommendation = ""
     if submit and not recommendation:
         errors.setdefault("recommendation", "Kies uw eindadvies.")
-    values["recommendation"] = recommendation
-    values["advice"] = _text(form, "advice")
-    if submit and not values["advice"]:
+    advice = _text(form, "advice")
+    if submit and not advice:
         errors["advice"] = "Schrijf een korte toelichting bij uw advies."
+    values = {"scores": scores, "notes": notes, "recommendation": recommendation, "advice": advice}
     return values, errors
+
+
+def form_values(review: Mapping[str, Any], criteria: Criteria) -> dict[str, str]:
+    """A saved review as its form shows it."""
+    scores, notes = review["scores"] or {}, review["notes"] or {}
+    values = {
+        "recommendation": review["recommendation"] or "",
+        "advice": review["advice"] or "",
+    }
+    for c in criteria:
+        values[c.field] = str(scores.get(c.code, ""))
+        values[c.note_field] = notes.get(c.code, "")
+    return values
 
 
 def _date(form: FormMultiDict, name: str, errors: dict, required: bool = True) -> dt.date | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from piccolo.columns.combination import Combinable
 from piccolo.query.functions.aggregate import Count
@@ -14,11 +14,6 @@ from proposals.tables import Proposal
 from review.assignment import ProposalInfo, ReviewerInfo, conflict_reason
 from review.rows import ReviewRow
 from review.tables import Advice, ConflictDeclaration, Decision, Question, Review
-
-ScoreField = Literal["c1", "c2", "c3", "c4"]
-PreconditionField = Literal["r1", "r3", "r4"]
-SCORE_FIELDS: tuple[ScoreField, ...] = ("c1", "c2", "c3", "c4")
-PRECONDITION_FIELDS: tuple[PreconditionField, ...] = ("r1", "r3", "r4")
 
 
 async def reviewer_pool(network_id: int) -> list[ReviewerInfo]:
@@ -171,6 +166,7 @@ async def reviews_by_proposal(proposal_ids: list[int]) -> dict[int, list[ReviewR
         await Review.select(*REVIEW_COLUMNS)
         .where(Review.proposal.is_in(proposal_ids))
         .order_by(Review.id)
+        .output(load_json=True)
     )
     result: dict[int, list[ReviewRow]] = defaultdict(list)
     for row in rows:
@@ -183,6 +179,7 @@ async def reviews_of(proposal_id: int, version: int) -> list[ReviewRow]:
         await Review.select(*REVIEW_COLUMNS)
         .where((Review.proposal == proposal_id) & (Review.version == version))
         .order_by(Review.id)
+        .output(load_json=True)
     )
     return cast(list[ReviewRow], rows)
 
@@ -196,8 +193,10 @@ async def review_row(review_id: int) -> ReviewRow | None:
             Review.proposal.state.as_alias("proposal_state"),
             Review.proposal.title.as_alias("proposal_title"),
             Review.proposal._.round._.review_deadline.as_alias("review_deadline"),
+            Review.proposal._.round._.criteria.as_alias("round_criteria"),
         )
         .where(Review.id == review_id)
+        .output(load_json=True)
         .first()
     )
     return cast("ReviewRow | None", row)
@@ -224,6 +223,7 @@ async def my_reviews(
         .where(mine)
         .order_by(Review.assigned_at, ascending=False)
         .order_by(Review.id, ascending=False)
+        .output(load_json=True)
     )
     if per_page is None:
         rows = await query
@@ -287,7 +287,7 @@ async def round_page_proposals(round_id: int, theme_id: int | None = None) -> li
 
 async def round_review_scores(round_id: int, theme_id: int | None = None) -> dict[int, list[dict]]:
     """The reviews of a round's proposals (of one theme when `theme_id` is given), per proposal:
-    only who, which version, how far and the four scores, what the round page counts and ranks
+    only who, which version, how far and the answers, what the round page counts and ranks
     (`reviews_by_proposal` reads every column and the reviewer's name and e-mail, several
     times as much for a round of hundreds of proposals)."""
     in_round = Review.proposal.round == round_id
@@ -299,10 +299,11 @@ async def round_review_scores(round_id: int, theme_id: int | None = None) -> dic
             Review.reviewer,
             Review.version,
             Review.state,
-            *(getattr(Review, f) for f in SCORE_FIELDS),
+            Review.scores,
         )
         .where(in_round)
         .order_by(Review.id)
+        .output(load_json=True)
     )
     result: dict[int, list[dict]] = defaultdict(list)
     for row in rows:

@@ -7,7 +7,7 @@ import annotations` here: Python 3.11 reads NotRequired only from evaluated anno
 """
 
 import datetime as dt
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 
 class ReviewRow(TypedDict):
@@ -20,20 +20,9 @@ class ReviewRow(TypedDict):
     state: str
     assigned_by: int | None
     assigned_at: dt.datetime
-    c1: int | None
-    c2: int | None
-    c3: int | None
-    c4: int | None
-    c1_motivation: str
-    c2_motivation: str
-    c3_motivation: str
-    c4_motivation: str
-    r1: str
-    r3: str
-    r4: str
-    r1_explanation: str
-    r3_explanation: str
-    r4_explanation: str
+    # by criterion code: a score 1–5 or a pass/fail answer, and the motivation of each
+    scores: Any
+    notes: Any
     recommendation: str
     advice: str
     updated_at: dt.datetime
@@ -46,3 +35,4 @@ class ReviewRow(TypedDict):
     proposal_state: NotRequired[str]
     proposal_title: NotRequired[str]
     review_deadline: NotRequired[dt.datetime | None]
+    round_criteria: NotRequired[Any]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from piccolo.columns import (
+    JSON,
     BigInt,
     Date,
     ForeignKey,
@@ -47,20 +48,10 @@ class Review(Table):
     state = Varchar(length=20, default=ReviewState.assigned, choices=ReviewState)
     assigned_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     assigned_at = Timestamptz(default=TimestamptzNow())
-    c1 = Integer(null=True, default=None)
-    c2 = Integer(null=True, default=None)
-    c3 = Integer(null=True, default=None)
-    c4 = Integer(null=True, default=None)
-    c1_motivation = Text(default="")
-    c2_motivation = Text(default="")
-    c3_motivation = Text(default="")
-    c4_motivation = Text(default="")
-    r1 = Varchar(length=20, default="")
-    r3 = Varchar(length=20, default="")
-    r4 = Varchar(length=20, default="")
-    r1_explanation = Text(default="")
-    r3_explanation = Text(default="")
-    r4_explanation = Text(default="")
+    # The round's criteria by code: a score 1–5 or voldoet / voldoet_niet / onduidelijk, and
+    # the reviewer's motivation of each (proposals/criteria.py).
+    scores = JSON(default="{}")
+    notes = JSON(default="{}")
     recommendation = Varchar(length=40, default="")
     advice = Text(default="")
     updated_at = Timestamptz(default=TimestamptzNow())

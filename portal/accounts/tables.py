@@ -73,6 +73,9 @@ class Network(Table):
     unforeseen_reserve_bp = Integer(default=1000)
     themes_reserve_bp = Integer(default=1000)
     grant_booking = Varchar(length=20, default=GrantBooking.per_year, choices=GrantBooking)
+    # What reviewers score proposals on (proposals/criteria.py); empty: Zuid-West's default.
+    # A round copies the set it opens with.
+    criteria = JSON(default="[]")
 
 
 class Region(Table):

@@ -38,6 +38,7 @@ def routes() -> list[ControllerRouterHandler]:
         RoundController,
     )
     from review.controllers import (
+        CriteriaController,
         ProposalReviewController,
         QuestionController,
         ReviewerController,
@@ -59,6 +60,7 @@ def routes() -> list[ControllerRouterHandler]:
         AttachmentController,
         ReviewerController,
         RoundReviewController,
+        CriteriaController,
         ProposalReviewController,
         QuestionController,
         LedgerController,

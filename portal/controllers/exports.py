@@ -119,9 +119,9 @@ class ExportController(Controller):
         """The scores of every review in a round, one row per reviewer and proposal."""
         if await proposal_queries.round_of(network_ref.id, round_id) is None:
             raise NotFoundException("Deze ronde bestaat niet in dit netwerk.")
-        rows = await review_exports.score_rows(round_id)
+        columns, rows = await review_exports.score_table(round_id)
         name = f"scores-{network_ref.slug}-ronde-{round_id}-{_stamp()}.csv"
-        return download(dutch_csv(review_exports.SCORE_COLUMNS, rows), name, CSV_MEDIA_TYPE)
+        return download(dutch_csv(columns, rows), name, CSV_MEDIA_TYPE)
 
     @get(
         "/begroting/{year_id:int}/mutaties/export.csv",

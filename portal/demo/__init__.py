@@ -95,6 +95,15 @@ PEOPLE: list[tuple[str, str, str | None, Role, str, str | None, str | None]] = [
         None,
     ),
     (
+        "regio-haaglanden@example.org",
+        "Hanna Haaglanden",
+        "zuid-west",
+        Role.region_officer,
+        "",
+        "Haaglanden",
+        None,
+    ),
+    (
         "ao@example.org",
         "Olga AO-lid",
         "zuid-west",

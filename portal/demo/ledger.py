@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from litestar.datastructures import FormMultiDict
+
 from ledger.books import queries, services
 from ledger.books.rows import ProjectRow
 from ledger.projects import allocations, reports
@@ -17,9 +19,10 @@ from portal.lib.db import required
 from portal.lib.settings import Settings
 from proposals import queries as proposal_queries
 from proposals import services as proposal_services
+from proposals.criteria import from_json
 from proposals.tables import Proposal
 from review import services as review_services
-from review.forms import AdviceInput, DecisionInput
+from review.forms import AdviceInput, DecisionInput, parse_review
 from review.tables import Review
 
 # Bijlage 4: begroting middelen 2020 (youth region or recipient, project, budget in cents).
@@ -50,11 +53,12 @@ PROCESS_2020 = (
     "Coördinatie-/proceskosten (uren voorzitters RET's, projectleiding en projectondersteuning)",
     10_230_000,
 )
-REVIEW = {
-    "c1": 4,
-    "c2": 5,
-    "c3": 4,
-    "c4": 4,
+# A reviewer's answers on Zuid-West's set, as the review form's fields (forms.parse_review).
+REVIEW_FORM = {
+    "c1": "4",
+    "c2": "5",
+    "c3": "4",
+    "c4": "4",
     "c1_motivation": "Sluit aan op de Jeugdwet.",
     "c2_motivation": "Speelt in alle regio's.",
     "c3_motivation": "Consultatie en advies.",
@@ -62,9 +66,6 @@ REVIEW = {
     "r1": "voldoet",
     "r3": "voldoet",
     "r4": "voldoet",
-    "r1_explanation": "",
-    "r3_explanation": "",
-    "r4_explanation": "",
     "recommendation": "toekennen",
     "advice": "Sterk, bovenregionaal voorstel.",
 }
@@ -73,12 +74,11 @@ REVIEW = {
 async def load(settings: Settings) -> None:
     network = required(await Network.select().where(Network.slug == "zuid-west").first())
     coordinator = await _principal("coordinator@example.org")
-    officer = await _principal("regio@example.org")
-    await _year_2020(network, coordinator, officer)
+    await _year_2020(network, coordinator)
     await _year_2021(network, coordinator, settings)
 
 
-async def _year_2020(network: dict, coordinator, officer) -> None:
+async def _year_2020(network: dict, coordinator) -> None:
     year_id, problems = await services.create_budget_year(
         coordinator, network["id"], 2020, 171_000_000, "SPUK 2020 Zuid-West"
     )
@@ -161,8 +161,9 @@ async def _year_2020(network: dict, coordinator, officer) -> None:
         r for r in await reports.reports_of_network(network["id"]) if r["project"] == ombuig
     ]
     report = required(await reports.report_row(network["id"], listed["id"]))
-    await reports.submit_report(
-        officer,
+    # By the region officer of Haaglanden, whose project it is (reports.may_hand_in).
+    problems = await reports.submit_report(
+        await _principal("regio-haaglanden@example.org"),
         report,
         reports.ReportInput(
             results=[
@@ -184,6 +185,7 @@ async def _year_2020(network: dict, coordinator, officer) -> None:
             preconditions_met=True,
         ),
     )
+    assert not problems, problems
     report = required(await reports.report_row(network["id"], report["id"]))
     await reports.accept_report(coordinator, report)
 
@@ -238,7 +240,11 @@ async def _year_2021(network: dict, coordinator, settings: Settings) -> None:
         from review.queries import review_row
 
         full = required(await review_row(review["id"]))
-        await review_services.save_review(await _principal(email), full, dict(REVIEW), True)
+        values, problems = parse_review(
+            FormMultiDict(REVIEW_FORM), from_json(full.get("round_criteria")), True
+        )
+        assert not problems, problems
+        await review_services.save_review(await _principal(email), full, values, True)
     proposal = required(await proposal_queries.proposal_row(network["id"], row["id"]))
     await review_services.record_advice(
         coordinator,

@@ -2,12 +2,14 @@
 rounds and proposals, and the questions on a proposal (with what the proposal page shows of the
 review)."""
 
+from review.controllers.criteria import CriteriaController
 from review.controllers.proposal import ProposalReviewController
 from review.controllers.questions import QuestionController, proposal_page_section
 from review.controllers.reviewer import ReviewerController
 from review.controllers.rounds import RoundReviewController
 
 __all__ = [
+    "CriteriaController",
     "ProposalReviewController",
     "QuestionController",
     "ReviewerController",

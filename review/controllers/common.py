@@ -3,13 +3,15 @@ theme, the vocabularies the templates show."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from portal.accounts.guards import allow
 from portal.accounts.tables import Role
 from portal.lib.forms import whole_number
+from proposals.criteria import Criteria, from_json, pass_fail, scored
 from proposals.rules import STATE_LABELS
-from review import forms, queries
+from review import forms
 from review.aggregate import (
     PRECONDITION_VALUES,
     RANK_SORTS,
@@ -36,11 +38,17 @@ REVIEWS_PER_PAGE = 50
 INVOLVED = allow(Role.applicant, Role.region_officer, Role.coordinator, Role.reviewer)
 
 
-def scores_of(review: ReviewRow) -> ReviewScores:
+def criteria_of(row: Mapping[str, Any]) -> Criteria:
+    """The criteria set of a proposal's or a review's round (`round_criteria`)."""
+    return from_json(row.get("round_criteria"))
+
+
+def scores_of(review: ReviewRow, criteria: Criteria) -> ReviewScores:
+    answers = review["scores"] or {}
     return ReviewScores(
         reviewer_id=review["reviewer"],
-        scores={k.upper(): score for k in queries.SCORE_FIELDS if (score := review[k]) is not None},
-        preconditions={k.upper(): review[k] for k in queries.PRECONDITION_FIELDS if review[k]},
+        scores={c.code: answers[c.code] for c in scored(criteria) if c.code in answers},
+        preconditions={c.code: answers[c.code] for c in pass_fail(criteria) if c.code in answers},
         recommendation=review["recommendation"] or None,
     )
 
@@ -59,6 +67,7 @@ def theme_ranking(
     reviews: dict[int, list[dict]],
     sort: str,
     limit: int | None,
+    criteria: Criteria,
 ) -> dict[str, Any]:
     """One theme's ranking on the round page (`review/partials/theme_ranking.html`): the rows
     shown (the first `limit` in the order of `sort`, all when None) and, over all the theme's
@@ -70,12 +79,19 @@ def theme_ranking(
     for p in proposals:
         if p["theme"] != theme["id"]:
             continue
-        scores = [
-            {field.upper(): r[field] for field in queries.SCORE_FIELDS}
+        answers = [
+            r["scores"] or {}
             for r in reviews.get(p["id"], [])
             if r["version"] == p["version"] and r["state"] == "submitted"
         ]
-        items.append((p["id"], p["title"], p["requested_amount_cents"] or 0, overall_score(scores)))
+        items.append(
+            (
+                p["id"],
+                p["title"],
+                p["requested_amount_cents"] or 0,
+                overall_score(answers, criteria),
+            )
+        )
     rows = rank_theme(items, theme["guide_budget_cents"], sort)
     fitting = [row for row in rows if row.fits]
     return {
@@ -91,9 +107,6 @@ def theme_ranking(
 
 def vocab() -> dict[str, Any]:
     return {
-        "CRITERIA_LABELS": forms.CRITERIA_LABELS,
-        "PRECONDITION_LABELS": forms.PRECONDITION_LABELS,
-        "REVIEW_FIELD_LABELS": forms.REVIEW_FIELD_LABELS,
         "REVIEW_STATE_LABELS": REVIEW_STATE_LABELS,
         "PRECONDITION_VALUES": PRECONDITION_VALUES,
         "RECOMMENDATIONS": RECOMMENDATIONS,

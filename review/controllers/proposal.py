@@ -30,7 +30,7 @@ from review.aggregate import (
     aggregate,
 )
 from review.assignment import conflict_reason
-from review.controllers.common import COORDINATOR, scores_of, vocab
+from review.controllers.common import COORDINATOR, criteria_of, scores_of, vocab
 
 
 class ProposalReviewController(Controller):
@@ -58,6 +58,7 @@ class ProposalReviewController(Controller):
         proposal["review_deadline"] = round_row["review_deadline"]
         reviews = await queries.reviews_of(proposal["id"], proposal["version"])
         submitted = [r for r in reviews if r["state"] == "submitted"]
+        criteria = criteria_of(proposal)
         pool = await queries.reviewer_pool(provide_network(request).id)
         (info,) = await queries.proposal_infos([proposal])
         declared = (await queries.declared_conflicts([proposal["id"]])).get(proposal["id"], {})
@@ -83,7 +84,8 @@ class ProposalReviewController(Controller):
             round=round_row,
             reviews=reviews,
             conflicts=conflicts,
-            stats=aggregate([scores_of(r) for r in submitted]),
+            stats=aggregate([scores_of(r, criteria) for r in submitted], criteria),
+            criteria=criteria,
             candidates=candidates,
             questions=await queries.questions_of(proposal["id"]),
             advice=await queries.advice_of(proposal["id"]),

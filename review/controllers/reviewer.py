@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException, PermissionDeniedException
@@ -17,13 +15,20 @@ from portal.lib import clock
 from portal.lib.forms import page_count, page_number, query_int, text
 from portal.lib.refusals import Refused
 from proposals import queries as proposal_queries
+from proposals.criteria import scored
 from proposals.deps import load_proposal
 from proposals.rules import Actor
 from review import forms, queries, services
 from review.aggregate import (
     running_mean,
 )
-from review.controllers.common import REVIEWER, REVIEWS_PER_PAGE, valid_score, vocab
+from review.controllers.common import (
+    REVIEWER,
+    REVIEWS_PER_PAGE,
+    criteria_of,
+    valid_score,
+    vocab,
+)
 from review.rows import ReviewRow
 
 
@@ -85,18 +90,7 @@ class ReviewerController(Controller):
     @get("/{review_id:int}", name="review:review", opt=REVIEWER)
     async def review(self, request: Request, review_id: FromPath[int]) -> Template:
         review = await self._own_review(request, review_id)
-        row: dict[str, Any] = dict(review)
-        values = {
-            k: "" if row[k] is None else str(row[k])
-            for k in (
-                *queries.SCORE_FIELDS,
-                *(f"{f}_motivation" for f in queries.SCORE_FIELDS),
-                *queries.PRECONDITION_FIELDS,
-                *(f"{f}_explanation" for f in queries.PRECONDITION_FIELDS),
-                "recommendation",
-                "advice",
-            )
-        }
+        values = forms.form_values(review, criteria_of(review))
         return await self._page(request, review, values, {})
 
     async def _page(
@@ -116,8 +110,9 @@ class ReviewerController(Controller):
                 for r in await queries.reviews_of(review["proposal"], review["version"])
                 if r["id"] != review["id"] and r["state"] == "submitted"
             ]
+        criteria = criteria_of(review)
         mean = running_mean(
-            {k.upper(): valid_score(v) for k, v in values.items() if k in queries.SCORE_FIELDS}
+            {c.code: valid_score(values.get(c.field)) for c in scored(criteria)}, criteria
         )
         return render(
             request,
@@ -131,6 +126,8 @@ class ReviewerController(Controller):
             mean=mean,
             questions=await queries.questions_of(review["proposal"]),
             locked=review["state"] == "submitted",
+            criteria=criteria,
+            field_labels=forms.field_labels(criteria),
             **vocab(),
         )
 
@@ -141,7 +138,7 @@ class ReviewerController(Controller):
         review = await self._own_review(request, review_id)
         form = await request.form()
         submit = text(form, "action") == "submit"
-        values, errors = forms.parse_review(form, submit)
+        values, errors = forms.parse_review(form, criteria_of(review), submit)
         if errors:
             typed = {k: v for k, v in form.items() if k != "_csrf_token"}
             return await self._page(request, review, typed, errors, 422)
@@ -158,10 +155,11 @@ class ReviewerController(Controller):
 
     @post("/{review_id:int}/gemiddelde", name="review:review_mean", opt=REVIEWER)
     async def mean(self, request: Request, review_id: FromPath[int]) -> Template:
-        await self._own_review(request, review_id)
+        review = await self._own_review(request, review_id)
+        criteria = criteria_of(review)
         form = await request.form()
-        scores = {f.upper(): valid_score(text(form, f)) for f in queries.SCORE_FIELDS}
-        return render(request, "review/partials/mean.html", mean=running_mean(scores))
+        scores = {c.code: valid_score(text(form, c.field)) for c in scored(criteria)}
+        return render(request, "review/partials/mean.html", mean=running_mean(scores, criteria))
 
     @post("/conflict/{proposal_id:int}", name="review:conflict_declare", opt=REVIEWER)
     async def declare_conflict(

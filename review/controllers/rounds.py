@@ -20,6 +20,7 @@ from portal.lib.forms import page_count, page_number, query_int, text, whole_num
 from portal.lib.refusals import Refused
 from proposals import queries as proposal_queries
 from proposals import services as proposal_services
+from proposals.criteria import from_json
 from review import forms, queries, services
 from review.aggregate import (
     aggregate,
@@ -109,7 +110,9 @@ class RoundReviewController(Controller):
             request,
             "review/partials/theme_ranking.html",
             round=round_row,
-            ranking=theme_ranking(theme, proposals, reviews, sort, None),
+            ranking=theme_ranking(
+                theme, proposals, reviews, sort, None, from_json(round_row["criteria"])
+            ),
             sort=sort,
             page=page,
         )
@@ -160,6 +163,7 @@ class RoundReviewController(Controller):
             matrix.append({"p": p, "cells": cells})
         # Every proposal is ranked (its place and whether it fits depend on all above it);
         # each theme shows its first RANKING_TOP rows, the one asked for (`full_theme`) all.
+        criteria = from_json(round_row["criteria"])
         rankings = [
             theme_ranking(
                 theme,
@@ -167,6 +171,7 @@ class RoundReviewController(Controller):
                 reviews,
                 sort,
                 None if theme["id"] == full_theme else RANKING_TOP,
+                criteria,
             )
             for theme in await proposal_queries.themes_of(round_id)
         ]
@@ -253,13 +258,15 @@ class RoundReviewController(Controller):
         round_row = await self._round(request, round_id)
         proposals = [p for p in await queries.round_proposals(round_id) if p["state"] == "advised"]
         reviews = await queries.reviews_by_proposal([p["id"] for p in proposals])
+        criteria = from_json(round_row["criteria"])
         for p in proposals:
             p["stats"] = aggregate(
                 [
-                    scores_of(r)
+                    scores_of(r, criteria)
                     for r in reviews.get(p["id"], [])
                     if r["state"] == "submitted" and r["version"] == p["version"]
-                ]
+                ],
+                criteria,
             )
         return render(
             request,

@@ -50,6 +50,7 @@ from proposals import queries
 from proposals import services as proposal_services
 from proposals.budget_template import build_template
 from proposals.budget_workbook import BudgetLineInput
+from proposals.criteria import DEFAULT_CRITERIA
 from proposals.rules import Actor
 from review import forms as review_forms
 from review import queries as review_queries
@@ -443,7 +444,7 @@ async def _unassign(scene: Scene) -> Post:
 
 async def _reopen(scene: Scene) -> Post:
     review_id = int(scene.world.values["review_id"])
-    values, errors = review_forms.parse_review(FormMultiDict(REVIEW_FORM), True)
+    values, errors = review_forms.parse_review(FormMultiDict(REVIEW_FORM), DEFAULT_CRITERIA, True)
     assert not errors, errors
     await review.save_review(
         await scene.principal("reviewer"), await review_queries.review_row(review_id), values, True
@@ -680,6 +681,22 @@ async def _umbrella_part(scene: Scene) -> Post:
         },
         path={"project_id": scheme},
     )
+
+
+CRITERIA_FORM = {
+    "code1": "V1",
+    "name1": "Vragen van kinderen en ouders leiden",
+    "scale1": "score",
+    "weight1": "2",
+    "code2": "V2",
+    "name2": "Bovenregionaal",
+    "scale2": "pass_fail",
+    "excluding2": "1",
+}
+
+
+async def _criteria(scene: Scene) -> Post:
+    return Post("coordinator", CRITERIA_FORM)
 
 
 INSTALMENT = {
@@ -922,6 +939,7 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/betalen"): _pay,
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/voorschot"): _advance_share,
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/termijnen"): _instalment_add,
+    ("POST", "/n/{network:str}/beoordeling/criteria"): _criteria,
     (
         "POST",
         "/n/{network:str}/begroting/projecten/{project_id:int}/termijnen/{instalment_id:int}/betalen",

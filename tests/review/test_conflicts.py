@@ -23,6 +23,7 @@ from portal.lib import clock
 from portal.lib.db import write_transaction
 from portal.lib.files import store
 from proposals import queries as proposal_queries
+from proposals.criteria import DEFAULT_CRITERIA
 from proposals.tables import Attachment
 from review import forms, queries, services
 from review.assignment import conflict_reason
@@ -311,7 +312,7 @@ async def test_saving_when_the_conflict_arises_meanwhile(
     await assign(client, zw, proposal_id, reviewers["ao_b"])
     mine = await review_id_of(proposal_id, reviewers["ao_b"])
     review = await queries.review_row(mine)
-    values, errors = forms.parse_review(FormMultiDict(SCORES), True)
+    values, errors = forms.parse_review(FormMultiDict(SCORES), DEFAULT_CRITERIA, True)
     assert not errors
     before = await Review.select().where(Review.id == mine).first()
     events = await AuditEvent.count()

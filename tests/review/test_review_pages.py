@@ -175,8 +175,9 @@ async def test_review_form_keeps_input_and_locks_after_submission(client, zw, re
         {"c1": "4", "c1_motivation": "Half af", "action": "draft"},
     )
     assert draft.status_code == 303
-    row = await Review.select().where(Review.id == review_id).first()
-    assert row["state"] == "draft" and row["c1"] == 4
+    row = await Review.select().where(Review.id == review_id).output(load_json=True).first()
+    assert row["state"] == "draft" and row["scores"] == {"C1": 4}
+    assert row["notes"] == {"C1": "Half af"}
     incomplete = await post_form(
         client,
         f"/n/zuid-west/beoordelingen/{review_id}",
@@ -200,7 +201,13 @@ async def test_review_form_keeps_input_and_locks_after_submission(client, zw, re
     )
     page = await client.get(locked.headers["location"])
     assert "ligt vast" in page.text
-    assert (await Review.select(Review.c1).where(Review.id == review_id).first())["c1"] == 4
+    saved = (
+        await Review.select(Review.scores)
+        .where(Review.id == review_id)
+        .output(load_json=True)
+        .first()
+    )
+    assert saved["scores"]["C1"] == 4
     # The coordinator reopens it; the reviewer can change it again.
     await as_user(client, zw.coordinator)
     await post_form(client, review_url(proposal_id, f"/heropenen/{review_id}"))

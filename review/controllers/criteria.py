@@ -1,0 +1,79 @@
+"""The network's criteria set: what its reviewers score new rounds on."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.response import Redirect, Template
+
+from portal.accounts.guards import allow
+from portal.accounts.layout import redirect, render, url
+from portal.accounts.principal import NetworkRef, Principal
+from portal.accounts.tables import Role
+from proposals.criteria import MAX_CRITERIA, SCALE_LABELS, Criteria
+from review import criteria_services
+
+# The coordinator runs the procedure; the beheerder sets a network up.
+KEEPERS = allow(Role.coordinator, Role.admin)
+
+
+class CriteriaController(Controller):
+    path = "/n/{network:str}/beoordeling/criteria"
+
+    @get("/", name="review:criteria", opt=KEEPERS)
+    async def show(self, request: Request, network_ref: NamedDependency[NetworkRef]) -> Template:
+        criteria = await criteria_services.network_set(network_ref.id)
+        return self._page(request, criteria, criteria_services.form_values(criteria), {})
+
+    @post("/", name="review:criteria_save", opt=KEEPERS)
+    async def save(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+    ) -> Template | Redirect:
+        form = await request.form()
+        criteria, problems = criteria_services.parse_set(form)
+        if problems:
+            values = {k: v for k, v in form.items() if k != "_csrf_token"}
+            return self._page(request, criteria, values, problems, 422)
+        await criteria_services.save_set(principal, network_ref.id, criteria)
+        return redirect(
+            request,
+            url(request, "review:criteria"),
+            "De criteriaset is opgeslagen. Nieuwe rondes gebruiken hem; lopende rondes houden "
+            "de set waarmee zij openden.",
+        )
+
+    def _page(
+        self,
+        request: Request,
+        criteria: Criteria,
+        values: dict[str, str],
+        errors: dict[str, str],
+        status_code: int = 200,
+    ) -> Template:
+        rows = min(
+            max(len(criteria), _rows_typed(values)) + criteria_services.NEW_ROWS,
+            MAX_CRITERIA + criteria_services.NEW_ROWS,
+        )
+        return render(
+            request,
+            "review/criteria.html",
+            status_code=status_code,
+            rows=rows,
+            values=values,
+            errors=errors,
+            scales=list(SCALE_LABELS.items()),
+        )
+
+
+def _rows_typed(values: dict[str, str]) -> int:
+    """The highest row number the form came back with something in."""
+    numbers = [
+        int(k[len(prefix) :])
+        for k, v in values.items()
+        for prefix in ("code", "name", "explanation")
+        if v and k.startswith(prefix) and k[len(prefix) :].isdigit()
+    ]
+    return max(numbers, default=0)
