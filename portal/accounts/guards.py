@@ -75,8 +75,24 @@ def check_path_numbers(connection: ASGIConnection, handler: BaseRouteHandler) ->
     raise NotFoundException("Deze pagina bestaat niet.")
 
 
+def check_query_nulls(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """Where invalid input is an error (the JSON API), a filter sent as `null` or empty is one:
+    Litestar would read it as no filter at all, and a client that sends `region=null` meaning
+    something else would get every region without a word."""
+    if not handler.opt.get(OUT_OF_RANGE_IS_INVALID):
+        return
+    wrong = sorted(
+        k for k, v in connection.query_params.items() if v.strip().lower() in ("", "null")
+    )
+    if wrong:
+        raise ValidationException(
+            "Laat een filter zonder waarde weg.", extra=[{"key": k} for k in wrong]
+        )
+
+
 async def enforce_access(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     check_path_numbers(connection, handler)
+    check_query_nulls(connection, handler)
     rule = handler.opt.get(ALLOW_KEY)
     if not isinstance(rule, Allow):
         raise PermissionDeniedException("Deze pagina heeft geen toegangsregel.")
