@@ -1,5 +1,7 @@
-"""Keeping a network's criteria set (proposals/criteria.py): read from the form of its page,
-checked, saved on the network with an audit event. Rounds keep the set they opened with."""
+"""Keeping a network's procedure: its criteria set (proposals/criteria.py) and its decision
+route (review/route.py), read from the forms of their pages, checked, saved on the network with
+an audit event. Rounds keep the set they opened with; a route's renamed step keeps its code, so
+the advice recorded under it shows the new name."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from proposals.criteria import (
     set_problems,
     to_json,
 )
+from review.route import DecisionRoute, joined, route_to_json
 
 # Empty rows under the set, to add criteria without JavaScript.
 NEW_ROWS = 3
@@ -96,4 +99,22 @@ async def save_set(actor: Principal, network_id: int, criteria: Criteria) -> Non
             object_id=network_id,
             summary="Criteriaset gewijzigd: " + ", ".join(c.code for c in criteria),
             details={"criteria": to_json(criteria)},
+        )
+
+
+async def save_route(actor: Principal, network_id: int, route: DecisionRoute) -> None:
+    async with write_transaction():
+        await Network.update({Network.decision_route: route_to_json(route)}).where(
+            Network.id == network_id
+        )
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=network_id,
+            action="decision_route_saved",
+            object_type="network",
+            object_id=network_id,
+            summary="Besluitvorming gewijzigd: advies van "
+            + joined([s.name for s in route.advice])
+            + (f"; besluit: {route.decider}" if route.decider else ""),
+            details=route_to_json(route),
         )

@@ -14,6 +14,7 @@ from portal.lib.forms import text as _text
 from portal.lib.money import MoneyError, parse_euros
 from proposals.criteria import Criteria
 from review.aggregate import PRECONDITION_VALUES, RECOMMENDATIONS
+from review.route import DEFAULT_ROUTE, DecisionRoute
 
 OUTCOMES = {
     "granted": "Toegekend",
@@ -32,10 +33,8 @@ def field_labels(criteria: Criteria) -> dict[str, str]:
     return {**labels, "recommendation": "Eindadvies", "advice": "Toelichting op uw advies"}
 
 
-ADVICE_BODIES = {
-    "ao_chairs": "AO en voorzitters expertteams",
-    "ambassadors": "Bestuurlijk ambassadeurs",
-}
+# Zuid-West's advice bodies by code; a network's own come from its decision route.
+ADVICE_BODIES = DEFAULT_ROUTE.names()
 
 
 def parse_review(
@@ -119,10 +118,12 @@ class AdviceInput:
     advice: str
 
 
-def parse_advice(form: FormMultiDict, prefix: str = "") -> tuple[AdviceInput, dict[str, str]]:
+def parse_advice(
+    form: FormMultiDict, prefix: str = "", route: DecisionRoute = DEFAULT_ROUTE
+) -> tuple[AdviceInput, dict[str, str]]:
     errors: dict[str, str] = {}
-    body = _text(form, f"{prefix}body") or "ao_chairs"
-    if body not in ADVICE_BODIES:
+    body = _text(form, f"{prefix}body") or route.first.code
+    if body not in {s.code for s in route.on_their_own}:
         errors[f"{prefix}body"] = "Kies van wie het advies is."
     data = AdviceInput(
         body,
@@ -149,9 +150,14 @@ class DecisionInput:
 
 
 def parse_decision(
-    form: FormMultiDict, requested_cents: int | None, prefix: str = ""
+    form: FormMultiDict,
+    requested_cents: int | None,
+    prefix: str = "",
+    route: DecisionRoute = DEFAULT_ROUTE,
 ) -> tuple[DecisionInput, dict[str, str]]:
-    """One decision; `prefix` lets a round screen hold one per proposal (e.g. "p12_")."""
+    """One decision; `prefix` lets a round screen hold one per proposal (e.g. "p12_"). With a
+    route of two or more advice steps, the last one's advice comes with it."""
+    last = route.with_decision
     errors: dict[str, str] = {}
     outcome = _text(form, f"{prefix}outcome")
     if outcome not in OUTCOMES:
@@ -181,16 +187,14 @@ def parse_decision(
         reasons=_text(form, f"{prefix}reasons"),
         decision_date=_date(form, f"{prefix}decision_date", errors),
         reference=_text(form, f"{prefix}reference", 200),
-        advice_date=_date(form, f"{prefix}advice_date", errors),
-        advice_reference=_text(form, f"{prefix}advice_reference", 200),
+        advice_date=_date(form, f"{prefix}advice_date", errors) if last else None,
+        advice_reference=_text(form, f"{prefix}advice_reference", 200) if last else "",
         shared_advice=_text(form, f"{prefix}shared_advice"),
     )
     if outcome == "granted_with_conditions" and not data.conditions:
         errors[f"{prefix}conditions"] = "Noem de voorwaarden."
     if outcome in ("returned", "rejected") and not data.reasons:
         errors[f"{prefix}reasons"] = "Geef de redenen; de aanvragers lezen ze."
-    if not data.advice_reference:
-        errors[f"{prefix}advice_reference"] = (
-            "Vul het kenmerk van het advies van de bestuurlijk ambassadeurs in."
-        )
+    if last and not data.advice_reference:
+        errors[f"{prefix}advice_reference"] = f"Vul het kenmerk van het advies van {last.name} in."
     return data, errors

@@ -9,9 +9,10 @@ from typing import Any, cast
 from piccolo.columns.combination import Combinable
 from piccolo.query.functions.aggregate import Count
 
-from portal.accounts.tables import Membership, Role
+from portal.accounts.tables import Membership, Network, Role
 from proposals.tables import Proposal
 from review.assignment import ProposalInfo, ReviewerInfo, conflict_reason
+from review.route import DecisionRoute, route_from_json
 from review.rows import ReviewRow
 from review.tables import Advice, ConflictDeclaration, Decision, Question, Review
 
@@ -389,3 +390,9 @@ async def review_counts_per_round(round_ids: list[int]) -> dict[int, dict[str, i
         if row["state"] == "submitted":
             counts[row["round"]]["submitted"] += row["n"]
     return counts
+
+
+async def route_of(network_id: int) -> DecisionRoute:
+    """The network's decision route (review/route.py)."""
+    row = await Network.select(Network.decision_route).where(Network.id == network_id).first()
+    return route_from_json(row["decision_route"] if row else None)

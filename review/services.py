@@ -22,7 +22,7 @@ from proposals.rows import ProposalRow
 from proposals.rules import Actor
 from review import queries
 from review.assignment import CONFLICT_KINDS, conflict_reason, propose_assignment
-from review.forms import ADVICE_BODIES, OUTCOMES, AdviceInput, DecisionInput
+from review.forms import OUTCOMES, AdviceInput, DecisionInput
 from review.rows import ReviewRow
 from review.tables import Advice, ConflictDeclaration, Decision, Question, Review
 
@@ -418,7 +418,10 @@ async def record_advice(actor: Principal, proposal: ProposalRow, data: AdviceInp
                 recorded_at=clock.now(),
             )
         )
-        summary = f"Advies van {ADVICE_BODIES[data.body]} vastgelegd ({datum(data.meeting_date)})"
+        names = (await queries.route_of(proposal["network"])).names()
+        summary = (
+            f"Advies van {names.get(data.body, data.body)} vastgelegd ({datum(data.meeting_date)})"
+        )
         if proposal["state"] == "in_review":
             await proposal_services.take_screen_step(
                 actor, proposal, {Actor.coordinator}, "record_advice", summary
@@ -475,18 +478,20 @@ async def decide(
     from portal.lib.money import format_euros
 
     amount = f" ({format_euros(data.amount_cents)})" if data.amount_cents else ""
+    last = (await queries.route_of(proposal["network"])).with_decision
     async with write_transaction():
-        await Advice.insert(
-            Advice(
-                proposal=proposal["id"],
-                body="ambassadors",
-                meeting_date=data.advice_date,
-                reference=data.advice_reference,
-                advice="",
-                recorded_by=actor.user_id,
-                recorded_at=clock.now(),
+        if last is not None:  # the advice that comes with the decision
+            await Advice.insert(
+                Advice(
+                    proposal=proposal["id"],
+                    body=last.code,
+                    meeting_date=data.advice_date,
+                    reference=data.advice_reference,
+                    advice="",
+                    recorded_by=actor.user_id,
+                    recorded_at=clock.now(),
+                )
             )
-        )
         await Decision.insert(
             Decision(
                 proposal=proposal["id"],

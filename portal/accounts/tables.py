@@ -76,6 +76,8 @@ class Network(Table):
     # What reviewers score proposals on (proposals/criteria.py); empty: Zuid-West's default.
     # A round copies the set it opens with.
     criteria = JSON(default="[]")
+    # Who advises and who decides, in the network's words (review/route.py); empty: Zuid-West's.
+    decision_route = JSON(default="{}")
 
 
 class Region(Table):

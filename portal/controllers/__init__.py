@@ -43,6 +43,7 @@ def routes() -> list[ControllerRouterHandler]:
         QuestionController,
         ReviewerController,
         RoundReviewController,
+        RouteController,
     )
 
     return [
@@ -61,6 +62,7 @@ def routes() -> list[ControllerRouterHandler]:
         ReviewerController,
         RoundReviewController,
         CriteriaController,
+        RouteController,
         ProposalReviewController,
         QuestionController,
         LedgerController,

@@ -2,7 +2,7 @@
 rounds and proposals, and the questions on a proposal (with what the proposal page shows of the
 review)."""
 
-from review.controllers.criteria import CriteriaController
+from review.controllers.criteria import CriteriaController, RouteController
 from review.controllers.proposal import ProposalReviewController
 from review.controllers.questions import QuestionController, proposal_page_section
 from review.controllers.reviewer import ReviewerController
@@ -14,5 +14,6 @@ __all__ = [
     "QuestionController",
     "ReviewerController",
     "RoundReviewController",
+    "RouteController",
     "proposal_page_section",
 ]

@@ -1,4 +1,5 @@
-"""The network's criteria set: what its reviewers score new rounds on."""
+"""The network's procedure: its criteria set (what reviewers score new rounds on) and its
+decision route (who advises, who decides)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from portal.accounts.guards import allow
 from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.tables import Role
+from portal.lib.forms import text
 from proposals.criteria import MAX_CRITERIA, SCALE_LABELS, Criteria
-from review import criteria_services
+from review import criteria_services, queries
+from review.route import MAX_STEPS, route_problems, with_names
 
 # The coordinator runs the procedure; the beheerder sets a network up.
 KEEPERS = allow(Role.coordinator, Role.admin)
@@ -77,3 +80,49 @@ def _rows_typed(values: dict[str, str]) -> int:
         if v and k.startswith(prefix) and k[len(prefix) :].isdigit()
     ]
     return max(numbers, default=0)
+
+
+class RouteController(Controller):
+    path = "/n/{network:str}/beoordeling/besluitvorming"
+
+    @get("/", name="review:route", opt=KEEPERS)
+    async def show(self, request: Request, network_ref: NamedDependency[NetworkRef]) -> Template:
+        route = await queries.route_of(network_ref.id)
+        values = {f"step{i}": s.name for i, s in enumerate(route.advice, start=1)}
+        return self._page(request, {**values, "decider": route.decider}, {})
+
+    @post("/", name="review:route_save", opt=KEEPERS)
+    async def save(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+    ) -> Template | Redirect:
+        form = await request.form()
+        names = [text(form, f"step{i}", 200) for i in range(1, MAX_STEPS + 1)]
+        names = [n for n in names if n]
+        decider = text(form, "decider", 300)
+        problems = route_problems(names, decider)
+        if problems:
+            values = {k: v for k, v in form.items() if k != "_csrf_token"}
+            return self._page(request, values, problems, 422)
+        route = with_names(await queries.route_of(network_ref.id), names, decider)
+        await criteria_services.save_route(principal, network_ref.id, route)
+        return redirect(
+            request,
+            url(request, "review:route"),
+            "De besluitvorming is opgeslagen; pagina's, e-mails en beschikkingen gebruiken deze "
+            "namen.",
+        )
+
+    def _page(
+        self, request: Request, values: dict[str, str], errors: dict[str, str], status: int = 200
+    ) -> Template:
+        return render(
+            request,
+            "review/route.html",
+            status_code=status,
+            values=values,
+            errors=errors,
+            steps=MAX_STEPS,
+        )

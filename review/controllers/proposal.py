@@ -31,6 +31,7 @@ from review.aggregate import (
 )
 from review.assignment import conflict_reason
 from review.controllers.common import COORDINATOR, criteria_of, scores_of, vocab
+from review.route import joined
 
 
 class ProposalReviewController(Controller):
@@ -86,6 +87,7 @@ class ProposalReviewController(Controller):
             conflicts=conflicts,
             stats=aggregate([scores_of(r, criteria) for r in submitted], criteria),
             criteria=criteria,
+            route=await queries.route_of(proposal["network"]),
             candidates=candidates,
             questions=await queries.questions_of(proposal["id"]),
             advice=await queries.advice_of(proposal["id"]),
@@ -176,7 +178,8 @@ class ProposalReviewController(Controller):
     ) -> Template | Redirect:
         proposal, _ = await load_proposal(request, proposal_id)
         form = await request.form()
-        data, errors = forms.parse_advice(form)
+        route = await queries.route_of(proposal["network"])
+        data, errors = forms.parse_advice(form, route=route)
         if errors:
             return await self._proposal_page(request, proposal, dict(form.items()), errors, 422)
         try:
@@ -195,7 +198,8 @@ class ProposalReviewController(Controller):
     ) -> Template | Redirect:
         proposal, _ = await load_proposal(request, proposal_id)
         form = await request.form()
-        data, errors = forms.parse_decision(form, proposal["requested_amount_cents"])
+        route = await queries.route_of(proposal["network"])
+        data, errors = forms.parse_decision(form, proposal["requested_amount_cents"], route=route)
         if errors:
             return await self._proposal_page(request, proposal, dict(form.items()), errors, 422)
         try:
@@ -239,6 +243,8 @@ class ProposalReviewController(Controller):
             "review/letter.html",
             p=proposal,
             decision=decision,
+            route=await queries.route_of(proposal["network"]),
+            joined=joined,
             years=await _years_of_grant(proposal, decision["amount_cents"] or 0),
             network=await network_row(proposal["network"]),
             authors=await proposal_queries.authors_of(proposal_id),

@@ -273,6 +273,7 @@ class RoundReviewController(Controller):
             "review/round_decisions.html",
             status_code=status_code,
             round=round_row,
+            route=await queries.route_of(provide_network(request).id),
             proposals=proposals,
             values=values,
             errors=errors,
@@ -287,6 +288,7 @@ class RoundReviewController(Controller):
         await self._round(request, round_id)
         form = await request.form()
         proposals = [p for p in await queries.round_proposals(round_id) if p["state"] == "advised"]
+        route = await queries.route_of(provide_network(request).id)
         decisions: list[tuple[dict, forms.DecisionInput]] = []
         errors: dict[str, str] = {}
         shared = {
@@ -298,7 +300,9 @@ class RoundReviewController(Controller):
             if not text(form, f"{prefix}outcome"):
                 continue  # left open: decided later
             scoped = _scoped(form, prefix, shared)
-            data, problems = forms.parse_decision(scoped, p["requested_amount_cents"], prefix)
+            data, problems = forms.parse_decision(
+                scoped, p["requested_amount_cents"], prefix, route
+            )
             errors |= problems
             decisions.append((p, data))
         if not decisions and not errors:

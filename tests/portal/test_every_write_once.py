@@ -699,6 +699,17 @@ async def _criteria(scene: Scene) -> Post:
     return Post("coordinator", CRITERIA_FORM)
 
 
+async def _route(scene: Scene) -> Post:
+    return Post(
+        "coordinator",
+        {
+            "step1": "Projectgroep",
+            "step2": "Ambtelijk overleg",
+            "decider": "het bestuurlijk overleg",
+        },
+    )
+
+
 INSTALMENT = {
     "description": "Tweede termijn",
     "amount": "100,00",
@@ -940,6 +951,7 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/voorschot"): _advance_share,
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/termijnen"): _instalment_add,
     ("POST", "/n/{network:str}/beoordeling/criteria"): _criteria,
+    ("POST", "/n/{network:str}/beoordeling/besluitvorming"): _route,
     (
         "POST",
         "/n/{network:str}/begroting/projecten/{project_id:int}/termijnen/{instalment_id:int}/betalen",
