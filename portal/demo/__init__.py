@@ -63,10 +63,13 @@ NETWORKS: list[NetworkSpec] = [
         "slug": "limburg",
         "name": "Expertisecentrum Jeugdhulp Limburg",
         "municipality": "Roermond",
-        "regions": ["Noord-Limburg", "Midden-Limburg", "Zuid-Limburg"],
+        # The four youth care regions (seed 002: "de 4 jeugdzorgregio's"), three expert teams.
+        "regions": ["Noord-Limburg", "Midden-Limburg", "Westelijke Mijnstreek", "Zuid-Limburg"],
         "organisations": [
             ("Gemeente Roermond", "municipality", "Midden-Limburg"),
             ("Jeugdzorg Maasdal Voorbeeld", "care_provider", "Noord-Limburg"),
+            ("Regionaal Expertteam Noord-Limburg", "expert_team", "Noord-Limburg"),
+            ("Regionaal Expertteam Midden-Limburg", "expert_team", "Midden-Limburg"),
             ("Regionaal Expertteam Zuid-Limburg", "expert_team", "Zuid-Limburg"),
             ("Kennisplaats Jeugd Limburg", "knowledge_institute", None),
             ("Jongerenraad Limburg", "client_organisation", None),
@@ -129,6 +132,43 @@ PEOPLE: list[tuple[str, str, str | None, Role, str, str | None, str | None]] = [
         "",
         None,
         "Gemeente Rotterdam",
+    ),
+    (
+        "coordinator-limburg@example.org",
+        "Lotte Limburg",
+        "limburg",
+        Role.coordinator,
+        "",
+        None,
+        "Gemeente Roermond",
+    ),
+    (
+        "regio-limburg@example.org",
+        "Nick Noord",
+        "limburg",
+        Role.region_officer,
+        "",
+        "Noord-Limburg",
+        None,
+    ),
+    (
+        "aanvrager-limburg@example.org",
+        "Maud Maasdal",
+        "limburg",
+        Role.applicant,
+        "",
+        None,
+        "Jeugdzorg Maasdal Voorbeeld",
+    ),
+    # The ervaringsdeskundige (a parent) in Limburg's projectgroep.
+    (
+        "projectgroep@example.org",
+        "Pien Projectgroep",
+        "limburg",
+        Role.reviewer,
+        "",
+        None,
+        "Jongerenraad Limburg",
     ),
     ("beheerder@example.org", "Bram Beheerder", None, Role.admin, "", None, None),
 ]
@@ -200,6 +240,7 @@ async def load_demo_data(settings=None) -> list[tuple[str, str]]:
             logins.append((email, name))
     # The proposals domain adds its rounds and proposals through its own services.
     from portal.demo import ledger as ledger_demo
+    from portal.demo import limburg as limburg_demo
     from portal.demo import proposals as proposals_demo
     from portal.demo import review as review_demo
     from portal.lib.settings import Settings
@@ -208,4 +249,5 @@ async def load_demo_data(settings=None) -> list[tuple[str, str]]:
     await proposals_demo.load(settings)
     await review_demo.load(settings)
     await ledger_demo.load(settings)
+    await limburg_demo.load(settings)
     return logins

@@ -238,7 +238,7 @@ def _pages() -> list[Target]:
         t("beheerder", "organisatie-nieuw", "/beheer/zuid-west/organisaties/nieuw"),
         t("beheerder", "organisatie-wijzigen", "/beheer/zuid-west", ("Stichting De Kleine Haven",)),
         t("beheerder", "gebruikers", "/beheer/zuid-west/gebruikers"),
-        t("beheerder", "gebruikers-leeg", "/beheer/limburg/gebruikers"),
+        t("beheerder", "gebruikers-limburg", "/beheer/limburg/gebruikers"),
         t("beheerder", "gebruiker", "/beheer/zuid-west/gebruikers", ("Anna Aanvrager",)),
         t("beheerder", "uitnodigen", "/beheer/zuid-west/gebruikers/uitnodigen"),
         t("beheerder", "logboek", "/beheer/zuid-west/logboek"),
