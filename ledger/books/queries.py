@@ -92,6 +92,18 @@ async def accounts_of(budget_year_id: int) -> list[AccountRow]:
     return cast("list[AccountRow]", row)
 
 
+async def process_names(network_id: int) -> dict[str, str]:
+    """The names the network gave its process lines in its latest divided year (a new year's
+    division starts from them); empty when it has none yet."""
+    rows = (
+        await Account.select(Account.code, Account.name, Account.budget_year.year.as_alias("year"))
+        .where((Account.budget_year.network == network_id) & (Account.kind == "process"))
+        .order_by(Account.budget_year.year, ascending=False)
+    )
+    latest = rows[0]["year"] if rows else None
+    return {r["code"]: r["name"] for r in rows if r["year"] == latest}
+
+
 async def account_row(account_id: int) -> AccountRow | None:
     row = (
         await Account.select(

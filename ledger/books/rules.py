@@ -76,6 +76,15 @@ ENTRY_KIND_SHORT: dict[str, str] = {
 }
 
 
+def process_names_problems(names: dict[str, str]) -> dict[str, str]:
+    """A network names its process lines itself (a–e are Zuid-West's words); each needs one."""
+    return {
+        f"name_{code}": "Geef deze post een naam."
+        for code in PROCESS_LINES
+        if code in names and not names[code].strip()
+    }
+
+
 def line_number(kind: str, code: str, position: int) -> str:
     """The number of a budget line as the plan counts its categories (§6.4): 1a–1e the process
     costs, 2.1, 2.2 … the themes in their order, 2.R the themes' reserve, 2.D the continuing

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ledger.books import queries
 from ledger.books.booking import EntryDraft, LedgerRefused, book, lock_years
@@ -118,6 +118,8 @@ class SetupInput:
     themes_reserve_bp: int
     # For the later years' parts of grants decided in earlier years (ledger/books/projects.py).
     continuing_cents: int = 0
+    # The network's names for its process lines a–e this year; missing: Zuid-West's.
+    process_names: dict[str, str] = field(default_factory=dict)
 
 
 def setup_problems(spuk_cents: int, data: SetupInput) -> dict[str, str]:
@@ -163,7 +165,13 @@ async def set_up_year(
     if problems:
         return problems
     plan: list[tuple[str, str, str, int | None, int]] = [
-        ("process", code, label, None, data.process_cents.get(code, 0))
+        (
+            "process",
+            code,
+            data.process_names.get(code) or label,
+            None,
+            data.process_cents.get(code, 0),
+        )
         for code, label in PROCESS_LINES.items()
     ]
     plan += [

@@ -27,6 +27,7 @@ from ledger.books.rules import (
     AccountFigures,
     ProjectFigures,
     floors,
+    process_names_problems,
 )
 from portal.accounts.deps import provide_network
 from portal.accounts.guards import allow
@@ -223,7 +224,9 @@ class LedgerController(Controller):
                 "info",
             )
         waiting = await waiting_parts(year["network"], year["year"])
+        names = {**PROCESS_LINES, **await queries.process_names(year["network"])}
         values = {
+            **{f"name_{code}": name for code, name in names.items()},
             "unforeseen_reserve": format_basis_points(year["unforeseen_reserve_bp"]),
             "themes_reserve": format_basis_points(year["themes_reserve_bp"]),
             # What earlier years' grants wait for here, so that the least is the default.
@@ -269,6 +272,13 @@ class LedgerController(Controller):
         errors: dict[str, str] = {}
         themes = await self._themes(request, year_id)
         process = {code: money_field(form, code, errors, False) or 0 for code in PROCESS_LINES}
+        # A line's name as the network calls it; a form without the field keeps the default.
+        names = {
+            code: text(form, f"name_{code}", 200)
+            for code in PROCESS_LINES
+            if f"name_{code}" in form
+        }
+        errors |= process_names_problems(names)
         theme_cents = {
             t["id"]: money_field(form, f"theme_{t['id']}", errors, False) or 0 for t in themes
         }
@@ -288,6 +298,7 @@ class LedgerController(Controller):
             unforeseen_reserve_bp=unforeseen_bp or 0,
             themes_reserve_bp=themes_bp or 0,
             continuing_cents=money_field(form, "continuing", errors, False) or 0,
+            process_names=names,
         )
         if not errors:
             errors = await services.set_up_year(principal, network_ref.id, year_id, data)

@@ -65,6 +65,14 @@ CRITERIA = (
         excluding=True,
     ),
 )
+# Limburg's own words for its process lines (a–e are Zuid-West's).
+PROCESS_NAMES = {
+    "process_a": "a. Projectleider expertisecentrum",
+    "process_b": "b. Projectgroep (uren expertteams en ervaringsdeskundige)",
+    "process_c": "c. Ambtelijk overleg en ondersteuning",
+    "process_d": "d. Uren in te zetten experts",
+    "process_e": "e. Communicatie en kennisdeling",
+}
 ROUTE_STEPS = ["Projectgroep expertisecentrum", "Ambtelijk overleg jeugdzorgregio's"]
 DECIDER = "het bestuurlijk overleg van de wethouders van de vier jeugdzorgregio's"
 THEMES_2022 = [
@@ -153,6 +161,7 @@ async def load(settings: Settings) -> None:
             unforeseen_reserve_bp=1000,
             themes_reserve_bp=1000,
             continuing_cents=3_000_000,
+            process_names=PROCESS_NAMES,
         ),
     )
     assert not problems, problems

@@ -95,6 +95,44 @@ async def test_set_up_form_refuses_and_keeps_input(client, database) -> None:
     assert 'data-account="unforeseen"' in year_page.text and "<svg" in year_page.text
 
 
+async def test_a_network_names_its_own_process_lines(client, database) -> None:
+    """a–e are Zuid-West's words: the division names each line, a name left empty is refused
+    with what was typed kept, and the next year's division starts from the names used."""
+    from ledger.books import queries, services
+    from tests.proposals.conftest import principal
+
+    network = await factories.network(slug="limburg")
+    coordinator = await factories.member(network, Role.coordinator)
+    actor = await principal(coordinator)
+    year_id, _ = await services.create_budget_year(actor, network, 2022, 10_000_000)
+    await as_user(client, coordinator)
+    page = await client.get(f"/n/limburg/begroting/{year_id}/indelen")
+    assert 'name="name_process_a" value="a. Projectleider"' in page.text
+    typed = {
+        "unforeseen_reserve": "10",
+        "themes_reserve": "10",
+        "name_process_a": "Projectleider expertisecentrum",
+        "name_process_b": "",
+        "process_a": "78.000",
+        "learning": "12.000",
+        "unforeseen": "10.000",
+    }
+    refused = await post_form(client, f"/n/limburg/begroting/{year_id}/indelen", typed)
+    assert refused.status_code == 422 and "Geef deze post een naam." in refused.text
+    assert 'value="Projectleider expertisecentrum"' in refused.text
+    done = await post_form(
+        client,
+        f"/n/limburg/begroting/{year_id}/indelen",
+        {**typed, "name_process_b": "Projectgroep"},
+    )
+    assert done.status_code == 303
+    assert (await queries.process_names(network))["process_a"] == "Projectleider expertisecentrum"
+    next_year, _ = await services.create_budget_year(actor, network, 2023, 10_000_000)
+    page = await client.get(f"/n/limburg/begroting/{next_year}/indelen")
+    assert 'value="Projectleider expertisecentrum"' in page.text
+    assert 'value="Projectgroep"' in page.text
+
+
 async def test_year_page_and_move_form(client, year: Year) -> None:
     await Project.count()  # the fixture's year is set up
     network_slug = await factories.network(slug="leeg")  # another network exists
