@@ -4,7 +4,7 @@ and a Dutch explanation of why it does not hold. Pure: the caller gathers the fa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ledger.books.rules import spend_window_problem
@@ -54,6 +54,8 @@ class Facts:
     # The round's budget year and the last day its money may be spent (None: no window set).
     budget_year: int | None = None
     spend_until: dt.date | None = None
+    # How the network applies each rule ("off", "warn", "block"); Network.eligibility.
+    rule_settings: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -348,14 +350,50 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+# Rules every network applies as they are: without them a proposal is not a proposal of the
+# round (its round open, a title, its theme and region, a period, a budget).
+ESSENTIAL_RULES = frozenset(
+    {"round_open", "title_summary", "theme_in_round", "region_in_network", "period", "budget_total"}
+)
+RULE_SETTINGS: dict[str, str] = {
+    "": "Standaard",
+    "block": "Blokkeert indienen",
+    "warn": "Waarschuwing",
+    "off": "Niet van toepassing",
+}
+
+
+def applies_as(rule: Rule, settings: Mapping[str, str]) -> bool | None:
+    """Whether the rule blocks (True), warns (False) or does not apply (None) in a network with
+    these settings."""
+    setting = "" if rule.code in ESSENTIAL_RULES else settings.get(rule.code, "")
+    if setting == "off":
+        return None
+    if setting in ("block", "warn"):
+        return setting == "block"
+    return rule.blocking
+
+
 def checklist(facts: Facts) -> list[Check]:
     checks = []
     for rule in RULES:
+        blocking = applies_as(rule, facts.rule_settings)
+        if blocking is None:
+            continue
         holds, why_not = rule.check(facts)
         checks.append(
-            Check(rule.code, rule.blocking, rule.field, rule.rule, holds, "" if holds else why_not)
+            Check(rule.code, blocking, rule.field, rule.rule, holds, "" if holds else why_not)
         )
     return checks
+
+
+def settings_problems(settings: Mapping[str, str]) -> dict[str, str]:
+    known = {r.code for r in RULES}
+    return {
+        code: "Kies standaard, blokkeert, waarschuwing of niet van toepassing."
+        for code, value in settings.items()
+        if code not in known or code in ESSENTIAL_RULES or value not in RULE_SETTINGS
+    }
 
 
 def blocking_failures(checks: list[Check], *, ignore: frozenset[str] = frozenset()) -> list[Check]:

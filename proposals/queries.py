@@ -234,8 +234,10 @@ async def facts_for(
         Round.select(
             Round.budget_year.year.as_alias("year"),
             Round.budget_year.spend_until.as_alias("spend_until"),
+            Round.network.eligibility.as_alias("rule_settings"),
         )
         .where(Round.id == proposal["round"])
+        .output(load_json=True)
         .first()
     )
     return Facts(
@@ -284,6 +286,7 @@ async def facts_for(
         vierkant_missing=tuple(BOUWTEAM_POSITIONS[p] for p in VIERKANT if p not in present),
         budget_year=window["year"] if window else None,
         spend_until=window["spend_until"] if window else None,
+        rule_settings=(window["rule_settings"] or {}) if window else {},
     )
 
 

@@ -4,6 +4,7 @@ with its themes and guide budgets; after the first submission only the deadline 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from portal.lib.formatting import datumtijd
 from proposals import queries
 from proposals.criteria import from_json
 from proposals.criteria import to_json as criteria_json
+from proposals.eligibility import RULE_SETTINGS, settings_problems
 from proposals.tables import (
     Proposal,
     Round,
@@ -184,3 +186,32 @@ async def _move_deadline(
             details={"from": before.isoformat(), "to": closes_at.isoformat()},
         )
     return existing["id"], {}
+
+
+async def rule_settings(network_id: int) -> dict[str, str]:
+    row = await Network.select(Network.eligibility).where(Network.id == network_id).first()
+    value = row["eligibility"] if row else {}
+    return json.loads(value) if isinstance(value, str) else dict(value or {})
+
+
+async def save_rule_settings(
+    actor: Principal, network_id: int, settings: dict[str, str]
+) -> Problems:
+    """How the network applies the eligibility rules; a rule left on its default is not kept."""
+    problems = settings_problems(settings)
+    if problems:
+        return problems
+    kept = {code: value for code, value in settings.items() if value}
+    said = ", ".join(f"{code} {RULE_SETTINGS[value].lower()}" for code, value in kept.items())
+    async with write_transaction():
+        await Network.update({Network.eligibility: kept}).where(Network.id == network_id)
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=network_id,
+            action="eligibility_saved",
+            object_type="network",
+            object_id=network_id,
+            summary="Toetsingsregels gewijzigd" + (f": {said}" if said else ""),
+            details=kept,
+        )
+    return {}

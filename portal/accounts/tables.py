@@ -78,6 +78,9 @@ class Network(Table):
     criteria = JSON(default="[]")
     # Who advises and who decides, in the network's words (review/route.py); empty: Zuid-West's.
     decision_route = JSON(default="{}")
+    # Per eligibility rule how the network applies it: "off", "warn" or "block"
+    # (proposals/eligibility.py); a rule not named applies as the portal's default.
+    eligibility = JSON(default="{}")
 
 
 class Region(Table):

@@ -33,6 +33,7 @@ def routes() -> list[ControllerRouterHandler]:
     from proposals.controllers import (
         AttachmentController,
         BudgetController,
+        EligibilityController,
         ProposalController,
         ProposalFormController,
         RoundController,
@@ -55,6 +56,7 @@ def routes() -> list[ControllerRouterHandler]:
         AdminController,
         AuditLogController,
         RoundController,
+        EligibilityController,
         ProposalController,
         ProposalFormController,
         BudgetController,

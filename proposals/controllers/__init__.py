@@ -8,12 +8,13 @@ from proposals.controllers.attachments import AttachmentController
 from proposals.controllers.budget import BudgetController
 from proposals.controllers.common import register_detail_section, register_edit_section
 from proposals.controllers.pages import ProposalController
-from proposals.controllers.rounds import RoundController
+from proposals.controllers.rounds import EligibilityController, RoundController
 from proposals.controllers.sections import ProposalFormController
 
 __all__ = [
     "AttachmentController",
     "BudgetController",
+    "EligibilityController",
     "ProposalController",
     "ProposalFormController",
     "RoundController",

@@ -12,15 +12,20 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from ledger.books import services as ledger
+from portal.accounts.guards import allow
 from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import NetworkRef, Principal
+from portal.accounts.tables import Role
 from portal.lib import clock
 from portal.lib.formatting import from_local_input, to_local_input
 from portal.lib.forms import MAX_ID, clean, optional_id, text, whole_number
 from portal.lib.money import MoneyError, format_euros, parse_euros
-from proposals import queries, services
+from proposals import queries, round_services, services
 from proposals.controllers.common import COORDINATOR
+from proposals.eligibility import ESSENTIAL_RULES, RULE_SETTINGS, RULES
 
+# The coordinator runs the procedure; the beheerder sets a network up.
+KEEPERS = allow(Role.coordinator, Role.admin)
 EMPTY_THEME = {"id": "", "name": "", "description": "", "budget": ""}
 ROUND_FIELDS = ("budget_year", "title", "opens_at", "closes_at", "attachment_limit_mb")
 
@@ -231,3 +236,56 @@ def _themes(
             )
         )
     return themes, rows
+
+
+class EligibilityController(Controller):
+    """How the network applies the eligibility rules of the checklist."""
+
+    path = "/n/{network:str}/rondes/toetsing"
+
+    @get("/", name="proposals:eligibility", opt=KEEPERS)
+    async def show(self, request: Request, network_ref: NamedDependency[NetworkRef]) -> Template:
+        settings = await round_services.rule_settings(network_ref.id)
+        return self._page(request, settings, {})
+
+    @post("/", name="proposals:eligibility_save", opt=KEEPERS)
+    async def save(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+    ) -> Template | Redirect:
+        form = await request.form()
+        typed = {
+            rule.code: text(form, rule.code) for rule in RULES if rule.code not in ESSENTIAL_RULES
+        }
+        problems = await round_services.save_rule_settings(principal, network_ref.id, typed)
+        if problems:
+            return self._page(request, typed, problems, 422)
+        return redirect(
+            request,
+            url(request, "proposals:eligibility"),
+            "De toetsingsregels zijn opgeslagen; de checklist van elk voorstel volgt ze.",
+        )
+
+    def _page(
+        self, request: Request, values: dict[str, str], errors: dict[str, str], status: int = 200
+    ) -> Template:
+        rules = [
+            {
+                "code": r.code,
+                "rule": r.rule,
+                "default": "blokkeert indienen" if r.blocking else "waarschuwing",
+                "fixed": r.code in ESSENTIAL_RULES,
+            }
+            for r in RULES
+        ]
+        return render(
+            request,
+            "proposals/eligibility.html",
+            status_code=status,
+            rules=rules,
+            values=values,
+            errors=errors,
+            options=list(RULE_SETTINGS.items()),
+        )

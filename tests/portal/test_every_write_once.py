@@ -699,6 +699,10 @@ async def _criteria(scene: Scene) -> Post:
     return Post("coordinator", CRITERIA_FORM)
 
 
+async def _eligibility(scene: Scene) -> Post:
+    return Post("coordinator", {"procurement_policy": "block", "vierkant": "off"})
+
+
 async def _route(scene: Scene) -> Post:
     return Post(
         "coordinator",
@@ -952,6 +956,7 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/termijnen"): _instalment_add,
     ("POST", "/n/{network:str}/beoordeling/criteria"): _criteria,
     ("POST", "/n/{network:str}/beoordeling/besluitvorming"): _route,
+    ("POST", "/n/{network:str}/rondes/toetsing"): _eligibility,
     (
         "POST",
         "/n/{network:str}/begroting/projecten/{project_id:int}/termijnen/{instalment_id:int}/betalen",

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from proposals.eligibility import RULES, Facts, blocking_failures, checklist
+from proposals.eligibility import RULES, Facts, blocking_failures, checklist, settings_problems
 
 NOW = dt.datetime(2021, 9, 15, 12, tzinfo=dt.UTC)
 
@@ -176,3 +176,25 @@ def test_the_spending_window_holds_up_to_its_last_day_and_without_one() -> None:
     assert status(complete(**last_day, end_date=dt.date(2022, 6, 30)), "spend_window") == "ok"
     assert status(complete(end_date=dt.date(2030, 1, 1)), "spend_window") == "ok"
     assert status(complete(**last_day, end_date=dt.date(2022, 7, 1)), "spend_window") == "warn"
+
+
+def test_a_network_applies_a_rule_its_own_way() -> None:
+    failing = complete(procurement_policy_fit="no", vierkant_missing=("Onderzoek",))
+    blocked = checklist(
+        dataclasses.replace(
+            failing, rule_settings={"procurement_policy": "block", "vierkant": "off"}
+        )
+    )
+    (policy,) = [c for c in blocked if c.code == "procurement_policy"]
+    assert policy.blocking and not policy.holds
+    assert "vierkant" not in {c.code for c in blocked}
+    assert [c.code for c in blocking_failures(blocked)] == ["procurement_policy"]
+    # The rules that make a proposal a proposal of the round apply everywhere.
+    essential = checklist(
+        dataclasses.replace(complete(summary=""), rule_settings={"title_summary": "off"})
+    )
+    assert [c.code for c in blocking_failures(essential)] == ["title_summary"]
+    assert settings_problems({"title_summary": "off", "vierkant": "nooit"}) == {
+        "title_summary": "Kies standaard, blokkeert, waarschuwing of niet van toepassing.",
+        "vierkant": "Kies standaard, blokkeert, waarschuwing of niet van toepassing.",
+    }
