@@ -15,9 +15,8 @@ import datetime as dt
 from litestar.datastructures import FormMultiDict
 
 from ledger.books import services as ledger
-from portal.accounts.principal import Principal
-from portal.accounts.sessions import memberships_of
-from portal.accounts.tables import Network, Region, User
+from portal.accounts.tables import Network, Region
+from portal.demo.proposals import _principal
 from portal.lib import clock
 from portal.lib.db import required
 from portal.lib.settings import Settings
@@ -101,16 +100,6 @@ REVIEW = {
     "recommendation": "toekennen",
     "advice": "Sterk voorstel vanuit de leefwereld.",
 }
-
-
-async def _principal(email: str) -> Principal:
-    user = required(await User.select().where(User.email == email).first())
-    return Principal(
-        user_id=user["id"],
-        email=user["email"],
-        name=user["name"],
-        memberships=await memberships_of(user["id"]),
-    )
 
 
 async def load(settings: Settings) -> None:
