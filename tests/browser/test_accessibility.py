@@ -224,6 +224,10 @@ def _pages() -> list[Target]:
             ("2021",),
             action=_granted_project_from_its_group,
         ),
+        # The network's own procedure.
+        t("coordinator", "criteriaset", f"{ZW}/beoordeling", ("Criteriaset van het netwerk",)),
+        t("coordinator", "besluitvorming", f"{ZW}/beoordeling", ("Besluitvorming",)),
+        t("coordinator", "toetsingsregels", f"{ZW}/rondes", ("Toetsingsregels",)),
         t("coordinator", "verantwoording", f"{ZW}/verantwoording"),
         t("coordinator", "verslag", f"{ZW}/verantwoording", (GRANTED,)),
         t("coordinator", "api-sleutels", f"{ZW}/api-sleutels"),
