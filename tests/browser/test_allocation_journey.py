@@ -89,7 +89,10 @@ def region_reports(page: Page) -> None:
     page.get_by_label("Doel: Doelen van het project", exact=True).fill(
         "Een wachtlijstcoach hielp 30 gezinnen tijdens het wachten."
     )
-    page.get_by_label("Totaal — besteed (€)", exact=True).fill("9.000,00")
+    # An allocation has no budget lines: the one line is what was allocated.
+    page.get_by_label(f"Toewijzing: {TITLE} (begroot € 10.000,00) — besteed (€)", exact=True).fill(
+        "9.000,00"
+    )
     page.get_by_label("Wat werkte", exact=True).fill("Vaste coach per gezin.")
     page.get_by_label("Wat werkte niet", exact=True).fill("Te late start.")
     page.get_by_label("Wat moeten anderen weten", exact=True).fill("Begin vroeg in het jaar.")

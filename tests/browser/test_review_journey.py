@@ -248,8 +248,8 @@ def coordinator_decides(page: Page) -> None:
     amount = decision.get_by_label("Toegekend bedrag")
     amount.fill(TOO_MUCH)
     decision.get_by_label("Voorwaarden").fill(CONDITIONS)
-    decision.get_by_label("Datum advies ambassadeurs").fill(TODAY)
-    decision.get_by_label("Kenmerk advies ambassadeurs").fill("BA-2021-07")
+    decision.get_by_label("Datum advies Bestuurlijk ambassadeurs").fill(TODAY)
+    decision.get_by_label("Kenmerk advies Bestuurlijk ambassadeurs").fill("BA-2021-07")
     decision.get_by_label("Advies dat de aanvragers te zien krijgen").fill(
         "Een waardevol voorstel; maak de evaluatie per regio concreet."
     )
@@ -263,8 +263,10 @@ def coordinator_decides(page: Page) -> None:
     expect(decision.get_by_label("Besluit", exact=True)).to_have_value("granted_with_conditions")
     expect(amount).to_have_value(TOO_MUCH)
     expect(decision.get_by_label("Voorwaarden")).to_have_value(CONDITIONS)
-    expect(decision.get_by_label("Datum advies ambassadeurs")).to_have_value(TODAY)
-    expect(decision.get_by_label("Kenmerk advies ambassadeurs")).to_have_value("BA-2021-07")
+    expect(decision.get_by_label("Datum advies Bestuurlijk ambassadeurs")).to_have_value(TODAY)
+    expect(decision.get_by_label("Kenmerk advies Bestuurlijk ambassadeurs")).to_have_value(
+        "BA-2021-07"
+    )
 
     amount.fill(GRANTED)
     decision.get_by_role("button", name="Besluit vastleggen").click()
