@@ -102,11 +102,18 @@ async def save_set(actor: Principal, network_id: int, criteria: Criteria) -> Non
         )
 
 
-async def save_route(actor: Principal, network_id: int, route: DecisionRoute) -> None:
+async def save_route(
+    actor: Principal,
+    network_id: int,
+    route: DecisionRoute,
+    letterhead: dict[str, str] | None = None,
+) -> None:
+    """The route and, when given, the letters' letterhead and signature."""
+    values: dict = {Network.decision_route: route_to_json(route)}
+    if letterhead is not None:
+        values[Network.letterhead] = letterhead
     async with write_transaction():
-        await Network.update({Network.decision_route: route_to_json(route)}).where(
-            Network.id == network_id
-        )
+        await Network.update(values).where(Network.id == network_id)
         await events.record(
             actor_id=actor.user_id,
             network_id=network_id,

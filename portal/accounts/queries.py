@@ -23,7 +23,7 @@ async def organisations_of(network_id: int) -> list[dict]:
 
 
 async def network_row(network_id: int) -> dict | None:
-    return await Network.select().where(Network.id == network_id).first()
+    return await Network.select().where(Network.id == network_id).output(load_json=True).first()
 
 
 # What an admin sees of an account: never the hash, only whether a password was ever chosen.

@@ -81,6 +81,8 @@ class Network(Table):
     # Per eligibility rule how the network applies it: "off", "warn" or "block"
     # (proposals/eligibility.py); a rule not named applies as the portal's default.
     eligibility = JSON(default="{}")
+    # The letters' letterhead and signature: {"address", "signatory", "function"}.
+    letterhead = JSON(default="{}")
 
 
 class Region(Table):

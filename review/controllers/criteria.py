@@ -10,6 +10,7 @@ from litestar.response import Redirect, Template
 from portal.accounts.guards import allow
 from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import NetworkRef, Principal
+from portal.accounts.queries import network_row
 from portal.accounts.tables import Role
 from portal.lib.forms import text
 from proposals.criteria import MAX_CRITERIA, SCALE_LABELS, Criteria
@@ -89,7 +90,9 @@ class RouteController(Controller):
     async def show(self, request: Request, network_ref: NamedDependency[NetworkRef]) -> Template:
         route = await queries.route_of(network_ref.id)
         values = {f"step{i}": s.name for i, s in enumerate(route.advice, start=1)}
-        return self._page(request, {**values, "decider": route.decider}, {})
+        network = await network_row(network_ref.id)
+        letterhead = (network or {}).get("letterhead") or {}
+        return self._page(request, {**values, "decider": route.decider, **letterhead}, {})
 
     @post("/", name="review:route_save", opt=KEEPERS)
     async def save(
@@ -107,7 +110,12 @@ class RouteController(Controller):
             values = {k: v for k, v in form.items() if k != "_csrf_token"}
             return self._page(request, values, problems, 422)
         route = with_names(await queries.route_of(network_ref.id), names, decider)
-        await criteria_services.save_route(principal, network_ref.id, route)
+        letterhead = {
+            "address": text(form, "address", 500),
+            "signatory": text(form, "signatory", 200),
+            "function": text(form, "function", 200),
+        }
+        await criteria_services.save_route(principal, network_ref.id, route, letterhead)
         return redirect(
             request,
             url(request, "review:route"),

@@ -319,7 +319,7 @@ def coordinator_checks_the_settlement(page: Page, available_before: int) -> None
     expect(letter).to_contain_text(f'project "{TITLE}"')
     expect(letter.locator(".fp-lead")).to_have_text(euro(final))
     expect(fact(page, "Betaald aan voorschotten")).to_have_text(euro(ADVANCE))
-    expect(fact(page, "Vrijval naar de begroting")).to_have_text(euro(RELEASED))
+    expect(fact(page, "Niet besteed (vervalt)")).to_have_text(euro(RELEASED))
     expect(fact(page, "Terug te betalen (terugvordering)")).to_have_text(euro(RECOVERED))
     expect(letter).to_contain_text("U ontvangt een betalingsverzoek")
 

@@ -24,6 +24,9 @@ LIMBURG = {
     "step1": "Projectgroep",
     "step2": "Ambtelijk overleg",
     "decider": "het bestuurlijk overleg van de vier jeugdhulpregio's",
+    "address": "Postbus 900\n6040 AX Roermond",
+    "signatory": "L. Limburg",
+    "function": "Secretaris bestuurlijk overleg",
 }
 
 
@@ -82,6 +85,10 @@ async def test_limburgs_route_on_the_pages_and_in_the_letter(client, zw, reviewe
     )
     assert "Advies van Ambtelijk overleg: zie het dossier" in letter
     assert "ambassadeurs" not in letter.lower()
+    # The network's letterhead and who signs, with the closing on the same page.
+    assert "Postbus 900<br>6040 AX Roermond" in letter
+    assert 'class="fp-letter__signature"' in letter
+    assert "L. Limburg<br>Secretaris bestuurlijk overleg" in letter
 
 
 async def test_a_route_of_one_step_decides_without_a_second_advice(client, zw, reviewers) -> None:
