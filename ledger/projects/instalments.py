@@ -80,13 +80,23 @@ def condition_problem(
 
 
 async def schedule_of(project_id: int) -> list[dict]:
-    return await (
+    """The project's instalments in order; `requested`: the region asked for it and the
+    request waits for the coordinator (it is paid by approving that request)."""
+    rows = await (
         Instalment.select(
             *Instalment.all_columns(), Instalment.payment.booked_on.as_alias("paid_on")
         )
         .where(Instalment.project == project_id)
         .order_by(Instalment.number)
     )
+    asked = {
+        r["instalment"]
+        for r in await PaymentRequest.select(PaymentRequest.instalment).where(
+            (PaymentRequest.project == project_id)
+            & (PaymentRequest.state == PaymentRequestState.requested)
+        )
+    }
+    return [{**r, "requested": r["id"] in asked} for r in rows]
 
 
 async def open_instalments(project_ids: list[int]) -> list[dict]:
@@ -236,6 +246,7 @@ async def pay_locked(
         f"aan {project['title']}",
         object_type="project",
         object_id=project["id"],
+        booked_on=today,
     )
     await Instalment.update({Instalment.payment: payment}).where(Instalment.id == instalment["id"])
     return payment

@@ -256,3 +256,23 @@ async def test_the_project_page_keeps_the_schedule(client, year: Year) -> None:
     assert paid.status_code == 303
     page = await client.get(address)
     assert "betaald op" in page.text
+
+
+async def test_the_page_sends_a_requested_termijn_to_its_request(client, year: Year) -> None:
+    project, officer_a, _ = await setting(year)
+    tied = await instalments.add_instalment(
+        await year.actor(), year.network, project["id"], termijn(250_000)
+    )
+    wish = requests.RequestInput(
+        project["id"], PaymentRequestKind.instalment, 250_000, "Graag", tied
+    )
+    await requests.request_payment(await principal(officer_a), year.network, wish)
+    (row,) = await instalments.schedule_of(project["id"])
+    assert row["requested"]
+    slug = required(await Network.select(Network.slug).where(Network.id == year.network).first())[
+        "slug"
+    ]
+    await as_user(client, year.coordinator)
+    page = await client.get(f"/n/{slug}/begroting/projecten/{project['id']}")
+    assert "beoordeel het betaalverzoek" in page.text
+    assert f"/termijnen/{tied}/betalen" not in page.text
