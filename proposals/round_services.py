@@ -12,6 +12,7 @@ from piccolo.columns import Column
 
 from ledger.books import services as ledger
 from portal.accounts import events
+from portal.accounts.panel import needs, panel_from_json, panel_to_json
 from portal.accounts.principal import Principal
 from portal.accounts.tables import Network
 from portal.lib import clock
@@ -95,9 +96,14 @@ async def save_round(
     }
     async with write_transaction():
         if round_id is None:
-            # The round keeps the set it opens with: the network's set may change later.
-            network = await Network.select(Network.criteria).where(Network.id == network_id).first()
+            # The round keeps the set and the panel it opens with: the network's may change.
+            network = (
+                await Network.select(Network.criteria, Network.panel)
+                .where(Network.id == network_id)
+                .first()
+            )
             criteria = criteria_json(from_json(network["criteria"] if network else None))
+            panel = panel_from_json(network["panel"] if network else None)
             row = await Round.insert(
                 Round(
                     network=network_id,
@@ -107,6 +113,8 @@ async def save_round(
                     closes_at=data.closes_at,
                     attachment_limit_mb=data.attachment_limit_mb,
                     criteria=criteria,
+                    panel=panel_to_json(panel),
+                    reviewers_per_proposal=max(3, sum(needs(panel).values())),
                 )
             ).returning(Round.id)
             round_id = row[0]["id"]

@@ -6,11 +6,20 @@ One use case per function, one transaction each, with the audit event (and e-mai
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from piccolo.query.mixins import LockStrength
 
 from portal.accounts import events
 from portal.accounts.events import Mail
+from portal.accounts.panel import (
+    MAX_NEED,
+    describe,
+    panel_of_round,
+    panel_problems,
+    panel_to_json,
+    with_needs,
+)
 from portal.accounts.principal import Principal
 from portal.accounts.tables import Membership, Role
 from portal.lib import clock
@@ -453,21 +462,45 @@ async def set_review_settings(
     round_id: int,
     review_deadline: dt.datetime | None,
     reviewers_per_proposal: int | None,
+    counts: Mapping[str, int | None] | None = None,
 ) -> Problems:
+    """The review deadline, the reviewers per proposal and, per kind of the round's panel, how
+    many of that kind each proposal needs at least (`counts`, by kind code; None keeps the
+    panel's numbers). Problems by field: `need_<code>` for a kind's number."""
     problems: Problems = {}
     if reviewers_per_proposal is None or not 1 <= reviewers_per_proposal <= 10:
         problems["reviewers_per_proposal"] = "Kies tussen 1 en 10 beoordelaars per voorstel."
     if review_deadline is None:
         problems["review_deadline"] = "Vul de beoordelingstermijn in."
+    for code, count in (counts or {}).items():
+        if count is None:
+            problems[f"need_{code}"] = f"Vul een heel getal van 0 tot en met {MAX_NEED} in."
     if problems:
         return problems
     async with write_transaction():
+        row = required(
+            await Round.select(Round.panel, Round.reviewers_per_proposal)
+            .where((Round.id == round_id) & (Round.network == network_id))
+            .first()
+        )
+        panel = panel_of_round(row["panel"], row["reviewers_per_proposal"])
+        if counts is not None:
+            panel = with_needs(panel, {k: v for k, v in counts.items() if v is not None})
+        if problems := panel_problems(panel, reviewers_per_proposal):
+            # The sum of the kinds is told at the number per proposal; a kind's number is
+            # `need<i>` on the network's page and `need_<code>` here.
+            fields = {"panel": "reviewers_per_proposal"} | {
+                f"need{i}": f"need_{kind.code}" for i, kind in enumerate(panel, start=1)
+            }
+            return {fields.get(k, k): v for k, v in problems.items()}
         await Round.update(
             {
                 Round.review_deadline: review_deadline,
                 Round.reviewers_per_proposal: reviewers_per_proposal,
+                Round.panel: panel_to_json(panel),
             }
         ).where((Round.id == round_id) & (Round.network == network_id))
+        panel_words = describe(panel)
         await events.record(
             actor_id=actor.user_id,
             network_id=network_id,
@@ -475,6 +508,8 @@ async def set_review_settings(
             object_type="round",
             object_id=round_id,
             summary=f"Beoordelingstermijn {datumtijd(review_deadline)}, "
-            f"{reviewers_per_proposal} beoordelaars per voorstel",
+            f"{reviewers_per_proposal} beoordelaars per voorstel"
+            + (f", {panel_words}" if panel_words else ""),
+            details={"panel": panel_to_json(panel)},
         )
     return {}

@@ -36,6 +36,8 @@ class Round(Table, tablename="proposal_round"):
     reviewers_per_proposal = Integer(default=3)
     # The criteria reviewers score, as [{"code", "label", "kind": "score"|"precondition"}].
     criteria = JSON(default="[]")
+    # The network's panel as the round opened, with the round's own numbers per kind.
+    panel = JSON(default="[]")
     created_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -5,42 +5,37 @@ Pure functions: the coordinator's page loads reviewers and proposals, calls
 
 Hard rules for every completed proposal:
 - exactly `per_proposal` distinct reviewers, none with a conflict of interest;
-- with two or more reviewers, at least one AO member ("ao") and at least one expert-team chair
-  ("chair"); with one reviewer, any conflict-free reviewer;
+- the round's panel: at least `needs[kind]` reviewers of each kind (a kind is a code of the
+  network's panel, portal/accounts/panel.py; Zuid-West: one AO member "ao" and one expert-team
+  chair "chair" when a proposal has two or more reviewers, any reviewer when it has one);
 - reviewers assigned by hand (`already_assigned`) are kept when they are conflict-free, and
   dropped when they now have a conflict (or are not in the pool of reviewers).
 
 Preferences, in this order, among the reviewers that keep the proposal completable:
 1. the least work (plan load so far plus `existing_load`), so that work is spread evenly;
-2. the kind ("ao" / "chair") whose reviewers carry the least work on average, so that neither
-   kind runs out of lightly loaded reviewers and the kind rule later has to pull in a busy one
-   (with as many AO members as chairs and no conflicts, loads end up at most 1 apart);
+2. the kind whose reviewers carry the least work on average, so that no kind runs out of
+   lightly loaded reviewers and the panel later has to pull in a busy one (with as many AO
+   members as chairs and no conflicts, loads end up at most 1 apart);
 3. a region not yet on the proposal, so that the reviewers come from different regions;
 4. the lowest id, so that the plan is deterministic.
 
 A proposal is completable iff a set of `per_proposal` conflict-free reviewers exists that
-contains its kept hand-assigned reviewers and meets the kind rule. Because reviewers have no
-capacity limit, this depends on the proposal alone: the greedy choice never makes another
-proposal infeasible, and the algorithm completes every completable proposal. Proposals are
-handled most constrained first (fewest conflict-free reviewers, then id).
+contains its kept hand-assigned reviewers and meets the panel. A reviewer has one kind, so that
+is so iff there are enough of each needed kind and the kinds still missing fit in the places
+left. Because reviewers have no capacity limit, this depends on the proposal alone: the greedy
+choice never makes another proposal infeasible, and the algorithm completes every completable
+proposal. Proposals are handled most constrained first (fewest conflict-free reviewers, then id).
 """
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-REVIEWER_KINDS: dict[str, str] = {
-    "ao": "AO-lid",
-    "chair": "Voorzitter expertteam",
-}
-
-# How a message names one reviewer of a kind: "geen AO-lid", "geen voorzitter van ...".
-_KIND_PHRASES: dict[str, str] = {
-    "ao": "AO-lid",
-    "chair": "voorzitter van een expertteam",
-}
+# Zuid-West's panel when a caller names none: one of each kind with two or more reviewers.
+DEFAULT_NEEDS: dict[str, int] = {"ao": 1, "chair": 1}
 
 # Kinds of a declared conflict (ConflictDeclaration.kind).
 CONFLICT_KINDS: dict[str, str] = {
@@ -62,11 +57,12 @@ CONFLICT_REASONS: dict[str, str] = {
 class ReviewerInfo:
     id: int
     name: str
-    kind: str  # "ao" (AO member) or "chair" (expert-team chair)
+    kind: str  # a code of the network's panel: "ao", "chair", "ervaringsdeskundige"; "" none
     region_id: int | None  # the region they are listed for first: what assignment spreads
     organisation_ids: frozenset[int] = frozenset()
     # Every region they serve (a chair for Haaglanden and Midden-Holland): a conflict with each.
     region_ids: frozenset[int] = frozenset()
+    kind_name: str = ""  # how the network's panel names the kind, for pages
 
     @property
     def regions(self) -> frozenset[int]:
@@ -130,20 +126,27 @@ def propose_assignment(
     reviewers: Sequence[ReviewerInfo],
     per_proposal: int = 3,
     existing_load: Mapping[int, int] | None = None,
+    needs: Mapping[str, int] | None = None,
+    kind_names: Mapping[str, str] | None = None,
 ) -> AssignmentPlan:
     """Propose `per_proposal` reviewers for every proposal; see the module docstring.
 
     `existing_load` (reviewer id -> proposals already on their plate, e.g. in other rounds)
     only steers the preference for the least-loaded reviewer; it is not part of `load`.
-    Raises ValueError on duplicate ids, an unknown reviewer kind or `per_proposal` < 1.
+    `needs` (kind -> at least so many per proposal) is the round's panel, `kind_names` how its
+    messages name one of a kind; without them Zuid-West's AO member and chair.
+    Raises ValueError on duplicate ids, a negative need or `per_proposal` < 1.
     """
     if per_proposal < 1:
         raise ValueError("per_proposal must be at least 1")
+    if needs is None:
+        needs = DEFAULT_NEEDS if per_proposal >= 2 else {}
+    if any(n < 0 for n in needs.values()):
+        raise ValueError("a need is at least 0")
+    needs = {kind: n for kind, n in needs.items() if n}
+    names = {"ao": "AO-lid", "chair": "voorzitter van een expertteam", **(kind_names or {})}
     _check_unique_ids([r.id for r in reviewers], "reviewer")
     _check_unique_ids([p.id for p in proposals], "proposal")
-    for reviewer in reviewers:
-        if reviewer.kind not in REVIEWER_KINDS:
-            raise ValueError(f"unknown reviewer kind {reviewer.kind!r} (reviewer {reviewer.id})")
 
     earlier = existing_load or {}
     load = {reviewer.id: 0 for reviewer in reviewers}
@@ -166,7 +169,9 @@ def propose_assignment(
     chosen: dict[int, tuple[int, ...]] = {}
     problems: dict[int, list[AssignmentProblem]] = {}
     for proposal in sorted(proposals, key=lambda p: (len(eligible[p.id]), p.id)):
-        reasons = _infeasibility(proposal, eligible[proposal.id], kept[proposal.id], per_proposal)
+        reasons = _infeasibility(
+            proposal, eligible[proposal.id], kept[proposal.id], per_proposal, needs, names
+        )
         if reasons:
             problems[proposal.id] = [AssignmentProblem(proposal.id, m) for m in reasons]
             chosen[proposal.id] = tuple(r.id for r in kept[proposal.id])
@@ -175,7 +180,7 @@ def propose_assignment(
         kept_ids = {r.id for r in team}
         candidates = [r for r in eligible[proposal.id] if r.id not in kept_ids]
         while len(team) < per_proposal:
-            allowed = _allowed(team, candidates, per_proposal)
+            allowed = _allowed(team, candidates, per_proposal, needs)
             regions: list[int | None] = [r.region_id for r in team if r.region_id is not None]
             kind_work = _work_per_kind(reviewers, load, earlier)
             best = min(
@@ -204,22 +209,29 @@ def _work_per_kind(
     reviewers: Sequence[ReviewerInfo], load: Mapping[int, int], earlier: Mapping[int, int]
 ) -> dict[str, Fraction]:
     """Average work per reviewer of each kind (plan load plus existing load)."""
-    totals = dict.fromkeys(REVIEWER_KINDS, 0)
-    counts = dict.fromkeys(REVIEWER_KINDS, 0)
+    totals: dict[str, int] = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
     for reviewer in reviewers:
         totals[reviewer.kind] += load[reviewer.id] + earlier.get(reviewer.id, 0)
         counts[reviewer.kind] += 1
-    return {kind: Fraction(totals[kind], counts[kind] or 1) for kind in REVIEWER_KINDS}
+    return {kind: Fraction(totals[kind], counts[kind]) for kind in counts}
+
+
+def _missing(team: Sequence[ReviewerInfo], needs: Mapping[str, int]) -> dict[str, int]:
+    """kind -> how many more of it the team needs; only kinds still short."""
+    have = Counter(r.kind for r in team)
+    return {kind: n - have[kind] for kind, n in needs.items() if n > have[kind]}
 
 
 def _allowed(
-    team: list[ReviewerInfo], candidates: list[ReviewerInfo], per_proposal: int
+    team: list[ReviewerInfo],
+    candidates: list[ReviewerInfo],
+    per_proposal: int,
+    needs: Mapping[str, int],
 ) -> list[ReviewerInfo]:
-    """The candidates that keep the team completable under the kind rule."""
-    if per_proposal < 2:
-        return candidates
-    missing = set(REVIEWER_KINDS) - {r.kind for r in team}
-    if per_proposal - len(team) > len(missing):
+    """The candidates that keep the team completable under the panel."""
+    missing = _missing(team, needs)
+    if per_proposal - len(team) > sum(missing.values()):
         return candidates
     return [r for r in candidates if r.kind in missing]
 
@@ -229,6 +241,8 @@ def _infeasibility(
     pool: list[ReviewerInfo],
     kept: list[ReviewerInfo],
     per_proposal: int,
+    needs: Mapping[str, int],
+    names: Mapping[str, str],
 ) -> list[str]:
     """Dutch reasons why the proposal cannot be completed; empty when it can."""
     title = proposal.title
@@ -238,6 +252,12 @@ def _infeasibility(
             f"er {_needed(per_proposal)} nodig."
         ]
     reasons = []
+    if sum(needs.values()) > per_proposal:
+        asked = ", ".join(f"{n} × {names.get(kind, kind)}" for kind, n in needs.items())
+        return [
+            f"{title}: het panel vraagt {asked}, meer dan de {per_proposal} beoordelaars per "
+            "voorstel."
+        ]
     if len(pool) < per_proposal:
         available = (
             "geen beoordelaars"
@@ -248,17 +268,28 @@ def _infeasibility(
             f"{title}: {available} zonder belangenconflict beschikbaar; "
             f"er {_needed(per_proposal)} nodig."
         )
-    if per_proposal >= 2:
-        pool_kinds = {r.kind for r in pool}
-        kept_kinds = {r.kind for r in kept}
-        for kind in REVIEWER_KINDS:
-            if kind not in pool_kinds:
-                reasons.append(f"{title}: geen {_KIND_PHRASES[kind]} zonder belangenconflict.")
-        if len(kept) == per_proposal and pool_kinds - kept_kinds:
-            lacking = " of ".join(_KIND_PHRASES[kind] for kind in sorted(pool_kinds - kept_kinds))
+    in_pool = Counter(r.kind for r in pool)
+    for kind, n in needs.items():
+        if in_pool[kind] == 0:
+            reasons.append(f"{title}: geen {names.get(kind, kind)} zonder belangenconflict.")
+        elif in_pool[kind] < n:
+            reasons.append(
+                f"{title}: maar {in_pool[kind]} × {names.get(kind, kind)} zonder "
+                f"belangenconflict; het panel vraagt er {n}."
+            )
+    missing = _missing(kept, needs)
+    if not reasons and len(kept) + sum(missing.values()) > per_proposal:
+        if len(kept) == per_proposal:
+            lacking = " of ".join(names.get(kind, kind) for kind in sorted(missing))
             reasons.append(
                 f"{title}: de met de hand toegewezen beoordelaars vullen alle {per_proposal} "
                 f"plaatsen, maar er zit geen {lacking} bij."
+            )
+        else:
+            lacking = " en ".join(f"{n} × {names.get(kind, kind)}" for kind, n in missing.items())
+            reasons.append(
+                f"{title}: de met de hand toegewezen beoordelaars laten te weinig plaatsen over; "
+                f"er ontbreekt nog {lacking}."
             )
     return reasons
 

@@ -1,16 +1,27 @@
-"""Keeping a network's procedure: its criteria set (proposals/criteria.py) and its decision
-route (review/route.py), read from the forms of their pages, checked, saved on the network with
-an audit event. Rounds keep the set they opened with; a route's renamed step keeps its code, so
-the advice recorded under it shows the new name."""
+"""Keeping a network's procedure: its criteria set (proposals/criteria.py), its panel of
+reviewer kinds (portal/accounts/panel.py) and its decision route (review/route.py), read from
+the forms of their pages, checked, saved on the network with an audit event. Rounds keep the set
+and panel they opened with; a route's renamed step keeps its code, so the advice recorded under
+it shows the new name; a kind keeps its code, so its reviewers keep it when it is renamed."""
 
 from __future__ import annotations
 
 from litestar.datastructures import FormMultiDict
 
 from portal.accounts import events
+from portal.accounts.panel import (
+    MAX_KINDS,
+    MAX_NEED,
+    Panel,
+    PanelKind,
+    panel_problems,
+    panel_to_json,
+)
 from portal.accounts.principal import Principal
-from portal.accounts.tables import Network
+from portal.accounts.rules import slugify
+from portal.accounts.tables import Membership, Network, Role
 from portal.lib.db import write_transaction
+from portal.lib.formatting import joined
 from portal.lib.forms import text, whole_number
 from proposals.criteria import (
     MAX_CRITERIA,
@@ -23,7 +34,7 @@ from proposals.criteria import (
     set_problems,
     to_json,
 )
-from review.route import DecisionRoute, joined, route_to_json
+from review.route import DecisionRoute, route_to_json
 
 # Empty rows under the set, to add criteria without JavaScript.
 NEW_ROWS = 3
@@ -125,3 +136,66 @@ async def save_route(
             + (f"; besluit: {route.decider}" if route.decider else ""),
             details=route_to_json(route),
         )
+
+
+def parse_panel(form: FormMultiDict) -> tuple[Panel, dict[str, str]]:
+    """The panel's rows in their order; a wholly empty row is no kind. A row without a code
+    gets one made from its name (Ervaringsdeskundige -> ervaringsdeskundige)."""
+    rows: list[tuple[int, PanelKind]] = []
+    problems: dict[str, str] = {}
+    for i in range(1, MAX_KINDS + NEW_ROWS + 1):
+        code = text(form, f"code{i}", 20).lower()
+        name = text(form, f"name{i}", 100)
+        raw_need = text(form, f"need{i}")
+        if not (code or name):
+            continue
+        need = whole_number(raw_need or "0", maximum=MAX_NEED)
+        if need is None:
+            problems[f"need{i}"] = f"Een aantal is een heel getal van 0 tot en met {MAX_NEED}."
+        rows.append((i, PanelKind(code or slugify(name).replace("-", "_")[:20], name, need or 0)))
+    numbered = {position: i for position, (i, _) in enumerate(rows, start=1)}
+    for field, message in panel_problems(tuple(k for _, k in rows)).items():
+        name = field.rstrip("0123456789")
+        position = field[len(name) :]
+        problems.setdefault(f"{name}{numbered[int(position)]}" if position else field, message)
+    return tuple(k for _, k in rows), problems
+
+
+def panel_values(panel: Panel) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for i, k in enumerate(panel, start=1):
+        values |= {f"code{i}": k.code, f"name{i}": k.name, f"need{i}": str(k.need)}
+    return values
+
+
+async def save_panel(actor: Principal, network_id: int, panel: Panel) -> dict[str, str]:
+    """Save the network's panel; refused (problems by field, nothing saved) when it drops a kind
+    that reviewers of the network still have: they would be left without one."""
+    if problems := panel_problems(panel):
+        raise ValueError(problems)
+    async with write_transaction():
+        in_use = await Membership.select(Membership.reviewer_kind).where(
+            (Membership.network == network_id)
+            & (Membership.role == Role.reviewer.value)
+            & (Membership.reviewer_kind != "")
+            & Membership.reviewer_kind.not_in([k.code for k in panel])
+        )
+        if in_use:
+            dropped = sorted({r["reviewer_kind"] for r in in_use})
+            return {
+                "panel": f"Er {'is' if len(in_use) == 1 else 'zijn'} nog {len(in_use)} "
+                f"beoordelaar{'' if len(in_use) == 1 else 's'} van de soort "
+                f"{joined(dropped, 'of')}; geef hen eerst een andere soort (Beheer → gebruikers) "
+                "of laat de soort staan."
+            }
+        await Network.update({Network.panel: panel_to_json(panel)}).where(Network.id == network_id)
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=network_id,
+            action="panel_saved",
+            object_type="network",
+            object_id=network_id,
+            summary="Panel gewijzigd: " + ", ".join(f"{k.name} ({k.need})" for k in panel),
+            details={"panel": panel_to_json(panel)},
+        )
+    return {}

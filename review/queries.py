@@ -9,6 +9,7 @@ from typing import Any, cast
 from piccolo.columns.combination import Combinable
 from piccolo.query.functions.aggregate import Count
 
+from portal.accounts.panel import kind_names, panel_from_json
 from portal.accounts.tables import Membership, Network, Role
 from proposals.tables import Proposal
 from review.assignment import ProposalInfo, ReviewerInfo, conflict_reason
@@ -18,7 +19,8 @@ from review.tables import Advice, ConflictDeclaration, Decision, Question, Revie
 
 
 async def reviewer_pool(network_id: int) -> list[ReviewerInfo]:
-    """The network's AO members and expert-team chairs, with their region and organisations."""
+    """The network's reviewers, with their kind (as the network's panel names it), regions and
+    organisations."""
     rows = await Membership.select(
         Membership.user.id.as_alias("user_id"),
         Membership.user.name.as_alias("name"),
@@ -26,7 +28,9 @@ async def reviewer_pool(network_id: int) -> list[ReviewerInfo]:
         Membership.reviewer_kind,
         Membership.region,
         Membership.organisation,
+        Membership.network.panel.as_alias("panel"),
     ).where((Membership.network == network_id) & (Membership.user.active == True))  # noqa: E712
+    names = kind_names(panel_from_json(rows[0]["panel"])) if rows else {}
     organisations: dict[int, set[int]] = defaultdict(set)
     regions: dict[int, set[int]] = defaultdict(set)
     for row in rows:
@@ -44,6 +48,7 @@ async def reviewer_pool(network_id: int) -> list[ReviewerInfo]:
                 region_id=row["region"],
                 organisation_ids=frozenset(organisations[row["user_id"]]),
                 region_ids=frozenset(regions[row["user_id"]]),
+                kind_name=names.get(row["reviewer_kind"], ""),
             )
     return sorted(pool.values(), key=lambda r: r.name)
 

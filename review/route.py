@@ -99,10 +99,3 @@ def route_problems(names: list[str], decider: str) -> dict[str, str]:
     if decider and not re.search(r"\w", decider):
         problems["decider"] = "Vul in wie besluit, of laat het leeg."
     return problems
-
-
-def joined(names: list[str]) -> str:
-    """'A', 'A en B', 'A, B en C'."""
-    if len(names) < 2:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " en " + names[-1]

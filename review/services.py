@@ -9,6 +9,7 @@ from __future__ import annotations
 from ledger.books import services as ledger_services
 from portal.accounts import events
 from portal.accounts.events import Mail
+from portal.accounts.panel import kind_names, needs, panel_of_round
 from portal.accounts.principal import Principal
 from portal.accounts.tables import Membership, Network, Role
 from portal.lib import clock
@@ -186,7 +187,11 @@ async def auto_assign(actor: Principal, round_row: dict, settings: Settings) -> 
     pool = await queries.reviewer_pool(round_row["network"])
     infos = await queries.proposal_infos(proposals)
     existing = await queries.reviews_by_proposal([p["id"] for p in proposals])
-    plan = propose_assignment(infos, pool, round_row["reviewers_per_proposal"])
+    per_proposal = round_row["reviewers_per_proposal"]
+    panel = panel_of_round(round_row["panel"], per_proposal)
+    plan = propose_assignment(
+        infos, pool, per_proposal, needs=needs(panel), kind_names=kind_names(panel)
+    )
     by_id = {r.id: r for r in pool}
     problems = [p.message for p in plan.problems]
     for proposal in proposals:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from portal.accounts.tables import ReviewerKind, Role
+from portal.accounts.panel import DEFAULT_PANEL, kind_names
+from portal.accounts.tables import Role
 
 ROLE_LABELS: dict[Role, str] = {
     Role.applicant: "Aanvrager",
@@ -19,10 +20,8 @@ ROLE_LABELS: dict[Role, str] = {
     Role.auditor: "Accountant",
 }
 
-REVIEWER_KIND_LABELS: dict[str, str] = {
-    ReviewerKind.ao.value: "AO-lid",
-    ReviewerKind.chair.value: "voorzitter expertteam",
-}
+# Zuid-West's kinds; a network's own come from its panel (`reviewer_kind_name`).
+REVIEWER_KIND_LABELS: dict[str, str] = kind_names(DEFAULT_PANEL)
 
 
 @dataclass(frozen=True)
@@ -33,6 +32,8 @@ class MembershipInfo:
     network_name: str | None
     role: Role
     reviewer_kind: str = ""
+    # How the network's panel names the kind ("Lid projectgroep"); loaded with the membership.
+    reviewer_kind_name: str = ""
     region_id: int | None = None
     region_name: str | None = None
     organisation_id: int | None = None
@@ -45,7 +46,8 @@ class MembershipInfo:
     def label(self) -> str:
         label = ROLE_LABELS[self.role]
         if self.role is Role.reviewer and self.reviewer_kind:
-            label = f"{label} ({REVIEWER_KIND_LABELS[self.reviewer_kind]})"
+            kind = self.reviewer_kind_name or self.reviewer_kind
+            label = f"{label} ({kind[:1].lower() + kind[1:]})"
         scope = self.region_name or self.organisation_name
         if scope:
             label = f"{label}, {scope}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from portal.accounts.panel import Panel, panel_from_json
 from portal.accounts.sessions import memberships_of
 from portal.accounts.tables import AuditEvent, Membership, Network, Organisation, Region, Role, User
 
@@ -24,6 +25,12 @@ async def organisations_of(network_id: int) -> list[dict]:
 
 async def network_row(network_id: int) -> dict | None:
     return await Network.select().where(Network.id == network_id).output(load_json=True).first()
+
+
+async def network_panel(network_id: int) -> Panel:
+    """The kinds of reviewer the network has and how many of each a proposal needs."""
+    row = await Network.select(Network.panel).where(Network.id == network_id).first()
+    return panel_from_json(row["panel"] if row else None)
 
 
 # What an admin sees of an account: never the hash, only whether a password was ever chosen.

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 
+from portal.accounts.panel import DEFAULT_PANEL, kind_names
 from portal.accounts.tables import OrganisationKind, Role
+from portal.lib.formatting import joined
 
 ORGANISATION_KIND_LABELS: dict[str, str] = {
     OrganisationKind.care_provider.value: "Zorgaanbieder",
@@ -85,8 +88,11 @@ def membership_problems(
     reviewer_kind: str,
     region_id: int | None,
     organisation_id: int | None,
+    kinds: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """What a membership of this role lacks, per form field, in Dutch."""
+    """What a membership of this role lacks, per form field, in Dutch. `kinds` are the
+    reviewer kinds of the network's panel (code -> name); without them Zuid-West's."""
+    kinds = kinds if kinds is not None else kind_names(DEFAULT_PANEL)
     problems: dict[str, str] = {}
     if role is not Role.admin and not has_network:
         problems["network"] = "Deze rol hoort bij een netwerk."
@@ -95,12 +101,21 @@ def membership_problems(
     if role is Role.region_officer and region_id is None:
         problems["region"] = "Een regio-indiener dient in voor één jeugdhulpregio; kies de regio."
     if role is Role.reviewer:
-        if reviewer_kind not in {"ao", "chair"}:
-            problems["reviewer_kind"] = "Kies of de beoordelaar AO-lid of voorzitter expertteam is."
-        if region_id is None:
-            problems["region"] = "Een beoordelaar vertegenwoordigt een regio; kies de regio."
+        if reviewer_kind not in kinds:
+            problems["reviewer_kind"] = "Kies wat voor beoordelaar dit is: " + joined(
+                list(kinds.values()), "of"
+            )
+        # A chair or AO member speaks for a region; an ervaringsdeskundige may come from an
+        # organisation only. Either way the portal needs one to see conflicts of interest.
+        if region_id is None and organisation_id is None:
+            problems["region"] = (
+                "Een beoordelaar vertegenwoordigt een regio of een organisatie; kies er een, "
+                "zodat het portaal belangenconflicten ziet."
+            )
     if role is not Role.reviewer and reviewer_kind:
-        problems["reviewer_kind"] = "Alleen een beoordelaar heeft een soort (AO-lid of voorzitter)."
+        problems["reviewer_kind"] = (
+            "Alleen een beoordelaar heeft een soort; kies 'Niet van toepassing'."
+        )
     return problems
 
 

@@ -14,7 +14,9 @@ from piccolo.columns import Column
 
 from portal.accounts import events, sessions, two_factor
 from portal.accounts.events import Mail
+from portal.accounts.panel import kind_names
 from portal.accounts.principal import ROLE_LABELS, Principal
+from portal.accounts.queries import network_panel
 from portal.accounts.rules import (
     ELSEWHERE,
     OUTSIDE_SCOPE,
@@ -241,6 +243,7 @@ async def _membership_problems(network_id: int | None, data: MembershipInput) ->
         reviewer_kind=data.reviewer_kind,
         region_id=data.region_id,
         organisation_id=data.organisation_id,
+        kinds=kind_names(await network_panel(network_id)) if network_id else None,
     )
     if data.region_id is not None and not await Region.exists().where(
         (Region.id == data.region_id) & (Region.network == (network_id or 0))

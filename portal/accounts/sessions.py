@@ -12,6 +12,7 @@ from litestar.datastructures import Cookie
 from litestar.types import ASGIApp, Receive, Scope, Send
 from piccolo.columns.combination import Where
 
+from portal.accounts.panel import kind_names, panel_from_json
 from portal.accounts.principal import MembershipInfo, Principal
 from portal.accounts.tables import Membership, Role, SessionStage, User, UserSession
 from portal.lib import clock
@@ -119,7 +120,7 @@ PRINCIPAL_SQL = """
            u.id AS user_id, u.email, u.name, u.active,
            m.id AS membership_id, m.role, m.reviewer_kind,
            n.id AS network_id, n.slug AS network_slug, n.name AS network_name,
-           n.coordinating_municipality AS network_municipality,
+           n.coordinating_municipality AS network_municipality, n.panel AS network_panel,
            r.id AS region_id, r.name AS region_name,
            o.id AS organisation_id, o.name AS organisation_name
     FROM portal_session s
@@ -170,6 +171,11 @@ def _membership(r: dict) -> MembershipInfo:
         network_name=r["network_name"],
         role=Role(r["role"]),
         reviewer_kind=r["reviewer_kind"] or "",
+        reviewer_kind_name=kind_names(panel_from_json(r["network_panel"])).get(
+            r["reviewer_kind"], ""
+        )
+        if r["reviewer_kind"]
+        else "",
         region_id=r["region_id"],
         region_name=r["region_name"],
         organisation_id=r["organisation_id"],
@@ -188,6 +194,7 @@ async def memberships_of(user_id: int) -> tuple[MembershipInfo, ...]:
             Membership.network.slug.as_alias("network_slug"),
             Membership.network.name.as_alias("network_name"),
             Membership.network.coordinating_municipality.as_alias("network_municipality"),
+            Membership.network.panel.as_alias("network_panel"),
             Membership.role,
             Membership.reviewer_kind,
             Membership.region.id.as_alias("region_id"),

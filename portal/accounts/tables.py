@@ -30,12 +30,6 @@ class Role(str, Enum):
     auditor = "auditor"
 
 
-class ReviewerKind(str, Enum):
-    none = ""
-    ao = "ao"
-    chair = "chair"
-
-
 class OrganisationKind(str, Enum):
     care_provider = "care_provider"
     expert_team = "expert_team"
@@ -83,6 +77,9 @@ class Network(Table):
     eligibility = JSON(default="{}")
     # The letters' letterhead and signature: {"address", "signatory", "function"}.
     letterhead = JSON(default="{}")
+    # The kinds of reviewer and how many of each a proposal needs (portal/accounts/panel.py);
+    # empty: Zuid-West's AO members and chairs. A round copies it.
+    panel = JSON(default="[]")
 
 
 class Region(Table):
@@ -139,7 +136,8 @@ class Membership(Table):
     # An admin membership without a network administers the whole installation.
     network = ForeignKey(Network, null=True, on_delete=OnDelete.cascade)
     role = Varchar(length=20, choices=Role)
-    reviewer_kind = Varchar(length=10, choices=ReviewerKind, default="")
+    # A reviewer's kind: a code of the network's panel (portal/accounts/panel.py), "" for others.
+    reviewer_kind = Varchar(length=20, default="")
     region = ForeignKey(Region, null=True, on_delete=OnDelete.restrict)
     organisation = ForeignKey(Organisation, null=True, on_delete=OnDelete.restrict)
     created_at = Timestamptz(default=TimestamptzNow())

@@ -40,6 +40,7 @@ def routes() -> list[ControllerRouterHandler]:
     )
     from review.controllers import (
         CriteriaController,
+        PanelController,
         ProposalReviewController,
         QuestionController,
         ReviewerController,
@@ -64,6 +65,7 @@ def routes() -> list[ControllerRouterHandler]:
         ReviewerController,
         RoundReviewController,
         CriteriaController,
+        PanelController,
         RouteController,
         ProposalReviewController,
         QuestionController,

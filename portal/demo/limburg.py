@@ -15,6 +15,7 @@ import datetime as dt
 from litestar.datastructures import FormMultiDict
 
 from ledger.books import services as ledger
+from portal.accounts.panel import PanelKind
 from portal.accounts.tables import Network, Region
 from portal.demo.proposals import _principal
 from portal.lib import clock
@@ -72,6 +73,13 @@ PROCESS_NAMES = {
     "process_d": "d. Uren in te zetten experts",
     "process_e": "e. Communicatie en kennisdeling",
 }
+# The projectgroep as a panel: every proposal is read by a chair of a regional expert team (not
+# of its own region) and the ervaringsdeskundige; the municipal representative fills a place.
+PANEL = (
+    PanelKind("chair", "Voorzitter regionaal expertteam", 1),
+    PanelKind("ervaringsdeskundige", "Ervaringsdeskundige", 1),
+    PanelKind("gemeente", "Gemeentelijk vertegenwoordiger", 0),
+)
 ROUTE_STEPS = ["Projectgroep expertisecentrum", "Ambtelijk overleg jeugdzorgregio's"]
 DECIDER = "het bestuurlijk overleg van de wethouders van de vier jeugdzorgregio's"
 THEMES_2022 = [
@@ -114,6 +122,7 @@ async def load(settings: Settings) -> None:
 
     # Limburg's procedure, as its coordinator sets it up in the portal.
     await criteria_services.save_set(coordinator, network_id, CRITERIA)
+    assert not await criteria_services.save_panel(coordinator, network_id, PANEL)
     route = with_names(await route_of(network_id), ROUTE_STEPS, DECIDER)
     await criteria_services.save_route(coordinator, network_id, route)
 

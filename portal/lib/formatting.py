@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -59,3 +60,10 @@ def from_local_input(raw: str) -> dt.datetime | None:
     except ValueError:
         return None
     return local.replace(tzinfo=AMSTERDAM).astimezone(dt.UTC)
+
+
+def joined(names: Sequence[str], word: str = "en") -> str:
+    """'A', 'A en B', 'A, B en C' (or with "of")."""
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + f" {word} " + names[-1]

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from portal.accounts.guards import allow
-from portal.accounts.principal import REVIEWER_KIND_LABELS
 from portal.accounts.tables import Role
 from portal.lib.forms import whole_number
 from proposals.criteria import Criteria, from_json, pass_fail, scored
@@ -109,7 +108,6 @@ def theme_ranking(
 def vocab() -> dict[str, Any]:
     return {
         "REVIEW_STATE_LABELS": REVIEW_STATE_LABELS,
-        "REVIEWER_KIND_LABELS": REVIEWER_KIND_LABELS,
         "PRECONDITION_VALUES": PRECONDITION_VALUES,
         "RECOMMENDATIONS": RECOMMENDATIONS,
         "OUTCOMES": forms.OUTCOMES,

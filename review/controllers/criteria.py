@@ -1,5 +1,6 @@
-"""The network's procedure: its criteria set (what reviewers score new rounds on) and its
-decision route (who advises, who decides)."""
+"""The network's procedure: its criteria set (what reviewers score new rounds on), its panel
+(the kinds of reviewer and how many of each a proposal needs) and its decision route (who
+advises, who decides)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from litestar.response import Redirect, Template
 
 from portal.accounts.guards import allow
 from portal.accounts.layout import redirect, render, url
+from portal.accounts.panel import MAX_KINDS
 from portal.accounts.principal import NetworkRef, Principal
-from portal.accounts.queries import network_row
+from portal.accounts.queries import network_panel, network_row
 from portal.accounts.tables import Role
 from portal.lib.forms import text
 from proposals.criteria import MAX_CRITERIA, SCALE_LABELS, Criteria
@@ -133,4 +135,55 @@ class RouteController(Controller):
             values=values,
             errors=errors,
             steps=MAX_STEPS,
+        )
+
+
+class PanelController(Controller):
+    path = "/n/{network:str}/beoordeling/panel"
+
+    @get("/", name="review:panel", opt=KEEPERS)
+    async def show(self, request: Request, network_ref: NamedDependency[NetworkRef]) -> Template:
+        panel = await network_panel(network_ref.id)
+        return self._page(request, criteria_services.panel_values(panel), {})
+
+    @post("/", name="review:panel_save", opt=KEEPERS)
+    async def save(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+    ) -> Template | Redirect:
+        form = await request.form()
+        panel, problems = criteria_services.parse_panel(form)
+        if not problems:
+            problems = await criteria_services.save_panel(principal, network_ref.id, panel)
+        if problems:
+            values = {k: v for k, v in form.items() if k != "_csrf_token"}
+            return self._page(request, values, problems, 422)
+        return redirect(
+            request,
+            url(request, "review:panel"),
+            "Het panel is opgeslagen. Nieuwe rondes nemen het over; lopende rondes houden hun "
+            "eigen aantallen.",
+        )
+
+    def _page(
+        self, request: Request, values: dict[str, str], errors: dict[str, str], status: int = 200
+    ) -> Template:
+        typed = max(
+            (
+                int(k[4:])
+                for k, v in values.items()
+                if v and k[:4] in ("code", "name") and k[4:].isdigit()
+            ),
+            default=0,
+        )
+        rows = min(typed + criteria_services.NEW_ROWS, MAX_KINDS + criteria_services.NEW_ROWS)
+        return render(
+            request,
+            "review/panel.html",
+            status_code=status,
+            values=values,
+            errors=errors,
+            rows=rows,
         )

@@ -20,6 +20,7 @@ from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.tables import Role
 from portal.lib import clock
 from portal.lib.db import required
+from portal.lib.formatting import joined
 from portal.lib.forms import optional_id
 from portal.lib.refusals import Refused
 from proposals import queries as proposal_queries
@@ -31,7 +32,6 @@ from review.aggregate import (
 )
 from review.assignment import conflict_reason
 from review.controllers.common import COORDINATOR, criteria_of, scores_of, vocab
-from review.route import joined
 
 
 class ProposalReviewController(Controller):

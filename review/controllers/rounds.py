@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from portal.accounts.deps import provide_network
 from portal.accounts.layout import query, redirect, render, url
+from portal.accounts.panel import MAX_NEED, describe, panel_of_round
 from portal.accounts.principal import NetworkRef, Principal
 from portal.lib import clock
 from portal.lib.db import required, write_transaction
@@ -175,11 +176,12 @@ class RoundReviewController(Controller):
             )
             for theme in await proposal_queries.themes_of(round_id)
         ]
+        panel = panel_of_round(round_row["panel"], round_row["reviewers_per_proposal"])
         if not values:
             values = {
                 "review_deadline": to_local_input(round_row["review_deadline"]),
                 "reviewers_per_proposal": str(round_row["reviewers_per_proposal"]),
-            }
+            } | {f"need_{k.code}": str(k.need) for k in panel}
         return render(
             request,
             "review/round.html",
@@ -197,6 +199,13 @@ class RoundReviewController(Controller):
             values=values,
             errors=errors,
             problems=problems or [],
+            panel=panel,
+            panel_words=describe(panel),
+            settings_labels={
+                "review_deadline": "Beoordelingstermijn",
+                "reviewers_per_proposal": "Beoordelaars per voorstel",
+            }
+            | {f"need_{k.code}": k.name for k in panel},
             **vocab(),
         )
 
@@ -208,7 +217,8 @@ class RoundReviewController(Controller):
         network_ref: NamedDependency[NetworkRef],
         round_id: FromPath[int],
     ) -> Template | Redirect:
-        await self._round(request, round_id)
+        round_row = await self._round(request, round_id)
+        panel = panel_of_round(round_row["panel"], round_row["reviewers_per_proposal"])
         form = await request.form()
         raw_deadline = text(form, "review_deadline")
         deadline = from_local_input(raw_deadline) if raw_deadline else None
@@ -223,6 +233,10 @@ class RoundReviewController(Controller):
                 round_id,
                 deadline,
                 whole_number(count, maximum=1000),
+                {
+                    k.code: whole_number(text(form, f"need_{k.code}") or "0", maximum=MAX_NEED)
+                    for k in panel
+                },
             )
         if errors:
             return await self._round_page(

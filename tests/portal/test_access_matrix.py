@@ -167,6 +167,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/n/{network:str}/beoordeling/criteria"): "admin,coordinator",
     ("POST", "/n/{network:str}/beoordeling/criteria"): "admin,coordinator",
     ("GET", "/n/{network:str}/beoordeling/besluitvorming"): "admin,coordinator",
+    ("GET", "/n/{network:str}/beoordeling/panel"): "admin,coordinator",
+    ("POST", "/n/{network:str}/beoordeling/panel"): "admin,coordinator",
     ("GET", "/n/{network:str}/rondes/toetsing"): "admin,coordinator",
     ("POST", "/n/{network:str}/rondes/toetsing"): "admin,coordinator",
     ("POST", "/n/{network:str}/beoordeling/besluitvorming"): "admin,coordinator",

@@ -714,6 +714,22 @@ async def _route(scene: Scene) -> Post:
     )
 
 
+async def _panel(scene: Scene) -> Post:
+    return Post(
+        "coordinator",
+        {
+            "name1": "AO-lid",
+            "code1": "ao",
+            "need1": "1",
+            "name2": "Voorzitter expertteam",
+            "code2": "chair",
+            "need2": "1",
+            "name3": "Ervaringsdeskundige",
+            "need3": "1",
+        },
+    )
+
+
 INSTALMENT = {
     "description": "Tweede termijn",
     "amount": "100,00",
@@ -956,6 +972,7 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/termijnen"): _instalment_add,
     ("POST", "/n/{network:str}/beoordeling/criteria"): _criteria,
     ("POST", "/n/{network:str}/beoordeling/besluitvorming"): _route,
+    ("POST", "/n/{network:str}/beoordeling/panel"): _panel,
     ("POST", "/n/{network:str}/rondes/toetsing"): _eligibility,
     (
         "POST",

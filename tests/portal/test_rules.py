@@ -64,6 +64,17 @@ def test_membership_needs_its_scope() -> None:
     assert problems(Role.region_officer) == {"region"}
     assert problems(Role.reviewer) == {"reviewer_kind", "region"}
     assert problems(Role.reviewer, reviewer_kind="ao", region_id=3) == set()
+    # A network's own kinds: Limburg's ervaringsdeskundige, from an organisation only.
+    limburg = {"ervaringsdeskundige": "Ervaringsdeskundige", "chair": "Voorzitter RET"}
+    assert (
+        problems(
+            Role.reviewer, reviewer_kind="ervaringsdeskundige", organisation_id=2, kinds=limburg
+        )
+        == set()
+    )
+    assert problems(Role.reviewer, reviewer_kind="ao", region_id=3, kinds=limburg) == {
+        "reviewer_kind"
+    }
     assert problems(Role.coordinator, reviewer_kind="ao") == {"reviewer_kind"}
     assert problems(Role.coordinator, has_network=False) == {"network"}
     assert problems(Role.admin, has_network=False) == set()

@@ -190,7 +190,7 @@ def test_refuses_bad_input() -> None:
     with pytest.raises(ValueError):
         propose_assignment([proposal(1), proposal(1)], [reviewer(1)])
     with pytest.raises(ValueError):
-        propose_assignment([proposal(1)], [reviewer(1, "secretary")])
+        propose_assignment([proposal(1)], [reviewer(1)], needs={"ao": -1})
     with pytest.raises(ValueError):
         propose_assignment([proposal(1)], [reviewer(1)], per_proposal=0)
 
@@ -231,12 +231,38 @@ def rounds(draw):
     return proposals, reviewers, per_proposal, existing_load
 
 
-def kinds_ok(team: list[ReviewerInfo], per_proposal: int) -> bool:
-    kinds = {r.kind for r in team}
-    return per_proposal < 2 or kinds >= {"ao", "chair"}
+# Panels of other networks: Limburg's projectgroep with kinds Zuid-West does not have, a kind
+# that needs two, a reviewer without a kind.
+PANEL_KINDS = ["chair", "ervaring", "gemeente", ""]
 
 
-def completable(p: ProposalInfo, reviewers: list[ReviewerInfo], per_proposal: int) -> bool:
+@st.composite
+def panel_rounds(draw):
+    proposals, reviewers, per_proposal, existing_load = draw(rounds())
+    reviewers = [
+        ReviewerInfo(
+            r.id, r.name, draw(st.sampled_from(PANEL_KINDS)), r.region_id, r.organisation_ids
+        )
+        for r in reviewers
+    ]
+    needs = draw(st.dictionaries(st.sampled_from(PANEL_KINDS[:3]), st.integers(0, 2), max_size=3))
+    return proposals, reviewers, per_proposal, existing_load, needs
+
+
+def kinds_ok(team: list[ReviewerInfo], per_proposal: int, needs: dict[str, int] | None) -> bool:
+    if needs is None:
+        kinds = {r.kind for r in team}
+        return per_proposal < 2 or kinds >= {"ao", "chair"}
+    have = Counter(r.kind for r in team)
+    return all(have[kind] >= n for kind, n in needs.items())
+
+
+def completable(
+    p: ProposalInfo,
+    reviewers: list[ReviewerInfo],
+    per_proposal: int,
+    needs: dict[str, int] | None = None,
+) -> bool:
     """Brute force: is there a conflict-free team of the right size that keeps the kept?"""
     eligible = [r for r in reviewers if conflict_reason(r, p) is None]
     kept = [r for r in eligible if r.id in p.already_assigned]
@@ -244,7 +270,7 @@ def completable(p: ProposalInfo, reviewers: list[ReviewerInfo], per_proposal: in
     if len(kept) > per_proposal:
         return False
     return any(
-        kinds_ok(kept + list(extra), per_proposal)
+        kinds_ok(kept + list(extra), per_proposal, needs)
         for extra in itertools.combinations(others, per_proposal - len(kept))
     )
 
@@ -252,8 +278,17 @@ def completable(p: ProposalInfo, reviewers: list[ReviewerInfo], per_proposal: in
 @settings(max_examples=300, deadline=None)
 @given(rounds())
 def test_plan_keeps_the_hard_rules(round_) -> None:
-    proposals, reviewers, per_proposal, existing_load = round_
-    plan = propose_assignment(proposals, reviewers, per_proposal, existing_load)
+    check_hard_rules(*round_, None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(panel_rounds())
+def test_plan_keeps_any_networks_panel(round_) -> None:
+    check_hard_rules(*round_)
+
+
+def check_hard_rules(proposals, reviewers, per_proposal, existing_load, needs) -> None:
+    plan = propose_assignment(proposals, reviewers, per_proposal, existing_load, needs)
     by_id = {r.id: r for r in reviewers}
     with_problems = plan.proposals_with_problems
 
@@ -266,15 +301,15 @@ def test_plan_keeps_the_hard_rules(round_) -> None:
         assert len(set(ids)) == len(ids)
         assert all(conflict_reason(r, p) is None for r in team)
         if p.id in with_problems:
-            assert not completable(p, reviewers, per_proposal), p
+            assert not completable(p, reviewers, per_proposal, needs), p
             assert set(ids) == kept  # no new reviewers
             assert all(
                 m.message.startswith(f"{p.title}: ") for m in plan.problems if m.proposal_id == p.id
             )
         else:
-            assert completable(p, reviewers, per_proposal), p
+            assert completable(p, reviewers, per_proposal, needs), p
             assert len(ids) == per_proposal
-            assert kinds_ok(team, per_proposal)
+            assert kinds_ok(team, per_proposal, needs)
             assert kept <= set(ids)
         assert set(plan.dropped.get(p.id, ())) == p.already_assigned - kept
 
@@ -357,3 +392,42 @@ def test_a_reviewer_serving_two_regions_has_a_conflict_with_both() -> None:
         [proposal(2, region=6)], [chair, reviewer(2, "ao", 7), reviewer(3, "chair", 8)], 2
     )
     assert 1 not in plan.assignments[2]
+
+
+def test_limburgs_panel_needs_an_ervaringsdeskundige_and_a_chair() -> None:
+    names = {"ervaring": "ervaringsdeskundige", "chair": "voorzitter regionaal expertteam"}
+    pool = [
+        reviewer(1, "chair", region=1),
+        reviewer(2, "chair", region=2),
+        reviewer(3, "gemeente"),
+        reviewer(4, "ervaring"),
+        reviewer(5, ""),
+    ]
+    needs = {"ervaring": 1, "chair": 1}
+    plan = propose_assignment([proposal(10, region=1)], pool, 3, None, needs, names)
+    assert plan.problems == []
+    assert {4, 2} <= set(plan.assignments[10]) and 1 not in plan.assignments[10]
+    # Without a conflict-free ervaringsdeskundige the network's own words say what lacks.
+    plan = propose_assignment([proposal(10, declared={4})], pool, 3, None, needs, names)
+    assert [p.message for p in plan.problems] == [
+        "Wachtlijstbrug: geen ervaringsdeskundige zonder belangenconflict."
+    ]
+    # Two of a kind: one is not enough.
+    plan = propose_assignment([proposal(10, region=1)], pool, 3, None, {"chair": 2}, names)
+    assert [p.message for p in plan.problems] == [
+        "Wachtlijstbrug: maar 1 × voorzitter regionaal expertteam zonder belangenconflict; "
+        "het panel vraagt er 2."
+    ]
+    plan = propose_assignment([proposal(10)], pool, 2, None, {"chair": 2, "ervaring": 1}, names)
+    assert plan.problems[0].message.startswith("Wachtlijstbrug: het panel vraagt 2 × voorzitter")
+
+
+def test_a_reviewer_without_a_kind_only_fills_a_free_place() -> None:
+    pool = [reviewer(1, ""), reviewer(2, ""), reviewer(3, "chair")]
+    plan = propose_assignment([proposal(10)], pool, 2, None, {"chair": 1})
+    assert plan.assignments == {10: (1, 3)}
+    plan = propose_assignment([proposal(10, assigned={1, 2})], pool, 2, None, {"chair": 1})
+    assert [p.message for p in plan.problems] == [
+        "Wachtlijstbrug: de met de hand toegewezen beoordelaars vullen alle 2 plaatsen, "
+        "maar er zit geen voorzitter van een expertteam bij."
+    ]

@@ -10,12 +10,12 @@ from review.route import (
     DEFAULT_ROUTE,
     DecisionRoute,
     Step,
-    joined,
     route_from_json,
     route_problems,
     route_to_json,
     with_names,
 )
+from portal.lib.formatting import joined
 from review.tables import Advice
 from tests.review.test_review_pages import _scored, as_user, review_url
 from tests.web import post_form

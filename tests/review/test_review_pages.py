@@ -744,12 +744,12 @@ def test_ranking_scores_are_those_of_the_full_statistics() -> None:
 
 async def test_a_reviewer_of_another_kind_is_not_called_a_chair(client, zw, reviewers) -> None:
     """Limburg's projectgroep members are neither AO members nor chairs: the pool says
-    'beoordelaar', not 'voorzitter expertteam'."""
+    'beoordelaar', not 'Voorzitter expertteam'."""
     await factories.member(zw.network, Role.reviewer, email="pg@example.org")
     proposal_id = await zw.proposal(state="submitted")
     await as_user(client, zw.coordinator)
     page = await client.get(review_url(proposal_id))
     assert "(beoordelaar)" in page.text and "(AO-lid)" in page.text
-    assert page.text.count("(voorzitter expertteam)") == sum(
+    assert page.text.count("(Voorzitter expertteam)") == sum(
         1 for who in reviewers if who.startswith("chair")
     )

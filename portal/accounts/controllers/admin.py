@@ -12,7 +12,8 @@ from portal.accounts import queries, services
 from portal.accounts.deps import provide_network, provide_principal
 from portal.accounts.guards import allow
 from portal.accounts.layout import redirect, render, url
-from portal.accounts.principal import REVIEWER_KIND_LABELS, ROLE_LABELS, NetworkRef, Principal
+from portal.accounts.panel import kind_names
+from portal.accounts.principal import ROLE_LABELS, NetworkRef, Principal
 from portal.accounts.rules import (
     ORGANISATION_KIND_LABELS,
     format_basis_points,
@@ -24,7 +25,6 @@ from portal.lib.forms import optional_id, page_number, query_int, text
 
 ADMIN = allow(Role.admin)
 ROLE_OPTIONS = [(r.value, label) for r, label in ROLE_LABELS.items()]
-REVIEWER_KIND_OPTIONS = list(REVIEWER_KIND_LABELS.items())
 KIND_OPTIONS = list(ORGANISATION_KIND_LABELS.items())
 
 
@@ -309,7 +309,7 @@ class AdminController(Controller):
             "portal/admin/users.html",
             users=await queries.users_of(network_ref.id),
             role_labels={r.value: label for r, label in ROLE_LABELS.items()},
-            kind_labels=REVIEWER_KIND_LABELS,
+            kind_labels=kind_names(await queries.network_panel(network_ref.id)),
         )
 
     @get("/{network:str}/gebruikers/uitnodigen", name="admin:invite", opt=ADMIN)
@@ -359,7 +359,7 @@ class AdminController(Controller):
         organisations = await queries.organisations_of(ref.id)
         return {
             "role_options": ROLE_OPTIONS,
-            "reviewer_kind_options": REVIEWER_KIND_OPTIONS,
+            "reviewer_kind_options": list(kind_names(await queries.network_panel(ref.id)).items()),
             "region_options": [(str(r["id"]), r["name"]) for r in regions],
             "organisation_options": [(str(o["id"]), o["name"]) for o in organisations],
         }
