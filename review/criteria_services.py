@@ -9,6 +9,14 @@ from __future__ import annotations
 from litestar.datastructures import FormMultiDict
 
 from portal.accounts import events
+from portal.accounts.letter_texts import (
+    DEFAULT_TEXTS,
+    LETTER_KIND_LABELS,
+    LetterKind,
+    LetterText,
+    text_problems,
+    texts_to_json,
+)
 from portal.accounts.panel import (
     MAX_KINDS,
     MAX_NEED,
@@ -199,3 +207,63 @@ async def save_panel(actor: Principal, network_id: int, panel: Panel) -> dict[st
             details={"panel": panel_to_json(panel)},
         )
     return {}
+
+
+def parse_letters(form: FormMultiDict) -> tuple[dict[LetterKind, LetterText], dict[str, str]]:
+    """The four letters' subjects and texts; problems by field (`grant_subject`, `change_body`).
+    Text over its limit is refused, never cut: what was typed comes back."""
+    texts: dict[LetterKind, LetterText] = {}
+    problems: dict[str, str] = {}
+    for kind in LetterKind:
+        text_ = LetterText(
+            str(form.get(f"{kind}_subject") or "").strip(),
+            str(form.get(f"{kind}_body") or "").replace("\r\n", "\n").strip(),
+        )
+        texts[kind] = text_
+        for field, message in text_problems(kind, text_).items():
+            problems[f"{kind}_{field}"] = message
+    return texts, problems
+
+
+def letter_values(texts: dict[LetterKind, LetterText]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for kind, t in texts.items():
+        values |= {f"{kind}_subject": t.subject, f"{kind}_body": t.body}
+    return values
+
+
+async def save_letters(
+    actor: Principal, network_id: int, texts: dict[LetterKind, LetterText]
+) -> None:
+    """The network's letter texts; letters already sent keep their words."""
+    for kind, t in texts.items():
+        if text_problems(kind, t):  # the form checked; a caller that did not gets nothing
+            raise ValueError(kind)
+    async with write_transaction():
+        await Network.update({Network.letters: texts_to_json(texts)}).where(
+            Network.id == network_id
+        )
+        changed = [LETTER_KIND_LABELS[k] for k, t in texts.items() if t != DEFAULT_TEXTS[k]]
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=network_id,
+            action="letters_saved",
+            object_type="network",
+            object_id=network_id,
+            summary="Teksten van de brieven opgeslagen"
+            + (f" (eigen tekst: {joined(changed)})" if changed else " (standaardteksten)"),
+        )
+
+
+async def save_logo(actor: Principal, network_id: int, logo: str) -> None:
+    """The letterhead's logo (a PNG data URI from lib/letters.logo_data_uri), or "" for none."""
+    async with write_transaction():
+        await Network.update({Network.logo: logo}).where(Network.id == network_id)
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=network_id,
+            action="logo_saved" if logo else "logo_removed",
+            object_type="network",
+            object_id=network_id,
+            summary="Logo in het briefhoofd " + ("vervangen" if logo else "verwijderd"),
+        )

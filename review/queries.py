@@ -355,6 +355,10 @@ async def decision_of(proposal_id: int) -> dict | None:
     )
 
 
+async def decision_by_id(decision_id: int) -> dict | None:
+    return await Decision.select(*DECISION_COLUMNS).where(Decision.id == decision_id).first()
+
+
 async def decisions_by_proposal(proposal_ids: list[int]) -> dict[int, dict]:
     if not proposal_ids:
         return {}

@@ -21,7 +21,7 @@ from proposals import queries as proposal_queries
 from proposals import services as proposal_services
 from proposals.rows import ProposalRow
 from proposals.rules import Actor
-from review import queries
+from review import letters, queries
 from review.assignment import CONFLICT_KINDS, conflict_reason, propose_assignment
 from review.forms import OUTCOMES, AdviceInput, DecisionInput
 from review.rows import ReviewRow
@@ -497,7 +497,7 @@ async def decide(
                     recorded_at=clock.now(),
                 )
             )
-        await Decision.insert(
+        inserted = await Decision.insert(
             Decision(
                 proposal=proposal["id"],
                 version=proposal["version"],
@@ -511,7 +511,7 @@ async def decide(
                 decided_by=actor.user_id,
                 decided_at=clock.now(),
             )
-        )
+        ).returning(Decision.id)
         if data.outcome.startswith("granted") and theme_id is not None:
             # The commitment is booked with the decision: both or neither.
             try:
@@ -532,6 +532,8 @@ async def decide(
                 )
             except ledger_services.LedgerRefused as error:
                 raise ReviewRefused(str(error)) from error
+        # The letter as sent, made with the decision and the booking it reports on.
+        await letters.freeze_for(proposal, inserted[0]["id"])
         await proposal_services.take_screen_step(
             actor,
             proposal,

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from ledger.books import queries
 from ledger.books.booking import LedgerRefused
-from ledger.books.tables import ChangeKind, PaymentRequestState
+from ledger.books.tables import PaymentRequestState
 from ledger.projects import changes
+from ledger.projects import letters as ledger_letters
 from ledger.projects.payment_requests import CHANGE_STATE_LABELS, scope_of
+from portal.accounts import letters as account_letters
 from portal.accounts.guards import allow
 from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import NetworkRef, Principal
-from portal.accounts.queries import network_row
 from portal.accounts.tables import Role
+from portal.lib.db import required, write_transaction
+from portal.lib.downloads import download
 from portal.lib.forms import text
 from proposals.queries import region_names
 
@@ -117,6 +121,23 @@ class ChangeController(Controller):
         network_ref: NamedDependency[NetworkRef],
         change_id: FromPath[int],
     ) -> Template:
+        change, letter = await self._letter(principal, network_ref, change_id)
+        return render(request, "ledger/change_letter.html", change=change, letter=letter)
+
+    @get("/{change_id:int}/beschikking.pdf", name="ledger:change_letter_pdf", opt=READERS)
+    async def letter_pdf(
+        self,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        change_id: FromPath[int],
+    ) -> Response:
+        _, letter = await self._letter(principal, network_ref, change_id)
+        pdf = await account_letters.pdf_of(letter["id"])
+        return download(pdf, f"{letter['subject']}.pdf", "application/pdf")
+
+    async def _letter(
+        self, principal: Principal, network_ref: NetworkRef, change_id: int
+    ) -> tuple[dict, dict]:
         change = await changes.change_row(network_ref.id, change_id)
         scope = scope_of(principal, network_ref.id)
         if (
@@ -125,14 +146,16 @@ class ChangeController(Controller):
             or (scope is not None and change["region_id"] not in scope)
         ):
             raise NotFoundException("Deze wijzigingsbeschikking bestaat niet.")
-        return render(
-            request,
-            "ledger/change_letter.html",
-            change=change,
-            kinds=changes.KIND_LABELS,
-            network=await network_row(network_ref.id),
-            ChangeKind=ChangeKind,
-        )
+        letter = await account_letters.latest(network_ref.id, ledger_letters.CHANGE, change_id)
+        if letter is None:
+            # A change approved before letters were kept: made now, once, and kept.
+            project = required(await queries.project_row(network_ref.id, change["project"]))
+            async with write_transaction():
+                await ledger_letters.freeze_change(project, change, "")
+            letter = required(
+                await account_letters.latest(network_ref.id, ledger_letters.CHANGE, change_id)
+            )
+        return change, letter
 
     async def _list(
         self,

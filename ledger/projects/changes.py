@@ -26,6 +26,7 @@ from ledger.books.tables import (
     Project,
     Report,
 )
+from ledger.projects import letters as ledger_letters
 from ledger.projects.payment_requests import (
     APPROVE,
     CHANGE_STATE_LABELS,
@@ -39,7 +40,7 @@ from portal.accounts.principal import Principal
 from portal.accounts.queries import coordinator_emails
 from portal.accounts.tables import Role
 from portal.lib import clock
-from portal.lib.db import lock_row, write_transaction
+from portal.lib.db import lock_row, required, write_transaction
 from portal.lib.forms import MAX_ID, date_field, money_field, text, whole_number
 from portal.lib.money import format_euros
 
@@ -238,6 +239,11 @@ async def decide(
                 ChangeRequest.entry: entry,
             }
         ).where(ChangeRequest.id == change_id)
+        if state == PaymentRequestState.approved:
+            # The change letter as sent, made with the booking it reports on.
+            await ledger_letters.freeze_change(
+                project, required(await change_row(network_id, change_id)), actor.name
+            )
         outcome = "toegekend" if state == PaymentRequestState.approved else f"afgewezen: {note}"
         label = KIND_LABELS[change["kind"]]
         await events.record(

@@ -4,7 +4,7 @@ what the coordinator does there: pay, set the advance share, keep the schedule o
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
@@ -14,10 +14,13 @@ from ledger.books import queries, services
 from ledger.books.booking import LedgerRefused
 from ledger.books.deadlines import STATUS_LABELS, format_due
 from ledger.books.projects import later_parts_of
+from ledger.books.rows import ProjectRow
 from ledger.books.rules import ENTRY_KINDS, ProjectFigures
 from ledger.projects import changes, instalments, reports
+from ledger.projects import letters as ledger_letters
 from ledger.projects.expert_fees import FEE_LINE
 from ledger.projects.settlement import advance_cents, default_schedule_text
+from portal.accounts import letters as account_letters
 from portal.accounts.deps import provide_network
 from portal.accounts.guards import allow
 from portal.accounts.layout import redirect, render, url
@@ -25,6 +28,8 @@ from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.rules import format_basis_points, reserve_percentage_problem
 from portal.accounts.tables import Role
 from portal.lib import clock
+from portal.lib.db import required, write_transaction
+from portal.lib.downloads import download
 from portal.lib.forms import money_field, text
 from portal.lib.money import format_euros
 
@@ -166,27 +171,20 @@ class ProjectController(Controller):
     async def settlement_letter(
         self, request: Request, network_ref: NamedDependency[NetworkRef], project_id: FromPath[int]
     ) -> Template:
-        project = await queries.project_row(network_ref.id, project_id)
-        if project is None or project["final_amount_cents"] is None:
-            raise NotFoundException("Dit project is (nog) niet vastgesteld.")
-        _, figures = await queries.year_figures(project["budget_year"])
-        from portal.accounts.queries import network_row
+        project, letter = await _settlement_letter(network_ref.id, project_id)
+        return render(request, "ledger/settlement_letter.html", project=project, letter=letter)
 
-        rows, _ = await queries.entries(
-            project["budget_year"], project_id=project_id, per_page=10_000
-        )
-        paid_by_kind: dict[str, int] = {}
-        for e in rows:
-            paid_by_kind[e["kind"]] = paid_by_kind.get(e["kind"], 0) + e["sign"] * e["amount_cents"]
-        return render(
-            request,
-            "ledger/settlement_letter.html",
-            advances=paid_by_kind.get("advance_payment", 0),
-            final_payment=paid_by_kind.get("final_payment", 0),
-            project=project,
-            f=figures.get(project_id, ProjectFigures()),
-            network=await network_row(project["network"]),
-        )
+    @get(
+        "/projecten/{project_id:int}/vaststelling.pdf",
+        name="ledger:settlement_letter_pdf",
+        opt=READERS,
+    )
+    async def settlement_letter_pdf(
+        self, network_ref: NamedDependency[NetworkRef], project_id: FromPath[int]
+    ) -> Response:
+        _, letter = await _settlement_letter(network_ref.id, project_id)
+        pdf = await account_letters.pdf_of(letter["id"])
+        return download(pdf, f"{letter['subject']}.pdf", "application/pdf")
 
     @post("/projecten/{project_id:int}/termijnen", name="ledger:instalment_add", opt=COORDINATOR)
     async def add_instalment(
@@ -271,3 +269,18 @@ class ProjectController(Controller):
             url(request, "ledger:project", project_id=project_id),
             "De termijn is uit het betaalschema geschrapt.",
         )
+
+
+async def _settlement_letter(network_id: int, project_id: int) -> tuple[ProjectRow, dict]:
+    project = await queries.project_row(network_id, project_id)
+    if project is None or project["final_amount_cents"] is None:
+        raise NotFoundException("Dit project is (nog) niet vastgesteld.")
+    letter = await account_letters.latest(network_id, ledger_letters.SETTLEMENT, project_id)
+    if letter is None:
+        # A project settled before letters were kept: made now, once, and kept.
+        async with write_transaction():
+            await ledger_letters.freeze_settlement(network_id, project_id, "")
+        letter = required(
+            await account_letters.latest(network_id, ledger_letters.SETTLEMENT, project_id)
+        )
+    return project, letter

@@ -15,6 +15,7 @@ from ledger.books.booking import EntryDraft, LedgerRefused, book, lock_years
 from ledger.books.rows import ReportRow
 from ledger.books.tables import Project, Report, ReportAttachment
 from ledger.projects import catalogue
+from ledger.projects import letters as ledger_letters
 from ledger.projects.settlement import SettlementError, settle
 from portal.accounts import events
 from portal.accounts.events import Mail
@@ -269,6 +270,8 @@ async def accept_report(
             )
         # Results and lessons reach the projectenbank only now, with the acceptance.
         await catalogue.refresh(project["id"])
+        if report["final"]:  # the settlement letter as sent, after the bookings it reports on
+            await ledger_letters.freeze_settlement(project["network"], project["id"], actor.name)
 
 
 def _report_list_columns() -> tuple:

@@ -7,6 +7,7 @@ from enum import Enum, StrEnum
 from piccolo.columns import (
     JSON,
     Boolean,
+    Bytea,
     ForeignKey,
     Integer,
     OnDelete,
@@ -80,6 +81,11 @@ class Network(Table):
     # The kinds of reviewer and how many of each a proposal needs (portal/accounts/panel.py);
     # empty: Zuid-West's AO members and chairs. A round copies it.
     panel = JSON(default="[]")
+    # The texts of its letters by kind, {"grant": {"subject", "body"}, …}
+    # (portal/accounts/letter_texts.py); a kind not named: the default text.
+    letters = JSON(default="{}")
+    # The letterhead's logo as a PNG data URI, re-encoded from the upload (portal/lib/letters).
+    logo = Text(default="")
 
 
 class Region(Table):
@@ -207,3 +213,21 @@ class FormSubmission(Table):
     key = Varchar(length=64, unique=True)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
     location = Varchar(length=2000, default="")
+
+
+class Letter(Table):
+    """A letter as sent: made in the transaction that decides (the grant, the change, the
+    settlement), as HTML from the network's text and letterhead of that moment, and printed to
+    PDF once. It never changes afterwards: editing the texts or the letterhead later, or a
+    correction of the project, makes no old letter say something else."""
+
+    id: Serial
+    network = ForeignKey(Network, null=False, on_delete=OnDelete.restrict, index=True)
+    kind = Varchar(length=20)  # portal/accounts/letter_texts.LetterKind
+    # What it is about: ("decision", id), ("change", id), ("project", id) for a settlement.
+    object_type = Varchar(length=20)
+    object_id = Integer(index=True)
+    subject = Varchar(length=300)
+    html = Text()
+    pdf = Bytea(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())

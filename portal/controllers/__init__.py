@@ -40,6 +40,7 @@ def routes() -> list[ControllerRouterHandler]:
     )
     from review.controllers import (
         CriteriaController,
+        LettersController,
         PanelController,
         ProposalReviewController,
         QuestionController,
@@ -66,6 +67,7 @@ def routes() -> list[ControllerRouterHandler]:
         RoundReviewController,
         CriteriaController,
         PanelController,
+        LettersController,
         RouteController,
         ProposalReviewController,
         QuestionController,

@@ -2,7 +2,12 @@
 rounds and proposals, and the questions on a proposal (with what the proposal page shows of the
 review)."""
 
-from review.controllers.criteria import CriteriaController, PanelController, RouteController
+from review.controllers.criteria import (
+    CriteriaController,
+    LettersController,
+    PanelController,
+    RouteController,
+)
 from review.controllers.proposal import ProposalReviewController
 from review.controllers.questions import QuestionController, proposal_page_section
 from review.controllers.reviewer import ReviewerController
@@ -10,6 +15,7 @@ from review.controllers.rounds import RoundReviewController
 
 __all__ = [
     "CriteriaController",
+    "LettersController",
     "PanelController",
     "ProposalReviewController",
     "QuestionController",

@@ -4,17 +4,31 @@ advises, who decides)."""
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get, post
+from typing import Annotated, Any
+
+import anyio.to_thread
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
+from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from portal.accounts.guards import allow
 from portal.accounts.layout import redirect, render, url
+from portal.accounts.letter_texts import FIELDS, LETTER_KIND_LABELS, LetterKind, texts_from_json
+from portal.accounts.letters import compose
 from portal.accounts.panel import MAX_KINDS
 from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.queries import network_panel, network_row
 from portal.accounts.tables import Role
+from portal.lib.db import required
+from portal.lib.downloads import download
+from portal.lib.file_checks import FileRefused
 from portal.lib.forms import text
+from portal.lib.letters import LOGO_MAX_BYTES, logo_data_uri, pdf_from_html
+from portal.lib.uploads import read_upload
 from proposals.criteria import MAX_CRITERIA, SCALE_LABELS, Criteria
 from review import criteria_services, queries
 from review.route import MAX_STEPS, route_problems, with_names
@@ -186,4 +200,115 @@ class PanelController(Controller):
             values=values,
             errors=errors,
             rows=rows,
+        )
+
+
+class LettersController(Controller):
+    """The network's letters: the text of each kind with its invulvelden, a preview, and the
+    logo of the letterhead (address and signatory are on the Besluitvorming page)."""
+
+    path = "/n/{network:str}/beoordeling/brieven"
+
+    @get("/", name="review:letters", opt=KEEPERS)
+    async def show(self, request: Request, network_ref: NamedDependency[NetworkRef]) -> Template:
+        network = required(await network_row(network_ref.id))
+        texts = texts_from_json(network["letters"])
+        return self._page(request, network, criteria_services.letter_values(texts), {})
+
+    @post("/", name="review:letters_save", opt=KEEPERS)
+    async def save(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+    ) -> Template | Redirect:
+        form = await request.form()
+        texts, problems = criteria_services.parse_letters(form)
+        if problems:
+            values = {k: str(v) for k, v in form.items() if k != "_csrf_token"}
+            network = required(await network_row(network_ref.id))
+            return self._page(request, network, values, problems, 422)
+        await criteria_services.save_letters(principal, network_ref.id, texts)
+        return redirect(
+            request,
+            url(request, "review:letters"),
+            "De teksten van de brieven zijn opgeslagen. Nieuwe besluiten gebruiken ze; brieven "
+            "die al verstuurd zijn, blijven zoals ze waren.",
+        )
+
+    @post(
+        "/logo",
+        name="review:letters_logo",
+        opt=KEEPERS,
+        request_max_body_size=LOGO_MAX_BYTES + 64 * 1024,
+    )
+    async def logo(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> Redirect:
+        back = url(request, "review:letters")
+        if data.get("remove") == "1":
+            await criteria_services.save_logo(principal, network_ref.id, "")
+            return redirect(request, back, "Het logo is uit het briefhoofd verwijderd.")
+        upload = data.get("logo")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return redirect(request, back, "Kies een afbeelding (PNG of JPEG).", "error")
+        try:
+            content = await read_upload(upload, LOGO_MAX_BYTES)
+        except FileRefused:
+            return redirect(
+                request, back, "Het logo is groter dan 500 kB; maak het kleiner.", "error"
+            )
+        logo, problem = await anyio.to_thread.run_sync(logo_data_uri, content)
+        if logo is None:
+            return redirect(
+                request, back, problem or "Deze afbeelding kan niet worden gelezen.", "error"
+            )
+        await criteria_services.save_logo(principal, network_ref.id, logo)
+        return redirect(request, back, "Het logo staat in het briefhoofd van nieuwe brieven.")
+
+    @get("/{kind:str}/voorbeeld.pdf", name="review:letters_preview", opt=KEEPERS)
+    async def preview(
+        self, network_ref: NamedDependency[NetworkRef], kind: FromPath[str]
+    ) -> Response:
+        """The letter with its invulvelden shown by name, as the network's letterhead and
+        current text make it; nothing is stored."""
+        if kind not in LetterKind.__members__:
+            raise NotFoundException("Deze soort brief bestaat niet.")
+        letter_kind = LetterKind(kind)
+        network = required(await network_row(network_ref.id))
+        sample = {name: f"[{name.replace('_', ' ')}]" for name in FIELDS[letter_kind]}
+        _, html = compose(
+            network,
+            letter_kind,
+            sample,
+            ["Aan [regio]", "t.a.v. [contactpersoon]"],
+            "[besluitdatum]",
+            "[kenmerk]",
+            "[ondertekenaar]",
+        )
+        pdf = await anyio.to_thread.run_sync(pdf_from_html, html, "Voorbeeld")
+        return download(
+            pdf, f"Voorbeeld {LETTER_KIND_LABELS[letter_kind].lower()}.pdf", "application/pdf"
+        )
+
+    def _page(
+        self,
+        request: Request,
+        network: dict,
+        values: dict[str, str],
+        errors: dict[str, str],
+        status: int = 200,
+    ) -> Template:
+        return render(
+            request,
+            "review/letters.html",
+            status_code=status,
+            values=values,
+            errors=errors,
+            kinds=[(k, LETTER_KIND_LABELS[k], FIELDS[k]) for k in LetterKind],
+            logo=network["logo"],
         )

@@ -5,33 +5,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from ledger.books import queries as ledger_queries
-from ledger.books.projects import later_parts_of
+from portal.accounts import letters as account_letters
 from portal.accounts.deps import provide_network
 from portal.accounts.guards import allow
 from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.tables import Role
 from portal.lib import clock
-from portal.lib.db import required
-from portal.lib.formatting import joined
+from portal.lib.db import required, write_transaction
+from portal.lib.downloads import download
 from portal.lib.forms import optional_id
 from portal.lib.refusals import Refused
 from proposals import queries as proposal_queries
 from proposals.deps import load_proposal
 from proposals.rows import ProposalRow
 from review import forms, queries, services
+from review import letters as review_letters
 from review.aggregate import (
     aggregate,
 )
 from review.assignment import conflict_reason
 from review.controllers.common import COORDINATOR, criteria_of, scores_of, vocab
+
+# The letter of a decision: the coordinator who sent it, the auditor, and those who may see the
+# proposal (its authors and its region's officers; load_proposal checks which proposal).
+LETTER_READERS = allow(Role.applicant, Role.region_officer, Role.coordinator, Role.auditor)
 
 
 class ProposalReviewController(Controller):
@@ -215,7 +219,7 @@ class ProposalReviewController(Controller):
     @get(
         "/voorstellen/{proposal_id:int}/beschikking",
         name="review:letter",
-        opt=allow(Role.coordinator, Role.auditor),
+        opt=LETTER_READERS,
     )
     async def letter(
         self,
@@ -224,42 +228,60 @@ class ProposalReviewController(Controller):
         network_ref: NamedDependency[NetworkRef],
         proposal_id: FromPath[int],
     ) -> Template:
-        if principal.has_role(network_ref.id, Role.coordinator):
-            proposal, _ = await load_proposal(request, proposal_id)
-        else:
-            # The auditor reads the network's grant letters, not its proposals: only a granted
-            # proposal of this network has one (checked below).
+        proposal, letter = await self._letter(request, principal, network_ref, proposal_id)
+        return render(request, "review/letter.html", p=proposal, letter=letter)
+
+    @get(
+        "/voorstellen/{proposal_id:int}/beschikking.pdf",
+        name="review:letter_pdf",
+        opt=LETTER_READERS,
+    )
+    async def letter_pdf(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        proposal_id: FromPath[int],
+    ) -> Response:
+        _, letter = await self._letter(request, principal, network_ref, proposal_id)
+        return download(
+            await account_letters.pdf_of(letter["id"]),
+            f"{letter['subject']}.pdf",
+            "application/pdf",
+        )
+
+    async def _letter(
+        self,
+        request: Request,
+        principal: Principal,
+        network_ref: NetworkRef,
+        proposal_id: int,
+    ) -> tuple[ProposalRow, dict]:
+        """The proposal and the letter of its decision, for those who may read it: the
+        coordinator, the network's auditor (who reads letters, not proposals) and the people
+        who may see the proposal (its authors, its region's officers)."""
+        if principal.has_role(network_ref.id, Role.auditor) and not principal.has_role(
+            network_ref.id, Role.coordinator
+        ):
             found = await proposal_queries.proposal_row(network_ref.id, proposal_id)
             if found is None:
-                raise NotFoundException("Er is (nog) geen toekenning voor dit voorstel.")
+                raise NotFoundException("Er is (nog) geen beschikking voor dit voorstel.")
             proposal = found
+        else:
+            proposal, _ = await load_proposal(request, proposal_id)
         decision = await queries.decision_of(proposal_id)
-        if decision is None or not decision["outcome"].startswith("granted"):
-            raise NotFoundException("Er is (nog) geen toekenning voor dit voorstel.")
-        from portal.accounts.queries import network_row
-
-        return render(
-            request,
-            "review/letter.html",
-            p=proposal,
-            decision=decision,
-            route=await queries.route_of(proposal["network"]),
-            joined=joined,
-            years=await _years_of_grant(proposal, decision["amount_cents"] or 0),
-            network=await network_row(proposal["network"]),
-            authors=await proposal_queries.authors_of(proposal_id),
-            **vocab(),
-        )
+        if decision is None or review_letters.kind_of(decision["outcome"]) is None:
+            raise NotFoundException("Er is (nog) geen beschikking voor dit voorstel.")
+        letter = await account_letters.latest(network_ref.id, "decision", decision["id"])
+        if letter is None:
+            # A decision from before letters were kept: made now, once, and kept from now on.
+            async with write_transaction():
+                await review_letters.freeze_for(proposal, decision["id"])
+            letter = required(
+                await account_letters.latest(network_ref.id, "decision", decision["id"])
+            )
+        return proposal, letter
 
     @staticmethod
     def _proposal_url(request: Request, proposal_id: int) -> str:
         return url(request, "review:proposal", proposal_id=proposal_id)
-
-
-async def _years_of_grant(proposal: ProposalRow, amount_cents: int) -> dict[int, int]:
-    """What the grant commits in each budget year (one year unless it runs over several and
-    its network books per year: ledger/books/projects.py)."""
-    project = await ledger_queries.project_by_proposal(proposal["id"])
-    parts = await later_parts_of(project["id"]) if project else []
-    later = {p["year"]: p["amount_cents"] for p in parts}
-    return {proposal["year"]: amount_cents - sum(later.values()), **later}

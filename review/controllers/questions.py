@@ -18,6 +18,7 @@ from proposals.rows import ProposalRow
 from proposals.rules import Actor
 from review import forms, queries, services
 from review.controllers.common import INVOLVED, QUESTIONERS
+from review.letters import kind_of as letter_kind_of
 
 
 class QuestionController(Controller):
@@ -95,6 +96,10 @@ async def proposal_page_section(
         "is_author": Actor.author in actors,
         "is_coordinator": Actor.coordinator in actors,
         "may_ask": bool(actors & {Actor.reviewer, Actor.coordinator}),
+        # The decision's letter: for those it was sent to and the coordinator who sent it.
+        "letter": decision is not None
+        and letter_kind_of(decision["outcome"]) is not None
+        and bool(actors & {Actor.author, Actor.region_officer, Actor.coordinator}),
         "review_id": review_id,
         "OUTCOMES": forms.OUTCOMES,
     }

@@ -206,7 +206,7 @@ def _pages() -> list[Target]:
             "coordinator",
             "beschikking",
             f"{ZW}/beoordeling",
-            (ROUND, GRANTED, "Verleningsbeschikking (afdrukbaar)"),
+            (ROUND, GRANTED, "Verleningsbeschikking"),
         ),
         t("coordinator", "begroting", f"{ZW}/begroting"),
         t("coordinator", "begrotingsjaar", f"{ZW}/begroting", ("2021",)),

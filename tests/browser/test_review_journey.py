@@ -276,7 +276,7 @@ def coordinator_decides(page: Page) -> None:
         f"Toegekend onder voorwaarden: € {GRANTED}"
     )
 
-    page.get_by_role("link", name="Verleningsbeschikking (afdrukbaar)").click()
+    page.get_by_role("link", name="Verleningsbeschikking", exact=True).click()
     letter = page.locator("article")
     expect(letter.get_by_role("heading", level=1)).to_have_text("Verleningsbeschikking")
     expect(letter).to_contain_text(f"ten hoogste € {GRANTED}")

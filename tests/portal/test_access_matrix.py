@@ -104,6 +104,10 @@ EXPECTED: dict[tuple[str, str], str] = {
         "GET",
         "/n/{network:str}/begroting/projecten/{project_id:int}/vaststelling",
     ): "auditor,coordinator",
+    (
+        "GET",
+        "/n/{network:str}/begroting/projecten/{project_id:int}/vaststelling.pdf",
+    ): "auditor,coordinator",
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/voorschot"): "coordinator",
     ("POST", "/n/{network:str}/begroting/projecten/{project_id:int}/termijnen"): "coordinator",
     (
@@ -134,6 +138,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     (
         "GET",
         "/n/{network:str}/wijzigingen/{change_id:int}/beschikking",
+    ): "auditor,coordinator,region_officer",
+    (
+        "GET",
+        "/n/{network:str}/wijzigingen/{change_id:int}/beschikking.pdf",
     ): "auditor,coordinator,region_officer",
     ("GET", "/n/{network:str}/betaalverzoeken/nieuw"): "region_officer",
     ("POST", "/n/{network:str}/betaalverzoeken/nieuw"): "region_officer",
@@ -181,10 +189,20 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/n/{network:str}/beoordeling/rondes/{round_id:int}/toewijzen"): "coordinator",
     ("GET", "/n/{network:str}/beoordeling/voorstellen/{proposal_id:int}"): "coordinator",
     ("POST", "/n/{network:str}/beoordeling/voorstellen/{proposal_id:int}/advies"): "coordinator",
+    # The decision's letter: also for those who may see the proposal (its authors, its region's
+    # officers); which proposal, the handler decides (404 for another's).
     (
         "GET",
         "/n/{network:str}/beoordeling/voorstellen/{proposal_id:int}/beschikking",
-    ): "auditor,coordinator",
+    ): "applicant,auditor,coordinator,region_officer",
+    (
+        "GET",
+        "/n/{network:str}/beoordeling/voorstellen/{proposal_id:int}/beschikking.pdf",
+    ): "applicant,auditor,coordinator,region_officer",
+    ("GET", "/n/{network:str}/beoordeling/brieven"): "admin,coordinator",
+    ("POST", "/n/{network:str}/beoordeling/brieven"): "admin,coordinator",
+    ("POST", "/n/{network:str}/beoordeling/brieven/logo"): "admin,coordinator",
+    ("GET", "/n/{network:str}/beoordeling/brieven/{kind:str}/voorbeeld.pdf"): "admin,coordinator",
     ("POST", "/n/{network:str}/beoordeling/voorstellen/{proposal_id:int}/besluit"): "coordinator",
     (
         "POST",
@@ -468,6 +486,7 @@ async def build_world(zw: Zuidwest, client: httpx.AsyncClient, settings: Setting
             "token_id": MISSING,
             "instalment_id": MISSING,
             "action": "submit",
+            "kind": "grant",
         },
         report_attachment=report_attachment["id"],
         catalogue_entry=entry["id"],

@@ -730,6 +730,32 @@ async def _panel(scene: Scene) -> Post:
     )
 
 
+async def _letters(scene: Scene) -> Post:
+    from portal.accounts.letter_texts import DEFAULT_TEXTS
+
+    fields = {}
+    for kind, text in DEFAULT_TEXTS.items():
+        fields |= {f"{kind}_subject": text.subject, f"{kind}_body": "Eigen tekst over {titel}."}
+    return Post("coordinator", fields)
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), (0, 90, 160)).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png()
+
+
+async def _logo(scene: Scene) -> Post:
+    return Post("coordinator", files={"logo": ("logo.png", PNG, "image/png")})
+
+
 INSTALMENT = {
     "description": "Tweede termijn",
     "amount": "100,00",
@@ -973,6 +999,8 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("POST", "/n/{network:str}/beoordeling/criteria"): _criteria,
     ("POST", "/n/{network:str}/beoordeling/besluitvorming"): _route,
     ("POST", "/n/{network:str}/beoordeling/panel"): _panel,
+    ("POST", "/n/{network:str}/beoordeling/brieven"): _letters,
+    ("POST", "/n/{network:str}/beoordeling/brieven/logo"): _logo,
     ("POST", "/n/{network:str}/rondes/toetsing"): _eligibility,
     (
         "POST",

@@ -330,8 +330,8 @@ async def test_whole_flow_to_a_grant(client, zw, reviewers) -> None:
     assert letter.status_code == 200
     assert "€ 8.000,00" in letter.text and "1 maart" in letter.text and "Rotterdam" in letter.text
     assert (
-        "waarvan € 4.000,00 ten laste van de begroting 2021 en € 4.000,00 ten laste van de "
-        "begroting 2022" in letter.text
+        "dat van dit bedrag € 4.000,00 ten laste van de begroting 2021 en € 4.000,00 ten laste "
+        "van de begroting 2022 komt" in letter.text
     )
     # The network's auditor reads the grant letter too (and no proposal page).
     auditor = await factories.member(zw.network, Role.auditor, email="accountant@example.org")
