@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What the test suite needs besides Python: a PostgreSQL server on 127.0.0.1:5432, Debian's
-# chromium and LibreOffice Calc (headless). Starts or installs what is missing; never fails when it
+# chromium, pdftotext, Pango (for WeasyPrint) and LibreOffice Calc (headless). Starts or
+# installs what is missing; never fails when it
 # is already there.
 set -uo pipefail
 
@@ -41,6 +42,22 @@ if [ -x /usr/bin/chromium ]; then
 else
   echo "  installing Debian's chromium"
   apt_install chromium || echo "  chromium could not be installed; browser tests will say so"
+fi
+
+echo "== pdftotext (poppler-utils) to read the letters' PDFs"
+if command -v pdftotext >/dev/null; then
+  echo "  $(pdftotext -v 2>&1 | head -1)"
+else
+  echo "  installing Debian's poppler-utils"
+  apt_install poppler-utils || echo "  poppler-utils could not be installed; the letter tests will say so"
+fi
+
+echo "== Pango for WeasyPrint (the letters' PDFs)"
+if ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so.0"; then
+  echo "  libpango present"
+else
+  echo "  installing Debian's libpango-1.0-0 and libpangoft2-1.0-0"
+  apt_install libpango-1.0-0 libpangoft2-1.0-0 || echo "  Pango could not be installed"
 fi
 
 echo "== LibreOffice Calc (headless) to recalculate the SPUK workbook"

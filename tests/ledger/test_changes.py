@@ -164,6 +164,8 @@ async def test_the_pages_and_the_letter(client, year: Year) -> None:
     letter = await client.get(letter_url)
     assert "Wijzigingsbeschikking" in letter.text and "WB-7" in letter.text
     assert "30 juni 2022" in letter.text and "31 december 2021" in letter.text
+    pdf = await client.get(f"{letter_url}.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     await as_user(client, officer_a)
     assert (await client.get(letter_url)).status_code == 200
     await as_user(client, officer_b)

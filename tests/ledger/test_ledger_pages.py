@@ -453,6 +453,12 @@ async def test_report_settles_the_project(client, year: Year) -> None:
     )
     letter = await client.get(f"/n/{slug}/begroting/projecten/{project['id']}/vaststelling")
     assert letter.status_code == 200 and "€ 6.000,00" in letter.text
+    # The letter as sent: the recovery, in the recipient's words, never the books' ("vrijval").
+    assert "Terug te betalen: € 2.000,00" in letter.text
+    assert "Niet besteed (vervalt): € 4.000,00" in letter.text
+    assert "betalingsverzoek" in letter.text and "vrijval" not in letter.text.lower()
+    pdf = await client.get(f"/n/{slug}/begroting/projecten/{project['id']}/vaststelling.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     again = await post_form(
         client, f"/n/{slug}/verantwoording/{report['id']}/beoordelen", {"decision": "accept"}
     )
