@@ -246,3 +246,18 @@ async def test_the_admin_of_another_network_cannot_reach_the_letters(client, zw:
     outsider = await factories.member(other, Role.coordinator, email="c@limburg.example.org")
     await as_user(client, outsider)
     assert (await client.get("/n/zuid-west/beoordeling/brieven")).status_code in (403, 404)
+
+
+def test_a_letter_pdf_embeds_the_logo_and_loads_nothing_else() -> None:
+    from portal.lib.letters import pdf_from_html
+
+    out = io.BytesIO()
+    Image.new("RGB", (60, 20), (0, 90, 160)).save(out, format="PNG")
+    uri, _ = logo_data_uri(out.getvalue())
+    with_logo = pdf_from_html(f'<img src="{uri}" alt="Logo"><p>Beschikking</p>', "t")
+    assert b"/Image" in with_logo
+    outside = pdf_from_html(
+        '<img src="file:///etc/hostname"><img src="http://127.0.0.1:9/x.png"><p>Beschikking</p>',
+        "t",
+    )
+    assert b"/Image" not in outside and "Beschikking" in pdf_text(outside)
