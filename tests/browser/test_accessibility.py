@@ -227,6 +227,8 @@ def _pages() -> list[Target]:
         # The network's own procedure.
         t("coordinator", "criteriaset", f"{ZW}/beoordeling", ("Criteriaset van het netwerk",)),
         t("coordinator", "besluitvorming", f"{ZW}/beoordeling", ("Besluitvorming",)),
+        t("coordinator", "panel", f"{ZW}/beoordeling", ("Panel",)),
+        t("coordinator", "brieven", f"{ZW}/beoordeling", ("Brieven",)),
         t("coordinator", "toetsingsregels", f"{ZW}/rondes", ("Toetsingsregels",)),
         t("coordinator", "verantwoording", f"{ZW}/verantwoording"),
         t("coordinator", "verslag", f"{ZW}/verantwoording", (GRANTED,)),
