@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from math import lcm
-from typing import Protocol
+from typing import Any, Protocol
 
 from proposals.criteria import DEFAULT_CRITERIA, Criteria, pass_fail, scored
 
@@ -116,6 +116,17 @@ class RankedProposal:
     fits: bool
     rank: int  # 1-based position in the ranking by mean, whatever the display order
     excluded: bool = False  # failed an excluding criterion: never fits
+
+
+def scores_of(review: Mapping[str, Any], criteria: Criteria) -> ReviewScores:
+    """A stored review (its `scores` JSON by criterion code) as the statistics read it."""
+    answers = review["scores"] or {}
+    return ReviewScores(
+        reviewer_id=review["reviewer"],
+        scores={c.code: answers[c.code] for c in scored(criteria) if c.code in answers},
+        preconditions={c.code: answers[c.code] for c in pass_fail(criteria) if c.code in answers},
+        recommendation=review["recommendation"] or None,
+    )
 
 
 def aggregate(

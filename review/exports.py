@@ -11,7 +11,14 @@ from proposals.criteria import DEFAULT_CRITERIA, Criteria, from_json, pass_fail,
 from proposals.rules import STATE_LABELS
 from proposals.tables import Round
 from review import queries
-from review.aggregate import PRECONDITION_VALUES, RECOMMENDATIONS, running_mean
+from review.aggregate import (
+    PRECONDITION_VALUES,
+    RECOMMENDATIONS,
+    ProposalAggregate,
+    aggregate,
+    running_mean,
+    scores_of,
+)
 from review.tables import REVIEW_STATE_LABELS
 
 
@@ -85,3 +92,24 @@ async def score_table(round_id: int) -> tuple[list[tuple[str, str]], list[list]]
                 ]
             )
     return columns, rows
+
+
+async def round_statistics(
+    round_id: int,
+) -> tuple[Criteria, list[tuple[dict, int, ProposalAggregate]]]:
+    """The round's criteria set and, per proposal of the round, how many reviews of its current
+    version are submitted and their statistics on that set (for the API)."""
+    round_row = await Round.select(Round.criteria).where(Round.id == round_id).first()
+    criteria = from_json(round_row["criteria"] if round_row else None)
+    proposals = await queries.round_proposals(round_id)
+    reviews = await queries.reviews_by_proposal([p["id"] for p in proposals])
+    out = []
+    for p in proposals:
+        submitted = [
+            r
+            for r in reviews.get(p["id"], [])
+            if r["version"] == p["version"] and r["state"] == "submitted"
+        ]
+        scores = [scores_of(r, criteria) for r in submitted]
+        out.append((p, len(submitted), aggregate(scores, criteria)))
+    return criteria, out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 from litestar import Controller, Request, Router, get
@@ -29,15 +30,19 @@ from portal.api.common import (
 from portal.api.schemas import (
     ApiError,
     CategoryOut,
+    CriterionOut,
+    CriterionStatsOut,
     LedgerEntryOut,
     LedgerEntryPage,
     LineOut,
     NetworkOut,
     ProposalOut,
     ProposalPage,
+    ProposalScoresOut,
     RegionOut,
     ReportList,
     ReportOut,
+    RoundScoresOut,
     YearOut,
     _figures,
     _paging,
@@ -46,7 +51,9 @@ from portal.api.schemas import (
 from portal.lib import clock
 from portal.lib.forms import page_count
 from proposals import exports as proposal_exports
+from proposals.queries import round_of
 from proposals.rules import STATE_LABELS
+from review.exports import round_statistics
 from review.queries import decisions_by_proposal
 
 # --- the endpoints ----------------------------------------------------------------------------
@@ -65,6 +72,7 @@ ERRORS = {
     ),
 }
 NetworkSlug = Annotated[str, PathParameter(description="Het netwerk, bijvoorbeeld zuid-west.")]
+RoundInPath = Annotated[int, PathParameter(description="De ronde (id).", ge=1, le=MAX_ID)]
 YearInPath = Annotated[
     int, PathParameter(description="Het begrotingsjaar.", ge=MIN_YEAR, le=MAX_YEAR)
 ]
@@ -335,6 +343,60 @@ class ApiController(Controller):
         for item in items:
             counts[item.status] += 1
         return ReportList(counts, items)
+
+    @get(
+        "/networks/{network:str}/rounds/{round_id:int}/scores",
+        name="api:round_scores",
+        opt=COORDINATOR,
+        responses=ERRORS,
+    )
+    async def round_scores(
+        self, request: Request, network: NetworkSlug, round_id: RoundInPath
+    ) -> RoundScoresOut:
+        """The round's criteria set (as it opened with it) and, per proposal, the statistics
+        of the submitted reviews of its current version on that set: per scored criterion the
+        count, mean, median, minimum, maximum and spread; the weighted overall mean; the
+        pass/fail criteria failed and whether an excluding one excludes it."""
+        round_row = await round_of(request.state.network.id, round_id)
+        if round_row is None:
+            raise NotFoundException("Deze ronde bestaat niet in dit netwerk.")
+        criteria, rows = await round_statistics(round_id)
+        return RoundScoresOut(
+            round_id=round_id,
+            round=round_row["title"],
+            criteria=[
+                CriterionOut(c.code, c.name, str(c.scale), c.weight, c.excluding) for c in criteria
+            ],
+            proposals=[
+                ProposalScoresOut(
+                    id=p["id"],
+                    title=p["title"],
+                    state=p["state"],
+                    reviews_submitted=count,
+                    criteria=[
+                        CriterionStatsOut(
+                            code=code,
+                            count=st.count,
+                            mean=_decimal(st.mean),
+                            median=_decimal(st.median),
+                            minimum=st.minimum,
+                            maximum=st.maximum,
+                            spread=st.spread,
+                        )
+                        for code, st in stats.criteria.items()
+                    ],
+                    overall_mean=_decimal(stats.overall_mean),
+                    failing={k: len(v) for k, v in stats.precondition_failures.items()},
+                    excluded_by=list(stats.excluded_by),
+                    recommendations=stats.recommendations,
+                )
+                for p, count, stats in rows
+            ],
+        )
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def api_router() -> Router:

@@ -152,6 +152,45 @@ class ReportList(msgspec.Struct):
     items: list[ReportOut]
 
 
+class CriterionOut(msgspec.Struct):
+    code: str
+    name: str
+    scale: str  # "score" (1 to 5) or "pass_fail" (voldoet / voldoet niet)
+    weight: int
+    excluding: bool
+
+
+class CriterionStatsOut(msgspec.Struct):
+    code: str
+    count: int
+    # Decimals as text ("3.50"): exact, as the portal shows them, never a float.
+    mean: str | None
+    median: str | None
+    minimum: int | None
+    maximum: int | None
+    spread: int | None
+
+
+class ProposalScoresOut(msgspec.Struct):
+    id: int
+    title: str
+    state: str
+    reviews_submitted: int
+    criteria: list[CriterionStatsOut]
+    overall_mean: str | None
+    # pass/fail criteria -> how many reviewers said "voldoet niet"
+    failing: dict[str, int]
+    excluded_by: list[str]
+    recommendations: dict[str, int]
+
+
+class RoundScoresOut(msgspec.Struct):
+    round_id: int
+    round: str
+    criteria: list[CriterionOut]
+    proposals: list[ProposalScoresOut]
+
+
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
     return None if value is None else clock.as_utc(value)
 

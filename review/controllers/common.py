@@ -9,19 +9,18 @@ from typing import Any
 from portal.accounts.guards import allow
 from portal.accounts.tables import Role
 from portal.lib.forms import whole_number
-from proposals.criteria import Criteria, from_json, pass_fail, scored
+from proposals.criteria import Criteria, from_json
 from proposals.rules import STATE_LABELS
 from review import forms
 from review.aggregate import (
     PRECONDITION_VALUES,
     RANK_SORTS,
     RECOMMENDATIONS,
-    ReviewScores,
     overall_score,
     rank_theme,
 )
+from review.aggregate import scores_of as scores_of
 from review.assignment import CONFLICT_KINDS, CONFLICT_REASONS
-from review.rows import ReviewRow
 from review.tables import REVIEW_STATE_LABELS
 
 REVIEWER = allow(Role.reviewer)
@@ -41,16 +40,6 @@ INVOLVED = allow(Role.applicant, Role.region_officer, Role.coordinator, Role.rev
 def criteria_of(row: Mapping[str, Any]) -> Criteria:
     """The criteria set of a proposal's or a review's round (`round_criteria`)."""
     return from_json(row.get("round_criteria"))
-
-
-def scores_of(review: ReviewRow, criteria: Criteria) -> ReviewScores:
-    answers = review["scores"] or {}
-    return ReviewScores(
-        reviewer_id=review["reviewer"],
-        scores={c.code: answers[c.code] for c in scored(criteria) if c.code in answers},
-        preconditions={c.code: answers[c.code] for c in pass_fail(criteria) if c.code in answers},
-        recommendation=review["recommendation"] or None,
-    )
 
 
 def valid_score(value: object) -> int | None:

@@ -52,6 +52,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/networks/{network:str}/ledger-entries"): "coordinator",
     ("GET", "/api/v1/networks/{network:str}/proposals"): "coordinator",
     ("GET", "/api/v1/networks/{network:str}/reports"): "coordinator",
+    ("GET", "/api/v1/networks/{network:str}/rounds/{round_id:int}/scores"): "coordinator",
     ("GET", "/api/v1/networks/{network:str}/years/{year:int}"): "coordinator",
     ("GET", "/beheer"): "admin",
     ("GET", "/beheer/netwerken/nieuw"): "admin",

@@ -589,6 +589,7 @@ async def test_openapi_docs_at_api_docs(client, database) -> None:
         "/api/v1/networks/{network}/ledger-entries",
         "/api/v1/networks/{network}/proposals",
         "/api/v1/networks/{network}/reports",
+        "/api/v1/networks/{network}/rounds/{round_id}/scores",
         "/api/v1/networks/{network}/years/{year}",
     ]
     assert schema["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"

@@ -145,7 +145,7 @@ async def api_schema(client: httpx.AsyncClient) -> schemathesis.BaseSchema:
 
 def operations(schema: schemathesis.BaseSchema) -> list[Any]:
     found = [result.ok() for result in schema.get_all_operations()]
-    assert len(found) == 5, [f"{o.method} {o.path}" for o in found]
+    assert len(found) == 6, [f"{o.method} {o.path}" for o in found]
     return found
 
 

@@ -222,3 +222,24 @@ async def test_reviews_rankings_and_exports_follow_the_rounds_set(
     header = scores.content.decode("utf-8-sig").splitlines()[0]
     assert "V1 Vragen van kinderen en ouders leiden" in header
     assert "B1 Tijdelijke aanvulling op de regio" in header and "C1" not in header
+    # The API gives the same statistics on the round's set, decimals as exact text.
+    from portal.accounts.api_tokens import create_token
+
+    _, token = await create_token(zw.coordinator, "Financieel systeem", actor_id=zw.coordinator)
+    api = await client.get(
+        f"/api/v1/networks/zuid-west/rounds/{zw.round}/scores",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert api.status_code == 200
+    body = api.json()
+    assert [c["code"] for c in body["criteria"]] == ["V1", "V2", "B1"]
+    assert body["criteria"][0]["weight"] == 2 and body["criteria"][2]["excluding"] is True
+    (mine,) = [p for p in body["proposals"] if p["id"] == proposal_id]
+    assert mine["reviews_submitted"] == 1 and mine["overall_mean"] == "4.00"
+    assert [c["code"] for c in mine["criteria"]] == ["V1", "V2"]
+    assert mine["failing"] == {"B1": 1} and mine["excluded_by"] == ["B1"]
+    other_round = await client.get(
+        "/api/v1/networks/zuid-west/rounds/987654/scores",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert other_round.status_code == 404
