@@ -13,7 +13,7 @@ from typing import cast
 from ledger.books import queries
 from ledger.books.booking import EntryDraft, LedgerRefused, book, lock_years
 from ledger.books.rows import ReportRow
-from ledger.books.tables import Project, Report, ReportAttachment
+from ledger.books.tables import Project, Report, ReportAttachment, ReportState
 from ledger.projects import catalogue
 from ledger.projects.settlement import SettlementError, settle
 from portal.accounts import events
@@ -36,13 +36,32 @@ class ReportInput:
     preconditions_met: bool
 
 
-def report_problems(data: ReportInput) -> dict[str, str]:
+def line_label(number: int, line: dict, year: int) -> str:
+    """How a message names a budget line: "Regel 2, Materiële kosten". A line taken from the
+    proposal carries its year ("2021 · Materiële kosten"); the report is of that one year."""
+    name = str(line.get("description", "")).removeprefix(f"{year} · ").strip()
+    return f"Regel {number}, {name}" if name else f"Regel {number}"
+
+
+def about_line(label: str, message: str) -> str:
+    """A message of one budget line, led by the line's name: "Regel 2, …: vul een bedrag in."."""
+    return f"{label}: {message[:1].lower()}{message[1:]}"
+
+
+def report_problems(data: ReportInput, year: int) -> dict[str, str]:
+    """Everything that keeps a report from being handed in, all at once, per field."""
     problems: dict[str, str] = {}
     for i, item in enumerate(data.results, start=1):
         if not item["result"].strip():
             problems[f"result{i}"] = "Beschrijf wat er van dit doel is bereikt."
     if not data.realised_lines:
         problems["realised"] = "Vul de gerealiseerde uitgaven per begrotingspost in."
+    for i, line in enumerate(data.realised_lines, start=1):
+        if line["realised_cents"] < 0:
+            # Spending is what went out; money that came back is a recovery, not a minus here.
+            problems[f"realised{i}"] = about_line(
+                line_label(i, line, year), "het bestede bedrag kan niet negatief zijn."
+            )
     if not data.lessons_worked.strip():
         problems["lessons_worked"] = "Beschrijf wat werkte."
     if not data.lessons_not_worked.strip():
@@ -57,6 +76,37 @@ def report_problems(data: ReportInput) -> dict[str, str]:
     return problems
 
 
+def overspent(lines: list[dict], year: int) -> list[str]:
+    """A warning for each line that spent more than its budget; a warning, not a refusal: the
+    settlement decides what of it is granted (never more than the commitment)."""
+    return [
+        f"{line_label(i, line, year)}: besteed {format_euros(line['realised_cents'])}, "
+        f"begroot {format_euros(line['budget_cents'])}"
+        for i, line in enumerate(lines, start=1)
+        if line.get("budget_cents") and (line.get("realised_cents") or 0) > line["budget_cents"]
+    ]
+
+
+def form_values(report: ReportRow) -> dict[str, str]:
+    """What the form shows when it is opened: the saved draft if there is one, else what was
+    handed in last (a returned report comes back as the region sent it), else nothing."""
+    if report.get("draft"):
+        return {k: v for k, v in report["draft"].items() if isinstance(v, str)}
+    if report["state"] != ReportState.returned:
+        return {}
+    values: dict[str, str] = {
+        f"result{i}": item.get("result", "") for i, item in enumerate(report["results"] or [], 1)
+    }
+    for i, line in enumerate(report["realised_lines"] or [], start=1):
+        values[f"realised{i}"] = format_euros(line.get("realised_cents", 0), symbol=False)
+    values["lessons_worked"] = report["lessons_worked"]
+    values["lessons_not_worked"] = report["lessons_not_worked"]
+    values["lessons_for_others"] = report["lessons_for_others"]
+    if report["preconditions_met"]:
+        values["preconditions_met"] = "1"
+    return values
+
+
 HAND_IN_REFUSED = "Alleen de regio-indiener van de regio van het project dient het verslag in."
 
 
@@ -69,14 +119,56 @@ def may_hand_in(actor: Principal, network_id: int, region_id: int | None) -> boo
     return region_id in actor.region_ids(network_id, Role.region_officer)
 
 
+# The states in which the region writes the report; handing it in moves it on.
+OPEN_STATES = (ReportState.due, ReportState.returned)
+
+
+async def _refuse_unless_open(actor: Principal, report: ReportRow) -> None:
+    """Inside the write transaction: this person hands the report in, and it is still open
+    (due or returned). A report handed in meanwhile takes no draft and no second hand-in."""
+    now = await (
+        Report.select(Report.state, Report.project.region_id.as_alias("region_id"))
+        .where(Report.id == report["id"])
+        .first()
+    )
+    if now is None or not may_hand_in(actor, report["network"], now["region_id"]):
+        raise LedgerRefused(HAND_IN_REFUSED)
+    if now["state"] not in OPEN_STATES:
+        raise LedgerRefused("Dit verslag is al ingediend.")
+
+
+async def save_draft(actor: Principal, report: ReportRow, values: dict[str, str]) -> None:
+    """Keep what was typed without handing it in: nothing is checked but who and when, the
+    state stays (due or returned), nothing is booked and the coordinator is not told."""
+    async with write_transaction():
+        await _refuse_unless_open(actor, report)
+        await Report.update({Report.draft: values}).where(Report.id == report["id"])
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=report["network"],
+            action="report_draft_saved",
+            object_type="project",
+            object_id=report["project"],
+            summary=f"Concept van verantwoordingsverslag {report['year']} opgeslagen",
+        )
+
+
 async def submit_report(actor: Principal, report: ReportRow, data: ReportInput) -> dict[str, str]:
     if not may_hand_in(actor, report["network"], report["region_id"]):
         return {"form": HAND_IN_REFUSED}
-    problems = report_problems(data)
+    problems = report_problems(data, report["year"])
     if problems:
         return problems
     realised = sum(line["realised_cents"] for line in data.realised_lines)
     async with write_transaction():
+        # Asked again inside: a region officer whose region the project no longer is.
+        now = await (
+            Report.select(Report.project.region_id.as_alias("region_id"))
+            .where(Report.id == report["id"])
+            .first()
+        )
+        if now is None or not may_hand_in(actor, report["network"], now["region_id"]):
+            raise LedgerRefused(HAND_IN_REFUSED)
         # Whether it is still due is decided here, by the conditional update: a repeat of the
         # same form stops at its key first, and is not told "al ingediend".
         updated = (
@@ -89,13 +181,15 @@ async def submit_report(actor: Principal, report: ReportRow, data: ReportInput) 
                     Report.lessons_not_worked: data.lessons_not_worked,
                     Report.lessons_for_others: data.lessons_for_others,
                     Report.preconditions_met: True,
-                    Report.state: "submitted",
+                    Report.state: ReportState.submitted,
                     Report.submitted_by: actor.user_id,
                     Report.submitted_at: clock.now(),
                     Report.return_reason: "",
+                    # Handed in, the draft is what was handed in; a return starts from that.
+                    Report.draft: {},
                 }
             )
-            .where((Report.id == report["id"]) & (Report.state.is_in(["due", "returned"])))
+            .where((Report.id == report["id"]) & (Report.state.is_in(list(OPEN_STATES))))
             .returning(Report.id)
         )
         if not updated:
@@ -273,7 +367,7 @@ async def accept_report(
 
 def _report_list_columns() -> tuple:
     return (
-        *Report.all_columns(exclude=[Report.results, Report.realised_lines]),
+        *Report.all_columns(exclude=[Report.results, Report.realised_lines, Report.draft]),
         Report.project.title.as_alias("title"),
         Report.project.recipient.as_alias("recipient"),
         Report.project.region_id.as_alias("region_id"),

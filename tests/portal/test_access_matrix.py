@@ -219,6 +219,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/n/{network:str}/verantwoording/{report_id:int}/beoordelen"): "coordinator",
     (
         "POST",
+        "/n/{network:str}/verantwoording/{report_id:int}/concept",
+    ): "coordinator,region_officer",
+    (
+        "POST",
         "/n/{network:str}/verantwoording/{report_id:int}/bijlagen",
     ): "coordinator,region_officer",
     (
