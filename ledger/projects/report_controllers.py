@@ -37,7 +37,9 @@ COORDINATOR = allow(Role.coordinator)
 REPORTERS = allow(Role.coordinator, Role.region_officer)
 # The auditor reads what the coordinator reads, and writes nothing.
 READERS = allow(Role.coordinator, Role.auditor)
-REPORT_READERS = allow(Role.coordinator, Role.region_officer, Role.auditor)
+# The authors of a granted proposal read its reports (they write what the region hands in);
+# which reports a person reads is decided per report (`_report`, `reports.scope_of`).
+REPORT_READERS = allow(Role.coordinator, Role.region_officer, Role.auditor, Role.applicant)
 # The report groups of the deadlines page in their order, with the query parameter of each
 # group's page number.
 REPORT_GROUPS: dict[str, str] = {
@@ -58,11 +60,8 @@ class ReportController(Controller):
 
     path = "/n/{network:str}/verantwoording"
 
-    def _scope(self, request: Request) -> set[int] | None:
-        network = provide_network(request)
-        if provide_principal(request).has_role(network.id, Role.coordinator, Role.auditor):
-            return None
-        return provide_principal(request).region_ids(network.id, Role.region_officer)
+    async def _scope(self, request: Request) -> reports.ReportScope | None:
+        return await reports.scope_of(provide_principal(request), provide_network(request).id)
 
     @get("/", name="ledger:reports", opt=REPORT_READERS)
     async def index(
@@ -71,7 +70,7 @@ class ReportController(Controller):
         principal: NamedDependency[Principal],
         network_ref: NamedDependency[NetworkRef],
     ) -> Template:
-        rows = await reports.report_keys_of_network(network_ref.id, self._scope(request))
+        rows = await reports.report_keys_of_network(network_ref.id, await self._scope(request))
         today = clock.now().date()
         regions = {
             r["id"]: r["name"]
@@ -131,8 +130,8 @@ class ReportController(Controller):
 
     async def _report(self, request: Request, report_id: int) -> ReportRow:
         report = await reports.report_row(provide_network(request).id, report_id)
-        scope = self._scope(request)
-        if report is None or (scope is not None and report["region_id"] not in scope):
+        scope = await self._scope(request)
+        if report is None or (scope is not None and not scope.covers(report)):
             raise NotFoundException("Dit verslag bestaat niet, of u heeft er geen toegang toe.")
         return report
 

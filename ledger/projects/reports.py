@@ -24,6 +24,7 @@ from portal.accounts.tables import Role
 from portal.lib import clock
 from portal.lib.db import required, write_transaction
 from portal.lib.money import format_euros
+from proposals.tables import ProposalAuthor
 
 
 @dataclass(frozen=True)
@@ -375,19 +376,61 @@ def _report_list_columns() -> tuple:
     )
 
 
-def _of_network(query, network_id: int, region_ids: set[int] | None):
+@dataclass(frozen=True)
+class ReportScope:
+    """The reports of a network that a person reads who does not read them all: those of their
+    regions (a region officer) and those of the projects of proposals they wrote (an applicant:
+    the authors write what the region hands in, and read it; a later year of a multi-year grant
+    answers to the same proposal)."""
+
+    region_ids: frozenset[int] = frozenset()
+    project_ids: frozenset[int] = frozenset()
+
+    def covers(self, report: ReportRow) -> bool:
+        return report["region_id"] in self.region_ids or report["project"] in self.project_ids
+
+
+async def scope_of(principal: Principal, network_id: int) -> ReportScope | None:
+    """Which reports this person reads: None for all (coordinator, auditor)."""
+    if principal.has_role(network_id, Role.coordinator, Role.auditor):
+        return None
+    project_ids: frozenset[int] = frozenset()
+    if principal.has_role(network_id, Role.applicant):
+        authored = ProposalAuthor.select(ProposalAuthor.proposal).where(
+            ProposalAuthor.user == principal.user_id
+        )
+        granted = [
+            r["id"]
+            for r in await Project.select(Project.id).where(
+                (Project.network == network_id) & Project.proposal_id.is_in(authored)
+            )
+        ]
+        if granted:
+            later = await Project.select(Project.id).where(
+                (Project.network == network_id) & Project.grant_of.is_in(granted)
+            )
+            project_ids = frozenset(granted) | {r["id"] for r in later}
+    return ReportScope(
+        frozenset(principal.region_ids(network_id, Role.region_officer)), project_ids
+    )
+
+
+def _of_network(query, network_id: int, scope: ReportScope | None):
     query = query.where(Report.project.network == network_id)
-    if region_ids is not None:
-        query = query.where(Report.project.region_id.is_in(list(region_ids) or [0]))
+    if scope is not None:
+        query = query.where(
+            Report.project.region_id.is_in(list(scope.region_ids) or [0])
+            | Report.project.is_in(list(scope.project_ids) or [0])
+        )
     return query
 
 
-async def reports_of_network(network_id: int, region_ids: set[int] | None = None) -> list[dict]:
-    query = _of_network(Report.select(*_report_list_columns()), network_id, region_ids)
+async def reports_of_network(network_id: int, scope: ReportScope | None = None) -> list[dict]:
+    query = _of_network(Report.select(*_report_list_columns()), network_id, scope)
     return await query.order_by(Report.due_date)
 
 
-async def report_keys_of_network(network_id: int, region_ids: set[int] | None = None) -> list[dict]:
+async def report_keys_of_network(network_id: int, scope: ReportScope | None = None) -> list[dict]:
     """What the deadlines page groups and sorts all of a network's reports by: a few short
     columns, by due date. The rows it shows come from `reports_by_id`: reading every report
     whole (its lessons are long texts) was most of that page's time (issue 8)."""
@@ -400,7 +443,7 @@ async def report_keys_of_network(network_id: int, region_ids: set[int] | None = 
             Report.project.region_id.as_alias("region_id"),
         ),
         network_id,
-        region_ids,
+        scope,
     )
     return await query.order_by(Report.due_date)
 

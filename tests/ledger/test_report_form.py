@@ -1,7 +1,8 @@
 """The accountability report's form (issue 17): amounts per budget line that name their line and
 are never negative, a warning for a line that spent more than its budget, every problem at
-once, a draft that is kept without being handed in, and a returned report that opens as it
-was handed in. On both databases."""
+once, a draft that is kept without being handed in, a returned report that opens as it was
+handed in, and the proposal's authors who read (and only read) their own project's reports.
+On both databases."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 
 from ledger.books import services as ledger
 from ledger.books.booking import LedgerRefused
-from ledger.books.tables import Entry, Report, ReportState
+from ledger.books.tables import Entry, Report, ReportAttachment, ReportState
 from ledger.projects import report_forms, reports
 from portal.lib.db import required
 from proposals import queries as proposal_queries
@@ -21,6 +22,7 @@ from proposals import services as proposal_services
 from proposals.budget_workbook import BudgetLineInput
 from proposals.rules import Actor
 from tests import factories
+from tests.portal.test_access_matrix import PDF
 from tests.proposals.conftest import Zuidwest, principal
 from tests.proposals.conftest import zw as zw  # the fixture
 from tests.web import log_in, post_form
@@ -266,3 +268,74 @@ async def test_only_the_region_officer_saves_a_draft(
     refused = await post_form(client, f"{granted.url}/concept", {"result1": "Van de auteur"})
     assert refused.status_code == 403
     assert (await _report(granted))["draft"] == {}
+
+
+async def test_the_authors_read_their_own_report_and_no_other(
+    client: httpx.AsyncClient, zw: Zuidwest, granted: Granted
+) -> None:
+    await as_user(client, zw.officer_a)
+    proof = await post_form(
+        client,
+        f"{granted.url}/bijlagen",
+        files={"file": ("factuur.pdf", PDF, "application/pdf")},
+    )
+    assert proof.status_code == 303
+    assert (await post_form(client, granted.url, COMPLETE)).status_code == 303
+    (attachment,) = await ReportAttachment.select(ReportAttachment.id)
+    download = f"{granted.url}/bijlagen/{attachment['id']}"
+
+    await as_user(client, zw.applicant_x)
+    assert (await client.get(download)).status_code == 200
+    deadlines = await client.get("/n/zuid-west/verantwoording")
+    assert deadlines.status_code == 200 and "Wachtlijstbrug" in deadlines.text
+    page = await client.get(granted.url)
+    assert page.status_code == 200
+    assert "Wachtlijst gehalveerd" in page.text and "Korte lijnen" in page.text
+    # Reading, not writing: no form, and a post is refused.
+    assert "Verslag indienen" not in page.text and "Concept opslaan" not in page.text
+    assert (await post_form(client, granted.url, COMPLETE)).status_code == 403
+
+    # An applicant of another organisation, not an author: as if the report did not exist.
+    await as_user(client, zw.applicant_y)
+    assert (await client.get(granted.url)).status_code == 404
+    assert (await client.get(download)).status_code == 404
+    deadlines = await client.get("/n/zuid-west/verantwoording")
+    assert deadlines.status_code == 200 and "Wachtlijstbrug" not in deadlines.text
+
+
+async def test_an_author_reads_every_year_of_a_multi_year_grant(zw: Zuidwest) -> None:
+    from ledger.books.tables import Project
+
+    proposal_id = await zw.proposal()
+    grant_year = await ledger.commit_grant(
+        await principal(zw.coordinator),
+        network_id=zw.network,
+        budget_year_id=zw.budget_year,
+        theme_id=zw.themes[0],
+        proposal_id=proposal_id,
+        title="Meerjarig",
+        region_id=zw.region_a,
+        start_date=dt.date(2021, 9, 1),
+        end_date=dt.date(2021, 12, 31),
+        amount_cents=100_000,
+        decision_reference="B-2",
+        decision_date=dt.date(2021, 11, 1),
+    )
+    # A later year's project answers to the grant year's proposal through `grant_of`.
+    later = await Project.insert(
+        Project(
+            network=zw.network,
+            budget_year=zw.budget_year,
+            account=(await Project.select(Project.account).where(Project.id == grant_year))[0][
+                "account"
+            ],
+            title="Meerjarig 2022",
+            region_id=zw.region_a,
+            grant_of=grant_year,
+        )
+    ).returning(Project.id)
+    scope = await reports.scope_of(await principal(zw.applicant_x), zw.network)
+    assert scope is not None and {grant_year, later[0]["id"]} <= scope.project_ids
+    other = await reports.scope_of(await principal(zw.applicant_y), zw.network)
+    assert other is not None and not other.project_ids
+    assert await reports.scope_of(await principal(zw.coordinator), zw.network) is None
