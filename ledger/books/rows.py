@@ -102,6 +102,7 @@ class ReportRow(TypedDict):
     reviewed_by: int | None
     reviewed_at: dt.datetime | None
     return_reason: str
+    draft: Any  # {field name: text as typed}
     # joined by some queries
     title: NotRequired[str]
     network: NotRequired[int]

@@ -180,6 +180,11 @@ class Report(Table, tablename="ledger_report"):
     reviewed_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     reviewed_at = Timestamptz(null=True, default=None)
     return_reason = Text(default="")
+    # What the region typed and saved without handing it in ("Concept opslaan"): the form's
+    # fields as typed, {} when there is none. Kept beside the state rather than as a state of
+    # its own: a due or returned report stays due or returned (deadlines, reminders, the SPUK
+    # sheet read the state), the coordinator never sees a draft, and it books nothing.
+    draft = JSON(default="{}")
 
 
 class CatalogueEntry(Table):

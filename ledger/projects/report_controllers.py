@@ -21,7 +21,7 @@ from ledger.books.rows import ReportRow
 from ledger.books.rules import (
     ProjectFigures,
 )
-from ledger.projects import reports, sisa
+from ledger.projects import report_forms, reports, sisa
 from portal.accounts.deps import provide_network, provide_principal
 from portal.accounts.guards import allow
 from portal.accounts.layout import query, redirect, render, url
@@ -37,7 +37,9 @@ COORDINATOR = allow(Role.coordinator)
 REPORTERS = allow(Role.coordinator, Role.region_officer)
 # The auditor reads what the coordinator reads, and writes nothing.
 READERS = allow(Role.coordinator, Role.auditor)
-REPORT_READERS = allow(Role.coordinator, Role.region_officer, Role.auditor)
+# The authors of a granted proposal read its reports (they write what the region hands in);
+# which reports a person reads is decided per report (`_report`, `reports.scope_of`).
+REPORT_READERS = allow(Role.coordinator, Role.region_officer, Role.auditor, Role.applicant)
 # The report groups of the deadlines page in their order, with the query parameter of each
 # group's page number.
 REPORT_GROUPS: dict[str, str] = {
@@ -58,11 +60,8 @@ class ReportController(Controller):
 
     path = "/n/{network:str}/verantwoording"
 
-    def _scope(self, request: Request) -> set[int] | None:
-        network = provide_network(request)
-        if provide_principal(request).has_role(network.id, Role.coordinator, Role.auditor):
-            return None
-        return provide_principal(request).region_ids(network.id, Role.region_officer)
+    async def _scope(self, request: Request) -> reports.ReportScope | None:
+        return await reports.scope_of(provide_principal(request), provide_network(request).id)
 
     @get("/", name="ledger:reports", opt=REPORT_READERS)
     async def index(
@@ -71,7 +70,7 @@ class ReportController(Controller):
         principal: NamedDependency[Principal],
         network_ref: NamedDependency[NetworkRef],
     ) -> Template:
-        rows = await reports.report_keys_of_network(network_ref.id, self._scope(request))
+        rows = await reports.report_keys_of_network(network_ref.id, await self._scope(request))
         today = clock.now().date()
         regions = {
             r["id"]: r["name"]
@@ -131,15 +130,15 @@ class ReportController(Controller):
 
     async def _report(self, request: Request, report_id: int) -> ReportRow:
         report = await reports.report_row(provide_network(request).id, report_id)
-        scope = self._scope(request)
-        if report is None or (scope is not None and report["region_id"] not in scope):
+        scope = await self._scope(request)
+        if report is None or (scope is not None and not scope.covers(report)):
             raise NotFoundException("Dit verslag bestaat niet, of u heeft er geen toegang toe.")
         return report
 
     @get("/{report_id:int}", name="ledger:report", opt=REPORT_READERS)
     async def report(self, request: Request, report_id: FromPath[int]) -> Template:
         report = await self._report(request, report_id)
-        return await self._page(request, report, {}, {})
+        return await self._page(request, report, reports.form_values(report), {})
 
     async def _page(
         self,
@@ -155,6 +154,15 @@ class ReportController(Controller):
             await queries.project_row(provide_network(request).id, report["project"])
         )
         _, figures = await queries.year_figures(project["budget_year"])
+        may_hand_in = reports.may_hand_in(
+            provide_principal(request), provide_network(request).id, report["region_id"]
+        )
+        writing = may_hand_in and report["state"] in reports.OPEN_STATES
+        # Lines that spent more than their budget: in the form as typed so far, on the page
+        # of a report handed in as it was handed in.
+        shown_lines = (
+            report_forms.typed_lines(values, lines) if writing else report["realised_lines"] or []
+        )
         return render(
             request,
             "ledger/report.html",
@@ -167,10 +175,11 @@ class ReportController(Controller):
             lines=lines,
             values=values,
             errors=errors,
-            is_coordinator=self._scope(request) is None,
-            may_hand_in=reports.may_hand_in(
-                provide_principal(request), provide_network(request).id, report["region_id"]
+            overspent=reports.overspent(shown_lines, report["year"]),
+            is_coordinator=provide_principal(request).has_role(
+                provide_network(request).id, Role.coordinator, Role.auditor
             ),
+            may_hand_in=may_hand_in,
             format_due=format_due,
         )
 
@@ -224,31 +233,44 @@ class ReportController(Controller):
             raise PermissionDeniedException(reports.HAND_IN_REFUSED)
         form = await request.form()
         goals, lines = await self._goals_and_lines(report)
-        errors: dict[str, str] = {}
-        results = [
-            {"goal": g, "result": text(form, f"result{i}", 5000)}
-            for i, g in enumerate(goals, start=1)
-        ]
-        realised_lines = []
-        for i, line in enumerate(lines, start=1):
-            cents = money_field(form, f"realised{i}", errors)
-            realised_lines.append({**line, "realised_cents": cents or 0})
-        data = reports.ReportInput(
-            results=results,
-            realised_lines=realised_lines,
-            lessons_worked=text(form, "lessons_worked", 5000),
-            lessons_not_worked=text(form, "lessons_not_worked", 5000),
-            lessons_for_others=text(form, "lessons_for_others", 5000),
-            preconditions_met=text(form, "preconditions_met") == "1",
-        )
+        data, errors = report_forms.parse_report(form, goals, lines, report["year"])
         if not errors:
-            errors = await reports.submit_report(principal, report, data)
+            try:
+                errors = await reports.submit_report(principal, report, data)
+            except LedgerRefused as error:
+                errors = {"form": str(error)}
         if errors:
             return await self._page(request, report, dict(form.items()), errors, 422)
+        message = "Het verslag is ingediend; de coördinator beoordeelt het."
+        warnings = reports.overspent(data.realised_lines, report["year"])
+        if warnings:
+            message += " Let op, meer besteed dan begroot: " + "; ".join(warnings) + "."
+        return redirect(request, url(request, "ledger:reports"), message)
+
+    @post("/{report_id:int}/concept", name="ledger:report_draft", opt=REPORTERS)
+    async def save_draft(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+        report_id: FromPath[int],
+    ) -> Template | Redirect:
+        """Keep what is typed so far ("Concept opslaan"), incomplete or not; the form opens
+        with it again. Nothing is handed in."""
+        report = await self._report(request, report_id)
+        if not reports.may_hand_in(principal, network_ref.id, report["region_id"]):
+            raise PermissionDeniedException(reports.HAND_IN_REFUSED)
+        form = await request.form()
+        goals, lines = await self._goals_and_lines(report)
+        values = report_forms.typed_values(form, goals, lines)
+        try:
+            await reports.save_draft(principal, report, values)
+        except LedgerRefused as error:
+            return await self._page(request, report, dict(form.items()), {"form": str(error)}, 422)
         return redirect(
             request,
-            url(request, "ledger:reports"),
-            "Het verslag is ingediend; de coördinator beoordeelt het.",
+            url(request, "ledger:report", report_id=report_id),
+            "Het concept is opgeslagen; het verslag is nog niet ingediend.",
         )
 
     @post(

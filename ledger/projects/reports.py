@@ -13,7 +13,7 @@ from typing import cast
 from ledger.books import queries
 from ledger.books.booking import EntryDraft, LedgerRefused, book, lock_years
 from ledger.books.rows import ReportRow
-from ledger.books.tables import Project, Report, ReportAttachment
+from ledger.books.tables import Project, Report, ReportAttachment, ReportState
 from ledger.projects import catalogue
 from ledger.projects import letters as ledger_letters
 from ledger.projects.settlement import SettlementError, settle
@@ -25,6 +25,7 @@ from portal.accounts.tables import Role
 from portal.lib import clock
 from portal.lib.db import required, write_transaction
 from portal.lib.money import format_euros
+from proposals.tables import ProposalAuthor
 
 
 @dataclass(frozen=True)
@@ -37,13 +38,32 @@ class ReportInput:
     preconditions_met: bool
 
 
-def report_problems(data: ReportInput) -> dict[str, str]:
+def line_label(number: int, line: dict, year: int) -> str:
+    """How a message names a budget line: "Regel 2, Materiële kosten". A line taken from the
+    proposal carries its year ("2021 · Materiële kosten"); the report is of that one year."""
+    name = str(line.get("description", "")).removeprefix(f"{year} · ").strip()
+    return f"Regel {number}, {name}" if name else f"Regel {number}"
+
+
+def about_line(label: str, message: str) -> str:
+    """A message of one budget line, led by the line's name: "Regel 2, …: vul een bedrag in."."""
+    return f"{label}: {message[:1].lower()}{message[1:]}"
+
+
+def report_problems(data: ReportInput, year: int) -> dict[str, str]:
+    """Everything that keeps a report from being handed in, all at once, per field."""
     problems: dict[str, str] = {}
     for i, item in enumerate(data.results, start=1):
         if not item["result"].strip():
             problems[f"result{i}"] = "Beschrijf wat er van dit doel is bereikt."
     if not data.realised_lines:
         problems["realised"] = "Vul de gerealiseerde uitgaven per begrotingspost in."
+    for i, line in enumerate(data.realised_lines, start=1):
+        if line["realised_cents"] < 0:
+            # Spending is what went out; money that came back is a recovery, not a minus here.
+            problems[f"realised{i}"] = about_line(
+                line_label(i, line, year), "het bestede bedrag kan niet negatief zijn."
+            )
     if not data.lessons_worked.strip():
         problems["lessons_worked"] = "Beschrijf wat werkte."
     if not data.lessons_not_worked.strip():
@@ -58,6 +78,37 @@ def report_problems(data: ReportInput) -> dict[str, str]:
     return problems
 
 
+def overspent(lines: list[dict], year: int) -> list[str]:
+    """A warning for each line that spent more than its budget; a warning, not a refusal: the
+    settlement decides what of it is granted (never more than the commitment)."""
+    return [
+        f"{line_label(i, line, year)}: besteed {format_euros(line['realised_cents'])}, "
+        f"begroot {format_euros(line['budget_cents'])}"
+        for i, line in enumerate(lines, start=1)
+        if line.get("budget_cents") and (line.get("realised_cents") or 0) > line["budget_cents"]
+    ]
+
+
+def form_values(report: ReportRow) -> dict[str, str]:
+    """What the form shows when it is opened: the saved draft if there is one, else what was
+    handed in last (a returned report comes back as the region sent it), else nothing."""
+    if report.get("draft"):
+        return {k: v for k, v in report["draft"].items() if isinstance(v, str)}
+    if report["state"] != ReportState.returned:
+        return {}
+    values: dict[str, str] = {
+        f"result{i}": item.get("result", "") for i, item in enumerate(report["results"] or [], 1)
+    }
+    for i, line in enumerate(report["realised_lines"] or [], start=1):
+        values[f"realised{i}"] = format_euros(line.get("realised_cents", 0), symbol=False)
+    values["lessons_worked"] = report["lessons_worked"]
+    values["lessons_not_worked"] = report["lessons_not_worked"]
+    values["lessons_for_others"] = report["lessons_for_others"]
+    if report["preconditions_met"]:
+        values["preconditions_met"] = "1"
+    return values
+
+
 HAND_IN_REFUSED = "Alleen de regio-indiener van de regio van het project dient het verslag in."
 
 
@@ -70,14 +121,56 @@ def may_hand_in(actor: Principal, network_id: int, region_id: int | None) -> boo
     return region_id in actor.region_ids(network_id, Role.region_officer)
 
 
+# The states in which the region writes the report; handing it in moves it on.
+OPEN_STATES = (ReportState.due, ReportState.returned)
+
+
+async def _refuse_unless_open(actor: Principal, report: ReportRow) -> None:
+    """Inside the write transaction: this person hands the report in, and it is still open
+    (due or returned). A report handed in meanwhile takes no draft and no second hand-in."""
+    now = await (
+        Report.select(Report.state, Report.project.region_id.as_alias("region_id"))
+        .where(Report.id == report["id"])
+        .first()
+    )
+    if now is None or not may_hand_in(actor, report["network"], now["region_id"]):
+        raise LedgerRefused(HAND_IN_REFUSED)
+    if now["state"] not in OPEN_STATES:
+        raise LedgerRefused("Dit verslag is al ingediend.")
+
+
+async def save_draft(actor: Principal, report: ReportRow, values: dict[str, str]) -> None:
+    """Keep what was typed without handing it in: nothing is checked but who and when, the
+    state stays (due or returned), nothing is booked and the coordinator is not told."""
+    async with write_transaction():
+        await _refuse_unless_open(actor, report)
+        await Report.update({Report.draft: values}).where(Report.id == report["id"])
+        await events.record(
+            actor_id=actor.user_id,
+            network_id=report["network"],
+            action="report_draft_saved",
+            object_type="project",
+            object_id=report["project"],
+            summary=f"Concept van verantwoordingsverslag {report['year']} opgeslagen",
+        )
+
+
 async def submit_report(actor: Principal, report: ReportRow, data: ReportInput) -> dict[str, str]:
     if not may_hand_in(actor, report["network"], report["region_id"]):
         return {"form": HAND_IN_REFUSED}
-    problems = report_problems(data)
+    problems = report_problems(data, report["year"])
     if problems:
         return problems
     realised = sum(line["realised_cents"] for line in data.realised_lines)
     async with write_transaction():
+        # Asked again inside: a region officer whose region the project no longer is.
+        now = await (
+            Report.select(Report.project.region_id.as_alias("region_id"))
+            .where(Report.id == report["id"])
+            .first()
+        )
+        if now is None or not may_hand_in(actor, report["network"], now["region_id"]):
+            raise LedgerRefused(HAND_IN_REFUSED)
         # Whether it is still due is decided here, by the conditional update: a repeat of the
         # same form stops at its key first, and is not told "al ingediend".
         updated = (
@@ -90,13 +183,15 @@ async def submit_report(actor: Principal, report: ReportRow, data: ReportInput) 
                     Report.lessons_not_worked: data.lessons_not_worked,
                     Report.lessons_for_others: data.lessons_for_others,
                     Report.preconditions_met: True,
-                    Report.state: "submitted",
+                    Report.state: ReportState.submitted,
                     Report.submitted_by: actor.user_id,
                     Report.submitted_at: clock.now(),
                     Report.return_reason: "",
+                    # Handed in, the draft is what was handed in; a return starts from that.
+                    Report.draft: {},
                 }
             )
-            .where((Report.id == report["id"]) & (Report.state.is_in(["due", "returned"])))
+            .where((Report.id == report["id"]) & (Report.state.is_in(list(OPEN_STATES))))
             .returning(Report.id)
         )
         if not updated:
@@ -276,7 +371,7 @@ async def accept_report(
 
 def _report_list_columns() -> tuple:
     return (
-        *Report.all_columns(exclude=[Report.results, Report.realised_lines]),
+        *Report.all_columns(exclude=[Report.results, Report.realised_lines, Report.draft]),
         Report.project.title.as_alias("title"),
         Report.project.recipient.as_alias("recipient"),
         Report.project.region_id.as_alias("region_id"),
@@ -284,19 +379,61 @@ def _report_list_columns() -> tuple:
     )
 
 
-def _of_network(query, network_id: int, region_ids: set[int] | None):
+@dataclass(frozen=True)
+class ReportScope:
+    """The reports of a network that a person reads who does not read them all: those of their
+    regions (a region officer) and those of the projects of proposals they wrote (an applicant:
+    the authors write what the region hands in, and read it; a later year of a multi-year grant
+    answers to the same proposal)."""
+
+    region_ids: frozenset[int] = frozenset()
+    project_ids: frozenset[int] = frozenset()
+
+    def covers(self, report: ReportRow) -> bool:
+        return report["region_id"] in self.region_ids or report["project"] in self.project_ids
+
+
+async def scope_of(principal: Principal, network_id: int) -> ReportScope | None:
+    """Which reports this person reads: None for all (coordinator, auditor)."""
+    if principal.has_role(network_id, Role.coordinator, Role.auditor):
+        return None
+    project_ids: frozenset[int] = frozenset()
+    if principal.has_role(network_id, Role.applicant):
+        authored = ProposalAuthor.select(ProposalAuthor.proposal).where(
+            ProposalAuthor.user == principal.user_id
+        )
+        granted = [
+            r["id"]
+            for r in await Project.select(Project.id).where(
+                (Project.network == network_id) & Project.proposal_id.is_in(authored)
+            )
+        ]
+        if granted:
+            later = await Project.select(Project.id).where(
+                (Project.network == network_id) & Project.grant_of.is_in(granted)
+            )
+            project_ids = frozenset(granted) | {r["id"] for r in later}
+    return ReportScope(
+        frozenset(principal.region_ids(network_id, Role.region_officer)), project_ids
+    )
+
+
+def _of_network(query, network_id: int, scope: ReportScope | None):
     query = query.where(Report.project.network == network_id)
-    if region_ids is not None:
-        query = query.where(Report.project.region_id.is_in(list(region_ids) or [0]))
+    if scope is not None:
+        query = query.where(
+            Report.project.region_id.is_in(list(scope.region_ids) or [0])
+            | Report.project.is_in(list(scope.project_ids) or [0])
+        )
     return query
 
 
-async def reports_of_network(network_id: int, region_ids: set[int] | None = None) -> list[dict]:
-    query = _of_network(Report.select(*_report_list_columns()), network_id, region_ids)
+async def reports_of_network(network_id: int, scope: ReportScope | None = None) -> list[dict]:
+    query = _of_network(Report.select(*_report_list_columns()), network_id, scope)
     return await query.order_by(Report.due_date)
 
 
-async def report_keys_of_network(network_id: int, region_ids: set[int] | None = None) -> list[dict]:
+async def report_keys_of_network(network_id: int, scope: ReportScope | None = None) -> list[dict]:
     """What the deadlines page groups and sorts all of a network's reports by: a few short
     columns, by due date. The rows it shows come from `reports_by_id`: reading every report
     whole (its lessons are long texts) was most of that page's time (issue 8)."""
@@ -309,7 +446,7 @@ async def report_keys_of_network(network_id: int, region_ids: set[int] | None = 
             Report.project.region_id.as_alias("region_id"),
         ),
         network_id,
-        region_ids,
+        scope,
     )
     return await query.order_by(Report.due_date)
 

@@ -30,7 +30,8 @@ NETWORK_NAV: list[tuple[str, str, frozenset[Role] | None]] = [
     (
         "Verantwoording",
         "ledger:reports",
-        frozenset({Role.coordinator, Role.region_officer, Role.auditor}),
+        # Applicants read the reports of the proposals they wrote.
+        frozenset({Role.coordinator, Role.region_officer, Role.auditor, Role.applicant}),
     ),
     (
         "Betaalverzoeken",

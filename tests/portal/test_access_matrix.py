@@ -229,13 +229,18 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/n/{network:str}/rondes/nieuw"): "coordinator",
     ("GET", "/n/{network:str}/rondes/{round_id:int}"): "coordinator",
     ("POST", "/n/{network:str}/rondes/{round_id:int}"): "coordinator",
-    ("GET", "/n/{network:str}/verantwoording"): "auditor,coordinator,region_officer",
+    # Applicants read the reports of their own proposals (the handler decides which).
+    ("GET", "/n/{network:str}/verantwoording"): "applicant,auditor,coordinator,region_officer",
     (
         "GET",
         "/n/{network:str}/verantwoording/{report_id:int}",
-    ): "auditor,coordinator,region_officer",
+    ): "applicant,auditor,coordinator,region_officer",
     ("POST", "/n/{network:str}/verantwoording/{report_id:int}"): "coordinator,region_officer",
     ("POST", "/n/{network:str}/verantwoording/{report_id:int}/beoordelen"): "coordinator",
+    (
+        "POST",
+        "/n/{network:str}/verantwoording/{report_id:int}/concept",
+    ): "coordinator,region_officer",
     (
         "POST",
         "/n/{network:str}/verantwoording/{report_id:int}/bijlagen",
@@ -243,7 +248,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     (
         "GET",
         "/n/{network:str}/verantwoording/{report_id:int}/bijlagen/{attachment_id:int}",
-    ): "auditor,coordinator,region_officer",
+    ): "applicant,auditor,coordinator,region_officer",
     ("GET", "/n/{network:str}/voorstellen"): "applicant,coordinator,region_officer",
     ("GET", "/n/{network:str}/voorstellen/export.csv"): "applicant,coordinator,region_officer",
     ("GET", "/n/{network:str}/voorstellen/export.xlsx"): "applicant,coordinator,region_officer",

@@ -884,6 +884,11 @@ async def _submit_report(scene: Scene) -> Post:
     return Post("region_officer", REPORT_FORM)
 
 
+async def _save_report_draft(scene: Scene) -> Post:
+    """Half a report, kept as a draft: the state stays, the draft is saved once."""
+    return Post("region_officer", {"result1": "Halverwege", "realised1": "-1"})
+
+
 async def _submitted_report(scene: Scene) -> dict:
     report_id = int(scene.world.values["report_id"])
     report = await reports.report_row(scene.zw.network, report_id)
@@ -1036,6 +1041,7 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("POST", "/n/{network:str}/verantwoording/{report_id:int}"): _submit_report,
     ("POST", "/n/{network:str}/verantwoording/{report_id:int}/beoordelen"): _judge_report,
     ("POST", "/n/{network:str}/verantwoording/{report_id:int}/bijlagen"): _report_attachment,
+    ("POST", "/n/{network:str}/verantwoording/{report_id:int}/concept"): _save_report_draft,
     ("POST", "/n/{network:str}/projectenbank/{entry_id:int}/delen"): _share,
 }
 
