@@ -77,12 +77,17 @@ def parse_set(form: FormMultiDict) -> tuple[Criteria, dict[str, str]]:
         )
         rows.append((i, criterion))
     # The set's own rules, told on the row of the form they are about.
-    numbered = {position: i for position, (i, _) in enumerate(rows, start=1)}
-    for field, message in set_problems(tuple(c for _, c in rows)).items():
+    _on_form_rows(problems, set_problems(tuple(c for _, c in rows)), [i for i, _ in rows])
+    return tuple(c for _, c in rows), problems
+
+
+def _on_form_rows(problems: dict[str, str], found: dict[str, str], rows: list[int]) -> None:
+    """Add the problems of a list (`code2`: its second item) to `problems` on the rows of the
+    form they came from (`code5` when the form's rows 1, 3 and 4 were empty)."""
+    for field, message in found.items():
         name = field.rstrip("0123456789")
         position = field[len(name) :]
-        problems.setdefault(f"{name}{numbered[int(position)]}" if position else field, message)
-    return tuple(c for _, c in rows), problems
+        problems.setdefault(f"{name}{rows[int(position) - 1]}" if position else field, message)
 
 
 def form_values(criteria: Criteria) -> dict[str, str]:
@@ -161,11 +166,7 @@ def parse_panel(form: FormMultiDict) -> tuple[Panel, dict[str, str]]:
         if need is None:
             problems[f"need{i}"] = f"Een aantal is een heel getal van 0 tot en met {MAX_NEED}."
         rows.append((i, PanelKind(code or slugify(name).replace("-", "_")[:20], name, need or 0)))
-    numbered = {position: i for position, (i, _) in enumerate(rows, start=1)}
-    for field, message in panel_problems(tuple(k for _, k in rows)).items():
-        name = field.rstrip("0123456789")
-        position = field[len(name) :]
-        problems.setdefault(f"{name}{numbered[int(position)]}" if position else field, message)
+    _on_form_rows(problems, panel_problems(tuple(k for _, k in rows)), [i for i, _ in rows])
     return tuple(k for _, k in rows), problems
 
 

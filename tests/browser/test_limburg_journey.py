@@ -13,10 +13,7 @@ the same letter.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,6 +21,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.test_login_journeys import log_in
 from tests.browser.test_review_journey import flash, go_to, log_out
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.browser
 
@@ -40,19 +38,6 @@ LIMBURG_CRITERIA = (
     "V3 Bovenregionaal belang",
     "V4 Kennis wordt gedeeld",
 )
-
-
-def pdf_text(path: Path) -> str:
-    program = shutil.which("pdftotext")
-    if program is None:
-        message = "pdftotext is not installed; `bash scripts/test-services.sh` installs it"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " and CI=true requires it.")
-        pytest.skip(message + ".")
-    out = subprocess.run(
-        [program, str(path), "-"], capture_output=True, check=True, timeout=60
-    ).stdout.decode()
-    return " ".join(out.split())
 
 
 def coordinator_assigns_by_the_panel(page: Page) -> None:
@@ -141,7 +126,7 @@ def test_limburg_end_to_end(page: Page, tmp_path: Path) -> None:
 
     log_in(page, COORDINATOR)
     pdf = coordinator_takes_limburgs_route_to_a_grant(page, tmp_path)
-    text = pdf_text(pdf)
+    text = pdf_text(pdf.read_bytes())
     assert "Verleningsbeschikking" in text and "Ervaringsnetwerk pleegouders" in text
     assert (
         "na advies van Projectgroep expertisecentrum en Ambtelijk overleg jeugdzorgregio's" in text

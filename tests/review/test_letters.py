@@ -5,11 +5,7 @@ The placeholder language without a database; the pages and the PDFs on both."""
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import subprocess
 
-import pytest
 from PIL import Image
 
 from portal.accounts.letter_texts import (
@@ -25,6 +21,7 @@ from portal.accounts.tables import Letter, Network, Role
 from portal.lib.db import required
 from portal.lib.letters import fill, fill_line, logo_data_uri, placeholders_in, text_problem
 from tests import factories
+from tests.pdf import pdf_text
 from tests.proposals.conftest import Zuidwest
 from tests.review.test_review_pages import _scored, as_user, review_url
 from tests.web import csrf_token, post_form
@@ -86,19 +83,6 @@ def test_a_logo_is_re_encoded_and_anything_else_refused() -> None:
 
 
 # --- on both databases ----------------------------------------------------------------------
-
-
-def pdf_text(pdf: bytes) -> str:
-    program = shutil.which("pdftotext")
-    if program is None:
-        message = "pdftotext is not installed; `bash scripts/test-services.sh` installs it"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " and CI=true requires it.")
-        pytest.skip(message + ".")
-    result = subprocess.run(
-        [program, "-layout", "-", "-"], input=pdf, capture_output=True, check=True, timeout=60
-    )
-    return result.stdout.decode()
 
 
 OWN_GRANT = (
@@ -164,7 +148,7 @@ async def test_a_network_writes_its_own_grant_letter_and_the_sent_letter_never_c
     assert shown.status_code == 200 and "RTD-21-9" in shown.text
     pdf = await client.get(review_url(proposal_id, "/beschikking.pdf"))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    words = " ".join(pdf_text(pdf.content).split())
+    words = pdf_text(pdf.content)
     assert "kent € 8.000,00 toe aan" in words and "RTD-21-9" in words
     assert "Hoogachtend" in words and "{" not in words
     assert "Fondsportaal" not in words and "vrijval" not in words.lower()
@@ -209,9 +193,7 @@ async def test_a_rejection_has_its_letter_with_the_reasons(client, zw: Zuidwest,
     page = await client.get(review_url(proposal_id, "/beschikking"))
     assert page.status_code == 200
     assert "Beschikking afwijzing" in page.text and "Past niet binnen het thema." in page.text
-    words = " ".join(
-        pdf_text((await client.get(review_url(proposal_id, "/beschikking.pdf"))).content).split()
-    )
+    words = pdf_text((await client.get(review_url(proposal_id, "/beschikking.pdf"))).content)
     assert "af te wijzen" in words and "{" not in words
 
 
