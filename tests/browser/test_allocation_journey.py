@@ -26,6 +26,7 @@ from tests.browser.test_ledger_journey import (
     open_year,
 )
 from tests.browser.test_login_journeys import log_in
+from tests.browser.test_review_journey import confirm
 
 pytestmark = pytest.mark.browser
 
@@ -103,7 +104,7 @@ def region_reports(page: Page) -> None:
 
 def coordinator_settles(page: Page) -> None:
     open_the_report(page, "Ontvangen")
-    page.get_by_role("button", name="Goedkeuren en vaststellen").click()
+    confirm(page, "Goedkeuren en vaststellen")
     expect(flash(page, "Het verslag is goedgekeurd en de subsidie is vastgesteld.")).to_be_visible()
     open_year(page)
     page.locator("main summary").filter(has_text=re.compile(f"^{re.escape(THEME)}: ")).click()

@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.test_login_journeys import log_in
+from tests.browser.test_review_journey import confirm
 
 pytestmark = pytest.mark.browser
 
@@ -272,11 +273,11 @@ def coordinator_settles(page: Page) -> None:
     )
     expect(spending.get_by_role("row", name=re.compile("^Totaal"))).to_contain_text(euro(REPORTED))
     final = page.get_by_label("Vast te stellen bedrag (€)")
-    settle = page.get_by_role("button", name="Goedkeuren en vaststellen")
+    settle = page.locator("summary").filter(has_text="Goedkeuren en vaststellen")
 
     # Above what was reported: refused, the report stays submitted.
     final.fill(TOO_HIGH_FINAL)
-    settle.click()
+    confirm(page, "Goedkeuren en vaststellen")
     expect(page.get_by_role("alert")).to_have_text(
         f"Het vastgestelde bedrag ({euro(cents(TOO_HIGH_FINAL))}) is hoger dan de verantwoorde "
         f"uitgaven ({euro(REPORTED)})."
@@ -284,7 +285,7 @@ def coordinator_settles(page: Page) -> None:
     expect(final).to_have_value(TOO_HIGH_FINAL)
 
     final.fill(FINAL)
-    settle.click()
+    confirm(page, "Goedkeuren en vaststellen")
     expect(flash(page, "Het verslag is goedgekeurd en de subsidie is vastgesteld.")).to_be_visible()
     expect(settle).to_have_count(0)
 
@@ -317,10 +318,17 @@ def coordinator_checks_the_settlement(page: Page, available_before: int) -> None
     letter = page.locator("article")
     expect(letter.get_by_role("heading", level=1)).to_have_text("Vaststellingsbeschikking")
     expect(letter).to_contain_text(f'project "{TITLE}"')
-    expect(letter.locator(".fp-lead")).to_have_text(euro(final))
-    expect(fact(page, "Betaald aan voorschotten")).to_have_text(euro(ADVANCE))
-    expect(fact(page, "Niet besteed (vervalt)")).to_have_text(euro(RELEASED))
-    expect(fact(page, "Terug te betalen (terugvordering)")).to_have_text(euro(RECOVERED))
+    expect(letter).to_contain_text(f"stelt de gemeente Rotterdam de subsidie vast op {euro(final)}")
+    items = letter.get_by_role("listitem")
+    expect(items.filter(has_text="Betaald als voorschot")).to_have_text(
+        f"Betaald als voorschot: {euro(ADVANCE)}"
+    )
+    expect(items.filter(has_text="Niet besteed")).to_have_text(
+        f"Niet besteed (vervalt): {euro(RELEASED)}"
+    )
+    expect(items.filter(has_text="Terug te betalen")).to_have_text(
+        f"Terug te betalen: {euro(RECOVERED)}"
+    )
     expect(letter).to_contain_text("U ontvangt een betalingsverzoek")
 
 

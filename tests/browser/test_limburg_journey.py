@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_login_journeys import log_in
-from tests.browser.test_review_journey import flash, go_to, log_out
+from tests.browser.test_review_journey import confirm, flash, go_to, log_out
 from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.browser
@@ -101,7 +101,7 @@ def coordinator_takes_limburgs_route_to_a_grant(page: Page, tmp_path: Path) -> P
     decision.get_by_label("Kenmerk besluit").fill("BO-LIM-2022-4")
     decision.get_by_label("Datum advies Ambtelijk overleg jeugdzorgregio's").fill(TODAY)
     decision.get_by_label("Kenmerk advies Ambtelijk overleg jeugdzorgregio's").fill("AO-LIM-7")
-    decision.get_by_role("button", name="Besluit vastleggen").click()
+    confirm(decision, "Besluit vastleggen")
     expect(flash(page, "Het besluit is vastgelegd: toegekend.")).to_be_visible()
 
     page.get_by_role("link", name="Verleningsbeschikking", exact=True).click()

@@ -66,6 +66,12 @@ def flash(page: Page, text: str) -> Locator:
     return page.get_by_role("status").filter(has_text=text)
 
 
+def confirm(scope: Page | Locator, label: str) -> None:
+    """An irreversible step: open what will happen, then confirm it."""
+    scope.locator("summary").filter(has_text=re.compile(f"^{re.escape(label)}$")).click()
+    scope.get_by_role("button", name="Ja, " + label[:1].lower() + label[1:], exact=True).click()
+
+
 def criterion(page: Page, label: str) -> Locator:
     return page.get_by_role("group", name=label, exact=True)
 
@@ -253,7 +259,7 @@ def coordinator_decides(page: Page) -> None:
     decision.get_by_label("Advies dat de aanvragers te zien krijgen").fill(
         "Een waardevol voorstel; maak de evaluatie per regio concreet."
     )
-    decision.get_by_role("button", name="Besluit vastleggen").click()
+    confirm(decision, "Besluit vastleggen")
 
     expect(page.get_by_text("Er is 1 probleem met het formulier")).to_be_visible()
     expect(amount).to_have_attribute("aria-invalid", "true")
@@ -269,7 +275,7 @@ def coordinator_decides(page: Page) -> None:
     )
 
     amount.fill(GRANTED)
-    decision.get_by_role("button", name="Besluit vastleggen").click()
+    confirm(decision, "Besluit vastleggen")
     expect(flash(page, "Het besluit is vastgelegd: toegekend onder voorwaarden.")).to_be_visible()
     expect(page.locator("[data-state]").first).to_have_text("Toegekend")
     expect(page.locator("#besluit [data-outcome]")).to_contain_text(
