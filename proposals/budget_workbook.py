@@ -93,27 +93,35 @@ def personnel_amount_cents(hours_hundredths: int, hourly_rate_cents: int) -> int
 
 def line_problems(line: BudgetLineInput, allowed_years: Collection[int]) -> list[str]:
     """Everything wrong with one budget line, in Dutch; empty when the line is fine."""
-    problems = [
-        _kind_problem(line.kind),
-        _year_problem(line.year, allowed_years),
-        _description_problem(line.description),
-        _money_problem(line.amount_cents, "Het bedrag"),
+    return [problem for _, problem in line_problems_by_field(line, allowed_years)]
+
+
+def line_problems_by_field(
+    line: BudgetLineInput, allowed_years: Collection[int]
+) -> list[tuple[str, str]]:
+    """The same, each with the column it is about (kind, year, description, amount, hours,
+    rate), so that a form shows it on that field."""
+    found: list[tuple[str, str | None]] = [
+        ("kind", _kind_problem(line.kind)),
+        ("year", _year_problem(line.year, allowed_years)),
+        ("description", _description_problem(line.description)),
+        ("amount", _money_problem(line.amount_cents, "Het bedrag")),
     ]
     hours, rate = line.hours_hundredths, line.hourly_rate_cents
     if line.kind == PERSONNEL:
         hours_problem = _MISSING_HOURS if hours is None else _hours_problem(hours)
         rate_problem = _MISSING_RATE if rate is None else _money_problem(rate, "Het uurtarief")
-        problems += [hours_problem, rate_problem]
+        found += [("hours", hours_problem), ("rate", rate_problem)]
         if hours is not None and rate is not None and not hours_problem and not rate_problem:
             expected = personnel_amount_cents(hours, rate)
             if line.amount_cents != expected:
-                problems.append(_amount_mismatch(line.amount_cents, expected))
+                found.append(("amount", _amount_mismatch(line.amount_cents, expected)))
     elif line.kind in BUDGET_LINE_KINDS:
         if hours is not None:
-            problems.append(_HOURS_NOT_PERSONNEL)
+            found.append(("hours", _HOURS_NOT_PERSONNEL))
         if rate is not None:
-            problems.append(_RATE_NOT_PERSONNEL)
-    return [problem for problem in problems if problem]
+            found.append(("rate", _RATE_NOT_PERSONNEL))
+    return [(field, problem) for field, problem in found if problem]
 
 
 _MISSING_HOURS = "Vul bij personeel het aantal uren in."

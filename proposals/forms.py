@@ -19,7 +19,7 @@ from portal.lib.money import MoneyError, parse_euros
 from proposals.budget_workbook import (
     BUDGET_LINE_KINDS,
     BudgetLineInput,
-    line_problems,
+    line_problems_by_field,
     personnel_amount_cents,
 )
 from proposals.rules import (
@@ -294,9 +294,10 @@ def parse_budget(form: FormMultiDict, allowed_years: set[int]) -> BudgetInput:
             hours_hundredths=hours,
             hourly_rate_cents=rate,
         )
-        problems = line_problems(line, allowed_years)
-        if problems:
-            errors[f"line{n}_description"] = " ".join(problems)
+        # Each problem on the field it is about (negative hours on Uren, not on Omschrijving).
+        for column, problem in line_problems_by_field(line, allowed_years):
+            key = f"line{n}_{column}"
+            errors[key] = f"{errors[key]} {problem}" if key in errors else problem
         if amount is None and kind != "personnel":
             errors[f"line{n}_amount"] = "Vul het bedrag in."
         lines.append(line)

@@ -115,11 +115,19 @@ class ProposalReviewController(Controller):
         round_row = required(await proposal_queries.round_of(network_ref.id, proposal["round"]))
         proposal["review_deadline"] = round_row["review_deadline"]
         form = await request.form()
+        reviewer_id = optional_id(form, "reviewer")
+        if reviewer_id is None:
+            return redirect(
+                request,
+                self._proposal_url(request, proposal_id),
+                "Kies de beoordelaar die u wilt toewijzen.",
+                "error",
+            )
         try:
             await services.assign(
                 principal,
                 proposal,
-                optional_id(form, "reviewer") or 0,
+                reviewer_id,
                 request.app.state.settings,
             )
         except Refused as error:

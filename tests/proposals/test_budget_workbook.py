@@ -753,3 +753,30 @@ def test_year_problem_lists_years_that_are_not_a_range() -> None:
 
 def test_year_problem_without_a_planning() -> None:
     assert "nog geen looptijd" in line_problems(material(), set())[0]
+
+
+def test_the_forms_problems_land_on_their_own_column() -> None:
+    """Negative hours are told on Uren, a rate where none belongs on Uurtarief; never all on
+    Omschrijving. (A personnel line's amount is hours × rate, computed: never wrong.)"""
+    from litestar.datastructures import FormMultiDict
+
+    from proposals.forms import parse_budget
+
+    rows = [
+        ("personnel", "2021", "Projectleider", "-10", "95,00", ""),
+        ("material", "2021", "Drukwerk", "", "12,00", "500,00"),
+    ]
+    form = FormMultiDict(
+        [("requested_amount", "1.000,00")]
+        + [
+            (column, value)
+            for row in rows
+            for column, value in zip(
+                ("kind", "year", "description", "hours", "rate", "amount"), row, strict=True
+            )
+        ]
+    )
+    errors = parse_budget(form, {2021}).errors
+    assert set(errors) >= {"line1_hours", "line2_rate"}
+    assert not any(key.endswith("_description") for key in errors), errors
+    assert "uurtarief hoort alleen bij personeel" in errors["line2_rate"]

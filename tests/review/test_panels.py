@@ -240,3 +240,14 @@ async def test_the_assignment_follows_the_rounds_panel(client, zw: Zuidwest) -> 
     shown = await post_form(client, f"/n/zuid-west/beoordeling/rondes/{zw.round}/toewijzen")
     assert shown.status_code == 200
     assert "Ouders aan tafel: geen Ervaringsdeskundige zonder belangenconflict." in shown.text
+
+
+async def test_assigning_without_choosing_a_reviewer_says_so(client, zw: Zuidwest) -> None:
+    proposal_id = await zw.proposal(state="submitted")
+    await as_user(client, zw.coordinator)
+    url = f"/n/zuid-west/beoordeling/voorstellen/{proposal_id}"
+    response = await post_form(client, f"{url}/toewijzen", {"reviewer": ""})
+    assert response.status_code == 303
+    page = await client.get(response.headers["location"])
+    assert "Kies de beoordelaar die u wilt toewijzen." in page.text
+    assert "geen beoordelaar in dit netwerk" not in page.text
