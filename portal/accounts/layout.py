@@ -129,7 +129,7 @@ def navigation(request: Request) -> list[dict[str, Any]]:
             )
     if principal.is_superadmin:
         items.append({"label": "Alle netwerken", "href": reverse("admin:index")})
-    items.append({"label": "Mijn account", "href": reverse("accounts:account")})
+    # "Mijn account" is in the header, next to the name: the menu stays on one line at 1280 px.
     best = max(
         (i for i in items if path == i["href"] or path.startswith(i["href"].rstrip("/") + "/")),
         key=lambda i: len(i["href"]),

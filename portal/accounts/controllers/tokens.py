@@ -22,7 +22,7 @@ from portal.accounts.api_tokens import (
 )
 from portal.accounts.deps import provide_principal
 from portal.accounts.guards import allow
-from portal.accounts.layout import redirect, register_nav, render, url
+from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import Principal
 from portal.accounts.tables import Role
 from portal.lib.forms import text
@@ -30,7 +30,6 @@ from portal.lib.tokens import new_token
 
 COORDINATOR = allow(Role.coordinator)
 
-register_nav("API-sleutels", "accounts:tokens", frozenset({Role.coordinator}))
 
 
 class ApiTokenController(Controller):
