@@ -243,27 +243,34 @@ async def detail_context(
     # The checklist and the page show the same lines, bouwteam, attachments and regions.
     parts = await queries.parts_of(proposal)
     checks = await proposal_checks(request, proposal, parts)
-    lines = parts.lines
-    totals: dict[int, int] = {}
-    for line in lines:
-        totals[line["year"]] = totals.get(line["year"], 0) + line["amount_cents"]
     return {
-        "p": proposal,
+        **sections_context(proposal, parts),
         "actors": {a.value for a in actors},
         "checks": checks,
         "editable": may_edit(actors, proposal),
         "actions": allowed_actions(proposal["state"], actors),
-        "bouwteam": parts.members,
-        "lines": lines,
-        "totals": dict(sorted(totals.items())),
-        "line_total": sum(totals.values()),
-        "attachments": parts.attachments,
         "authors": await queries.authors_of(proposal["id"]),
         "versions": await queries.versions_of(proposal["id"]),
         "events": visible_timeline(
             await timeline("proposal", proposal["id"]), Actor.coordinator in actors
         ),
-        "regions": parts.regions,
         "extra_sections": await provided_sections(DETAIL_SECTIONS, request, proposal, actors),
+    }
+
+
+def sections_context(proposal: ProposalRow, parts: queries.Parts) -> dict[str, Any]:
+    """What proposals/_view_sections.html shows of a proposal: the proposal page, its print
+    view and the reviewer's page beside the score form."""
+    totals: dict[int, int] = {}
+    for line in parts.lines:
+        totals[line["year"]] = totals.get(line["year"], 0) + line["amount_cents"]
+    return {
+        "p": proposal,
+        "bouwteam": parts.members,
+        "lines": parts.lines,
+        "totals": dict(sorted(totals.items())),
+        "line_total": sum(totals.values()),
+        "attachments": parts.attachments,
+        "regions": parts.regions,
         **vocabularies(),
     }

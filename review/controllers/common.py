@@ -104,4 +104,9 @@ def vocab() -> dict[str, Any]:
         "CONFLICT_KINDS": CONFLICT_KINDS,
         "CONFLICT_REASONS": CONFLICT_REASONS,
         "STATE_LABELS": STATE_LABELS,
+        "SCORE_WORDS": SCORE_WORDS,
     }
+
+
+# What a score means, shown under its number on the review form.
+SCORE_WORDS = {1: "onvoldoende", 2: "matig", 3: "voldoende", 4: "goed", 5: "uitstekend"}

@@ -12,9 +12,11 @@ from portal.accounts.deps import provide_network, provide_principal
 from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import NetworkRef, Principal
 from portal.lib import clock
+from portal.lib.db import required
 from portal.lib.forms import page_count, page_number, query_int, text
 from portal.lib.refusals import Refused
 from proposals import queries as proposal_queries
+from proposals.controllers.pages import sections_context
 from proposals.criteria import scored
 from proposals.deps import load_proposal
 from proposals.rules import Actor
@@ -114,12 +116,15 @@ class ReviewerController(Controller):
         mean = running_mean(
             {c.code: valid_score(values.get(c.field)) for c in scored(criteria)}, criteria
         )
+        proposal = required(proposal)
         return render(
             request,
             "review/review_form.html",
             status_code=status_code,
+            # The proposal beside the form (one below the other on a narrow screen); both
+            # domains name the proposal states alike.
+            **(sections_context(proposal, await proposal_queries.parts_of(proposal)) | vocab()),
             review=review,
-            p=proposal,
             values=values,
             errors=errors,
             others=others,
@@ -128,7 +133,6 @@ class ReviewerController(Controller):
             locked=review["state"] == "submitted",
             criteria=criteria,
             field_labels=forms.field_labels(criteria),
-            **vocab(),
         )
 
     @post("/{review_id:int}", name="review:review_save", opt=REVIEWER)

@@ -31,7 +31,6 @@ from portal.lib.tokens import new_token
 COORDINATOR = allow(Role.coordinator)
 
 
-
 class ApiTokenController(Controller):
     path = "/n/{network:str}/api-sleutels"
 
