@@ -10,4 +10,10 @@ from __future__ import annotations
 
 
 class Refused(ValueError):
-    """A rule said no; `str(error)` is the Dutch reason to show."""
+    """A rule said no; `str(error)` is the Dutch reason to show. `field`, when the reason is
+    about one field of the form that was sent, names it: the form comes back with the message
+    on that field and what was typed, instead of a flash message on another page."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
