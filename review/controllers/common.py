@@ -115,4 +115,6 @@ def vocab() -> dict[str, Any]:
         "CONFLICT_KINDS": CONFLICT_KINDS,
         "CONFLICT_REASONS": CONFLICT_REASONS,
         "STATE_LABELS": STATE_LABELS,
+        "REASON_LIMIT": forms.REASON_LIMIT,
+        "QUESTION_LIMIT": forms.QUESTION_LIMIT,
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 
+from portal.lib.formatting import joined
 from review.route import (
     DEFAULT_ROUTE,
     DecisionRoute,
@@ -15,7 +16,6 @@ from review.route import (
     route_to_json,
     with_names,
 )
-from portal.lib.formatting import joined
 from review.tables import Advice
 from tests.review.test_review_pages import _scored, as_user, review_url
 from tests.web import post_form
