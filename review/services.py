@@ -16,6 +16,7 @@ from portal.lib import clock
 from portal.lib.db import required, write_transaction
 from portal.lib.formatting import datum
 from portal.lib.forms import TEXT_LIMIT, too_long
+from portal.lib.money import format_euros
 from portal.lib.refusals import Refused
 from portal.lib.settings import Settings
 from proposals import queries as proposal_queries
@@ -424,10 +425,8 @@ async def answer_question(
 
 
 async def record_advice(actor: Principal, proposal: ProposalRow, data: AdviceInput) -> None:
-    """Advice on a proposal in review. It follows the reviews: every review assigned for this
-    version handed in, or the reason recorded why it goes on without them; and it was given,
-    so its date is not in the future. Both judged inside the transaction, on the reviews as
-    they are then."""
+    """Advice follows the reviews (all in, or a reason why not) and is not dated in the future
+    (review/rules.py); judged inside the transaction, on the reviews as they are then."""
     if data.meeting_date is None:  # the form asks for it
         raise ReviewRefused("Vul de datum in.", field="meeting_date")
     async with write_transaction():
@@ -437,6 +436,7 @@ async def record_advice(actor: Principal, proposal: ProposalRow, data: AdviceInp
         states = [r["state"] for r in reviews]
         if problem := open_reviews_problem(states, data.open_reviews_reason):
             raise ReviewRefused(problem, field=OPEN_REVIEWS_FIELD)
+        # Only a reason that was needed goes into the file.
         all_in = bool(states) and all(state == "submitted" for state in states)
         await Advice.insert(
             Advice(
@@ -445,7 +445,6 @@ async def record_advice(actor: Principal, proposal: ProposalRow, data: AdviceInp
                 meeting_date=data.meeting_date,
                 reference=data.reference,
                 advice=data.advice,
-                # Only a reason that was needed goes into the file.
                 open_reviews_reason="" if all_in else data.open_reviews_reason.strip(),
                 recorded_by=actor.user_id,
                 recorded_at=clock.now(),
@@ -508,8 +507,6 @@ async def decide(
         & (Membership.role == Role.region_officer.value)
     )
     label = OUTCOMES[data.outcome]
-    from portal.lib.money import format_euros
-
     amount = f" ({format_euros(data.amount_cents)})" if data.amount_cents else ""
     route = await queries.route_of(proposal["network"])
     last = route.with_decision

@@ -17,7 +17,8 @@ from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.queries import network_row
 from portal.accounts.tables import Role
-from portal.lib.forms import text
+from portal.lib.forms import TooLong, text
+from portal.lib.refusals import form_errors
 from proposals.queries import region_names
 
 COORDINATOR = allow(Role.coordinator)
@@ -88,13 +89,13 @@ class ChangeController(Controller):
                 text(form, "decision_reference", 200),
                 text(form, "note", 2_000),
             )
-        except LedgerRefused as refusal:
+        except (LedgerRefused, TooLong) as refusal:
             return await self._list(
                 request,
                 principal,
                 network_ref,
                 {**dict(form.items()), "change_id": str(change_id)},
-                {"form": str(refusal)},
+                form_errors(refusal),
                 422,
             )
         if state == PaymentRequestState.approved:

@@ -25,7 +25,7 @@ from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.rules import format_basis_points, reserve_percentage_problem
 from portal.accounts.tables import Role
 from portal.lib import clock
-from portal.lib.forms import money_field, text
+from portal.lib.forms import TooLong, money_field, text
 from portal.lib.money import format_euros
 
 COORDINATOR = allow(Role.coordinator)
@@ -115,7 +115,8 @@ class ProjectController(Controller):
         form = await request.form()
         errors: dict[str, str] = {}
         amount = money_field(form, "amount", errors)
-        if not text(form, "document_reference"):
+        reference = text(form, "document_reference", 200, errors)
+        if not reference:
             errors["document_reference"] = "Vul het kenmerk van de betaling of factuur in."
         if not errors:
             try:
@@ -124,7 +125,7 @@ class ProjectController(Controller):
                     project,
                     text(form, "kind") or "advance_payment",
                     amount or 0,
-                    text(form, "document_reference", 200),
+                    reference,
                 )
             except LedgerRefused as error:
                 errors["form"] = str(error)
@@ -236,8 +237,8 @@ class ProjectController(Controller):
                 text(form, "document_reference", 200),
                 clock.now().date(),
             )
-        except LedgerRefused as error:
-            values = {f"pay_{instalment_id}": text(form, "document_reference", 200)}
+        except (LedgerRefused, TooLong) as error:
+            values = {f"pay_{instalment_id}": text(form, "document_reference")}
             return await project_page(
                 request, project_id, values, {f"pay_{instalment_id}": str(error)}, 422
             )

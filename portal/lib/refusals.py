@@ -17,3 +17,12 @@ class Refused(ValueError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+def form_errors(refusal: Refused) -> dict[str, str]:
+    """A refusal as a form's errors: at the top ("form"), and on its field too when it is about
+    one, next to what was typed."""
+    errors = {"form": str(refusal)}
+    if refusal.field:
+        errors[refusal.field] = str(refusal)
+    return errors
