@@ -35,6 +35,7 @@ from portal.controllers import routes
 from portal.controllers.repeats import already_processed_handler, repeat_target
 from portal.lib import db, once
 from portal.lib.formatting import datum, datumtijd
+from portal.lib.forms import TEXT_LIMIT, thousands
 from portal.lib.money import format_euros
 from portal.lib.observability import RequestIdMiddleware
 from portal.lib.settings import PROJECT_ROOT, Settings
@@ -54,6 +55,7 @@ def configure_jinja(engine: Jinja, settings: Settings | None = None) -> None:
     env.filters["euro"] = format_euros
     env.filters["datum"] = datum
     env.filters["datumtijd"] = datumtijd
+    env.filters["thousands"] = thousands
     # URLs come from route names: Litestar's url_for('name', **path_params) for pages, these
     # two for static files and for the query strings of filters and pages.
     env.globals["static_url"] = static_url
@@ -61,6 +63,7 @@ def configure_jinja(engine: Jinja, settings: Settings | None = None) -> None:
     env.globals["form_guard"] = form_guard
     env.globals["report_state_labels"] = REPORT_STATE_LABELS
     env.globals["GRANT_BOOKING_LABELS"] = GRANT_BOOKING_LABELS
+    env.globals["TEXT_LIMIT"] = TEXT_LIMIT
 
 
 @pass_context

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from litestar.datastructures import FormMultiDict
 
 from portal.accounts.rules import email_problem
-from portal.lib.forms import MAX_ID, clean, parse_date, whole_number
+from portal.lib.forms import MAX_ID, TEXT_LIMIT, clean, parse_date, whole_number
 from portal.lib.forms import text as _text
 from portal.lib.money import MoneyError, parse_euros
 from proposals.budget_workbook import (
@@ -33,7 +33,9 @@ from proposals.rules import (
 )
 
 EXTRA_MEMBER_ROWS = 6
-MAX_TEXT = 20_000
+TITLE_LIMIT = 300  # the column's length
+# A transformation goal's explanation: a paragraph next to its box.
+GOAL_EXPLANATION_LIMIT = 2000
 
 
 @dataclass
@@ -87,8 +89,8 @@ def parse_general(
 ) -> SectionInput:
     errors: dict[str, str] = {}
     values: dict[str, object] = {
-        "title": _text(form, "title", 300),
-        "summary": _text(form, "summary"),
+        "title": _text(form, "title", TITLE_LIMIT, errors),
+        "summary": _text(form, "summary", TEXT_LIMIT, errors),
         "theme": _id(form, "theme", theme_ids, errors, "Kies een thema van deze ronde."),
         "region": _id(form, "region", region_ids, errors, "Kies een regio van dit netwerk."),
         "lead_organisation": _id(
@@ -98,9 +100,9 @@ def parse_general(
             errors,
             "Kies een organisatie van dit netwerk.",
         ),
-        "contact_name": _text(form, "contact_name", 200),
-        "contact_email": _text(form, "contact_email", 254).lower(),
-        "contact_phone": _text(form, "contact_phone", 40),
+        "contact_name": _text(form, "contact_name", 200, errors),
+        "contact_email": _text(form, "contact_email", 254, errors).lower(),
+        "contact_phone": _text(form, "contact_phone", 40, errors),
     }
     if not values["title"]:
         errors["title"] = "Een voorstel heeft altijd een titel."
@@ -119,8 +121,8 @@ def parse_bouwteam(form: FormMultiDict) -> SectionInput:
     kartrekker = _text(form, "kartrekker")
     keys = [*VIERKANT, *(f"other{i}" for i in range(1, EXTRA_MEMBER_ROWS + 1))]
     for order, key in enumerate(keys):
-        name = _text(form, f"{key}_name", 200)
-        organisation = _text(form, f"{key}_organisation", 200)
+        name = _text(form, f"{key}_name", 200, errors)
+        organisation = _text(form, f"{key}_organisation", 200, errors)
         if not name and not organisation:
             if kartrekker == key:
                 errors["kartrekker"] = "De kartrekker moet een lid met een naam zijn."
@@ -142,10 +144,10 @@ def parse_bouwteam(form: FormMultiDict) -> SectionInput:
 def parse_content(form: FormMultiDict) -> SectionInput:
     errors: dict[str, str] = {}
     values: dict[str, object] = {
-        "goals": _text(form, "goals"),
-        "results": _text(form, "results"),
-        "activities": _text(form, "activities"),
-        "target_group": _text(form, "target_group"),
+        "goals": _text(form, "goals", TEXT_LIMIT, errors),
+        "results": _text(form, "results", TEXT_LIMIT, errors),
+        "activities": _text(form, "activities", TEXT_LIMIT, errors),
+        "target_group": _text(form, "target_group", TEXT_LIMIT, errors),
         "start_date": _date(form, "start_date", errors),
         "end_date": _date(form, "end_date", errors),
     }
@@ -159,7 +161,7 @@ def parse_criteria(form: FormMultiDict, region_ids: set[int]) -> SectionInput:
     errors: dict[str, str] = {}
     functions = [f for f in form.getall("functions", []) if f in FUNCTIONS]
     goals = {
-        code: _text(form, f"goal_{code}_explanation", 2000)
+        code: _text(form, f"goal_{code}_explanation", GOAL_EXPLANATION_LIMIT, errors)
         for code in TRANSFORMATION_GOALS
         if code in form.getall("transformation_goals", [])
     }
@@ -186,15 +188,15 @@ def parse_criteria(form: FormMultiDict, region_ids: set[int]) -> SectionInput:
         "transformation_goals": goals,
         "participating_region_ids": participating,
         "benefiting_region_ids": benefiting,
-        "supra_regional_reason": _text(form, "supra_regional_reason"),
-        "innovation": _text(form, "innovation"),
+        "supra_regional_reason": _text(form, "supra_regional_reason", TEXT_LIMIT, errors),
+        "innovation": _text(form, "innovation", TEXT_LIMIT, errors),
         "extends_offer": extends,
         "extension_region": _id(
             form, "extension_region", region_ids, errors, "Kies een regio van dit netwerk."
         )
         if extends == "other_region"
         else None,
-        "extension_description": _text(form, "extension_description"),
+        "extension_description": _text(form, "extension_description", TEXT_LIMIT, errors),
     }
     return SectionInput(values, errors)
 
@@ -211,13 +213,15 @@ def parse_procurement(form: FormMultiDict) -> SectionInput:
         kind = "social"
     fit = _text(form, "procurement_policy_fit")
     values: dict[str, object] = {
-        "procurement_expert_name": _text(form, "procurement_expert_name", 200),
-        "procurement_expert_organisation": _text(form, "procurement_expert_organisation", 200),
+        "procurement_expert_name": _text(form, "procurement_expert_name", 200, errors),
+        "procurement_expert_organisation": _text(
+            form, "procurement_expert_organisation", 200, errors
+        ),
         "procurement_route": route,
         "procurement_service_kind": kind,
         "estimated_contract_value_cents": _money(form, "estimated_contract_value", errors),
         "procurement_policy_fit": fit if fit in {"yes", "no"} else "",
-        "procurement_notes": _text(form, "procurement_notes"),
+        "procurement_notes": _text(form, "procurement_notes", TEXT_LIMIT, errors),
     }
     return SectionInput(values, errors)
 

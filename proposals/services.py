@@ -26,13 +26,14 @@ from portal.lib import clock
 from portal.lib.db import is_sqlite, required, write_transaction
 from portal.lib.files import CheckedFile
 from portal.lib.formatting import datumtijd
+from portal.lib.forms import too_long
 from portal.lib.money import format_euros
 from portal.lib.refusals import Refused
 from portal.lib.settings import Settings
 from proposals import queries
 from proposals.budget_workbook import BudgetLineInput
 from proposals.eligibility import Check, blocking_failures
-from proposals.forms import SectionInput
+from proposals.forms import TITLE_LIMIT, SectionInput
 
 # Rounds and themes have their own module; their names stay reachable from here.
 from proposals.round_services import RoundInput as RoundInput
@@ -79,6 +80,8 @@ async def create_proposal(
         problems["round"] = "Deze ronde is gesloten; er kunnen geen voorstellen meer bij."
     if not title.strip():
         problems["title"] = "Geef het voorstel een (voorlopige) titel."
+    elif problem := too_long(title, TITLE_LIMIT):
+        problems["title"] = problem
     if problems:
         return None, problems
     organisations = sorted(actor.organisation_ids(network_id, Role.applicant))
@@ -88,7 +91,7 @@ async def create_proposal(
                 network=network_id,
                 round=round_id,
                 created_by=actor.user_id,
-                title=title.strip()[:300],
+                title=title.strip(),
                 lead_organisation=organisations[0] if organisations else None,
                 contact_name=actor.name,
                 contact_email=actor.email,

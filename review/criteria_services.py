@@ -46,6 +46,7 @@ from review.route import DecisionRoute, route_to_json
 
 # Empty rows under the set, to add criteria without JavaScript.
 NEW_ROWS = 3
+EXPLANATION_LIMIT = 1000  # a criterion's explanation for the reviewer
 
 
 def parse_set(form: FormMultiDict) -> tuple[Criteria, dict[str, str]]:
@@ -54,9 +55,9 @@ def parse_set(form: FormMultiDict) -> tuple[Criteria, dict[str, str]]:
     rows: list[tuple[int, Criterion]] = []
     problems: dict[str, str] = {}
     for i in range(1, MAX_CRITERIA + NEW_ROWS + 1):
-        code = text(form, f"code{i}", 6).upper()
-        name = text(form, f"name{i}", 200)
-        explanation = text(form, f"explanation{i}", 1000)
+        code = text(form, f"code{i}", 6, problems).upper()
+        name = text(form, f"name{i}", 200, problems)
+        explanation = text(form, f"explanation{i}", EXPLANATION_LIMIT, problems)
         if not (code or name or explanation):
             continue
         scale = text(form, f"scale{i}") or Scale.score
@@ -157,8 +158,8 @@ def parse_panel(form: FormMultiDict) -> tuple[Panel, dict[str, str]]:
     rows: list[tuple[int, PanelKind]] = []
     problems: dict[str, str] = {}
     for i in range(1, MAX_KINDS + NEW_ROWS + 1):
-        code = text(form, f"code{i}", 20).lower()
-        name = text(form, f"name{i}", 100)
+        code = text(form, f"code{i}", 20, problems).lower()
+        name = text(form, f"name{i}", 100, problems)
         raw_need = text(form, f"need{i}")
         if not (code or name):
             continue

@@ -9,7 +9,7 @@ from typing import Any
 
 from litestar.datastructures import FormMultiDict
 
-from portal.lib.forms import parse_date, whole_number
+from portal.lib.forms import TEXT_LIMIT, parse_date, whole_number
 from portal.lib.forms import text as _text
 from portal.lib.money import MoneyError, parse_euros
 from proposals.criteria import Criteria
@@ -33,6 +33,11 @@ def field_labels(criteria: Criteria) -> dict[str, str]:
     return {**labels, "recommendation": "Eindadvies", "advice": "Toelichting op uw advies"}
 
 
+QUESTION_LIMIT = 5000  # a clarification question to the applicants
+REFERENCE_LIMIT = 200  # a reference (kenmerk) column's length
+# Why the advice goes on before every assigned review is in: a few sentences for the file.
+REASON_LIMIT = 2000
+
 # Zuid-West's advice bodies by code; a network's own come from its decision route.
 ADVICE_BODIES = DEFAULT_ROUTE.names()
 
@@ -48,7 +53,7 @@ def parse_review(
     errors: dict[str, str] = {}
     for c in criteria:
         raw = _text(form, c.field)
-        note = _text(form, c.note_field)
+        note = _text(form, c.note_field, TEXT_LIMIT, errors)
         if note:
             notes[c.code] = note
         if c.is_score:
@@ -60,7 +65,7 @@ def parse_review(
             if submit and score is None and c.field not in errors:
                 errors[c.field] = f"Geef een score voor {c.label}."
             if submit and not note:
-                errors[c.note_field] = "Motiveer de score."
+                errors.setdefault(c.note_field, "Motiveer de score.")
             continue
         if raw and raw not in PRECONDITION_VALUES:
             errors[c.field] = "Kies voldoet, voldoet niet of onduidelijk."
@@ -77,7 +82,7 @@ def parse_review(
         recommendation = ""
     if submit and not recommendation:
         errors.setdefault("recommendation", "Kies uw eindadvies.")
-    advice = _text(form, "advice")
+    advice = _text(form, "advice", TEXT_LIMIT, errors)
     if submit and not advice:
         errors["advice"] = "Schrijf een korte toelichting bij uw advies."
     values = {"scores": scores, "notes": notes, "recommendation": recommendation, "advice": advice}
@@ -116,6 +121,9 @@ class AdviceInput:
     meeting_date: dt.date | None
     reference: str
     advice: str
+    # Why the advice is recorded although not every assigned review is in (review/services.py
+    # asks for it then); empty when they are all in.
+    open_reviews_reason: str = ""
 
 
 def parse_advice(
@@ -128,8 +136,9 @@ def parse_advice(
     data = AdviceInput(
         body,
         _date(form, f"{prefix}meeting_date", errors),
-        _text(form, f"{prefix}reference", 200),
-        _text(form, f"{prefix}advice"),
+        _text(form, f"{prefix}reference", REFERENCE_LIMIT, errors),
+        _text(form, f"{prefix}advice", TEXT_LIMIT, errors),
+        _text(form, f"{prefix}open_reviews_reason", REASON_LIMIT, errors),
     )
     if not data.advice:
         errors[f"{prefix}advice"] = "Vul het advies in."
@@ -183,13 +192,15 @@ def parse_decision(
     data = DecisionInput(
         outcome=outcome,
         amount_cents=amount,
-        conditions=_text(form, f"{prefix}conditions"),
-        reasons=_text(form, f"{prefix}reasons"),
+        conditions=_text(form, f"{prefix}conditions", TEXT_LIMIT, errors),
+        reasons=_text(form, f"{prefix}reasons", TEXT_LIMIT, errors),
         decision_date=_date(form, f"{prefix}decision_date", errors),
-        reference=_text(form, f"{prefix}reference", 200),
+        reference=_text(form, f"{prefix}reference", REFERENCE_LIMIT, errors),
         advice_date=_date(form, f"{prefix}advice_date", errors) if last else None,
-        advice_reference=_text(form, f"{prefix}advice_reference", 200) if last else "",
-        shared_advice=_text(form, f"{prefix}shared_advice"),
+        advice_reference=(
+            _text(form, f"{prefix}advice_reference", REFERENCE_LIMIT, errors) if last else ""
+        ),
+        shared_advice=_text(form, f"{prefix}shared_advice", TEXT_LIMIT, errors),
     )
     if outcome == "granted_with_conditions" and not data.conditions:
         errors[f"{prefix}conditions"] = "Noem de voorwaarden."

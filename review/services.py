@@ -15,6 +15,8 @@ from portal.accounts.tables import Membership, Network, Role
 from portal.lib import clock
 from portal.lib.db import required, write_transaction
 from portal.lib.formatting import datum
+from portal.lib.forms import TEXT_LIMIT, too_long
+from portal.lib.money import format_euros
 from portal.lib.refusals import Refused
 from portal.lib.settings import Settings
 from proposals import queries as proposal_queries
@@ -23,8 +25,14 @@ from proposals.rows import ProposalRow
 from proposals.rules import Actor
 from review import letters, queries
 from review.assignment import CONFLICT_KINDS, conflict_reason, propose_assignment
-from review.forms import OUTCOMES, AdviceInput, DecisionInput
+from review.forms import OUTCOMES, QUESTION_LIMIT, REASON_LIMIT, AdviceInput, DecisionInput
 from review.rows import ReviewRow
+from review.rules import (
+    OPEN_REVIEWS_FIELD,
+    advice_date_problem,
+    decision_advice_date_problem,
+    open_reviews_problem,
+)
 from review.tables import Advice, ConflictDeclaration, Decision, Question, Review
 
 
@@ -215,6 +223,8 @@ async def declare_conflict(actor: Principal, proposal: ProposalRow, kind: str, r
         raise ReviewRefused("Kies het soort belangenconflict.")
     if kind in ("personal", "other") and not reason.strip():
         raise ReviewRefused("Licht het belangenconflict kort toe.")
+    if problem := too_long(reason.strip(), REASON_LIMIT):
+        raise ReviewRefused(problem, field="reason")
     async with write_transaction():
         if await ConflictDeclaration.exists().where(
             (ConflictDeclaration.proposal == proposal["id"])
@@ -226,7 +236,7 @@ async def declare_conflict(actor: Principal, proposal: ProposalRow, kind: str, r
                 proposal=proposal["id"],
                 reviewer=actor.user_id,
                 kind=kind,
-                reason=reason.strip()[:2000],
+                reason=reason.strip(),
                 declared_at=clock.now(),
             )
         )
@@ -321,6 +331,8 @@ async def ask_question(
 ) -> None:
     if not question.strip():
         raise ReviewRefused("Schrijf uw vraag.")
+    if problem := too_long(question.strip(), QUESTION_LIMIT):
+        raise ReviewRefused(problem, field="question")
     link = await _link(settings, proposal["network"], f"/voorstellen/{proposal['id']}#vragen")
     authors = await proposal_queries.authors_of(proposal["id"])
     async with write_transaction():
@@ -338,7 +350,7 @@ async def ask_question(
             Question(
                 proposal=proposal["id"],
                 asked_by=actor.user_id,
-                question=question.strip()[:5000],
+                question=question.strip(),
                 asked_at=clock.now(),
             )
         )
@@ -366,6 +378,8 @@ async def answer_question(
 ) -> None:
     if not answer.strip():
         raise ReviewRefused("Schrijf uw antwoord.")
+    if problem := too_long(answer.strip(), TEXT_LIMIT):
+        raise ReviewRefused(problem, field="answer")
     row = (
         await Question.select(
             Question.id,
@@ -384,7 +398,7 @@ async def answer_question(
     async with write_transaction():
         await Question.update(
             {
-                Question.answer: answer.strip()[:10000],
+                Question.answer: answer.strip(),
                 Question.answered_by: actor.user_id,
                 Question.answered_at: clock.now(),
             }
@@ -411,7 +425,19 @@ async def answer_question(
 
 
 async def record_advice(actor: Principal, proposal: ProposalRow, data: AdviceInput) -> None:
+    """Advice follows the reviews (all in, or a reason why not) and is not dated in the future
+    (review/rules.py); judged inside the transaction, on the reviews as they are then."""
+    if data.meeting_date is None:  # the form asks for it
+        raise ReviewRefused("Vul de datum in.", field="meeting_date")
     async with write_transaction():
+        if problem := advice_date_problem(data.meeting_date, clock.today()):
+            raise ReviewRefused(problem, field="meeting_date")
+        reviews = await queries.reviews_of(proposal["id"], proposal["version"])
+        states = [r["state"] for r in reviews]
+        if problem := open_reviews_problem(states, data.open_reviews_reason):
+            raise ReviewRefused(problem, field=OPEN_REVIEWS_FIELD)
+        # Only a reason that was needed goes into the file.
+        all_in = bool(states) and all(state == "submitted" for state in states)
         await Advice.insert(
             Advice(
                 proposal=proposal["id"],
@@ -419,6 +445,7 @@ async def record_advice(actor: Principal, proposal: ProposalRow, data: AdviceInp
                 meeting_date=data.meeting_date,
                 reference=data.reference,
                 advice=data.advice,
+                open_reviews_reason="" if all_in else data.open_reviews_reason.strip(),
                 recorded_by=actor.user_id,
                 recorded_at=clock.now(),
             )
@@ -480,12 +507,23 @@ async def decide(
         & (Membership.role == Role.region_officer.value)
     )
     label = OUTCOMES[data.outcome]
-    from portal.lib.money import format_euros
-
     amount = f" ({format_euros(data.amount_cents)})" if data.amount_cents else ""
-    last = (await queries.route_of(proposal["network"])).with_decision
+    route = await queries.route_of(proposal["network"])
+    last = route.with_decision
     async with write_transaction():
         if last is not None:  # the advice that comes with the decision
+            if data.advice_date is None:  # the form asks for it
+                raise ReviewRefused("Vul de datum in.", field="advice_date")
+            names = route.names()
+            earlier = [
+                (names.get(a["body"], a["body"]), a["meeting_date"])
+                for a in await queries.advice_of(proposal["id"])
+                if a["body"] != last.code
+            ]
+            if problem := decision_advice_date_problem(
+                data.advice_date, decision_date, earlier, last.name, clock.today()
+            ):
+                raise ReviewRefused(problem, field="advice_date")
             await Advice.insert(
                 Advice(
                     proposal=proposal["id"],

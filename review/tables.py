@@ -88,6 +88,8 @@ class Advice(Table):
     meeting_date = Date()
     reference = Varchar(length=200, default="")
     advice = Text(default="")
+    # Why this advice did not wait for every assigned review; empty when they were all in.
+    open_reviews_reason = Text(default="")
     recorded_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     recorded_at = Timestamptz(default=TimestamptzNow())
 

@@ -18,12 +18,17 @@ from portal.accounts import events
 from portal.accounts.principal import Principal
 from portal.lib import clock
 from portal.lib.db import is_sqlite, write_transaction
+from portal.lib.forms import too_long
 from portal.lib.money import format_euros
 from portal.lib.refusals import Refused
 
 
 class LedgerRefused(Refused):
     """str() is the Dutch explanation: the rule and the figures."""
+
+
+REASON_LIMIT = 2000  # an entry's reason
+REFERENCE_LIMIT = 200  # an entry's document reference: the column's length
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,13 @@ async def book(
                     raise LedgerRefused(
                         "Een boeking voor een project hoort op de post van dat project."
                     )
+        for draft in drafts:
+            # Never cut: a reason or reference over its limit is refused (the forms say so on
+            # the field first; this holds for every other way into the books).
+            if problem := too_long(draft.reason.strip(), REASON_LIMIT):
+                raise LedgerRefused(f"Reden: {problem}", field="reason")
+            if problem := too_long(draft.document_reference.strip(), REFERENCE_LIMIT):
+                raise LedgerRefused(f"Kenmerk: {problem}", field="document_reference")
         ids = []
         for draft in drafts:
             row = await Entry.insert(
@@ -133,8 +145,8 @@ async def book(
                     amount_cents=draft.amount_cents,
                     sign=draft.sign,
                     reverses=draft.reverses,
-                    reason=draft.reason.strip()[:2000],
-                    document_reference=draft.document_reference.strip()[:200],
+                    reason=draft.reason.strip(),
+                    document_reference=draft.document_reference.strip(),
                     booked_on=booked_on or clock.now().date(),
                     period_year=draft.period_year or (booked_on or clock.now().date()).year,
                     created_by=actor.user_id if actor else None,

@@ -33,6 +33,7 @@ from portal.accounts.rules import format_basis_points
 from portal.accounts.tables import GrantBooking, Network
 from portal.lib import clock
 from portal.lib.db import required, write_transaction
+from portal.lib.forms import too_long
 from portal.lib.money import format_euros
 
 DEFAULT_ADVANCE_BP = 8000  # 80 % at the grant, the rest after the final amount
@@ -41,6 +42,7 @@ __all__ = ["EntryDraft", "LedgerRefused"]
 Problems = dict[str, str]
 ALREADY_DIVIDED = "Dit jaar is al ingedeeld; wijzig de verdeling met een herschikking."
 FIRST_YEAR, LAST_YEAR = 2015, 2100
+GRANT_REFERENCE_LIMIT = 200  # the column's length
 
 
 async def create_budget_year(
@@ -55,6 +57,8 @@ async def create_budget_year(
         problems["year"] = f"Vul een jaartal in tussen {FIRST_YEAR} en {LAST_YEAR}."
     if spuk_amount_cents is None or spuk_amount_cents <= 0:
         problems.setdefault("spuk_amount", "Vul het SPUK-bedrag in; het moet groter zijn dan nul.")
+    if problem := too_long(grant_reference.strip(), GRANT_REFERENCE_LIMIT):
+        problems["grant_reference"] = problem
     if problems:
         return None, problems
     network = required(await Network.select().where(Network.id == network_id).first())
@@ -70,7 +74,7 @@ async def create_budget_year(
                 spuk_amount_cents=spuk_amount_cents,
                 unforeseen_reserve_bp=network["unforeseen_reserve_bp"],
                 themes_reserve_bp=network["themes_reserve_bp"],
-                grant_reference=grant_reference.strip()[:200],
+                grant_reference=grant_reference.strip(),
             )
         ).returning(BudgetYear.id)
         budget_year_id = row[0]["id"]

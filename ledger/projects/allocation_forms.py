@@ -63,7 +63,7 @@ def parse_allocation(
     field."""
     errors: dict[str, str] = {}
 
-    title = text(form, "title", 300)
+    title = text(form, "title", 300, errors)
     if not title:
         errors["title"] = "Geef de toewijzing een naam, bijvoorbeeld 'Projectleider 2021'."
 
@@ -72,10 +72,10 @@ def parse_allocation(
         errors["account"] = "Kies de begrotingspost waarop het geld wordt toegewezen."
 
     chosen = Recipient("")
-    kvk = text(form, "recipient_kvk", 20).replace(" ", "").replace(".", "")
+    kvk = text(form, "recipient_kvk", 20, errors).replace(" ", "").replace(".", "")
     choice = text(form, "recipient_choice")
     if choice == OUTSIDE:
-        chosen = Recipient(text(form, "recipient_name", 200))
+        chosen = Recipient(text(form, "recipient_name", 200, errors))
         if not chosen.name:
             errors["recipient_name"] = "Vul de naam van de ontvanger in."
         if not kvk:
@@ -97,13 +97,13 @@ def parse_allocation(
     if start and end and end < start:
         errors["end_date"] = "De einddatum ligt voor de begindatum."
 
-    reference = text(form, "decision_reference", 200)
+    reference = text(form, "decision_reference", 200, errors)
     if not reference:
         errors["decision_reference"] = "Vul het kenmerk van het besluit in."
     decided = date_field(form, "decision_date", errors, "Vul de datum van het besluit in.")
     if decided and decided > today:
         errors["decision_date"] = "De datum van het besluit ligt in de toekomst."
-    decided_by = text(form, "decided_by", 200)
+    decided_by = text(form, "decided_by", 200, errors)
     if not decided_by:
         errors["decided_by"] = "Vul in wie besloot, bijvoorbeeld 'College van B&W Rotterdam'."
 

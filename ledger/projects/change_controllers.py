@@ -21,7 +21,8 @@ from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.tables import Role
 from portal.lib.db import required, write_transaction
 from portal.lib.downloads import download
-from portal.lib.forms import text
+from portal.lib.forms import TooLong, text
+from portal.lib.refusals import form_errors
 from proposals.queries import region_names
 
 COORDINATOR = allow(Role.coordinator)
@@ -92,13 +93,13 @@ class ChangeController(Controller):
                 text(form, "decision_reference", 200),
                 text(form, "note", 2_000),
             )
-        except LedgerRefused as refusal:
+        except (LedgerRefused, TooLong) as refusal:
             return await self._list(
                 request,
                 principal,
                 network_ref,
                 {**dict(form.items()), "change_id": str(change_id)},
-                {"form": str(refusal)},
+                form_errors(refusal),
                 422,
             )
         if state == PaymentRequestState.approved:

@@ -87,7 +87,7 @@ def parse_change(
         amount = money_field(form, "new_amount", errors)
         if amount is not None and amount < 0:
             errors["new_amount"] = "Het nieuwe bedrag kan niet negatief zijn."
-    reason = text(form, "reason", 5_000)
+    reason = text(form, "reason", 5_000, errors)
     if not reason:
         errors["reason"] = "Geef de reden van de wijziging."
     if errors or project_id is None:

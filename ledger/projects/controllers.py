@@ -13,7 +13,7 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
 from ledger.books import queries, services
-from ledger.books.booking import LedgerRefused
+from ledger.books.booking import REASON_LIMIT, REFERENCE_LIMIT, LedgerRefused
 from ledger.books.chart import Bar, budget_chart
 from ledger.books.projects import waiting_parts
 from ledger.books.rows import AccountRow
@@ -35,7 +35,15 @@ from portal.accounts.layout import query, redirect, render, url
 from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.rules import format_basis_points, reserve_percentage_problem
 from portal.accounts.tables import Role
-from portal.lib.forms import money_field, optional_id, page_count, page_number, query_int, text
+from portal.lib.forms import (
+    TooLong,
+    money_field,
+    optional_id,
+    page_count,
+    page_number,
+    query_int,
+    text,
+)
 from portal.lib.money import format_euros
 
 COORDINATOR = allow(Role.coordinator)
@@ -274,7 +282,7 @@ class LedgerController(Controller):
         process = {code: money_field(form, code, errors, False) or 0 for code in PROCESS_LINES}
         # A line's name as the network calls it; a form without the field keeps the default.
         names = {
-            code: text(form, f"name_{code}", 200)
+            code: text(form, f"name_{code}", 200, errors)
             for code in PROCESS_LINES
             if f"name_{code}" in form
         }
@@ -365,8 +373,10 @@ class LedgerController(Controller):
         form = await request.form()
         back = url(request, "ledger:entries", year_id=year_id)
         try:
-            await services.reverse(principal, network_ref.id, entry_id, text(form, "reason", 2000))
-        except LedgerRefused as error:
+            await services.reverse(
+                principal, network_ref.id, entry_id, text(form, "reason", REASON_LIMIT)
+            )
+        except (LedgerRefused, TooLong) as error:
             return redirect(request, back, str(error), "error")
         return redirect(request, back, f"Boeking {entry_id} is gecorrigeerd.")
 
@@ -396,6 +406,7 @@ class LedgerController(Controller):
             errors=errors,
             reserve_kinds=RESERVE_KINDS,
             empty=AccountFigures(),
+            REASON_LIMIT=REASON_LIMIT,
         )
 
     @post("/{year_id:int}/herschikken", name="ledger:move_save", opt=COORDINATOR)
@@ -418,9 +429,11 @@ class LedgerController(Controller):
             errors["from_account"] = "Kies de post waar het geld vandaan komt."
         if target is None:
             errors["to_account"] = "Kies de post waar het geld heen gaat."
-        if not text(form, "reason"):
+        reason = text(form, "reason", REASON_LIMIT, errors)
+        reference = text(form, "document_reference", REFERENCE_LIMIT, errors)
+        if not reason:
             errors["reason"] = "Geef de reden."
-        if kind == "reserve_release" and not text(form, "document_reference"):
+        if kind == "reserve_release" and not reference:
             errors["document_reference"] = (
                 "Een inzet onvoorzien vraagt het kenmerk van het besluit."
             )
@@ -434,8 +447,8 @@ class LedgerController(Controller):
                     source or 0,
                     target or 0,
                     amount or 0,
-                    text(form, "reason"),
-                    text(form, "document_reference", 200),
+                    reason,
+                    reference,
                 )
             except LedgerRefused as error:
                 errors["form"] = str(error)

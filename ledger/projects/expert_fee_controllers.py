@@ -16,7 +16,7 @@ from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.tables import Role
 from portal.lib import clock
-from portal.lib.forms import text
+from portal.lib.forms import TooLong, text
 from portal.lib.money import format_euros
 
 COORDINATOR = allow(Role.coordinator)
@@ -85,7 +85,7 @@ class ExpertFeeController(Controller):
             count, total = await expert_fees.pay_open_claims(
                 principal, network_ref.id, project_id, text(form, "document_reference", 200)
             )
-        except LedgerRefused as refusal:
+        except (LedgerRefused, TooLong) as refusal:
             return await self._page(
                 request,
                 network_ref,

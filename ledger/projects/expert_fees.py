@@ -66,19 +66,19 @@ def parse_minutes(raw: str) -> int | None:
 
 def parse_claim(form: FormMultiDict, today: dt.date) -> tuple[ClaimInput | None, dict[str, str]]:
     errors: dict[str, str] = {}
-    name = text(form, "expert_name", 200)
+    name = text(form, "expert_name", 200, errors)
     if not name:
         errors["expert_name"] = "Vul de naam van de expert in."
     work_date = date_field(form, "work_date", errors, "Vul de datum van het werk in.")
     if work_date and work_date > today:
         errors["work_date"] = "Declareer uren pas als ze gewerkt zijn."
-    minutes = parse_minutes(text(form, "hours", 20))
+    minutes = parse_minutes(text(form, "hours"))
     if minutes is None or not 0 < minutes <= MAX_MINUTES:
         errors["hours"] = (
             "Vul het aantal uren in, meer dan 0 en hoogstens 24, bijvoorbeeld 3 of 1,5 "
             "(in hele minuten)."
         )
-    description = text(form, "description", 500)
+    description = text(form, "description", 500, errors)
     if not description:
         errors["description"] = (
             "Beschrijf het werk, bijvoorbeeld 'Consultatie expertteam Haaglanden'."

@@ -49,7 +49,7 @@ class InstalmentInput:
 
 def parse_instalment(form: FormMultiDict) -> tuple[InstalmentInput | None, dict[str, str]]:
     errors: dict[str, str] = {}
-    description = text(form, "description", 300)
+    description = text(form, "description", 300, errors)
     if not description:
         errors["description"] = "Omschrijf de termijn, bijvoorbeeld 'Tweede termijn'."
     amount = money_field(form, "amount", errors, positive=True) or 0

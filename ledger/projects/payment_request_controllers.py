@@ -15,8 +15,9 @@ from portal.accounts.guards import allow
 from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.tables import Role
-from portal.lib.forms import text
+from portal.lib.forms import TooLong, text
 from portal.lib.money import format_euros
+from portal.lib.refusals import form_errors
 from proposals.queries import region_names
 
 COORDINATOR = allow(Role.coordinator)
@@ -90,13 +91,13 @@ class PaymentRequestController(Controller):
                 text(form, "document_reference", 200),
                 text(form, "note", 2_000),
             )
-        except LedgerRefused as refusal:
+        except (LedgerRefused, TooLong) as refusal:
             return await self._list(
                 request,
                 principal,
                 network_ref,
                 {**dict(form.items()), "request_id": str(request_id)},
-                {"form": str(refusal)},
+                form_errors(refusal),
                 422,
             )
         message = (

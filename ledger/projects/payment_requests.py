@@ -83,7 +83,7 @@ def parse_request(
         if instalment is not None
         else money_field(form, "amount", errors, positive=True) or 0
     )
-    statement = text(form, "statement", 5_000)
+    statement = text(form, "statement", 5_000, errors)
     if not statement:
         errors["statement"] = (
             "Licht het verzoek toe: waarvoor het geld nu nodig is en hoe het project ervoor staat."

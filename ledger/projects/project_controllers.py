@@ -30,7 +30,7 @@ from portal.accounts.tables import Role
 from portal.lib import clock
 from portal.lib.db import required, write_transaction
 from portal.lib.downloads import download
-from portal.lib.forms import money_field, text
+from portal.lib.forms import TooLong, money_field, text
 from portal.lib.money import format_euros
 
 COORDINATOR = allow(Role.coordinator)
@@ -120,7 +120,8 @@ class ProjectController(Controller):
         form = await request.form()
         errors: dict[str, str] = {}
         amount = money_field(form, "amount", errors)
-        if not text(form, "document_reference"):
+        reference = text(form, "document_reference", 200, errors)
+        if not reference:
             errors["document_reference"] = "Vul het kenmerk van de betaling of factuur in."
         if not errors:
             try:
@@ -129,7 +130,7 @@ class ProjectController(Controller):
                     project,
                     text(form, "kind") or "advance_payment",
                     amount or 0,
-                    text(form, "document_reference", 200),
+                    reference,
                 )
             except LedgerRefused as error:
                 errors["form"] = str(error)
@@ -234,8 +235,8 @@ class ProjectController(Controller):
                 text(form, "document_reference", 200),
                 clock.now().date(),
             )
-        except LedgerRefused as error:
-            values = {f"pay_{instalment_id}": text(form, "document_reference", 200)}
+        except (LedgerRefused, TooLong) as error:
+            values = {f"pay_{instalment_id}": text(form, "document_reference")}
             return await project_page(
                 request, project_id, values, {f"pay_{instalment_id}": str(error)}, 422
             )

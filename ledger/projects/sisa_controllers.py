@@ -15,7 +15,7 @@ from portal.accounts.layout import redirect, url
 from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.tables import Role
 from portal.lib import clock
-from portal.lib.forms import parse_date, text
+from portal.lib.forms import TooLong, parse_date, text
 
 
 class SisaController(Controller):
@@ -31,7 +31,7 @@ class SisaController(Controller):
     ) -> Redirect:
         form = await request.form()
         back = url(request, "ledger:year", year_id=year_id)
-        raw = text(form, "spend_until", 40)
+        raw = text(form, "spend_until")
         try:
             day = parse_date(raw) if raw else None
         except ValueError:
@@ -54,7 +54,7 @@ class SisaController(Controller):
     ) -> Redirect:
         form = await request.form()
         back = f"{url(request, 'ledger:reports')}#sisa"
-        raw = text(form, "submitted_on", 40)
+        raw = text(form, "submitted_on")
         try:
             submitted_on = parse_date(raw) if raw else None
         except ValueError:
@@ -70,6 +70,6 @@ class SisaController(Controller):
             await sisa.mark_submitted(
                 principal, network_ref.id, year_id, submitted_on, text(form, "reference", 200)
             )
-        except LedgerRefused as refusal:
+        except (LedgerRefused, TooLong) as refusal:
             return redirect(request, back, str(refusal), "error")
         return redirect(request, back, "De SiSa-verantwoording is als ingediend vastgelegd.")

@@ -33,11 +33,11 @@ class PartInput:
 
 def parse_part(form: FormMultiDict, today: dt.date) -> tuple[PartInput | None, dict[str, str]]:
     errors: dict[str, str] = {}
-    title = text(form, "title", 300)
+    title = text(form, "title", 300, errors)
     if not title:
         errors["title"] = "Geef het deelproject een naam."
     amount = money_field(form, "amount", errors, positive=True) or 0
-    reference = text(form, "decision_reference", 200)
+    reference = text(form, "decision_reference", 200, errors)
     if not reference:
         errors["decision_reference"] = "Vul het kenmerk van het besluit over dit deel in."
     decided = date_field(form, "decision_date", errors, "Vul de datum van het besluit in.")

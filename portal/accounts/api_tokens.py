@@ -95,7 +95,8 @@ async def create_token(
         raise TokenRefused("Alleen een coördinator kan een API-sleutel krijgen.")
     secret = TOKEN_PREFIX + new_token()
     name = name.strip()
-    nonce = form_nonce.strip()[:64] if form_nonce and form_nonce.strip() else None
+    # The page's own hidden key; one that is not (empty, or longer than any we make) is none.
+    nonce = form_nonce.strip() if form_nonce and 0 < len(form_nonce.strip()) <= 64 else None
     async with write_transaction():
         if nonce and await ApiToken.exists().where(
             (ApiToken.user == user_id) & (ApiToken.form_nonce == nonce)

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 _offset = dt.timedelta(0)
 
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC) + _offset
+
+
+def today() -> dt.date:
+    """Today's date in the Netherlands, where the meetings and decisions take place: for an
+    hour or two each night the UTC date is still yesterday's."""
+    return now().astimezone(ZoneInfo("Europe/Amsterdam")).date()
 
 
 def travel(delta: dt.timedelta) -> None:

@@ -8,6 +8,7 @@ import re
 from litestar.datastructures import FormMultiDict
 
 from portal.lib.money import MoneyError, parse_euros
+from portal.lib.refusals import Refused
 
 
 def clean(value: str) -> str:
@@ -15,9 +16,57 @@ def clean(value: str) -> str:
     return value.replace("\x00", "").strip()
 
 
-def text(form: FormMultiDict, name: str, max_length: int = 10_000) -> str:
+# What a textarea holds unless its field says otherwise: a section of a proposal, an answer,
+# an advice. The macro `forms.textarea` shows the same number (the Jinja global TEXT_LIMIT).
+TEXT_LIMIT = 10_000
+
+
+class TooLong(Refused):
+    """Typed text over its limit, refused where no form can show it on its field."""
+
+
+def length_of(value: str) -> int:
+    """Characters as the person counts them: a browser sends each line break of a textarea as
+    two (CR LF) while its counter, and the person, see one."""
+    return len(value.replace("\r\n", "\n"))
+
+
+def thousands(number: int) -> str:
+    """12000 -> '12.000'."""
+    return f"{number:,}".replace(",", ".")
+
+
+def too_long(value: str, limit: int) -> str | None:
+    """The Dutch message for text longer than `limit`, or None when it fits."""
+    length = length_of(value)
+    if length <= limit:
+        return None
+    return (
+        f"Deze tekst is {thousands(length)} tekens; er passen er ten hoogste "
+        f"{thousands(limit)} in. Maak hem korter."
+    )
+
+
+def text(
+    form: FormMultiDict,
+    name: str,
+    limit: int | None = None,
+    errors: dict[str, str] | None = None,
+) -> str:
+    """What was typed in `name`, cleaned and never cut.
+
+    Without a `limit`: a choice, a number, a date or a flag, which its reader judges whole.
+    With one: text longer than it is refused, never shortened (a tester's 120.000 characters
+    were once stored as 10.000 with "Gelukt"). The message lands in `errors[name]`, so that the
+    form comes back with the whole text on its field; without `errors` it is raised as
+    `TooLong`, which the controller answers like any other refusal."""
     value = form.get(name, "")
-    return clean(value)[:max_length] if isinstance(value, str) else ""
+    typed = clean(value) if isinstance(value, str) else ""
+    if limit is not None and (problem := too_long(typed, limit)):
+        if errors is None:
+            raise TooLong(problem, field=name)
+        errors.setdefault(name, problem)
+    return typed
 
 
 def money_field(
@@ -29,7 +78,7 @@ def money_field(
 ) -> int | None:
     """An amount in Dutch notation from a form, in cents; its problem lands in `errors[name]`.
     `positive`: zero and less are refused too (an amount to allocate, claim or pay)."""
-    raw = text(form, name, 40)
+    raw = text(form, name)
     if not raw:
         if required:
             errors[name] = "Vul een bedrag in."
@@ -66,7 +115,7 @@ def date_field(
     form: FormMultiDict, name: str, errors: dict[str, str], missing: str | None = None
 ) -> dt.date | None:
     """A date from a form; `missing` is the message when it is required and left empty."""
-    raw = text(form, name, 40)
+    raw = text(form, name)
     if not raw:
         if missing:
             errors[name] = missing

@@ -10,4 +10,19 @@ from __future__ import annotations
 
 
 class Refused(ValueError):
-    """A rule said no; `str(error)` is the Dutch reason to show."""
+    """A rule said no; `str(error)` is the Dutch reason to show. `field`, when the reason is
+    about one field of the form that was sent, names it: the form comes back with the message
+    on that field and what was typed, instead of a flash message on another page."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def form_errors(refusal: Refused) -> dict[str, str]:
+    """A refusal as a form's errors: at the top ("form"), and on its field too when it is about
+    one, next to what was typed."""
+    errors = {"form": str(refusal)}
+    if refusal.field:
+        errors[refusal.field] = str(refusal)
+    return errors

@@ -109,10 +109,13 @@ class AttachmentController(Controller):
         proposal, actors = seen
         back = detail_url(request, proposal["id"])
         form = await request.form()
+        errors: dict[str, str] = {}
+        email = text(form, "email", 254, errors)
         try:
-            errors = await services.add_coauthor(
-                principal, proposal, actors, text(form, "email", 254), request.app.state.settings
-            )
+            if not errors:
+                errors = await services.add_coauthor(
+                    principal, proposal, actors, email, request.app.state.settings
+                )
         except services.ProposalRefused as error:
             return redirect(request, back, str(error), "error")
         if errors:

@@ -17,6 +17,7 @@ from proposals import queries
 from proposals.budget_workbook import BUDGET_LINE_KINDS
 from proposals.deps import provide_proposal
 from proposals.eligibility import DEFAULT_THRESHOLDS_CENTS, Check, checklist
+from proposals.forms import GOAL_EXPLANATION_LIMIT
 from proposals.rows import ProposalRow
 from proposals.rules import (
     ATTACHMENT_KINDS,
@@ -98,6 +99,7 @@ def vocabularies() -> dict[str, Any]:
         "BUDGET_LINE_KINDS": BUDGET_LINE_KINDS,
         "SECTIONS": SECTIONS,
         "FIELD_LABELS": FIELD_LABELS,
+        "GOAL_EXPLANATION_LIMIT": GOAL_EXPLANATION_LIMIT,
     }
 
 

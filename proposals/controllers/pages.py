@@ -124,7 +124,7 @@ class ProposalController(Controller):
     ) -> Template | Redirect:
         form = await request.form()
         proposal_id, errors = await services.create_proposal(
-            principal, network_ref.id, optional_id(form, "round"), text(form, "title", 300)
+            principal, network_ref.id, optional_id(form, "round"), text(form, "title")
         )
         if errors or proposal_id is None:
             return await self._new_page(request, network_ref, dict(form.items()), errors, 422)

@@ -12,13 +12,14 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from ledger.books import services as ledger
+from ledger.books.services import GRANT_REFERENCE_LIMIT
 from portal.accounts.guards import allow
 from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.tables import Role
 from portal.lib import clock
 from portal.lib.formatting import from_local_input, to_local_input
-from portal.lib.forms import MAX_ID, clean, optional_id, text, whole_number
+from portal.lib.forms import MAX_ID, TEXT_LIMIT, clean, optional_id, text, too_long, whole_number
 from portal.lib.money import MoneyError, format_euros, parse_euros
 from proposals import queries, round_services, services
 from proposals.controllers.common import COORDINATOR
@@ -83,7 +84,7 @@ class RoundController(Controller):
             network_ref.id,
             whole_number(year_text),
             amount,
-            text(form, "grant_reference"),
+            text(form, "grant_reference", GRANT_REFERENCE_LIMIT, errors),
         )
         errors = problems | errors
         if errors:
@@ -187,7 +188,7 @@ class RoundController(Controller):
         limit = text(form, "attachment_limit_mb")
         data = services.RoundInput(
             budget_year_id=optional_id(form, "budget_year"),
-            title=text(form, "title", 200),
+            title=text(form, "title", 200, errors),
             opens_at=opens_at,
             closes_at=closes_at,
             attachment_limit_mb=whole_number(limit, maximum=10_000),
@@ -201,6 +202,9 @@ class RoundController(Controller):
             row = await queries.round_of(network.id, round_id) if round_id else None
             return await self._round_form(request, network, values, errors, row, 422)
         return redirect(request, url(request, "proposals:rounds"), "De ronde is opgeslagen.")
+
+
+THEME_NAME_LIMIT = 200  # the column's length
 
 
 def _themes(
@@ -221,6 +225,9 @@ def _themes(
             continue
         rows.append(row)
         n = len(rows)
+        for name, limit in (("name", THEME_NAME_LIMIT), ("description", TEXT_LIMIT)):
+            if problem := too_long(row[name], limit):
+                errors[f"theme{n}_{name}"] = problem
         cents = 0
         if row["budget"]:
             try:

@@ -105,6 +105,8 @@ def vocab() -> dict[str, Any]:
         "CONFLICT_REASONS": CONFLICT_REASONS,
         "STATE_LABELS": STATE_LABELS,
         "SCORE_WORDS": SCORE_WORDS,
+        "REASON_LIMIT": forms.REASON_LIMIT,
+        "QUESTION_LIMIT": forms.QUESTION_LIMIT,
     }
 
 

@@ -35,6 +35,7 @@ from review.route import MAX_STEPS, route_problems, with_names
 
 # The coordinator runs the procedure; the beheerder sets a network up.
 KEEPERS = allow(Role.coordinator, Role.admin)
+ADDRESS_LIMIT = 500  # the letterhead's address: a few lines
 
 
 class CriteriaController(Controller):
@@ -85,6 +86,7 @@ class CriteriaController(Controller):
             values=values,
             errors=errors,
             scales=list(SCALE_LABELS.items()),
+            EXPLANATION_LIMIT=criteria_services.EXPLANATION_LIMIT,
         )
 
 
@@ -118,19 +120,20 @@ class RouteController(Controller):
         network_ref: NamedDependency[NetworkRef],
     ) -> Template | Redirect:
         form = await request.form()
-        names = [text(form, f"step{i}", 200) for i in range(1, MAX_STEPS + 1)]
+        typed: dict[str, str] = {}
+        names = [text(form, f"step{i}", 200, typed) for i in range(1, MAX_STEPS + 1)]
         names = [n for n in names if n]
-        decider = text(form, "decider", 300)
-        problems = route_problems(names, decider)
+        decider = text(form, "decider", 300, typed)
+        letterhead = {
+            "address": text(form, "address", ADDRESS_LIMIT, typed),
+            "signatory": text(form, "signatory", 200, typed),
+            "function": text(form, "function", 200, typed),
+        }
+        problems = typed | route_problems(names, decider)
         if problems:
             values = {k: v for k, v in form.items() if k != "_csrf_token"}
             return self._page(request, values, problems, 422)
         route = with_names(await queries.route_of(network_ref.id), names, decider)
-        letterhead = {
-            "address": text(form, "address", 500),
-            "signatory": text(form, "signatory", 200),
-            "function": text(form, "function", 200),
-        }
         await criteria_services.save_route(principal, network_ref.id, route, letterhead)
         return redirect(
             request,
@@ -149,6 +152,7 @@ class RouteController(Controller):
             values=values,
             errors=errors,
             steps=MAX_STEPS,
+            ADDRESS_LIMIT=ADDRESS_LIMIT,
         )
 
 

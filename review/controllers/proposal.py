@@ -197,6 +197,9 @@ class ProposalReviewController(Controller):
         try:
             await services.record_advice(principal, proposal, data)
         except Refused as error:
+            if error.field:  # about what was typed: the form again, with it
+                errors = {error.field: str(error)}
+                return await self._proposal_page(request, proposal, dict(form.items()), errors, 422)
             return redirect(request, self._proposal_url(request, proposal_id), str(error), "error")
         return redirect(
             request,
@@ -217,6 +220,9 @@ class ProposalReviewController(Controller):
         try:
             await services.decide(principal, proposal, data, request.app.state.settings)
         except Refused as error:
+            if error.field:  # about what was typed: the form again, with it
+                errors = {error.field: str(error)}
+                return await self._proposal_page(request, proposal, dict(form.items()), errors, 422)
             return redirect(request, self._proposal_url(request, proposal_id), str(error), "error")
         return redirect(
             request,

@@ -6,12 +6,12 @@ from litestar import Controller, Request, post
 from litestar.di import NamedDependency
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath
-from litestar.response import Redirect
+from litestar.response import Redirect, Template
 
 from portal.accounts.deps import provide_principal
-from portal.accounts.layout import redirect, url
+from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import Principal
-from portal.lib.forms import text
+from portal.lib.forms import TEXT_LIMIT, text
 from portal.lib.refusals import Refused
 from proposals.deps import load_proposal
 from proposals.rows import ProposalRow
@@ -29,7 +29,7 @@ class QuestionController(Controller):
     @post("/", name="review:question_ask", opt=QUESTIONERS)
     async def ask(
         self, request: Request, principal: NamedDependency[Principal], proposal_id: FromPath[int]
-    ) -> Redirect:
+    ) -> Template | Redirect:
         proposal, actors = await load_proposal(request, proposal_id)
         if not actors & {Actor.reviewer, Actor.coordinator}:
             raise PermissionDeniedException("Alleen beoordelaars en de coördinator stellen vragen.")
@@ -39,10 +39,12 @@ class QuestionController(Controller):
         back = text(form, "back") or proposal_page
         if not back.startswith(url(request, "portal:network") + "/"):
             back = proposal_page
+        errors: dict[str, str] = {}
+        question = text(form, "question", forms.QUESTION_LIMIT, errors)
+        if errors:
+            return _question_page(request, proposal, back, None, {"question": question}, errors)
         try:
-            await services.ask_question(
-                principal, proposal, text(form, "question", 5000), request.app.state.settings
-            )
+            await services.ask_question(principal, proposal, question, request.app.state.settings)
         except Refused as error:
             return redirect(request, back, str(error), "error")
         return redirect(request, back, "Uw vraag is gesteld; de aanvragers krijgen een e-mail.")
@@ -54,23 +56,52 @@ class QuestionController(Controller):
         principal: NamedDependency[Principal],
         proposal_id: FromPath[int],
         question_id: FromPath[int],
-    ) -> Redirect:
+    ) -> Template | Redirect:
         proposal, actors = await load_proposal(request, proposal_id)
         back = url(request, "proposals:detail", proposal_id=proposal_id) + "#vragen"
         if Actor.author not in actors:
             raise PermissionDeniedException("Alleen de auteurs beantwoorden vragen.")
         form = await request.form()
+        errors: dict[str, str] = {}
+        answer = text(form, "answer", TEXT_LIMIT, errors)
+        if errors:
+            question = next(
+                (q for q in await queries.questions_of(proposal_id) if q["id"] == question_id),
+                None,
+            )
+            if question is None:
+                return redirect(request, back, "Deze vraag bestaat niet.", "error")
+            return _question_page(request, proposal, back, question, {"answer": answer}, errors)
         try:
             await services.answer_question(
-                principal,
-                proposal,
-                question_id,
-                text(form, "answer", 10000),
-                request.app.state.settings,
+                principal, proposal, question_id, answer, request.app.state.settings
             )
         except Refused as error:
             return redirect(request, back, str(error), "error")
         return redirect(request, back, "Uw antwoord is verstuurd.")
+
+
+def _question_page(
+    request: Request,
+    proposal: ProposalRow,
+    back: str,
+    question: dict | None,
+    values: dict[str, str],
+    errors: dict[str, str],
+) -> Template:
+    """A question or an answer refused as typed: its form again with the whole text (the
+    proposal page and the review form each hold it among much else)."""
+    return render(
+        request,
+        "review/question_form.html",
+        status_code=422,
+        p=proposal,
+        back=back,
+        question=question,
+        values=values,
+        errors=errors,
+        QUESTION_LIMIT=forms.QUESTION_LIMIT,
+    )
 
 
 async def proposal_page_section(
@@ -102,4 +133,5 @@ async def proposal_page_section(
         and bool(actors & {Actor.author, Actor.region_officer, Actor.coordinator}),
         "review_id": review_id,
         "OUTCOMES": forms.OUTCOMES,
+        "question_limit": forms.QUESTION_LIMIT,
     }

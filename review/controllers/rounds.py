@@ -317,7 +317,7 @@ class RoundReviewController(Controller):
             data, problems = forms.parse_decision(
                 scoped, p["requested_amount_cents"], prefix, route
             )
-            errors |= problems
+            errors |= _on_shared_fields(problems, prefix, shared)
             decisions.append((p, data))
         if not decisions and not errors:
             errors["form"] = "Kies bij minstens één voorstel een besluit."
@@ -328,8 +328,20 @@ class RoundReviewController(Controller):
             async with write_transaction():
                 for p, data in decisions:
                     full = required(await proposal_queries.proposal_row(p["network"], p["id"]))
-                    await services.decide(principal, full, data, request.app.state.settings)
+                    try:
+                        await services.decide(principal, full, data, request.app.state.settings)
+                    except Refused as error:
+                        if not error.field:
+                            raise
+                        # About what was typed: the screen again, the message on its field.
+                        problems = {f"p{p['id']}_{error.field}": f"{p['title']}: {error}"}
+                        errors = _on_shared_fields(problems, f"p{p['id']}_", shared)
+                        raise
         except Refused as error:
+            if errors:
+                return await self._decisions_page(
+                    request, round_id, dict(form.items()), errors, 422
+                )
             return redirect(
                 request,
                 url(request, "review:round_decisions", round_id=round_id),
@@ -343,6 +355,16 @@ class RoundReviewController(Controller):
     @staticmethod
     def _round_url(request: Request, round_id: int) -> str:
         return url(request, "review:round", round_id=round_id)
+
+
+def _on_shared_fields(problems: dict[str, str], prefix: str, shared: dict[str, str]) -> dict:
+    """A problem with a date or reference this screen asks once for all its decisions lands on
+    that one field, not on a per-proposal one the screen does not have."""
+    moved: dict[str, str] = {}
+    for key, message in problems.items():
+        name = key.removeprefix(prefix)
+        moved[name if name in shared else key] = message
+    return moved
 
 
 def _scoped(form, prefix: str, shared: dict[str, str]):

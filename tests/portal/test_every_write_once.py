@@ -442,13 +442,18 @@ async def _unassign(scene: Scene) -> Post:
     return Post("coordinator")
 
 
-async def _reopen(scene: Scene) -> Post:
+async def _review_submitted(scene: Scene) -> None:
+    """The world's one assigned review handed in (advice waits for it)."""
     review_id = int(scene.world.values["review_id"])
     values, errors = review_forms.parse_review(FormMultiDict(REVIEW_FORM), DEFAULT_CRITERIA, True)
     assert not errors, errors
     await review.save_review(
         await scene.principal("reviewer"), await review_queries.review_row(review_id), values, True
     )
+
+
+async def _reopen(scene: Scene) -> Post:
+    await _review_submitted(scene)
     return Post("coordinator")
 
 
@@ -467,10 +472,12 @@ ADVICE_FORM = {
 
 
 async def _advice(scene: Scene) -> Post:
+    await _review_submitted(scene)
     return Post("coordinator", ADVICE_FORM)
 
 
 async def _advised(scene: Scene) -> dict:
+    await _review_submitted(scene)
     data, errors = review_forms.parse_advice(FormMultiDict(ADVICE_FORM))
     assert not errors, errors
     await review.record_advice(await scene.principal("coordinator"), await scene.proposal(), data)

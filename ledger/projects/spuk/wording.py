@@ -50,7 +50,9 @@ def parse_wording(form: FormMultiDict) -> tuple[tuple[int, SisaWording] | None, 
     year = whole_number(text(form, "from_year"), minimum=FIRST_YEAR, maximum=LAST_YEAR)
     if year is None:
         errors["from_year"] = f"Vul een jaar in tussen {FIRST_YEAR} en {LAST_YEAR}."
-    values = {name: text(form, name, 300 if name == "regulation" else 200) for name in FIELDS}
+    values = {
+        name: text(form, name, 300 if name == "regulation" else 200, errors) for name in FIELDS
+    }
     for name, label in FIELDS.items():
         if not values[name]:
             errors[name] = f"Vul in: {label.removeprefix('Kolom: ')}."

@@ -41,9 +41,9 @@ def _network_input(form) -> tuple[services.NetworkInput, dict[str, str]]:
         errors["grant_booking"] = "Kies hoe meerjarige toekenningen worden geboekt."
         booking = GrantBooking.per_year
     data = services.NetworkInput(
-        name=text(form, "name", 200),
-        slug=text(form, "slug", 60),
-        coordinating_municipality=text(form, "coordinating_municipality", 200),
+        name=text(form, "name", 200, errors),
+        slug=text(form, "slug", 60, errors),
+        coordinating_municipality=text(form, "coordinating_municipality", 200, errors),
         unforeseen_reserve_bp=unforeseen or 0,
         themes_reserve_bp=themes or 0,
         grant_booking=GrantBooking(booking),
@@ -210,15 +210,18 @@ class AdminController(Controller):
     async def _save_region(self, request: Request, region_id: int | None) -> Template | Redirect:
         ref = provide_network(request)
         form = await request.form()
-        _, errors = await services.save_region(
-            provide_principal(request), ref.id, text(form, "name", 200), region_id
-        )
+        errors: dict[str, str] = {}
+        name = text(form, "name", 200, errors)
+        if not errors:
+            _, errors = await services.save_region(
+                provide_principal(request), ref.id, name, region_id
+            )
         if errors:
             return render(
                 request,
                 "portal/admin/region_form.html",
                 status_code=422,
-                values={"name": text(form, "name", 200)},
+                values={"name": name},
                 errors=errors,
                 region={"id": region_id} if region_id else None,
             )
@@ -284,14 +287,17 @@ class AdminController(Controller):
     ) -> Template | Redirect:
         ref = provide_network(request)
         form = await request.form()
-        _, errors = await services.save_organisation(
-            provide_principal(request),
-            ref.id,
-            text(form, "name", 200),
-            text(form, "kind"),
-            optional_id(form, "region"),
-            organisation_id,
-        )
+        errors: dict[str, str] = {}
+        name = text(form, "name", 200, errors)
+        if not errors:
+            _, errors = await services.save_organisation(
+                provide_principal(request),
+                ref.id,
+                name,
+                text(form, "kind"),
+                optional_id(form, "region"),
+                organisation_id,
+            )
         if errors:
             return await self._organisation_page(
                 request,
@@ -325,20 +331,24 @@ class AdminController(Controller):
     ) -> Template | Redirect:
         ref = network_ref
         form = await request.form()
-        user_id, errors = await services.invite_user(
-            principal,
-            {"id": ref.id, "name": ref.name},
-            text(form, "email", 254),
-            text(form, "name", 200),
-            self._membership_input(form),
-            request.app.state.settings,
-        )
+        errors: dict[str, str] = {}
+        email, name = text(form, "email", 254, errors), text(form, "name", 200, errors)
+        user_id = None
+        if not errors:
+            user_id, errors = await services.invite_user(
+                principal,
+                {"id": ref.id, "name": ref.name},
+                email,
+                name,
+                self._membership_input(form),
+                request.app.state.settings,
+            )
         if errors:
             return await self._invite_page(request, dict(form.items()), errors, 422)
         return redirect(
             request,
             url(request, "admin:user", user_id=user_id),
-            f"{text(form, 'name', 200)} is uitgenodigd; de e-mail staat klaar.",
+            f"{name} is uitgenodigd; de e-mail staat klaar.",
         )
 
     async def _invite_page(

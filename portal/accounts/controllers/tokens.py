@@ -73,13 +73,16 @@ class ApiTokenController(Controller):
     @post("/", name="accounts:token_create", opt=COORDINATOR)
     async def create(self, request: Request, principal: NamedDependency[Principal]) -> Template:
         form = await request.form()
-        name = text(form, "name", 200)
+        errors: dict[str, str] = {}
+        name = text(form, "name", 200, errors)
+        if errors:
+            return await self._page(request, errors=errors, values={"name": name}, status_code=422)
         try:
             _, secret = await create_token(
                 principal.user_id,
                 name,
                 actor_id=principal.user_id,
-                form_nonce=text(form, "nonce", 64),
+                form_nonce=text(form, "nonce"),
             )
         except TokenAlreadyMade as made:
             return await self._page(request, notice=str(made), status_code=409)

@@ -74,3 +74,82 @@
     }
   });
 })();
+
+// A textarea with data-limit counts its characters under it (the counter macro in
+// templates/macros/forms.html). The server refuses text over the limit and never cuts it; this
+// only says so while typing. No maxlength: a browser cuts pasted text at it without a word.
+(function () {
+  "use strict";
+
+  // As the server counts: characters, not UTF-16 halves (an emoji is one), a line break one.
+  function lengthOf(value) {
+    return Array.from(value).length;
+  }
+
+  function number(n) {
+    return n.toLocaleString("nl-NL");
+  }
+
+  function message(length, limit) {
+    if (length > limit) {
+      return number(length - limit) + (length - limit === 1 ? " teken" : " tekens") +
+        " te veel (ten hoogste " + number(limit) + ")";
+    }
+    return number(length) + " van " + number(limit) + " tekens";
+  }
+
+  var pauses = new WeakMap();
+
+  function update(area, announce) {
+    var limit = parseInt(area.getAttribute("data-limit"), 10);
+    // Looked up next to the textarea, not by id alone: a page with several answer forms has
+    // the same field name, and so the same id, more than once.
+    var field = area.closest(".utrecht-form-field") || document;
+    var visible = field.querySelector('[data-counter-for="' + area.id + '"]');
+    var live = field.querySelector('[data-counter-live-for="' + area.id + '"]');
+    if (!limit || !visible) {
+      return;
+    }
+    var length = lengthOf(area.value);
+    visible.textContent = message(length, limit);
+    visible.classList.toggle("fp-counter--over", length > limit);
+    visible.hidden = false;
+    if (live && announce) {
+      // A screen reader hears the count once the person pauses, not on every key.
+      window.clearTimeout(pauses.get(area));
+      pauses.set(
+        area,
+        window.setTimeout(function () {
+          live.textContent = message(length, limit);
+        }, 1000)
+      );
+    }
+  }
+
+  function start(root) {
+    Array.prototype.forEach.call(
+      (root || document).querySelectorAll("textarea[data-limit]"),
+      function (area) {
+        update(area, false);
+      }
+    );
+  }
+
+  document.addEventListener("input", function (event) {
+    var area = event.target;
+    if (area instanceof HTMLTextAreaElement && area.hasAttribute("data-limit")) {
+      update(area, true);
+    }
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () {
+      start(document);
+    });
+  } else {
+    start(document);
+  }
+  // A fragment htmx swapped in brings its own textareas.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    start(event.target);
+  });
+})();
