@@ -195,10 +195,14 @@ def register_domain_hooks() -> None:
     from ledger.projects.catalogue_controllers import similar_projects_section
     from ledger.projects.reminders import register_report_reminders
     from ledger.projects.sisa import register_sisa_reminders
+    from ledger.projects.worklist import register as register_ledger_work
+    from portal.accounts.admin_worklist import register as register_admin_work
     from proposals.controllers import register_detail_section, register_edit_section
+    from proposals.worklist import register as register_proposal_work
     from review.access import register as register_reviewer_access
     from review.controllers import proposal_page_section
     from review.reminders import register_review_reminders
+    from review.worklist import register as register_review_work
 
     register_reviewer_access()
     on_project_changed(catalogue.refresh)
@@ -208,6 +212,12 @@ def register_domain_hooks() -> None:
     register_detail_section(proposal_page_section)
     register_detail_section(similar_projects_section)
     register_edit_section(similar_projects_section)
+    # The start page's work lists, in the order they show within a role (portal/accounts/
+    # worklist.py): the proposals, then their review, then the projects and the books.
+    register_proposal_work()
+    register_review_work()
+    register_ledger_work()
+    register_admin_work()
 
 
 def create_app(settings: Settings | None = None, *, manage_engine: bool = True) -> Litestar:

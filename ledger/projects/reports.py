@@ -399,23 +399,27 @@ async def scope_of(principal: Principal, network_id: int) -> ReportScope | None:
         return None
     project_ids: frozenset[int] = frozenset()
     if principal.has_role(network_id, Role.applicant):
-        authored = ProposalAuthor.select(ProposalAuthor.proposal).where(
-            ProposalAuthor.user == principal.user_id
-        )
-        granted = [
-            r["id"]
-            for r in await Project.select(Project.id).where(
-                (Project.network == network_id) & Project.proposal_id.is_in(authored)
-            )
-        ]
-        if granted:
-            later = await Project.select(Project.id).where(
-                (Project.network == network_id) & Project.grant_of.is_in(granted)
-            )
-            project_ids = frozenset(granted) | {r["id"] for r in later}
+        project_ids = await authored_projects(principal.user_id, network_id)
     return ReportScope(
         frozenset(principal.region_ids(network_id, Role.region_officer)), project_ids
     )
+
+
+async def authored_projects(user_id: int, network_id: int) -> frozenset[int]:
+    """The projects of the proposals this person wrote, with the later years of their grants."""
+    authored = ProposalAuthor.select(ProposalAuthor.proposal).where(ProposalAuthor.user == user_id)
+    granted = [
+        r["id"]
+        for r in await Project.select(Project.id).where(
+            (Project.network == network_id) & Project.proposal_id.is_in(authored)
+        )
+    ]
+    if not granted:
+        return frozenset()
+    later = await Project.select(Project.id).where(
+        (Project.network == network_id) & Project.grant_of.is_in(granted)
+    )
+    return frozenset(granted) | {r["id"] for r in later}
 
 
 def _of_network(query, network_id: int, scope: ReportScope | None):

@@ -115,6 +115,21 @@ async def is_superadmin(user_id: int) -> bool:
     )
 
 
+async def coordinators_of(network_id: int) -> list[dict]:
+    """The network's coordinators with active accounts, name and e-mail, for its contact line."""
+    return await (
+        Membership.select(
+            Membership.user.name.as_alias("name"), Membership.user.email.as_alias("email")
+        )
+        .where(
+            (Membership.network == network_id)
+            & (Membership.role == Role.coordinator.value)
+            & (Membership.user.active == True)  # noqa: E712
+        )
+        .order_by(Membership.user.name)
+    )
+
+
 async def coordinator_emails(network_id: int) -> list[str]:
     """Where a network's coordinators get their e-mail (active accounts only)."""
     rows = await Membership.select(Membership.user.email.as_alias("email")).where(

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from portal.accounts import login as accounts
+from portal.accounts import worklist
 from portal.accounts.guards import LOGGED_IN, PUBLIC
 from portal.accounts.layout import redirect, render, url
-from portal.accounts.principal import Principal
+from portal.accounts.principal import ROLE_LABELS, NetworkRef, Principal
+from portal.accounts.queries import coordinators_of
 from portal.accounts.sessions import SESSION_COOKIE
-from portal.accounts.tables import AuditEvent, Membership, Role
-from portal.lib import db
+from portal.accounts.tables import Role
+from portal.lib import clock, db
 
 
 def start_page(request: Request, principal: Principal) -> str:
@@ -39,31 +42,28 @@ class HomeController(Controller):
         return render(request, "portal/networks.html", networks=request.user.networks())
 
     @get("/n/{network:str}", name="portal:network", opt=LOGGED_IN)
-    async def network_start(self, request: Request) -> Template:
-        ref = request.state.network
-        principal: Principal = request.user
-        memberships = [m for m in principal.memberships if m.network_id == ref.id]
-        coordinators = await Membership.select(
-            Membership.user.name.as_alias("name"), Membership.user.email.as_alias("email")
-        ).where(
-            (Membership.network == ref.id)
-            & (Membership.role == Role.coordinator.value)
-            & (Membership.user.active == True)  # noqa: E712
-        )
-        recent = (
-            await AuditEvent.select(AuditEvent.at, AuditEvent.summary)
-            .where(AuditEvent.actor == principal.user_id)
-            .order_by(AuditEvent.id, ascending=False)
-            .limit(8)
-        )
+    async def network_start(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        network_ref: NamedDependency[NetworkRef],
+    ) -> Template:
+        """What waits for the person now, per role they hold here, from every domain's work
+        list (`portal/accounts/worklist.py`), and what they did last, each line linked."""
+        memberships = [m for m in principal.memberships if m.network_id == network_ref.id]
+        ctx = worklist.WorkContext(principal, network_ref, clock.now(), request.app.route_reverse)
+        roles = principal.roles_in(network_ref.id)
+        # The contact line names the network's coordinators: not for a coordinator herself.
+        coordinators = [] if Role.coordinator in roles else await coordinators_of(network_ref.id)
         return render(
             request,
             "portal/start.html",
             memberships=memberships,
-            roles={m.role.value for m in memberships}
-            | ({"admin"} if principal.is_superadmin else set()),
+            roles={r.value for r in roles},
+            work=await worklist.work_for(ctx),
+            role_labels=ROLE_LABELS,
             coordinators=coordinators,
-            recent=recent,
+            recent=await worklist.recent_activity(ctx),
         )
 
     @get("/account", name="accounts:account", opt=LOGGED_IN)

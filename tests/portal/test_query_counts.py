@@ -132,7 +132,9 @@ async def world(zw: Zuidwest, settings: Settings) -> World:
 
 def page(url: str, who: str, kinds: str, bug: str = "") -> object:
     marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
-    return pytest.param(url, who, set(kinds.split()), marks=marks, id=f"{url} +{kinds}")
+    # The start page is one URL for every role: its ids name the role.
+    name = f"{url} {who}" if url == "/n/zuid-west" else url
+    return pytest.param(url, who, set(kinds.split()), marks=marks, id=f"{name} +{kinds}")
 
 
 # (page, who looks at it, what grows); `{round}` and `{year}` are filled in from the world.
@@ -148,6 +150,12 @@ PAGES = [
     page("/n/zuid-west/verantwoording", "coordinator", "grants"),
     page("/n/zuid-west/projectenbank", "coordinator", "grants"),
     page("/beheer/zuid-west/gebruikers", "admin", "users"),
+    # The start page's work lists (portal/accounts/worklist.py), per role.
+    page("/n/zuid-west", "coordinator", "proposals grants"),
+    page("/n/zuid-west", "applicant", "proposals"),
+    page("/n/zuid-west", "officer", "proposals grants"),
+    page("/n/zuid-west", "reviewer", "proposals"),
+    page("/n/zuid-west", "admin", "users"),
 ]
 
 
@@ -169,6 +177,7 @@ def user_of(world: World, who: str) -> int:
     return {
         "coordinator": world.zw.coordinator,
         "applicant": world.zw.applicant_x,
+        "officer": world.zw.officer_a,
         "reviewer": world.reviewer,
         "admin": world.admin,
     }[who]
@@ -260,4 +269,39 @@ async def test_theme_ranking_queries_do_not_grow_with_rows(
     assert many.count == few.count, (
         f"{url}: {few.count} statements with {N} rows, {many.count} with {3 * N}:\n"
         + "\n".join(s[:200] for s in many.statements)
+    )
+
+
+# The statements behind each role's start page, counted with rows of everything it lists: the
+# session with its memberships (1), the contact line (1, not for a coordinator), the recent
+# activity (1, and 1 per kind of object it names) and each domain's work lists (see their
+# docstrings). A change here is a change in what the page costs: look at the statements.
+START_PAGE_STATEMENTS = {
+    # review 2, ledger 6 (one of them per budget year whose SiSa is open), recent 1 + 2 kinds
+    "coordinator": 12,
+    # contact 1, proposals 1, review 1, ledger 1 (no project came from the applicant's
+    # proposals), recent 1 + 1 kind
+    "applicant": 7,
+    # contact 1, proposals 1, ledger 1, recent 1 + 1 kind
+    "officer": 6,
+    # contact 1, review 2 (reviews to do, answers), recent 1 (nothing done yet)
+    "reviewer": 5,
+    # contact 1, accounts 2 (invited, locked; one more each when someone is), recent 1
+    "admin": 5,
+}
+
+
+@pytest.mark.parametrize("who", sorted(START_PAGE_STATEMENTS))
+async def test_start_page_statements_are_pinned(
+    world: World,
+    client: httpx.AsyncClient,
+    database: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    who: str,
+) -> None:
+    await log_in(client, await email_of(user_of(world, who)))
+    await world.grow(N, {"proposals", "grants", "users"})
+    counted = await measure(client, database, monkeypatch, "/n/zuid-west")
+    assert counted.count == START_PAGE_STATEMENTS[who], "\n".join(
+        s[:200] for s in counted.statements
     )

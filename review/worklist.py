@@ -1,0 +1,180 @@
+"""What waits in the review for the start page (`portal/accounts/worklist.py`): the reviewer's
+reviews to do and the answers to their questions, the applicant's questions to answer, and the
+coordinator's proposals without reviewers, with reviews overdue, ready for advice or for a
+decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from portal.accounts import worklist
+from portal.accounts.tables import Role
+from portal.accounts.worklist import WorkContext, WorkItem, WorkList, work_list
+from portal.lib import clock
+from portal.lib.formatting import datum
+from proposals.tables import Proposal, ProposalAuthor, ProposalState, Round
+from review.tables import Question, Review, ReviewState
+
+# Proposals whose review is running: reviews and questions about them still matter.
+UNDER_REVIEW = (ProposalState.submitted, ProposalState.in_review)
+# Until the decision the authors can still answer a question.
+OPEN_FOR_ANSWERS = (*UNDER_REVIEW, ProposalState.advised)
+
+
+def _deadline(value: dt.datetime | None, now: dt.datetime) -> dict:
+    if value is None:
+        return {}
+    deadline = clock.as_utc(value)
+    return {"due": deadline, "due_label": "uiterlijk", "late": deadline <= now}
+
+
+async def reviewer_work(ctx: WorkContext) -> list[WorkList]:
+    """Two statements: the reviews of the current versions not handed in, and the answers to
+    the person's questions on proposals still under review."""
+    reviews = await Review.select(
+        Review.id,
+        Review.state,
+        Review.version,
+        Review.proposal.version.as_alias("proposal_version"),
+        Review.proposal.title.as_alias("title"),
+        Review.proposal._.round._.review_deadline.as_alias("deadline"),
+    ).where(
+        (Review.reviewer == ctx.principal.user_id)
+        & (Review.proposal.network == ctx.network.id)
+        & (Review.state != ReviewState.submitted)
+        & Review.proposal.state.is_in(list(UNDER_REVIEW))
+    )
+    # A review of an earlier version stays when a proposal comes back; it is not asked for.
+    current = [r for r in reviews if r["version"] == r["proposal_version"]]
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    current.sort(key=lambda r: (clock.as_utc(r["deadline"]) if r["deadline"] else far, r["id"]))
+    to_do = [
+        WorkItem(
+            r["title"],
+            ctx.url("review:review", review_id=r["id"]),
+            "nog niet begonnen" if r["state"] == ReviewState.assigned else "concept opgeslagen",
+            **_deadline(r["deadline"], ctx.now),
+        )
+        for r in current
+    ]
+    answered = (
+        await Question.select(
+            Question.proposal,
+            Question.proposal.title.as_alias("title"),
+            Question.answered_at,
+        )
+        .where(
+            (Question.asked_by == ctx.principal.user_id)
+            & Question.answered_at.is_not_null()
+            & (Question.proposal.network == ctx.network.id)
+            & Question.proposal.state.is_in(list(UNDER_REVIEW))
+        )
+        .order_by(Question.answered_at, ascending=False)
+    )
+    answers = [
+        WorkItem(
+            r["title"],
+            ctx.url("proposals:detail", proposal_id=r["proposal"]) + "#vragen",
+            f"beantwoord op {datum(clock.as_utc(r['answered_at']))}",
+        )
+        for r in answered
+    ]
+    mine = ctx.url("review:my_reviews")
+    return [
+        work_list("reviewer-to-do", "Beoordelingen te doen", to_do, mine),
+        work_list("reviewer-answers", "Beantwoorde vragen", answers),
+    ]
+
+
+async def applicant_work(ctx: WorkContext) -> list[WorkList]:
+    """One statement: the open questions about the person's proposals, one item a proposal."""
+    authored = ProposalAuthor.select(ProposalAuthor.proposal).where(
+        ProposalAuthor.user == ctx.principal.user_id
+    )
+    rows = (
+        await Question.select(
+            Question.proposal, Question.proposal.title.as_alias("title"), Question.asked_at
+        )
+        .where(
+            Question.answered_at.is_null()
+            & (Question.proposal.network == ctx.network.id)
+            & Question.proposal.is_in(authored)
+            & Question.proposal.state.is_in(list(OPEN_FOR_ANSWERS))
+        )
+        .order_by(Question.asked_at)
+    )
+    per_proposal: dict[int, list[dict]] = defaultdict(list)
+    for r in rows:
+        per_proposal[r["proposal"]].append(r)
+    items = [
+        WorkItem(
+            questions[0]["title"],
+            ctx.url("proposals:detail", proposal_id=proposal_id) + "#vragen",
+            "1 vraag open" if len(questions) == 1 else f"{len(questions)} vragen open",
+        )
+        for proposal_id, questions in per_proposal.items()
+    ]
+    return [work_list("applicant-questions", "Vragen om te beantwoorden", items)]
+
+
+# Per proposal of the network in review or advised: how many reviewers its current version has
+# and how many handed in; one row a proposal, whatever the number of reviews.
+_REVIEW_PROGRESS = """
+SELECT p.id AS id, p.title AS title, p.round AS round, p.state AS state,
+       COUNT(v.id) AS reviews,
+       SUM(CASE WHEN v.state = 'submitted' THEN 1 ELSE 0 END) AS done
+FROM proposal p
+LEFT JOIN review v ON v.proposal = p.id AND v.version = p.version
+WHERE p.network = {} AND p.state IN ('submitted', 'in_review', 'advised')
+GROUP BY p.id, p.title, p.round, p.state
+ORDER BY p.id
+"""
+
+
+async def coordinator_work(ctx: WorkContext) -> list[WorkList]:
+    """Two statements: the review progress per proposal (an aggregate) and the review
+    deadlines of the network's rounds (apart, so that each engine hands back its own
+    timestamp type)."""
+    progress = await Proposal.raw(_REVIEW_PROGRESS, ctx.network.id)
+    deadlines = {
+        r["id"]: clock.as_utc(r["review_deadline"])
+        for r in await Round.select(Round.id, Round.review_deadline).where(
+            (Round.network == ctx.network.id) & Round.review_deadline.is_not_null()
+        )
+    }
+    unassigned, overdue, for_advice, for_decision = [], [], [], []
+    for p in progress:
+        reviews, done = int(p["reviews"]), int(p["done"] or 0)
+        title = p["title"]
+        href = ctx.url("review:proposal", proposal_id=p["id"])
+        deadline = deadlines.get(p["round"])
+        if p["state"] == ProposalState.advised:
+            for_decision.append(WorkItem(title, href, "advies vastgelegd"))
+        elif reviews == 0:
+            unassigned.append(WorkItem(title, href, "nog geen beoordelaars"))
+        elif done == reviews:
+            for_advice.append(WorkItem(title, href, f"{done} van {reviews} beoordelingen binnen"))
+        elif deadline is not None and deadline <= ctx.now:
+            overdue.append(
+                WorkItem(
+                    title,
+                    href,
+                    f"{reviews - done} van {reviews} beoordelingen te laat",
+                    due=deadline,
+                    late=True,
+                )
+            )
+    rounds = ctx.url("review:rounds")
+    return [
+        work_list("coordinator-unassigned", "Ingediend, zonder beoordelaars", unassigned, rounds),
+        work_list("coordinator-overdue-reviews", "Beoordelingen te laat", overdue, rounds),
+        work_list("coordinator-advice", "Klaar voor advies", for_advice, rounds),
+        work_list("coordinator-decision", "Klaar voor besluit", for_decision, rounds),
+    ]
+
+
+def register() -> None:
+    worklist.register(Role.coordinator, coordinator_work)
+    worklist.register(Role.reviewer, reviewer_work)
+    worklist.register(Role.applicant, applicant_work)
