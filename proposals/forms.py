@@ -232,6 +232,9 @@ class BudgetInput:
     lines: list[BudgetLineInput]
     rows: list[dict]  # what was typed, to show the form again
     errors: dict[str, str]
+    # Row of the form (1 = its first row, empty ones counted) -> its amount in cents where it
+    # can be known (a personnel line: hours × rate), for the amount shown beside each row.
+    row_amounts: dict[int, int] = field(default_factory=dict)
 
     @property
     def total_cents(self) -> int:
@@ -250,6 +253,9 @@ def _hours(raw: str) -> int:
     return cents
 
 
+MAX_BUDGET_ROWS = 500
+
+
 def parse_budget(form: FormMultiDict, allowed_years: set[int]) -> BudgetInput:
     """The budget editor's rows: kind[], year[], description[], hours[], rate[], amount[]."""
     errors: dict[str, str] = {}
@@ -258,7 +264,8 @@ def parse_budget(form: FormMultiDict, allowed_years: set[int]) -> BudgetInput:
     values = {c: form.getall(c, []) for c in columns}
     count = max((len(v) for v in values.values()), default=0)
     rows, lines = [], []
-    for i in range(min(count, 500)):
+    row_amounts: dict[int, int] = {}
+    for i in range(min(count, MAX_BUDGET_ROWS)):
         row = {c: (clean(values[c][i]) if i < len(values[c]) else "") for c in columns}
         if not any(row[c] for c in ("description", "hours", "rate", "amount")):
             continue
@@ -288,6 +295,8 @@ def parse_budget(form: FormMultiDict, allowed_years: set[int]) -> BudgetInput:
                     amount = parsed
         if kind == "personnel" and hours is not None and rate is not None:
             amount = personnel_amount_cents(hours, rate)
+        if amount is not None:
+            row_amounts[i + 1] = amount
         if any(k.startswith(f"line{n}_") for k in errors) or not kind or year is None:
             continue
         line = BudgetLineInput(
@@ -305,4 +314,4 @@ def parse_budget(form: FormMultiDict, allowed_years: set[int]) -> BudgetInput:
         if amount is None and kind != "personnel":
             errors[f"line{n}_amount"] = "Vul het bedrag in."
         lines.append(line)
-    return BudgetInput(requested, lines, rows, errors)
+    return BudgetInput(requested, lines, rows, errors, row_amounts)

@@ -20,7 +20,7 @@ from portal.lib.xlsx import XLSX_MEDIA_TYPE
 from proposals import forms, queries, services
 from proposals.budget_reader import parse_budget_workbook
 from proposals.budget_template import build_template
-from proposals.budget_workbook import MAX_FILE_BYTES
+from proposals.budget_workbook import BUDGET_LINE_KINDS, MAX_FILE_BYTES
 from proposals.controllers.common import INVOLVED, SEEN, detail_url, edit_url
 from proposals.controllers.sections import BUDGET, edit_page
 from proposals.deps import SeenProposal
@@ -35,13 +35,31 @@ class BudgetController(Controller):
     async def budget_totals(
         self, request: Request, seen: NamedDependency[SeenProposal]
     ) -> Template:
-        parsed = forms.parse_budget(await request.form(), set(project_years(seen.proposal)))
+        form = await request.form()
+        parsed = forms.parse_budget(form, set(project_years(seen.proposal)))
         return render(
             request,
             "proposals/partials/budget_totals.html",
             totals=parsed.totals_per_year(),
             total=parsed.total_cents,
             requested=parsed.requested_amount_cents,
+            row_amounts=parsed.row_amounts,
+            row_count=min(len(form.getall("kind", [])), forms.MAX_BUDGET_ROWS),
+        )
+
+    @post("/regel", name="proposals:budget_row", opt=INVOLVED)
+    async def budget_row(self, request: Request, seen: NamedDependency[SeenProposal]) -> Template:
+        """One more empty row (htmx), numbered after the rows the form has now."""
+        form = await request.form()
+        count = len(form.getall("kind", []))
+        return render(
+            request,
+            "proposals/partials/budget_row.html",
+            n=min(count, forms.MAX_BUDGET_ROWS) + 1,
+            row=dict.fromkeys(("kind", "year", "description", "hours", "rate", "amount"), ""),
+            errors={},
+            years=project_years(seen.proposal),
+            BUDGET_LINE_KINDS=BUDGET_LINE_KINDS,
         )
 
     @get("/sjabloon.xlsx", name="proposals:budget_template", opt=INVOLVED)

@@ -20,7 +20,7 @@ from litestar.response import Redirect, Template
 
 from portal.accounts.layout import redirect, render
 from portal.accounts.principal import Principal
-from portal.lib.forms import text
+from portal.lib.forms import text, whole_number
 from proposals import forms, queries, services
 from proposals.controllers.common import (
     EDIT_SECTIONS,
@@ -179,12 +179,20 @@ async def _budget_context(
     parsed = forms.parse_budget(
         rows_to_form(values.get("requested_amount", ""), values["rows"]), set(years)
     )
+    # "Regel toevoegen" without script saved the form and asked for more empty rows.
+    extra = whole_number(request.query_params.get("lege_regels") or "", maximum=MAX_BLANK_ROWS)
     return {
         "years": years,
         "totals": parsed.totals_per_year(),
         "total": parsed.total_cents,
         "requested": parsed.requested_amount_cents,
+        "row_amounts": parsed.row_amounts,
+        "blank_rows": max(extra or 0, BLANK_ROWS),
     }
+
+
+BLANK_ROWS = 3  # empty rows under the budget's lines
+MAX_BLANK_ROWS = 50
 
 
 # In the order the form walks them ("Opslaan en verder" goes to the next entry).
@@ -256,6 +264,8 @@ def after_save(request: Request, proposal_id: int, section: str, form: FormMulti
     following = keys.index(section) + 1
     if text(form, "next") == "1" and following < len(keys):
         target = edit_url(request, proposal_id, keys[following])
+    elif text(form, "meer_regels") == "1":  # the budget's "Regel toevoegen" without script
+        target = edit_url(request, proposal_id, section) + f"?lege_regels={BLANK_ROWS + 5}"
     else:
         target = edit_url(request, proposal_id, section)
     return redirect(request, target, f"Onderdeel {SECTION_TABLE[section].title} is opgeslagen.")

@@ -279,6 +279,10 @@ EXPECTED: dict[tuple[str, str], str] = {
         "/n/{network:str}/voorstellen/{proposal_id:int}/begroting/totalen",
     ): "applicant,coordinator,region_officer",
     (
+        "POST",
+        "/n/{network:str}/voorstellen/{proposal_id:int}/begroting/regel",
+    ): "applicant,coordinator,region_officer",
+    (
         "GET",
         "/n/{network:str}/voorstellen/{proposal_id:int}/bewerken/{section:str}",
     ): "applicant,coordinator,region_officer",

@@ -1065,6 +1065,7 @@ NOT_A_WRITE: dict[tuple[str, str], str] = {
     ("POST", "/uitnodiging/{token:str}"): "log-in: a single-use link that sets a session",
     # Live figures that htmx asks for while a form is filled in; nothing is stored.
     ("POST", "/n/{network:str}/voorstellen/{proposal_id:int}/begroting/totalen"): "a preview",
+    ("POST", "/n/{network:str}/voorstellen/{proposal_id:int}/begroting/regel"): "an empty row",
     ("POST", "/n/{network:str}/beoordelingen/{review_id:int}/gemiddelde"): "a preview",
     # Shows the enrolment page (a POST only because it is a button). The one thing it may
     # store is the pending secret, once: every later post, and the log-in's enrolment page,

@@ -216,6 +216,41 @@ async def test_budget_totals_update_live(client, zw: Zuidwest) -> None:
     assert "€ 1.050,00" in response.text and "€ 1.234,56" in response.text
     assert "€ 2.284,56" in response.text  # the total
     assert "niet gelijk aan het totaal" in response.text
+    # Each row's amount, swapped in beside its row: hours × rate for the personnel line.
+    assert '<output class="fp-row-amount" id="bedrag-1" hx-swap-oob="true">€ 1.050,00' in (
+        response.text
+    )
+    assert 'id="bedrag-2" hx-swap-oob="true">€ 1.234,56' in response.text
+
+
+async def test_a_budget_row_is_added_with_or_without_script(client, zw: Zuidwest) -> None:
+    proposal_id = await zw.proposal(complete=False)
+    await as_user(client, zw.applicant_x)
+    typed = {
+        "requested_amount": "",
+        "kind": ["material", "", ""],
+        "year": ["2021", "", ""],
+        "description": ["Drukwerk", "", ""],
+        "hours": ["", "", ""],
+        "rate": ["", "", ""],
+        "amount": ["100,00", "", ""],
+    }
+    # With script: one empty row, numbered after the three the form has.
+    row = await post_form(
+        client, url(proposal_id, "/begroting/regel"), typed, headers={"HX-Request": "true"}
+    )
+    assert row.status_code == 200 and row.text.lstrip().startswith("<tr")
+    assert 'id="veld-line4_kind"' in row.text and 'data-line="4"' in row.text
+    assert await BudgetLine.count().where(BudgetLine.proposal == proposal_id) == 0
+    # Without: the button saves what was typed and the page comes back with more empty rows.
+    saved = await post_form(
+        client, url(proposal_id, "/bewerken/begroting"), {**typed, "meer_regels": "1"}
+    )
+    assert saved.status_code == 303 and saved.headers["location"].endswith("?lege_regels=8")
+    page = await client.get(saved.headers["location"])
+    assert 'value="Drukwerk"' in page.text
+    assert page.text.count('name="kind"') == 1 + 8
+    assert await BudgetLine.count().where(BudgetLine.proposal == proposal_id) == 1
 
 
 async def test_budget_form_saves_lines_in_cents(client, zw: Zuidwest) -> None:
