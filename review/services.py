@@ -1,4 +1,5 @@
-"""Services of the review domain: assignment, conflicts, scores, questions, advice, decisions.
+"""Services of the review domain: assignment, conflicts, scores, advice, decisions (questions
+are in question_services.py).
 
 Proposal states move through the proposals domain's services, in the same transaction as what
 caused the step.
@@ -15,7 +16,7 @@ from portal.accounts.tables import Membership, Network, Role
 from portal.lib import clock
 from portal.lib.db import required, write_transaction
 from portal.lib.formatting import datum
-from portal.lib.forms import TEXT_LIMIT, too_long
+from portal.lib.forms import too_long
 from portal.lib.money import format_euros
 from portal.lib.refusals import Refused
 from portal.lib.settings import Settings
@@ -25,7 +26,7 @@ from proposals.rows import ProposalRow
 from proposals.rules import Actor
 from review import letters, queries
 from review.assignment import CONFLICT_KINDS, conflict_reason, propose_assignment
-from review.forms import OUTCOMES, QUESTION_LIMIT, REASON_LIMIT, AdviceInput, DecisionInput
+from review.forms import OUTCOMES, REASON_LIMIT, AdviceInput, DecisionInput
 from review.rows import ReviewRow
 from review.rules import (
     OPEN_REVIEWS_FIELD,
@@ -33,7 +34,7 @@ from review.rules import (
     decision_advice_date_problem,
     open_reviews_problem,
 )
-from review.tables import Advice, ConflictDeclaration, Decision, Question, Review
+from review.tables import Advice, ConflictDeclaration, Decision, Review
 
 
 class ReviewRefused(Refused):
@@ -43,7 +44,7 @@ class ReviewRefused(Refused):
 REVIEWABLE_STATES = ("submitted", "in_review")
 
 
-async def _link(settings: Settings, network_id: int, path: str) -> str:
+async def portal_link(settings: Settings, network_id: int, path: str) -> str:
     row = required(await Network.select(Network.slug).where(Network.id == network_id).first())
     return f"{settings.base_url}/n/{row['slug']}{path}"
 
@@ -99,7 +100,7 @@ async def assign(
 async def _insert_assignments(
     actor: Principal, proposal: ProposalRow, reviewers: list, settings: Settings
 ) -> None:
-    link = await _link(settings, proposal["network"], "/beoordelingen")
+    link = await portal_link(settings, proposal["network"], "/beoordelingen")
     async with write_transaction():
         for reviewer in reviewers:
             # Asked again inside the transaction: two coordinators (or two tabs) assigning the
@@ -326,104 +327,6 @@ async def reopen_review(actor: Principal, proposal: ProposalRow, review_id: int)
         )
 
 
-async def ask_question(
-    actor: Principal, proposal: ProposalRow, question: str, settings: Settings
-) -> None:
-    if not question.strip():
-        raise ReviewRefused("Schrijf uw vraag.")
-    if problem := too_long(question.strip(), QUESTION_LIMIT):
-        raise ReviewRefused(problem, field="question")
-    link = await _link(settings, proposal["network"], f"/voorstellen/{proposal['id']}#vragen")
-    authors = await proposal_queries.authors_of(proposal["id"])
-    async with write_transaction():
-        if not actor.has_role(proposal["network"], Role.coordinator):
-            # A reviewer asks as an assigned reviewer without a conflict, as it is now: a
-            # conflict declared since the page was loaded closes the questions too.
-            reason = await queries.reviewer_conflict(proposal["id"], actor.user_id)
-            if reason:
-                raise ReviewRefused(conflict_closed(reason))
-            if not await Review.exists().where(
-                (Review.proposal == proposal["id"]) & (Review.reviewer == actor.user_id)
-            ):
-                raise ReviewRefused("Alleen beoordelaars en de coördinator stellen vragen.")
-        await Question.insert(
-            Question(
-                proposal=proposal["id"],
-                asked_by=actor.user_id,
-                question=question.strip(),
-                asked_at=clock.now(),
-            )
-        )
-        await events.record(
-            actor_id=actor.user_id,
-            network_id=proposal["network"],
-            action="question_asked",
-            object_type="proposal",
-            object_id=proposal["id"],
-            summary="Verduidelijkingsvraag gesteld aan de aanvragers",
-            mails=[
-                Mail(
-                    to=a["email"],
-                    subject=f"Vraag over uw voorstel '{proposal['title']}'",
-                    body=f"Beste {a['name']},\n\nEr is een vraag gesteld over uw voorstel:\n\n"
-                    f"{question.strip()}\n\nU kunt antwoorden in het portaal:\n{link}\n",
-                )
-                for a in authors
-            ],
-        )
-
-
-async def answer_question(
-    actor: Principal, proposal: ProposalRow, question_id: int, answer: str, settings: Settings
-) -> None:
-    if not answer.strip():
-        raise ReviewRefused("Schrijf uw antwoord.")
-    if problem := too_long(answer.strip(), TEXT_LIMIT):
-        raise ReviewRefused(problem, field="answer")
-    row = (
-        await Question.select(
-            Question.id,
-            Question.answered_at,
-            Question.asked_by.email.as_alias("asker_email"),
-            Question.asked_by.name.as_alias("asker_name"),
-        )
-        .where((Question.id == question_id) & (Question.proposal == proposal["id"]))
-        .first()
-    )
-    if row is None:
-        raise ReviewRefused("Deze vraag bestaat niet.")
-    if row["answered_at"] is not None:
-        raise ReviewRefused("Deze vraag is al beantwoord.")
-    link = await _link(settings, proposal["network"], f"/voorstellen/{proposal['id']}#vragen")
-    async with write_transaction():
-        await Question.update(
-            {
-                Question.answer: answer.strip(),
-                Question.answered_by: actor.user_id,
-                Question.answered_at: clock.now(),
-            }
-        ).where(Question.id == question_id)
-        mails = []
-        if row["asker_email"]:
-            mails.append(
-                Mail(
-                    to=row["asker_email"],
-                    subject=f"Antwoord op uw vraag over '{proposal['title']}'",
-                    body=f"Beste {row['asker_name']},\n\nDe aanvragers hebben uw vraag "
-                    f"beantwoord:\n\n{answer.strip()}\n\n{link}\n",
-                )
-            )
-        await events.record(
-            actor_id=actor.user_id,
-            network_id=proposal["network"],
-            action="question_answered",
-            object_type="proposal",
-            object_id=proposal["id"],
-            summary="Verduidelijkingsvraag beantwoord",
-            mails=mails,
-        )
-
-
 async def record_advice(actor: Principal, proposal: ProposalRow, data: AdviceInput) -> None:
     """Advice follows the reviews (all in, or a reason why not) and is not dated in the future
     (review/rules.py); judged inside the transaction, on the reviews as they are then."""
@@ -497,7 +400,7 @@ async def decide(
         proposal["requested_amount_cents"] or 0
     ):
         raise ReviewRefused("Het toegekende bedrag mag niet hoger zijn dan het gevraagde bedrag.")
-    link = await _link(settings, proposal["network"], f"/voorstellen/{proposal['id']}")
+    link = await portal_link(settings, proposal["network"], f"/voorstellen/{proposal['id']}")
     recipients = await proposal_queries.authors_of(proposal["id"])
     officers = await Membership.select(
         Membership.user.email.as_alias("email"), Membership.user.name.as_alias("name")

@@ -262,7 +262,9 @@ class ReportController(Controller):
             raise PermissionDeniedException(reports.HAND_IN_REFUSED)
         form = await request.form()
         goals, lines = await self._goals_and_lines(report)
-        values = report_forms.typed_values(form, goals, lines)
+        values, too_long = report_forms.typed_values(form, goals, lines)
+        if too_long:
+            return await self._page(request, report, dict(form.items()), too_long, 422)
         try:
             await reports.save_draft(principal, report, values)
         except LedgerRefused as error:

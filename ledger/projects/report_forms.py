@@ -25,18 +25,22 @@ def field_names(goals: list[str], lines: list[dict]) -> list[str]:
     ]
 
 
-def typed_values(form: FormMultiDict, goals: list[str], lines: list[dict]) -> dict[str, str]:
-    """The fields as typed, for a draft: the form's own fields only, each within its length,
-    nothing judged (an amount that does not read yet is kept as it was typed)."""
+def typed_values(
+    form: FormMultiDict, goals: list[str], lines: list[dict]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The fields as typed, for a draft: the form's own fields only, nothing else judged (an
+    amount that does not read yet is kept as it was typed); and a text over its length, which
+    is refused (never cut), by field."""
     values: dict[str, str] = {}
+    too_long: dict[str, str] = {}
     for name in field_names(goals, lines):
         limit = AMOUNT_LIMIT if name.startswith("realised") else TEXT_LIMIT
-        value = text(form, name, limit)
+        value = text(form, name, limit, too_long)
         if name == "preconditions_met":
             value = "1" if value == "1" else ""
         if value:
             values[name] = value
-    return values
+    return values, too_long
 
 
 def parse_report(
@@ -44,6 +48,7 @@ def parse_report(
 ) -> tuple[ReportInput, dict[str, str]]:
     """The report as typed, and every problem that keeps it from being handed in."""
     unread: dict[str, str] = {}
+    too_long: dict[str, str] = {}
     realised_lines = []
     for i, line in enumerate(lines, start=1):
         name = f"realised{i}"
@@ -54,17 +59,17 @@ def parse_report(
         realised_lines.append({**line, "realised_cents": cents or 0})
     data = ReportInput(
         results=[
-            {"goal": goal, "result": text(form, f"result{i}", TEXT_LIMIT)}
+            {"goal": goal, "result": text(form, f"result{i}", TEXT_LIMIT, too_long)}
             for i, goal in enumerate(goals, start=1)
         ],
         realised_lines=realised_lines,
-        lessons_worked=text(form, "lessons_worked", TEXT_LIMIT),
-        lessons_not_worked=text(form, "lessons_not_worked", TEXT_LIMIT),
-        lessons_for_others=text(form, "lessons_for_others", TEXT_LIMIT),
+        lessons_worked=text(form, "lessons_worked", TEXT_LIMIT, too_long),
+        lessons_not_worked=text(form, "lessons_not_worked", TEXT_LIMIT, too_long),
+        lessons_for_others=text(form, "lessons_for_others", TEXT_LIMIT, too_long),
         preconditions_met=text(form, "preconditions_met") == "1",
     )
     # An amount that does not read says so; the report's own rules speak for the rest.
-    problems = {**report_problems(data, year), **unread}
+    problems = {**report_problems(data, year), **unread, **too_long}
     order = field_names(goals, lines)
     ordered = {name: problems[name] for name in order if name in problems}
     return data, {**ordered, **{k: v for k, v in problems.items() if k not in ordered}}

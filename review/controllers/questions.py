@@ -16,7 +16,7 @@ from portal.lib.refusals import Refused
 from proposals.deps import load_proposal
 from proposals.rows import ProposalRow
 from proposals.rules import Actor
-from review import forms, queries, services
+from review import forms, queries, question_services
 from review.controllers.common import INVOLVED, QUESTIONERS
 from review.letters import kind_of as letter_kind_of
 
@@ -44,7 +44,9 @@ class QuestionController(Controller):
         if errors:
             return _question_page(request, proposal, back, None, {"question": question}, errors)
         try:
-            await services.ask_question(principal, proposal, question, request.app.state.settings)
+            await question_services.ask_question(
+                principal, proposal, question, request.app.state.settings
+            )
         except Refused as error:
             return redirect(request, back, str(error), "error")
         return redirect(request, back, "Uw vraag is gesteld; de aanvragers krijgen een e-mail.")
@@ -73,7 +75,7 @@ class QuestionController(Controller):
                 return redirect(request, back, "Deze vraag bestaat niet.", "error")
             return _question_page(request, proposal, back, question, {"answer": answer}, errors)
         try:
-            await services.answer_question(
+            await question_services.answer_question(
                 principal, proposal, question_id, answer, request.app.state.settings
             )
         except Refused as error:

@@ -11,7 +11,7 @@ import re
 import time
 
 import pytest
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Page, Route, expect
 
 from tests.browser.test_login_journeys import log_in
 
@@ -76,3 +76,41 @@ def test_without_javascript_the_server_takes_the_second_post_as_already_done(
         assert _years_listed(page, "2032") == 1
     finally:
         context.close()
+
+
+def test_an_upload_says_it_is_under_way(page: Page) -> None:
+    """While a file is sent the form says which and how large, with a bar, and its button is
+    disabled; the page that comes back says how it went."""
+    import io
+
+    from PIL import Image
+
+    log_in(page, COORDINATOR)
+    page.goto("/n/zuid-west/beoordeling/brieven")
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), (0, 90, 160)).save(out, format="PNG")
+    page.get_by_label("Logo (PNG of JPEG, ten hoogste 500 kB)").set_input_files(
+        {"name": "logo.png", "mimeType": "image/png", "buffer": out.getvalue()}
+    )
+    # The moment between the click and the answer, held still: a listener after forms.js's
+    # keeps the browser from sending, so the page shows what it shows while a file is away.
+    page.evaluate(
+        "() => document.addEventListener('submit', e => { if (window.hold) e.preventDefault() })"
+    )
+    page.evaluate("() => { window.hold = true }")
+    page.get_by_role("button", name="Logo opslaan").click()
+    status = page.locator(".fp-upload-progress")
+    expect(status).to_have_attribute("role", "status")
+    expect(status).to_contain_text("Bezig met versturen: logo.png (1 kB)")
+    expect(status.locator("progress")).to_have_count(1)
+    expect(page.get_by_role("button", name="Logo opslaan")).to_have_attribute(
+        "aria-disabled", "true"
+    )
+    # Sent for real, the page that comes back says how it went.
+    page.evaluate("() => { window.hold = false }")
+    page.evaluate(
+        "() => HTMLFormElement.prototype.submit.call(document.querySelector('.fp-upload-progress').closest('form'))"
+    )
+    expect(
+        page.get_by_role("status").filter(has_text="Het logo staat in het briefhoofd")
+    ).to_be_visible()

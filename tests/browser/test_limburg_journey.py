@@ -92,6 +92,11 @@ def coordinator_takes_limburgs_route_to_a_grant(page: Page, tmp_path: Path) -> P
     advice.get_by_label("Advies van Projectgroep expertisecentrum").fill(
         "Positief: ouders en jongeren bepalen de agenda."
     )
+    # The assignment by the panel gave it two more readers, who have not scored yet: the
+    # projectgroep's advice goes ahead and says why.
+    advice.get_by_label("Reden om zonder alle beoordelingen verder te gaan").fill(
+        "De projectgroep besprak het voorstel voltallig; de ervaringsdeskundige beoordeelde het."
+    )
     advice.get_by_role("button", name="Advies vastleggen").click()
     expect(flash(page, "Het advies is vastgelegd.")).to_be_visible()
 

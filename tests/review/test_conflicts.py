@@ -25,7 +25,7 @@ from portal.lib.files import store
 from proposals import queries as proposal_queries
 from proposals.criteria import DEFAULT_CRITERIA
 from proposals.tables import Attachment
-from review import forms, queries, services
+from review import forms, queries, question_services, services
 from review.assignment import conflict_reason
 from review.tables import ConflictDeclaration, Question, Review
 from tests import factories
@@ -333,7 +333,7 @@ async def test_asking_when_the_conflict_arises_meanwhile(
     mails = await OutboxMessage.count()
     conflict_meanwhile(zw, reviewers["ao_b"], kind, proposal_id)
     with pytest.raises(services.ReviewRefused, match="belangenconflict"):
-        await services.ask_question(
+        await question_services.ask_question(
             await principal(reviewers["ao_b"]), proposal, "Een vraag?", settings
         )
     assert await Question.count() == 0

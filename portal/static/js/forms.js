@@ -153,3 +153,52 @@
     start(event.target);
   });
 })();
+
+// An upload says that it is under way: the file's name and size and a bar, under the form's
+// buttons, while the browser sends it (a form post gives no byte count to a page, so the bar
+// runs without a number; the page that comes back says how it went).
+(function () {
+  "use strict";
+
+  function size(bytes) {
+    return bytes >= 1048576
+      ? (bytes / 1048576).toFixed(1).replace(".", ",") + " MB"
+      : Math.max(1, Math.round(bytes / 1024)) + " kB";
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.enctype !== "multipart/form-data") {
+      return;
+    }
+    var files = [];
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (input) {
+      Array.prototype.forEach.call(input.files || [], function (file) {
+        files.push(file);
+      });
+    });
+    if (!files.length || form.querySelector(".fp-upload-progress")) {
+      return;
+    }
+    var status = document.createElement("div");
+    status.className = "fp-upload-progress";
+    status.setAttribute("role", "status");
+    var text = document.createElement("p");
+    text.className = "utrecht-paragraph";
+    text.textContent =
+      "Bezig met versturen: " +
+      files.map(function (f) { return f.name + " (" + size(f.size) + ")"; }).join(", ") +
+      ". Sluit deze pagina niet.";
+    var bar = document.createElement("progress");
+    bar.setAttribute("aria-label", "Versturen");
+    status.appendChild(text);
+    status.appendChild(bar);
+    form.appendChild(status);
+  });
+
+  window.addEventListener("pageshow", function () {
+    Array.prototype.forEach.call(document.querySelectorAll(".fp-upload-progress"), function (el) {
+      el.remove();
+    });
+  });
+})();
