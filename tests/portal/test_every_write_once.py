@@ -54,6 +54,7 @@ from proposals.criteria import DEFAULT_CRITERIA
 from proposals.rules import Actor
 from review import forms as review_forms
 from review import queries as review_queries
+from review import question_services
 from review import services as review
 from review.tables import Question
 from tests import factories
@@ -382,7 +383,7 @@ async def _ask(scene: Scene) -> Post:
 
 
 async def _answer(scene: Scene) -> Post:
-    await review.ask_question(
+    await question_services.ask_question(
         await scene.principal("coordinator"),
         await scene.proposal(),
         "Wie leidt het project?",

@@ -21,6 +21,7 @@ from portal.lib import clock
 from portal.lib.settings import Settings
 from proposals import queries as proposal_queries
 from proposals.tables import Proposal
+from review import question_services
 from review import services as review
 from review.tables import Question, Review
 from tests import factories
@@ -94,14 +95,14 @@ async def scene(zw: Zuidwest, reviewers: dict[str, int], settings: Settings) -> 
     await review.assign(coordinator, row, reviewers["ao_b"], settings)
     review_id = (await Review.select(Review.id).where(Review.proposal == reviewed_a).first())["id"]
     row = await proposal_queries.proposal_row(zw.network, reviewed_a)
-    await review.ask_question(
+    await question_services.ask_question(
         await principal(reviewers["ao_b"]), row, "Hoe meet u de wachttijd?", settings
     )
-    await review.ask_question(coordinator, row, "Wie trekt de kar?", settings)
+    await question_services.ask_question(coordinator, row, "Wie trekt de kar?", settings)
     question = (
         await Question.select(Question.id).where(Question.question == "Wie trekt de kar?").first()
     )["id"]
-    await review.answer_question(
+    await question_services.answer_question(
         await principal(zw.applicant_x), row, question, "De kartrekker.", settings
     )
     # Projects of 2021 report before 1 March 2022: late by now.
@@ -297,7 +298,7 @@ async def test_reviewer_sees_the_answer_to_their_question(
         .where(Question.asked_by == scene.reviewers["ao_b"])
         .first()
     )["id"]
-    await review.answer_question(
+    await question_services.answer_question(
         await principal(zw.applicant_x), row, question, "Met de wachtlijstmonitor.", settings
     )
     lists = work_lists(await start_of(client, scene.reviewers["ao_b"]))

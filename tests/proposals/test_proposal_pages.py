@@ -217,7 +217,7 @@ async def test_budget_totals_update_live(client, zw: Zuidwest) -> None:
     assert "€ 2.284,56" in response.text  # the total
     assert "niet gelijk aan het totaal" in response.text
     # Each row's amount, swapped in beside its row: hours × rate for the personnel line.
-    assert '<output class="fp-row-amount" id="bedrag-1" hx-swap-oob="true">€ 1.050,00' in (
+    assert '<span class="fp-row-amount" id="bedrag-1" hx-swap-oob="true">€ 1.050,00' in (
         response.text
     )
     assert 'id="bedrag-2" hx-swap-oob="true">€ 1.234,56' in response.text

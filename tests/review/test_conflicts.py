@@ -124,6 +124,7 @@ def conflict_meanwhile(monkeypatch: pytest.MonkeyPatch) -> Callable:
                 yield transaction
 
         monkeypatch.setattr(services, "write_transaction", racing)
+        monkeypatch.setattr(question_services, "write_transaction", racing)
 
     return install
 
