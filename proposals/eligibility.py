@@ -56,6 +56,8 @@ class Facts:
     spend_until: dt.date | None = None
     # How the network applies each rule ("off", "warn", "block"); Network.eligibility.
     rule_settings: Mapping[str, str] = field(default_factory=dict)
+    # What the text and files hold that may be about a client, one line each (privacy check).
+    client_data: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -255,6 +257,18 @@ def _vierkant(f: Facts) -> Verdict:
     return True, ""
 
 
+def _client_data(facts: Facts) -> Verdict:
+    """Warned about and confirmed by the author on saving; shown again until it is gone, and
+    confirmed once more by the region officer who submits."""
+    if not facts.client_data:
+        return True, ""
+    return False, (
+        "Mogelijk gegevens van een jeugdige of cliënt: "
+        + "; ".join(facts.client_data)
+        + ". Haal ze weg, of bevestig bij het indienen dat het niet om een cliënt gaat."
+    )
+
+
 RULES: tuple[Rule, ...] = (
     Rule("round_open", True, "round", "De ronde is open voor indiening", _round_open),
     Rule(
@@ -347,13 +361,29 @@ RULES: tuple[Rule, ...] = (
         _policy_fit,
     ),
     Rule("vierkant", False, "bouwteam", "Vierkant van het bouwteam compleet", _vierkant),
+    Rule(
+        "client_data",
+        False,
+        "content",
+        "Geen gegevens van jeugdigen of cliënten",
+        _client_data,
+    ),
 )
 
 
 # Rules every network applies as they are: without them a proposal is not a proposal of the
 # round (its round open, a title, its theme and region, a period, a budget).
+# Nor is the privacy check a network's choice (DESIGN §2.11).
 ESSENTIAL_RULES = frozenset(
-    {"round_open", "title_summary", "theme_in_round", "region_in_network", "period", "budget_total"}
+    {
+        "round_open",
+        "title_summary",
+        "theme_in_round",
+        "region_in_network",
+        "period",
+        "budget_total",
+        "client_data",
+    }
 )
 RULE_SETTINGS: dict[str, str] = {
     "": "Standaard",

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from litestar.datastructures import FormMultiDict
 
@@ -25,6 +27,7 @@ from proposals.budget_workbook import (
 from proposals.rules import (
     BOUWTEAM_POSITIONS,
     EXTENDS_OFFER,
+    FIELD_LABELS,
     FUNCTIONS,
     PROCUREMENT_ROUTES,
     PROCUREMENT_SERVICE_KINDS,
@@ -315,3 +318,81 @@ def parse_budget(form: FormMultiDict, allowed_years: set[int]) -> BudgetInput:
             errors[f"line{n}_amount"] = "Vul het bedrag in."
         lines.append(line)
     return BudgetInput(requested, lines, rows, errors, row_amounts)
+
+
+# --- what the privacy check reads ------------------------------------------------------------
+
+# Fields that hold a professional's details or a choice by design; all other text is judged.
+NOT_SCREENED = frozenset(
+    {
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "procurement_expert_name",
+        "procurement_expert_organisation",
+        "extends_offer",
+        "procurement_route",
+        "procurement_service_kind",
+        "procurement_policy_fit",
+    }
+)
+_MORE_LABELS = {
+    "activities": "Activiteiten en planning",
+    "supra_regional_reason": "Bovenregionaal karakter",
+    "innovation": "Vernieuwing",
+    "extension_description": "Beschrijving van de uitbreiding",
+    "procurement_notes": "Toelichting inkoop",
+}
+
+
+def free_texts(data: SectionInput | BudgetInput) -> tuple[dict[str, str], dict[str, str]]:
+    """The typed free text of a section (field -> text) and the fields' names for people, for
+    `portal.lib.privacy.screen`."""
+    if isinstance(data, BudgetInput):
+        texts = {f"line{n}_description": r["description"] for n, r in enumerate(data.rows, 1)}
+        return texts, {key: f"Regel {key[4:].split('_')[0]}, omschrijving" for key in texts}
+    texts = {
+        key: value
+        for key, value in data.values.items()
+        if isinstance(value, str) and key not in NOT_SCREENED
+    }
+    labels = {key: FIELD_LABELS.get(key, _MORE_LABELS.get(key, key)) for key in texts}
+    goals = data.values.get("transformation_goals")
+    if isinstance(goals, dict):
+        for code, explanation in goals.items():
+            texts[f"goal_{code}_explanation"] = str(explanation)
+            labels[f"goal_{code}_explanation"] = f"Toelichting: {TRANSFORMATION_GOALS[code]}"
+    return texts, labels
+
+
+# The stored proposal's free text, judged again for the checklist and the submit page.
+STORED_TEXT_FIELDS = (
+    "title",
+    "summary",
+    "goals",
+    "results",
+    "activities",
+    "target_group",
+    "supra_regional_reason",
+    "innovation",
+    "extension_description",
+    "procurement_notes",
+    "transformation_goals",
+)
+
+
+def stored_free_texts(
+    proposal: Mapping[str, Any], lines: Sequence[Mapping[str, Any]]
+) -> tuple[dict[str, str], dict[str, str]]:
+    values = {key: proposal.get(key) or "" for key in STORED_TEXT_FIELDS}
+    goals = proposal.get("transformation_goals")
+    values["transformation_goals"] = (
+        {code: text for code, text in (goals or {}).items() if code in TRANSFORMATION_GOALS}
+        if isinstance(goals, dict)
+        else {}
+    )
+    texts, labels = free_texts(SectionInput(values))
+    for n, line in enumerate(lines, 1):
+        texts[f"line{n}_description"] = line["description"]
+        labels[f"line{n}_description"] = f"Begroting, regel {n}"
+    return texts, labels

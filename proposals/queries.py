@@ -10,8 +10,10 @@ from piccolo.query import Select
 from piccolo.query.functions.aggregate import Sum
 
 from portal.accounts.tables import Organisation, Region, User
+from portal.lib import privacy
 from portal.lib.db import contains
 from portal.lib.money import format_euros
+from proposals import forms
 from proposals.eligibility import Facts
 from proposals.rows import ProposalRow
 from proposals.rules import (
@@ -133,7 +135,7 @@ async def attachments_of(proposal_id: int, include_removed: bool = False) -> lis
     query = Attachment.select(*ATTACHMENT_COLUMNS).where(Attachment.proposal == proposal_id)
     if not include_removed:
         query = query.where(Attachment.removed_at.is_null())
-    return await query.order_by(Attachment.uploaded_at)
+    return await query.order_by(Attachment.uploaded_at).output(load_json=True)
 
 
 AUTHOR_COLUMNS = (
@@ -287,7 +289,27 @@ async def facts_for(
         budget_year=window["year"] if window else None,
         spend_until=window["spend_until"] if window else None,
         rule_settings=(window["rule_settings"] or {}) if window else {},
+        client_data=client_data(proposal, lines, attachments),
     )
+
+
+def client_data(
+    proposal: ProposalRow, lines: list[dict], attachments: list[dict]
+) -> tuple[str, ...]:
+    """What the proposal's text and files hold that may be a client's (DESIGN §2.11), one line
+    each: the text judged as it is stored, the files as judged and confirmed on upload."""
+    texts, labels = forms.stored_free_texts(dict(proposal), lines)
+    screening = privacy.screen(texts, labels)
+    found = [
+        f"{labels[name]}: {privacy.KIND_LABELS[privacy.Kind.bsn]}" for name in screening.refusals
+    ]
+    found += [privacy.summary([w]) for w in screening.warnings]
+    for attachment in attachments:
+        for stored in attachment.get("privacy_warnings") or []:
+            finding = privacy.Finding.from_dict(stored)
+            if finding is not None:
+                found.append(privacy.summary([finding]))
+    return tuple(dict.fromkeys(found))
 
 
 def _utc(value: dt.datetime) -> dt.datetime:

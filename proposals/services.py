@@ -6,7 +6,7 @@ One use case per function, one transaction each, with the audit event (and e-mai
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from piccolo.query.mixins import LockStrength
 
@@ -28,6 +28,7 @@ from portal.lib.files import CheckedFile
 from portal.lib.formatting import datumtijd
 from portal.lib.forms import too_long
 from portal.lib.money import format_euros
+from portal.lib.privacy import Finding
 from portal.lib.refusals import Refused
 from portal.lib.settings import Settings
 from proposals import queries
@@ -204,6 +205,7 @@ async def add_attachment(
     region_id: int | None,
     checked: CheckedFile,
     stored_name: str,
+    warnings: Sequence[Finding] = (),
 ) -> int:
     async with write_transaction():
         await _require_editable(proposal, actors)
@@ -223,6 +225,7 @@ async def add_attachment(
                 sha256=checked.sha256,
                 uploaded_by=actor.user_id,
                 uploaded_at=clock.now(),
+                privacy_warnings=[w.as_dict() for w in warnings],
             )
         ).returning(Attachment.id)
         await Proposal.update({Proposal.updated_at: clock.now()}).where(
@@ -326,8 +329,11 @@ async def transition(
     action: str,
     checks: list[Check],
     settings: Settings,
+    privacy_confirmed: bool = False,
 ) -> str:
-    """Move the proposal along the state machine; returns the new state."""
+    """Move the proposal along the state machine; returns the new state. Submitting a proposal
+    whose text or files may hold a client's data needs the region officer's own confirmation
+    (`privacy_confirmed`), besides the authors' when they saved it."""
     # One transaction from the first question on: a repeat of the same form stops at its key
     # before the step is asked for, instead of being told the step no longer applies.
     async with write_transaction():
@@ -341,6 +347,8 @@ async def transition(
                 raise ProposalRefused(
                     "Dit kan nog niet: " + "; ".join(c.why_not.rstrip(".") for c in failing) + "."
                 )
+        if action == "submit" and not privacy_confirmed and _warns_of_client_data(checks):
+            raise ProposalRefused(CONFIRM_CLIENT_DATA)
         now = clock.now()
         slug = await _slug(proposal["network"])
         link = f"{settings.base_url}/n/{slug}/voorstellen/{proposal['id']}"
@@ -414,6 +422,16 @@ async def transition(
             details={"from": proposal["state"], "to": step.to_state},
         )
     return step.to_state
+
+
+CONFIRM_CLIENT_DATA = (
+    "Dit voorstel bevat mogelijk gegevens van een jeugdige of cliënt (zie de controlelijst). "
+    "Kijk het na en kruis aan dat het niet om een cliënt gaat, of laat de auteurs het weghalen."
+)
+
+
+def _warns_of_client_data(checks: list[Check]) -> bool:
+    return any(c.code == "client_data" and not c.holds for c in checks)
 
 
 async def take_screen_step(

@@ -156,6 +156,9 @@ class Attachment(Table):
     uploaded_at = Timestamptz(default=TimestamptzNow())
     # Removed from the draft; the file stays because a frozen version may list it.
     removed_at = Timestamptz(null=True, default=None)
+    # What the privacy check warned about in the file's text and the uploader confirmed is not
+    # about a client ([{kind, shown, where}]); the checklist and the submit page show it again.
+    privacy_warnings = JSON(default="[]")
 
 
 class ProposalVersion(Table):

@@ -233,6 +233,8 @@ class ReportAttachment(Table):
     sha256 = Varchar(length=64)
     uploaded_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     uploaded_at = Timestamptz(default=TimestamptzNow())
+    # What the privacy check warned about and the uploader confirmed ([{kind, shown, where}]).
+    privacy_warnings = JSON(default="[]")
 
 
 class ExpertClaim(Table, tablename="ledger_expert_claim"):

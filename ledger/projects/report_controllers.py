@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import anyio.to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
@@ -27,11 +26,11 @@ from portal.accounts.guards import allow
 from portal.accounts.layout import query, redirect, render, url
 from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.tables import Region, Role
-from portal.lib import clock
+from portal.lib import clock, privacy
 from portal.lib.db import required
-from portal.lib.files import FileRefused, check_upload, stored_for
+from portal.lib.files import FileRefused, stored_for
 from portal.lib.forms import money_field, page_count, page_number, query_int, text
-from portal.lib.uploads import read_upload, serve_stored
+from portal.lib.uploads import accepted_upload, serve_stored
 
 COORDINATOR = allow(Role.coordinator)
 REPORTERS = allow(Role.coordinator, Role.region_officer)
@@ -147,6 +146,7 @@ class ReportController(Controller):
         values: dict,
         errors: dict,
         status_code: int = 200,
+        privacy_warnings: list | None = None,
     ) -> Template:
         goals, lines = await self._goals_and_lines(report)
         # A report's project stays (on_delete restrict) and is of the report's network.
@@ -181,6 +181,7 @@ class ReportController(Controller):
             ),
             may_hand_in=may_hand_in,
             format_due=format_due,
+            privacy_warnings=privacy_warnings or [],
         )
 
     async def _goals_and_lines(self, report: ReportRow) -> tuple[list[str], list[dict]]:
@@ -234,13 +235,15 @@ class ReportController(Controller):
         form = await request.form()
         goals, lines = await self._goals_and_lines(report)
         data, errors = report_forms.parse_report(form, goals, lines, report["year"])
-        if not errors:
+        refusals, unconfirmed = report_forms.privacy_problems(form, goals)
+        errors = {**refusals, **errors}
+        if not errors and not unconfirmed:
             try:
                 errors = await reports.submit_report(principal, report, data)
             except LedgerRefused as error:
                 errors = {"form": str(error)}
-        if errors:
-            return await self._page(request, report, dict(form.items()), errors, 422)
+        if errors or unconfirmed:
+            return await self._page(request, report, dict(form.items()), errors, 422, unconfirmed)
         message = "Het verslag is ingediend; de coördinator beoordeelt het."
         warnings = reports.overspent(data.realised_lines, report["year"])
         if warnings:
@@ -263,8 +266,10 @@ class ReportController(Controller):
         form = await request.form()
         goals, lines = await self._goals_and_lines(report)
         values, too_long = report_forms.typed_values(form, goals, lines)
-        if too_long:
-            return await self._page(request, report, dict(form.items()), too_long, 422)
+        refusals, warnings = report_forms.privacy_problems(form, goals)
+        if too_long or refusals or warnings:
+            errors = {**refusals, **too_long}
+            return await self._page(request, report, dict(form.items()), errors, 422, warnings)
         try:
             await reports.save_draft(principal, report, values)
         except LedgerRefused as error:
@@ -297,16 +302,17 @@ class ReportController(Controller):
         if not isinstance(upload, UploadFile) or not upload.filename:
             return redirect(request, back, "Kies een bestand om toe te voegen.", "error")
         try:
-            content = await read_upload(upload, REPORT_UPLOAD_BYTES)
-            checked = await anyio.to_thread.run_sync(
-                check_upload, content, upload.filename, REPORT_UPLOAD_BYTES
+            content, checked, warnings = await accepted_upload(
+                upload,
+                REPORT_UPLOAD_BYTES,
+                confirmed=privacy.confirmed(data.get("privacy_ok_file")),
             )
         except FileRefused as error:
             return redirect(request, back, f"{upload.filename[:80]}: {error}", "error")
         settings = request.app.state.settings
         try:
             async with stored_for(settings.upload_dir, content) as stored:
-                await reports.add_attachment(principal, report, checked, stored)
+                await reports.add_attachment(principal, report, checked, stored, warnings)
         except LedgerRefused as error:
             return redirect(request, back, str(error), "error")
         return redirect(request, back, f"Bijlage {checked.display_name} is toegevoegd.")

@@ -7,12 +7,18 @@ from __future__ import annotations
 from litestar.datastructures import FormMultiDict
 
 from ledger.projects.reports import ReportInput, about_line, line_label, report_problems
+from portal.lib import privacy
 from portal.lib.forms import money_field, text
 from portal.lib.money import MoneyError, parse_euros
 
 TEXT_LIMIT = 5000
 AMOUNT_LIMIT = 40
 LESSONS = ("lessons_worked", "lessons_not_worked", "lessons_for_others")
+LESSON_LABELS = {
+    "lessons_worked": "Wat werkte",
+    "lessons_not_worked": "Wat werkte niet",
+    "lessons_for_others": "Wat moeten anderen weten",
+}
 
 
 def field_names(goals: list[str], lines: list[dict]) -> list[str]:
@@ -87,3 +93,21 @@ def typed_lines(values: dict[str, str], lines: list[dict]) -> list[dict]:
             cents = 0
         typed.append({**line, "realised_cents": cents})
     return typed
+
+
+def privacy_screening(form: FormMultiDict, goals: list[str]) -> privacy.Screening:
+    """The report's free text judged for data about clients (a BSN refused on its field, the
+    rest a warning the person confirms with `privacy_ok`)."""
+    labels = {f"result{i}": f"Doel: {goal}" for i, goal in enumerate(goals, start=1)}
+    labels |= LESSON_LABELS
+    return privacy.screen({name: text(form, name) for name in labels}, labels)
+
+
+def privacy_problems(
+    form: FormMultiDict, goals: list[str]
+) -> tuple[dict[str, str], list[privacy.Finding]]:
+    """What keeps the report's text from being stored: the refusals by field, and the warnings
+    while they are not confirmed."""
+    screening = privacy_screening(form, goals)
+    confirmed = privacy.confirmed(text(form, "privacy_ok"))
+    return screening.refusals, [] if confirmed else screening.warnings

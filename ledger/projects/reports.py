@@ -7,6 +7,7 @@ what was paid too much or payment of the rest, all in one transaction with the a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -24,7 +25,9 @@ from portal.accounts.queries import coordinator_emails
 from portal.accounts.tables import Role
 from portal.lib import clock
 from portal.lib.db import required, write_transaction
+from portal.lib.files import CheckedFile
 from portal.lib.money import format_euros
+from portal.lib.privacy import Finding
 from proposals.tables import ProposalAuthor
 
 
@@ -504,7 +507,13 @@ async def proposal_of(report: ReportRow) -> int | None:
     return first["proposal_id"] if first else None
 
 
-async def add_attachment(actor: Principal, report: ReportRow, checked, stored_name: str) -> None:
+async def add_attachment(
+    actor: Principal,
+    report: ReportRow,
+    checked: CheckedFile,
+    stored_name: str,
+    warnings: Sequence[Finding] = (),
+) -> None:
     async with write_transaction():
         # Asked inside the transaction: a report handed in meanwhile takes no more proof.
         state = await Report.select(Report.state).where(Report.id == report["id"]).first()
@@ -522,6 +531,7 @@ async def add_attachment(actor: Principal, report: ReportRow, checked, stored_na
                 sha256=checked.sha256,
                 uploaded_by=actor.user_id,
                 uploaded_at=clock.now(),
+                privacy_warnings=[w.as_dict() for w in warnings],
             )
         )
         await events.record(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import anyio.to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
@@ -15,9 +14,10 @@ from litestar.response import Redirect, Template
 
 from portal.accounts.layout import redirect
 from portal.accounts.principal import Principal
-from portal.lib.files import FileRefused, check_upload, stored_for
+from portal.lib import privacy
+from portal.lib.files import FileRefused, stored_for
 from portal.lib.forms import MAX_ID, text, whole_number
-from portal.lib.uploads import read_upload, serve_stored
+from portal.lib.uploads import accepted_upload, serve_stored
 from proposals import queries, services
 from proposals.controllers.common import INVOLVED, READERS, SEEN, detail_url, edit_url
 from proposals.deps import SeenProposal
@@ -52,8 +52,9 @@ class AttachmentController(Controller):
             return redirect(request, back, "Kies een bestand om toe te voegen.", "error")
         limit = proposal["attachment_limit_mb"] * 1024 * 1024
         try:
-            content = await read_upload(upload, limit)
-            checked = await anyio.to_thread.run_sync(check_upload, content, upload.filename, limit)
+            content, checked, warnings = await accepted_upload(
+                upload, limit, confirmed=privacy.confirmed(data.get("privacy_ok_file"))
+            )
         except FileRefused as error:
             return redirect(request, back, f"{upload.filename[:80]}: {error}", "error")
         if region_id is not None and region_id not in await queries.region_names(
@@ -63,7 +64,7 @@ class AttachmentController(Controller):
         try:
             async with stored_for(request.app.state.settings.upload_dir, content) as stored:
                 await services.add_attachment(
-                    principal, proposal, actors, kind, region_id, checked, stored
+                    principal, proposal, actors, kind, region_id, checked, stored, warnings
                 )
         except services.ProposalRefused as error:
             return redirect(request, back, str(error), "error")

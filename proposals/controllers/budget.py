@@ -15,12 +15,13 @@ from litestar.response import Redirect, Template
 
 from portal.accounts.layout import redirect, render
 from portal.accounts.principal import Principal
+from portal.lib import privacy
 from portal.lib.downloads import download
 from portal.lib.xlsx import XLSX_MEDIA_TYPE
 from proposals import forms, queries, services
 from proposals.budget_reader import parse_budget_workbook
 from proposals.budget_template import build_template
-from proposals.budget_workbook import BUDGET_LINE_KINDS, MAX_FILE_BYTES
+from proposals.budget_workbook import BUDGET_LINE_KINDS, MAX_FILE_BYTES, WorkbookProblem
 from proposals.controllers.common import INVOLVED, SEEN, detail_url, edit_url
 from proposals.controllers.sections import BUDGET, edit_page
 from proposals.deps import SeenProposal
@@ -94,6 +95,12 @@ class BudgetController(Controller):
         lines, problems = await anyio.to_thread.run_sync(
             parse_budget_workbook, content, set(project_years(proposal)), upload.filename
         )
+        # A BSN in a line's description is refused as in the form (DESIGN §2.11).
+        screening = privacy.screen({str(n): line.description for n, line in enumerate(lines, 1)})
+        problems += [
+            WorkbookProblem("", None, None, f"Regel {n}: {message}")
+            for n, message in screening.refusals.items()
+        ]
         if problems:
             errors = {
                 "file": "Het bestand is niet ingelezen; er is niets veranderd. Los deze "

@@ -15,7 +15,7 @@ from portal.accounts.events import timeline
 from portal.accounts.layout import redirect, render
 from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.tables import Role
-from portal.lib import clock
+from portal.lib import clock, privacy
 from portal.lib.forms import MAX_ID, optional_id, page_count, text, whole_number
 from proposals import queries, services
 from proposals.access import SCOPES, available_lists
@@ -34,6 +34,7 @@ from proposals.controllers.common import (
 from proposals.deps import ProposalList, SeenProposal, provide_list
 from proposals.rows import ProposalRow
 from proposals.rules import (
+    FIELD_LABELS,
     SNAPSHOT_LABELS,
     STATE_LABELS,
     Actor,
@@ -123,9 +124,13 @@ class ProposalController(Controller):
         network_ref: NamedDependency[NetworkRef],
     ) -> Template | Redirect:
         form = await request.form()
-        proposal_id, errors = await services.create_proposal(
-            principal, network_ref.id, optional_id(form, "round"), text(form, "title")
-        )
+        # A BSN in the title is refused here as on the form's first page (DESIGN §2.11).
+        errors = privacy.screen({"title": text(form, "title")}, FIELD_LABELS).refusals
+        proposal_id = None
+        if not errors:
+            proposal_id, errors = await services.create_proposal(
+                principal, network_ref.id, optional_id(form, "round"), text(form, "title")
+            )
         if errors or proposal_id is None:
             return await self._new_page(request, network_ref, dict(form.items()), errors, 422)
         return redirect(
@@ -170,9 +175,16 @@ class ProposalController(Controller):
         proposal, actors = seen
         checks = await proposal_checks(request, proposal)
         back = detail_url(request, proposal["id"])
+        form = await request.form()
         try:
             state = await services.transition(
-                principal, proposal, actors, action, checks, request.app.state.settings
+                principal,
+                proposal,
+                actors,
+                action,
+                checks,
+                request.app.state.settings,
+                privacy_confirmed=privacy.confirmed(text(form, "privacy_ok")),
             )
         except services.ProposalRefused as error:
             return redirect(request, back, str(error), "error")

@@ -20,6 +20,7 @@ from litestar.response import Redirect, Template
 
 from portal.accounts.layout import redirect, render
 from portal.accounts.principal import Principal
+from portal.lib import privacy
 from portal.lib.forms import text, whole_number
 from proposals import forms, queries, services
 from proposals.controllers.common import (
@@ -313,9 +314,23 @@ class ProposalFormController(Controller):
         if entry.parse is None or entry.save is None:
             return after_save(request, proposal["id"], entry.key, form)
         data = await entry.parse(form, proposal)
-        if data.errors:
+        # A BSN is refused on its field; a likely client's name or birth date waits for the
+        # author's tick that it is not one (DESIGN §2.11).
+        screening = privacy.screen(*forms.free_texts(data))
+        errors = screening.refusals | data.errors
+        unconfirmed = screening.warnings and not privacy.confirmed(text(form, "privacy_ok"))
+        if errors or unconfirmed:
             shown = entry.shown_again(form, data) if entry.shown_again else typed_values(form)
-            return await edit_page(request, proposal, actors, entry, shown, data.errors, 422)
+            return await edit_page(
+                request,
+                proposal,
+                actors,
+                entry,
+                shown,
+                errors,
+                422,
+                privacy_warnings=screening.warnings if unconfirmed else [],
+            )
         try:
             await entry.save(principal, proposal, actors, entry.key, data)
         except services.ProposalRefused as error:

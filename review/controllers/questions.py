@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, post
+from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath
@@ -11,6 +12,7 @@ from litestar.response import Redirect, Template
 from portal.accounts.deps import provide_principal
 from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import Principal
+from portal.lib import privacy
 from portal.lib.forms import TEXT_LIMIT, text
 from portal.lib.refusals import Refused
 from proposals.deps import load_proposal
@@ -41,8 +43,11 @@ class QuestionController(Controller):
             back = proposal_page
         errors: dict[str, str] = {}
         question = text(form, "question", forms.QUESTION_LIMIT, errors)
-        if errors:
-            return _question_page(request, proposal, back, None, {"question": question}, errors)
+        warnings = _privacy_problems(form, "question", LABELS["question"], errors)
+        if errors or warnings:
+            return _question_page(
+                request, proposal, back, None, {"question": question}, errors, warnings
+            )
         try:
             await question_services.ask_question(
                 principal, proposal, question, request.app.state.settings
@@ -66,14 +71,17 @@ class QuestionController(Controller):
         form = await request.form()
         errors: dict[str, str] = {}
         answer = text(form, "answer", TEXT_LIMIT, errors)
-        if errors:
+        warnings = _privacy_problems(form, "answer", LABELS["answer"], errors)
+        if errors or warnings:
             question = next(
                 (q for q in await queries.questions_of(proposal_id) if q["id"] == question_id),
                 None,
             )
             if question is None:
                 return redirect(request, back, "Deze vraag bestaat niet.", "error")
-            return _question_page(request, proposal, back, question, {"answer": answer}, errors)
+            return _question_page(
+                request, proposal, back, question, {"answer": answer}, errors, warnings
+            )
         try:
             await question_services.answer_question(
                 principal, proposal, question_id, answer, request.app.state.settings
@@ -90,6 +98,7 @@ def _question_page(
     question: dict | None,
     values: dict[str, str],
     errors: dict[str, str],
+    privacy_warnings: list[privacy.Finding],
 ) -> Template:
     """A question or an answer refused as typed: its form again with the whole text (the
     proposal page and the review form each hold it among much else)."""
@@ -102,8 +111,21 @@ def _question_page(
         question=question,
         values=values,
         errors=errors,
+        privacy_warnings=privacy_warnings,
         QUESTION_LIMIT=forms.QUESTION_LIMIT,
     )
+
+
+LABELS = {"question": "Vraag aan de aanvragers", "answer": "Uw antwoord"}
+
+
+def _privacy_problems(
+    form: FormMultiDict, name: str, label: str, errors: dict[str, str]
+) -> list[privacy.Finding]:
+    """A BSN in the text lands in `errors`; the warnings come back while they are unconfirmed."""
+    screening = privacy.screen({name: text(form, name)}, {name: label})
+    errors.update({k: v for k, v in screening.refusals.items() if k not in errors})
+    return [] if privacy.confirmed(text(form, "privacy_ok")) else screening.warnings
 
 
 async def proposal_page_section(

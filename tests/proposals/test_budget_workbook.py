@@ -111,12 +111,15 @@ def rezip(data: bytes, *, add: dict[str, bytes] | None = None, edit: Any = None)
 
 
 def with_cached_results(data: bytes, results: dict[str, str]) -> bytes:
-    """What Excel does on saving: store each formula's result next to it (<v>...</v>)."""
+    """What Excel does on saving: store each formula's result next to it (<v>...</v>). The
+    empty value is <v/> from openpyxl's own writer and <v></v> when lxml is installed."""
 
     def edit(xml: str) -> str:
         for cell, value in results.items():
             xml, count = re.subn(
-                rf'(<c r="{cell}"[^>]*>)(<f>[^<]*</f>)<v ?/>', rf"\1\2<v>{value}</v>", xml
+                rf'(<c r="{cell}"[^>]*>)(<f>[^<]*</f>)(?:<v ?/>|<v></v>)',
+                rf"\1\2<v>{value}</v>",
+                xml,
             )
             assert count == 1, cell
         return xml

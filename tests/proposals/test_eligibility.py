@@ -110,6 +110,11 @@ BREAKS = [
     ),
     ("procurement_policy", {"procurement_policy_fit": "no"}, "inkoopbeleid van de regio"),
     ("vierkant", {"vierkant_missing": ("Cliëntperspectief",)}, "Cliëntperspectief"),
+    (
+        "client_data",
+        {"client_data": ("Doelen: een geboortedatum (geboren op 1-2-2010)",)},
+        "Doelen: een geboortedatum",
+    ),
 ]
 
 
