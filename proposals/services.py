@@ -212,7 +212,10 @@ async def add_attachment(
         if kind not in ATTACHMENT_KINDS:
             raise ProposalRefused("Kies het soort bijlage.")
         if kind == "consent_letter" and region_id is None:
-            raise ProposalRefused("Kies van welke jeugdhulpregio de akkoordverklaring is.")
+            raise ProposalRefused(
+                "Kies van welke jeugdhulpregio de akkoordverklaring is: dat is verplicht bij een "
+                "akkoordverklaring."
+            )
         row = await Attachment.insert(
             Attachment(
                 proposal=proposal["id"],

@@ -23,6 +23,14 @@ OUTCOMES = {
     "rejected": "Afgewezen",
 }
 
+# The decision's fields that one outcome requires and the others leave empty, with that
+# situation in words: the label says "(verplicht bij toekennen)" and the message names it too.
+DECISION_REQUIRED_WHEN = {
+    "amount": "bij toekennen",
+    "conditions": "bij toekennen onder voorwaarden",
+    "reasons": "bij afwijzen of terugsturen",
+}
+
 
 def field_labels(criteria: Criteria) -> dict[str, str]:
     """Every field of the review form by its name, for the error summary's links."""
@@ -179,7 +187,10 @@ def parse_decision(
         except MoneyError as error:
             errors[f"{prefix}amount"] = str(error)
         if amount is None and f"{prefix}amount" not in errors:
-            errors[f"{prefix}amount"] = "Vul het toegekende bedrag in."
+            errors[f"{prefix}amount"] = (
+                "Vul het toegekende bedrag in: dat is verplicht "
+                f"{DECISION_REQUIRED_WHEN['amount']}."
+            )
         elif amount is not None and amount <= 0:
             errors[f"{prefix}amount"] = "Het toegekende bedrag moet groter zijn dan nul."
         elif amount is not None and requested_cents is not None and amount > requested_cents:
@@ -203,9 +214,14 @@ def parse_decision(
         shared_advice=_text(form, f"{prefix}shared_advice", TEXT_LIMIT, errors),
     )
     if outcome == "granted_with_conditions" and not data.conditions:
-        errors[f"{prefix}conditions"] = "Noem de voorwaarden."
+        errors[f"{prefix}conditions"] = (
+            f"Noem de voorwaarden: die zijn verplicht {DECISION_REQUIRED_WHEN['conditions']}."
+        )
     if outcome in ("returned", "rejected") and not data.reasons:
-        errors[f"{prefix}reasons"] = "Geef de redenen; de aanvragers lezen ze."
+        errors[f"{prefix}reasons"] = (
+            f"Geef de redenen: die zijn verplicht {DECISION_REQUIRED_WHEN['reasons']}; "
+            "de aanvragers lezen ze."
+        )
     if last and not data.advice_reference:
         errors[f"{prefix}advice_reference"] = f"Vul het kenmerk van het advies van {last.name} in."
     return data, errors

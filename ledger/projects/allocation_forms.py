@@ -77,9 +77,14 @@ def parse_allocation(
     if choice == OUTSIDE:
         chosen = Recipient(text(form, "recipient_name", 200, errors))
         if not chosen.name:
-            errors["recipient_name"] = "Vul de naam van de ontvanger in."
+            errors["recipient_name"] = (
+                "Vul de naam van de ontvanger in: die is verplicht bij een andere partij."
+            )
         if not kvk:
-            errors["recipient_kvk"] = "Vul het KvK-nummer van de ontvanger in (8 cijfers)."
+            errors["recipient_kvk"] = (
+                "Vul het KvK-nummer van de ontvanger in (8 cijfers): dat is verplicht bij een "
+                "andere partij."
+            )
     elif choice in recipients:
         chosen = recipients[choice]
     else:

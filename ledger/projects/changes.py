@@ -76,7 +76,12 @@ def parse_change(
     end_date = None
     amount = None
     if kind == ChangeKind.period:
-        end_date = date_field(form, "new_end_date", errors, "Vul de nieuwe einddatum in.")
+        end_date = date_field(
+            form,
+            "new_end_date",
+            errors,
+            "Vul de nieuwe einddatum in: die is verplicht bij een langere looptijd.",
+        )
         current_end = project["end_date"] if project is not None else None
         if end_date and current_end and end_date <= current_end:
             errors["new_end_date"] = (
@@ -85,6 +90,10 @@ def parse_change(
             )
     if kind == ChangeKind.amount:
         amount = money_field(form, "new_amount", errors)
+        if not text(form, "new_amount"):
+            errors["new_amount"] = (
+                "Vul het nieuwe subsidiebedrag in: dat is verplicht bij een ander bedrag."
+            )
         if amount is not None and amount < 0:
             errors["new_amount"] = "Het nieuwe bedrag kan niet negatief zijn."
     reason = text(form, "reason", 5_000, errors)
@@ -203,7 +212,10 @@ async def decide(
     if not decision_reference:
         raise LedgerRefused("Vul het kenmerk van het besluit in; het staat op de beschikking.")
     if decision == REFUSE and not note:
-        raise LedgerRefused("Geef de reden van de afwijzing; de regio krijgt die te lezen.")
+        raise LedgerRefused(
+            "Geef een toelichting: die is verplicht bij afwijzen; de regio krijgt die te lezen.",
+            field="note",
+        )
     async with write_transaction():
         await lock_row(ChangeRequest, change_id)
         change = await change_row(network_id, change_id)

@@ -435,7 +435,7 @@ class LedgerController(Controller):
             errors["reason"] = "Geef de reden."
         if kind == "reserve_release" and not reference:
             errors["document_reference"] = (
-                "Een inzet onvoorzien vraagt het kenmerk van het besluit."
+                "Vul het kenmerk van het besluit in: dat is verplicht bij inzet onvoorzien."
             )
         if not errors:
             try:

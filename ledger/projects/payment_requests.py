@@ -250,9 +250,15 @@ async def decide(
     note: str,
 ) -> PaymentRequestState:
     if decision == APPROVE and not document_reference:
-        raise LedgerRefused("Vul het kenmerk van de betaling in.")
+        raise LedgerRefused(
+            "Vul het kenmerk van de betaling in: dat is verplicht bij goedkeuren.",
+            field="document_reference",
+        )
     if decision == REFUSE and not note:
-        raise LedgerRefused("Geef de reden van de afwijzing; de regio krijgt die te lezen.")
+        raise LedgerRefused(
+            "Geef de reden: die is verplicht bij afwijzen; de regio krijgt die te lezen.",
+            field="note",
+        )
     if decision not in (APPROVE, REFUSE):
         raise LedgerRefused("Kies goedkeuren of afwijzen.")
     async with write_transaction():

@@ -415,3 +415,37 @@ def test_the_check_catches_a_violation(page: Page) -> None:
     assert 'class="axe-zelftest"' in report
     assert "Element does not have an alt attribute" in report
     assert "https://dequeuniversity.com/rules/axe/" in report
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "cells"),
+    [
+        ("coordinator", f"{ZW}/voorstellen", ("Status", "Gevraagd")),
+        ("regio", f"{ZW}/voorstellen?lijst=regio", ("Status", "Gevraagd")),
+        ("ao", f"{ZW}/beoordelingen", ("Uw beoordeling", "Termijn")),
+    ],
+)
+def test_a_list_becomes_cards_on_a_phone(
+    page: Page, role_cookies: Callable[[str], list[Any]], role: str, path: str, cells: tuple
+) -> None:
+    """At 390 px a list's rows become cards: nothing to scroll sideways, and the status and
+    the amount of the first row are in view, each after its column's name."""
+    page.context.add_cookies(role_cookies(role))
+    page.set_viewport_size(PHONE)
+    page.goto(path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    first = page.locator("main table.fp-table--cards tbody tr").first
+    expect(first).to_be_visible()
+    for label in cells:
+        cell = first.locator(f'td[data-label="{label}"]')
+        expect(cell).to_be_visible()
+        box = cell.bounding_box()
+        assert box is not None and box["width"] > 0
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (label, box)
+        before = cell.evaluate("el => getComputedStyle(el, '::before').content")
+        assert before == f'"{label}: "', before
+    # The title comes first in the card, then the status.
+    title_box = first.locator("td.fp-card-title").bounding_box()
+    status_box = first.locator("td.fp-card-status").bounding_box()
+    assert title_box and status_box and title_box["y"] < status_box["y"]
+    assert_no_serious_violations(page)

@@ -131,7 +131,7 @@ async def test_decided_once_by_the_network_with_a_reference(year: Year) -> None:
     coordinator = await year.actor()
     with pytest.raises(LedgerRefused, match="kenmerk"):
         await changes.decide(coordinator, year.network, change_id, changes.REFUSE, "", "Nee")
-    with pytest.raises(LedgerRefused, match="reden"):
+    with pytest.raises(LedgerRefused, match="toelichting: die is verplicht bij afwijzen"):
         await changes.decide(coordinator, year.network, change_id, changes.REFUSE, "WB-1", "")
     with pytest.raises(LedgerRefused, match="bestaat niet"):
         await changes.decide(coordinator, year.network + 1, change_id, changes.REFUSE, "W", "N")
