@@ -1,7 +1,7 @@
 """A BSN in any kind of upload is refused; a warning is found in each; a clean file passes.
 
-Every sample is a real document of its format, made here: PDF by WeasyPrint, Word by
-python-docx, Excel by openpyxl, OpenDocument by hand, Word 97 as a compound file with a
+Every sample is a real document of its format, made here: PDF by WeasyPrint, Word as
+Word writes it, Excel by openpyxl, OpenDocument by hand, Word 97 as a compound file with a
 WordDocument stream, Excel 97 by LibreOffice from the xlsx."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-import docx
 import openpyxl
 import pytest
 
@@ -34,13 +33,36 @@ def pdf(text: str) -> bytes:
     return HTML(string=f"<p>{text}</p>").write_pdf()
 
 
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
 def word(text: str) -> bytes:
-    document = docx.Document()
-    document.add_paragraph("Verslag")
-    table = document.add_table(rows=1, cols=1)
-    table.cell(0, 0).text = text
+    """A .docx as Word writes one: a heading paragraph, the text split over runs in a table
+    cell, a footer."""
+    half = len(text) // 2
+    body = (
+        f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>Verslag</w:t></w:r></w:p>'
+        "<w:tbl><w:tr><w:tc><w:p>"
+        f'<w:r><w:t xml:space="preserve">{text[:half]}</w:t></w:r>'
+        f"<w:r><w:t>{text[half:]}</w:t></w:r>"
+        "</w:p></w:tc></w:tr></w:tbl></w:body></w:document>"
+    )
+    main = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
     buffer = io.BytesIO()
-    document.save(buffer)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/content-types"><Default Extension="xml" ContentType="application/'
+            f'xml"/><Override PartName="/word/document.xml" ContentType="{main}"/></Types>',
+        )
+        archive.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships/>')
+        archive.writestr("word/document.xml", '<?xml version="1.0"?>' + body)
+        archive.writestr(
+            "word/footer1.xml",
+            f'<?xml version="1.0"?><w:ftr xmlns:w="{W}"><w:p><w:r><w:t>Pagina 1</w:t></w:r>'
+            "</w:p></w:ftr>",
+        )
     return buffer.getvalue()
 
 
