@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from piccolo.query import Select
 
 from portal.accounts.principal import Principal
 from portal.accounts.tables import Role
+from portal.lib.together import together
 from proposals.rows import ProposalRow
 from proposals.rules import Actor
 from proposals.tables import ProposalAuthor
@@ -15,9 +19,18 @@ REGION_VISIBLE = frozenset(
     {"ready", "submitted", "in_review", "advised", "granted", "rejected", "withdrawn"}
 )
 
-# Other domains say how else a person relates to a proposal (the review domain: an assigned
-# reviewer), without this domain importing theirs.
-ActorProvider = Callable[[Principal, ProposalRow], Awaitable[set[Actor]]]
+
+@dataclass(frozen=True)
+class ActorProvider:
+    """How another domain relates a person to a proposal (the review domain: an assigned
+    reviewer), without this domain importing theirs. `query` reads what it needs to know, in
+    the same statement as the proposal itself; `decide` turns its rows into actors (and may
+    read more, only when the rows say there is something to decide)."""
+
+    query: Callable[[Principal, int], Select]
+    decide: Callable[[Principal, ProposalRow, list[dict]], Awaitable[set[Actor]]]
+
+
 ACTOR_PROVIDERS: list[ActorProvider] = []
 
 
@@ -26,20 +39,41 @@ def register_actor_provider(provider: ActorProvider) -> None:
         ACTOR_PROVIDERS.append(provider)
 
 
-async def actors_for(principal: Principal, proposal: ProposalRow) -> set[Actor]:
+def actor_queries(principal: Principal, proposal_id: int) -> dict[str, Select]:
+    """What says how `principal` relates to the proposal beyond their roles, for `together`."""
+    return {
+        "is_author": ProposalAuthor.select(ProposalAuthor.id)
+        .where(
+            (ProposalAuthor.proposal == proposal_id) & (ProposalAuthor.user == principal.user_id)
+        )
+        .limit(1),
+        **{
+            f"provider_{i}": provider.query(principal, proposal_id)
+            for i, provider in enumerate(ACTOR_PROVIDERS)
+        },
+    }
+
+
+async def actors_from(
+    principal: Principal, proposal: ProposalRow, read: dict[str, list[dict]]
+) -> set[Actor]:
+    """The actors, from the rows `actor_queries` read and the person's roles."""
     actors: set[Actor] = set()
-    if await ProposalAuthor.exists().where(
-        (ProposalAuthor.proposal == proposal["id"]) & (ProposalAuthor.user == principal.user_id)
-    ):
+    if read["is_author"]:
         actors.add(Actor.author)
     network_id = proposal["network"]
     if proposal["region"] in principal.region_ids(network_id, Role.region_officer):
         actors.add(Actor.region_officer)
     if principal.has_role(network_id, Role.coordinator):
         actors.add(Actor.coordinator)
-    for provider in ACTOR_PROVIDERS:
-        actors |= await provider(principal, proposal)
+    for i, provider in enumerate(ACTOR_PROVIDERS):
+        actors |= await provider.decide(principal, proposal, read[f"provider_{i}"])
     return actors
+
+
+async def actors_for(principal: Principal, proposal: ProposalRow) -> set[Actor]:
+    read = await together(**actor_queries(principal, proposal["id"]))
+    return await actors_from(principal, proposal, read)
 
 
 def may_view(actors: set[Actor], proposal: ProposalRow) -> bool:

@@ -5,7 +5,7 @@ filters."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, NamedTuple
+from typing import Annotated, NamedTuple, cast
 
 from litestar import Request
 from litestar.di import NamedDependency
@@ -15,8 +15,9 @@ from litestar.params import FromPath, QueryParameter
 from portal.accounts.deps import provide_network, provide_principal
 from portal.accounts.principal import NetworkRef, Principal
 from portal.lib.forms import clean, page_number, query_int
+from portal.lib.together import together
 from proposals import queries
-from proposals.access import actors_for, list_scope, may_view
+from proposals.access import actor_queries, actors_from, list_scope, may_view
 from proposals.rows import ProposalRow
 from proposals.rules import STATE_LABELS, Actor
 
@@ -33,10 +34,15 @@ class SeenProposal(NamedTuple):
 async def find_proposal(principal: Principal, network_id: int, proposal_id: int) -> SeenProposal:
     """The proposal, if it is in this network and this person may see it; else 404, the same
     answer as for a proposal that does not exist."""
-    proposal = await queries.proposal_row(network_id, proposal_id)
-    if proposal is None:
+    # The proposal and how the person relates to it: one statement.
+    read = await together(
+        proposal=queries.proposal_row_query(network_id, proposal_id),
+        **actor_queries(principal, proposal_id),
+    )
+    if not read["proposal"]:
         raise NotFoundException(NOT_FOUND)
-    actors = await actors_for(principal, proposal)
+    proposal = cast(ProposalRow, read["proposal"][0])
+    actors = await actors_from(principal, proposal, read)
     if not may_view(actors, proposal):
         raise NotFoundException(NOT_FOUND)
     return SeenProposal(proposal, actors)

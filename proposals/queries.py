@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 from piccolo.query import Select
@@ -13,6 +13,7 @@ from portal.accounts.tables import Organisation, Region, User
 from portal.lib import privacy
 from portal.lib.db import contains
 from portal.lib.money import format_euros
+from portal.lib.together import together
 from proposals import forms
 from proposals.eligibility import Facts
 from proposals.rows import ProposalRow
@@ -59,8 +60,12 @@ async def round_of(network_id: int, round_id: int) -> dict | None:
     )
 
 
+def themes_query(round_id: int) -> Select:
+    return Theme.select().where(Theme.round == round_id).order_by(Theme.position, Theme.id)
+
+
 async def themes_of(round_id: int) -> list[dict]:
-    return await Theme.select().where(Theme.round == round_id).order_by(Theme.position, Theme.id)
+    return await themes_query(round_id)
 
 
 async def round_has_submissions(round_id: int) -> bool:
@@ -88,30 +93,41 @@ PROPOSAL_ROW_COLUMNS = (
 )
 
 
-async def proposal_row(network_id: int, proposal_id: int) -> ProposalRow | None:
-    row = (
-        await Proposal.select(*PROPOSAL_ROW_COLUMNS)
+def proposal_row_query(network_id: int, proposal_id: int) -> Select:
+    return (
+        Proposal.select(*PROPOSAL_ROW_COLUMNS)
         .where((Proposal.id == proposal_id) & (Proposal.network == network_id))
         .output(load_json=True)
-        .first()
     )
+
+
+async def proposal_row(network_id: int, proposal_id: int) -> ProposalRow | None:
+    row = await proposal_row_query(network_id, proposal_id).first()
     return cast("ProposalRow | None", row)
 
 
-async def bouwteam_of(proposal_id: int) -> list[dict]:
+def bouwteam_query(proposal_id: int) -> Select:
     return (
-        await BouwteamMember.select()
+        BouwteamMember.select()
         .where(BouwteamMember.proposal == proposal_id)
         .order_by(BouwteamMember.sort_order)
     )
 
 
-async def budget_lines_of(proposal_id: int) -> list[dict]:
+async def bouwteam_of(proposal_id: int) -> list[dict]:
+    return await bouwteam_query(proposal_id)
+
+
+def budget_lines_query(proposal_id: int) -> Select:
     return (
-        await BudgetLine.select()
+        BudgetLine.select()
         .where(BudgetLine.proposal == proposal_id)
         .order_by(BudgetLine.sort_order, BudgetLine.id)
     )
+
+
+async def budget_lines_of(proposal_id: int) -> list[dict]:
+    return await budget_lines_query(proposal_id)
 
 
 ATTACHMENT_COLUMNS = (
@@ -131,11 +147,15 @@ async def requested_by_year(proposal_id: int) -> dict[int, int]:
     return {r["year"]: int(r["total"] or 0) for r in rows}
 
 
-async def attachments_of(proposal_id: int, include_removed: bool = False) -> list[dict]:
+def attachments_query(proposal_id: int, include_removed: bool = False) -> Select:
     query = Attachment.select(*ATTACHMENT_COLUMNS).where(Attachment.proposal == proposal_id)
     if not include_removed:
         query = query.where(Attachment.removed_at.is_null())
-    return await query.order_by(Attachment.uploaded_at).output(load_json=True)
+    return query.order_by(Attachment.uploaded_at).output(load_json=True)
+
+
+async def attachments_of(proposal_id: int, include_removed: bool = False) -> list[dict]:
+    return await attachments_query(proposal_id, include_removed)
 
 
 AUTHOR_COLUMNS = (
@@ -143,6 +163,14 @@ AUTHOR_COLUMNS = (
     ProposalAuthor.user.name.as_alias("name"),
     ProposalAuthor.user.email.as_alias("email"),
 )
+
+
+def authors_query(proposal_id: int) -> Select:
+    return (
+        ProposalAuthor.select(*AUTHOR_COLUMNS)
+        .where(ProposalAuthor.proposal == proposal_id)
+        .order_by(ProposalAuthor.id)
+    )
 
 
 async def authors_of(proposal_id: int) -> list[dict]:
@@ -153,9 +181,9 @@ async def authors_of(proposal_id: int) -> list[dict]:
     )
 
 
-async def versions_of(proposal_id: int) -> list[dict]:
+def versions_query(proposal_id: int) -> Select:
     return (
-        await ProposalVersion.select(
+        ProposalVersion.select(
             ProposalVersion.id,
             ProposalVersion.number,
             ProposalVersion.frozen_at,
@@ -164,6 +192,10 @@ async def versions_of(proposal_id: int) -> list[dict]:
         .where(ProposalVersion.proposal == proposal_id)
         .order_by(ProposalVersion.number)
     )
+
+
+async def versions_of(proposal_id: int) -> list[dict]:
+    return await versions_query(proposal_id)
 
 
 async def version_snapshot(proposal_id: int, number: int) -> dict | None:
@@ -176,13 +208,16 @@ async def version_snapshot(proposal_id: int, number: int) -> dict | None:
     return row["snapshot"] if row else None
 
 
-async def region_names(network_id: int) -> dict[int, str]:
-    rows = (
-        await Region.select(Region.id, Region.name)
+def region_names_query(network_id: int) -> Select:
+    return (
+        Region.select(Region.id, Region.name)
         .where(Region.network == network_id)
         .order_by(Region.name)
     )
-    return {r["id"]: r["name"] for r in rows}
+
+
+async def region_names(network_id: int) -> dict[int, str]:
+    return {r["id"]: r["name"] for r in await region_names_query(network_id)}
 
 
 async def organisations(network_id: int) -> dict[int, str]:
@@ -194,32 +229,72 @@ async def organisations(network_id: int) -> dict[int, str]:
     return {r["id"]: r["name"] for r in rows}
 
 
-async def theme_claims(theme_id: int, excluding_proposal: int) -> int:
+def theme_claims_query(theme_id: int, excluding_proposal: int) -> Select:
     """What other proposals in the theme ask for while they lay a claim on its guide budget."""
-    rows = await Proposal.select(Proposal.requested_amount_cents).where(
+    return Proposal.select(Sum(Proposal.requested_amount_cents, alias="claimed")).where(
         (Proposal.theme == theme_id)
         & (Proposal.id != excluding_proposal)
         & (Proposal.state.is_in(list(CLAIMING_STATES)))
     )
-    return sum(r["requested_amount_cents"] or 0 for r in rows)
+
+
+async def theme_claims(theme_id: int, excluding_proposal: int) -> int:
+    rows = await theme_claims_query(theme_id, excluding_proposal)
+    return int(rows[0]["claimed"] or 0) if rows else 0
+
+
+def round_window_query(round_id: int) -> Select:
+    """The round's budget year, its spending window and how the network applies each rule."""
+    return (
+        Round.select(
+            Round.budget_year.year.as_alias("year"),
+            Round.budget_year.spend_until.as_alias("spend_until"),
+            Round.network.eligibility.as_alias("rule_settings"),
+        )
+        .where(Round.id == round_id)
+        .output(load_json=True)
+    )
 
 
 @dataclass(frozen=True)
 class Parts:
-    """What hangs off a proposal and both its page and its checklist show: loaded once."""
+    """What hangs off a proposal and its page, its checklist and the reviewer's page show:
+    read together, in one statement (`portal.lib.together`)."""
 
     lines: list[dict]
     attachments: list[dict]
     members: list[dict]
     regions: dict[int, str]
+    themes: list[dict] = field(default_factory=list)
+    window: dict | None = None
+    claimed_by_others_cents: int = 0
+    # What the caller asked for besides (name -> rows), read in the same statement.
+    more: dict[str, list[dict]] = field(default_factory=dict)
 
 
-async def parts_of(proposal: ProposalRow) -> Parts:
+async def parts_of(proposal: ProposalRow, **more: Select) -> Parts:
+    theme_id = proposal["theme"]
+    read = await together(
+        lines=budget_lines_query(proposal["id"]),
+        attachments=attachments_query(proposal["id"]),
+        members=bouwteam_query(proposal["id"]),
+        regions=region_names_query(proposal["network"]),
+        themes=themes_query(proposal["round"]),
+        window=round_window_query(proposal["round"]),
+        # A theme id no proposal has (0) when there is none: the part stays the same shape.
+        claims=theme_claims_query(theme_id or 0, proposal["id"]),
+        **more,
+    )
+    claims = read["claims"]
     return Parts(
-        lines=await budget_lines_of(proposal["id"]),
-        attachments=await attachments_of(proposal["id"]),
-        members=await bouwteam_of(proposal["id"]),
-        regions=await region_names(proposal["network"]),
+        lines=read["lines"],
+        attachments=read["attachments"],
+        members=read["members"],
+        regions={r["id"]: r["name"] for r in read["regions"]},
+        themes=read["themes"],
+        window=read["window"][0] if read["window"] else None,
+        claimed_by_others_cents=int(claims[0]["claimed"] or 0) if theme_id and claims else 0,
+        more={name: read[name] for name in more},
     )
 
 
@@ -228,20 +303,11 @@ async def facts_for(
 ) -> Facts:
     parts = parts or await parts_of(proposal)
     lines, attachments, members = parts.lines, parts.attachments, parts.members
-    themes = await themes_of(proposal["round"])
+    themes = parts.themes
     theme = next((t for t in themes if t["id"] == proposal["theme"]), None)
     present = {m["position"] for m in members if m["name"]}
     region_ids = parts.regions
-    window = await (
-        Round.select(
-            Round.budget_year.year.as_alias("year"),
-            Round.budget_year.spend_until.as_alias("spend_until"),
-            Round.network.eligibility.as_alias("rule_settings"),
-        )
-        .where(Round.id == proposal["round"])
-        .output(load_json=True)
-        .first()
-    )
+    window = parts.window
     return Facts(
         now=now,
         round_opens_at=_utc(proposal["round_opens_at"]),
@@ -272,9 +338,7 @@ async def facts_for(
         budget_line_count=len(lines),
         budget_line_years=frozenset(line["year"] for line in lines),
         theme_guide_budget_cents=theme["guide_budget_cents"] if theme else None,
-        theme_claimed_by_others_cents=await theme_claims(theme["id"], proposal["id"])
-        if theme
-        else 0,
+        theme_claimed_by_others_cents=parts.claimed_by_others_cents if theme else 0,
         extends_offer=proposal["extends_offer"],
         extension_region_id=proposal["extension_region"],
         consent_letter_region_ids=frozenset(

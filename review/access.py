@@ -3,21 +3,30 @@ conflict of interest with it (own region, own organisation, or one they declared
 
 from __future__ import annotations
 
+from piccolo.query import Select
+
 from portal.accounts.principal import Principal
-from proposals.access import register_actor_provider
+from proposals.access import ActorProvider, register_actor_provider
 from proposals.rows import ProposalRow
 from proposals.rules import Actor
 from review import queries
 from review.tables import Review
 
 
-async def reviewer_actor(principal: Principal, proposal: ProposalRow) -> set[Actor]:
+def assigned_query(principal: Principal, proposal_id: int) -> Select:
+    return (
+        Review.select(Review.id)
+        .where((Review.proposal == proposal_id) & (Review.reviewer == principal.user_id))
+        .limit(1)
+    )
+
+
+async def reviewer_actor(
+    principal: Principal, proposal: ProposalRow, assigned: list[dict]
+) -> set[Actor]:
     """{Actor.reviewer} for an assigned reviewer without a conflict, else nothing: a conflict
     closes the proposal page, its attachments, versions and print view, and its questions
     for that reviewer, whatever they did before it arose."""
-    assigned = await Review.exists().where(
-        (Review.proposal == proposal["id"]) & (Review.reviewer == principal.user_id)
-    )
     if not assigned:
         return set()
     conflicts = await queries.conflicts_of_reviewer(
@@ -27,4 +36,4 @@ async def reviewer_actor(principal: Principal, proposal: ProposalRow) -> set[Act
 
 
 def register() -> None:
-    register_actor_provider(reviewer_actor)
+    register_actor_provider(ActorProvider(assigned_query, reviewer_actor))

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from piccolo.columns.combination import Combinable
+from piccolo.query import Select
 from piccolo.query.functions.aggregate import Count
 
 from portal.accounts.panel import kind_names, panel_from_json
@@ -180,14 +181,17 @@ async def reviews_by_proposal(proposal_ids: list[int]) -> dict[int, list[ReviewR
     return result
 
 
-async def reviews_of(proposal_id: int, version: int) -> list[ReviewRow]:
-    rows = (
-        await Review.select(*REVIEW_COLUMNS)
+def reviews_query(proposal_id: int, version: int) -> Select:
+    return (
+        Review.select(*REVIEW_COLUMNS)
         .where((Review.proposal == proposal_id) & (Review.version == version))
         .order_by(Review.id)
         .output(load_json=True)
     )
-    return cast(list[ReviewRow], rows)
+
+
+async def reviews_of(proposal_id: int, version: int) -> list[ReviewRow]:
+    return cast(list[ReviewRow], await reviews_query(proposal_id, version))
 
 
 async def review_row(review_id: int) -> ReviewRow | None:
@@ -327,12 +331,16 @@ QUESTION_COLUMNS = (
 DECISION_COLUMNS = (*Decision.all_columns(), Decision.decided_by.name.as_alias("decided_by_name"))
 
 
-async def questions_of(proposal_id: int) -> list[dict]:
+def questions_query(proposal_id: int) -> Select:
     return (
-        await Question.select(*QUESTION_COLUMNS)
+        Question.select(*QUESTION_COLUMNS)
         .where(Question.proposal == proposal_id)
         .order_by(Question.asked_at)
     )
+
+
+async def questions_of(proposal_id: int) -> list[dict]:
+    return await questions_query(proposal_id)
 
 
 async def advice_of(proposal_id: int) -> list[dict]:
@@ -346,13 +354,19 @@ async def advice_of(proposal_id: int) -> list[dict]:
     )
 
 
-async def decision_of(proposal_id: int) -> dict | None:
+def decision_query(proposal_id: int) -> Select:
+    """The proposal's latest decision (one row at most)."""
     return (
-        await Decision.select(*DECISION_COLUMNS)
+        Decision.select(*DECISION_COLUMNS)
         .where(Decision.proposal == proposal_id)
         .order_by(Decision.id, ascending=False)
-        .first()
+        .limit(1)
     )
+
+
+async def decision_of(proposal_id: int) -> dict | None:
+    rows = await decision_query(proposal_id)
+    return rows[0] if rows else None
 
 
 async def decision_by_id(decision_id: int) -> dict | None:

@@ -7,6 +7,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from piccolo.query import Select
+
 from portal.accounts.tables import AuditEvent, OutboxMessage
 from portal.lib import clock
 
@@ -56,9 +58,9 @@ async def record(
         mail_queued.set(True)
 
 
-async def timeline(object_type: str, object_id: int | str, limit: int = 200) -> list[dict]:
+def timeline_query(object_type: str, object_id: int | str, limit: int = 200) -> Select:
     return (
-        await AuditEvent.select(
+        AuditEvent.select(
             AuditEvent.at,
             AuditEvent.action,
             AuditEvent.summary,
@@ -69,3 +71,7 @@ async def timeline(object_type: str, object_id: int | str, limit: int = 200) -> 
         .order_by(AuditEvent.id, ascending=False)
         .limit(limit)
     )
+
+
+async def timeline(object_type: str, object_id: int | str, limit: int = 200) -> list[dict]:
+    return await timeline_query(object_type, object_id, limit)

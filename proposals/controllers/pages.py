@@ -11,7 +11,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
-from portal.accounts.events import timeline
+from portal.accounts.events import timeline_query
 from portal.accounts.layout import redirect, render
 from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.tables import Role
@@ -252,8 +252,14 @@ async def detail_context(
     request: Request, proposal: ProposalRow, actors: set[Actor]
 ) -> dict[str, Any]:
     """The proposal page and its print view: the same sections."""
-    # The checklist and the page show the same lines, bouwteam, attachments and regions.
-    parts = await queries.parts_of(proposal)
+    # The checklist and the page show the same lines, bouwteam, attachments and regions; all
+    # the page's parts are read in one statement.
+    parts = await queries.parts_of(
+        proposal,
+        authors=queries.authors_query(proposal["id"]),
+        versions=queries.versions_query(proposal["id"]),
+        events=timeline_query("proposal", proposal["id"]),
+    )
     checks = await proposal_checks(request, proposal, parts)
     return {
         **sections_context(proposal, parts),
@@ -261,11 +267,9 @@ async def detail_context(
         "checks": checks,
         "editable": may_edit(actors, proposal),
         "actions": allowed_actions(proposal["state"], actors),
-        "authors": await queries.authors_of(proposal["id"]),
-        "versions": await queries.versions_of(proposal["id"]),
-        "events": visible_timeline(
-            await timeline("proposal", proposal["id"]), Actor.coordinator in actors
-        ),
+        "authors": parts.more["authors"],
+        "versions": parts.more["versions"],
+        "events": visible_timeline(parts.more["events"], Actor.coordinator in actors),
         "extra_sections": await provided_sections(DETAIL_SECTIONS, request, proposal, actors),
     }
 

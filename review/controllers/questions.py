@@ -15,6 +15,7 @@ from portal.accounts.principal import Principal
 from portal.lib import privacy
 from portal.lib.forms import TEXT_LIMIT, text
 from portal.lib.refusals import Refused
+from portal.lib.together import together
 from proposals.deps import load_proposal
 from proposals.rows import ProposalRow
 from proposals.rules import Actor
@@ -135,18 +136,22 @@ async def proposal_page_section(
     shared decision for the applicants, links for the coordinator and the reviewer."""
     if proposal["submitted_at"] is None:
         return None
-    decision = await queries.decision_of(proposal["id"])
-    review_id = None
+    # The decision, the questions and (for a reviewer) the reviews: one statement.
+    parts = {
+        "decision": queries.decision_query(proposal["id"]),
+        "questions": queries.questions_query(proposal["id"]),
+    }
     if Actor.reviewer in actors:
-        mine = [
-            r
-            for r in await queries.reviews_of(proposal["id"], proposal["version"])
-            if r["reviewer"] == provide_principal(request).user_id
-        ]
-        review_id = mine[0]["id"] if mine else None
+        parts["reviews"] = queries.reviews_query(proposal["id"], proposal["version"])
+    read = await together(**parts)
+    decision = read["decision"][0] if read["decision"] else None
+    mine = [
+        r for r in read.get("reviews", []) if r["reviewer"] == provide_principal(request).user_id
+    ]
+    review_id = mine[0]["id"] if mine else None
     return {
         "template": "review/partials/proposal_section.html",
-        "questions": await queries.questions_of(proposal["id"]),
+        "questions": read["questions"],
         "decision": decision,
         "is_author": Actor.author in actors,
         "is_coordinator": Actor.coordinator in actors,
