@@ -192,8 +192,8 @@ def register_domain_hooks() -> None:
     """Domains that extend others through hooks (never by importing back)."""
     from ledger.books.projects import on_project_changed
     from ledger.projects import catalogue
-    from ledger.projects.catalogue_controllers import similar_projects_section
     from ledger.projects import retention as ledger_retention
+    from ledger.projects.catalogue_controllers import similar_projects_section
     from ledger.projects.reminders import register_report_reminders
     from ledger.projects.sisa import register_sisa_reminders
     from ledger.projects.worklist import register as register_ledger_work
@@ -202,9 +202,9 @@ def register_domain_hooks() -> None:
     from proposals import retention as proposal_retention
     from proposals.controllers import register_detail_section, register_edit_section
     from proposals.worklist import register as register_proposal_work
+    from review import retention as review_retention
     from review.access import register as register_reviewer_access
     from review.controllers import proposal_page_section
-    from review import retention as review_retention
     from review.reminders import register_review_reminders
     from review.worklist import register as register_review_work
 

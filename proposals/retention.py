@@ -90,20 +90,26 @@ async def anonymise_proposal(proposal_id: int, now: dt.datetime, *, texts: bool)
         values[Proposal.transformation_goals] = {k: MARKER for k in row["transformation_goals"]}
     values[Proposal.anonymised_at] = now
     await Proposal.update(values).where(Proposal.id == proposal_id)
-    members = await BouwteamMember.update({BouwteamMember.name: MARKER}).where(
-        (BouwteamMember.proposal == proposal_id) & (BouwteamMember.name != "")
-    ).returning(BouwteamMember.id)
+    members = (
+        await BouwteamMember.update({BouwteamMember.name: MARKER})
+        .where((BouwteamMember.proposal == proposal_id) & (BouwteamMember.name != ""))
+        .returning(BouwteamMember.id)
+    )
     removed.add("bouwteam", len(members))
-    versions = await ProposalVersion.select(ProposalVersion.id, ProposalVersion.snapshot).where(
-        ProposalVersion.proposal == proposal_id
-    ).output(load_json=True)
+    versions = (
+        await ProposalVersion.select(ProposalVersion.id, ProposalVersion.snapshot)
+        .where(ProposalVersion.proposal == proposal_id)
+        .output(load_json=True)
+    )
     for version in versions:
         await ProposalVersion.update(
             {ProposalVersion.snapshot: anonymised_snapshot(version["snapshot"], texts=texts)}
         ).where(ProposalVersion.id == version["id"])
     removed.add("versions", len(versions))
-    attachments = await Attachment.delete().where(Attachment.proposal == proposal_id).returning(
-        Attachment.stored_name
+    attachments = (
+        await Attachment.delete()
+        .where(Attachment.proposal == proposal_id)
+        .returning(Attachment.stored_name)
     )
     removed.add("attachments", len(attachments))
     removed.files.extend(a["stored_name"] for a in attachments)
@@ -152,9 +158,9 @@ async def blank_contact(user_id: int, name: str, email: str) -> Removed:
     """The proposals whose contact is this person (by e-mail address, or by name) lose it."""
     removed = Removed()
     email = email.strip().lower()
-    rows = await Proposal.select(
-        Proposal.id, Proposal.contact_name, Proposal.contact_email
-    ).where((Proposal.contact_email != "") | (Proposal.contact_name != ""))
+    rows = await Proposal.select(Proposal.id, Proposal.contact_name, Proposal.contact_email).where(
+        (Proposal.contact_email != "") | (Proposal.contact_name != "")
+    )
     # Compared here, not with LIKE: an address may hold "_" or "%".
     ids = [
         r["id"]
