@@ -90,6 +90,13 @@ class ErasureController(Controller):
     ) -> Template | Redirect:
         if await queries.user_in_network(network_ref.id, user_id) is None:
             raise NotFoundException("Deze gebruiker bestaat niet in dit netwerk.")
+        if user_id == principal.user_id:  # the page offers no erasure of oneself
+            return redirect(
+                request,
+                url(request, "admin:user", user_id=user_id),
+                "U kunt uzelf niet wissen.",
+                "error",
+            )
         form = await request.form()
         errors: dict[str, str] = {}
         reason = text(form, "reason", REASON_MAX_LENGTH, errors)
