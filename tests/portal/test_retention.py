@@ -137,9 +137,7 @@ async def build(settings: Settings) -> World:
     applicant = await factories.member(network, factories.Role.applicant)
     # Accounts: deactivated long ago, deactivated lately, never logged in, active and old.
     officer_old = await factories.user("oud@example.org", "Olga Oud", active=False)
-    await User.update({User.last_login_at: at(dt.date(2027, 6, 1))}).where(
-        User.id == officer_old
-    )
+    await User.update({User.last_login_at: at(dt.date(2027, 6, 1))}).where(User.id == officer_old)
     await factories.member(network, factories.Role.region_officer, user_id=officer_old)
     recent = await factories.user("recent@example.org", "Rik Recent", active=False)
     await User.update({User.last_login_at: at(dt.date(2028, 6, 1))}).where(User.id == recent)
@@ -255,8 +253,7 @@ async def dump() -> dict[str, list[dict]]:
     for table in TABLES:
         rows = await table.select().order_by(table._meta.primary_key).output(load_json=True)
         out[table._meta.tablename] = [
-            {k: (bytes(v) if isinstance(v, memoryview) else v) for k, v in r.items()}
-            for r in rows
+            {k: (bytes(v) if isinstance(v, memoryview) else v) for k, v in r.items()} for r in rows
         ]
     return out
 
@@ -460,4 +457,3 @@ async def test_registry_is_filled_by_the_assembly(database) -> None:
         RetentionKind.closed_proposal,
         RetentionKind.account,
     ]
-
