@@ -4,8 +4,9 @@ retention period (the `account` kind of portal/accounts/retention.py), which do 
 Erasing anonymises, it does not delete: the reviews a person wrote, the decisions they took,
 the entries they booked and the audit events keep pointing at the same row, so the books stay
 whole. The row loses the name, the e-mail address and every way in (password, second factor,
-sessions, tokens, roles). Higher domains blank what they hold of the person by their name or
-e-mail address (a proposal's contact) through `register_person_hook`.
+sessions, tokens, roles); the e-mails to them go, and the audit log's lines that spell out
+their full name name the erased account instead. Higher domains blank what they hold of the
+person by their name or e-mail address (a proposal's contact) through `register_person_hook`.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from portal.accounts.retention import register as register_keeper
 from portal.accounts.services import check_account_in_scope
 from portal.accounts.tables import (
     AccountToken,
+    AuditEvent,
     LoginThrottle,
     Membership,
+    OutboxMessage,
     RecoveryCode,
     User,
 )
@@ -86,9 +89,31 @@ async def erase_in_transaction(user_id: int, now: dt.datetime) -> Removed | None
     removed.add("api_tokens", await _delete(ApiToken, ApiToken.user == user_id))
     await LoginThrottle.delete().where(LoginThrottle.email == row["email"])
     await sessions.end_all_sessions(user_id)
+    # The e-mails to them, sent or waiting: their address and their name in the greeting.
+    removed.add("mails", await _delete(OutboxMessage, OutboxMessage.recipient == row["email"]))
+    removed.add("audit_summaries", await _scrub_summaries(row["name"], erased_name(user_id)))
     for hook in PERSON_HOOKS:
         removed.merge(await hook(user_id, row["name"], row["email"]))
     return removed
+
+
+async def _scrub_summaries(name: str, replacement: str) -> int:
+    """The audit events stay (who did what, when, by their row); the lines that spell out the
+    person's full name ("Jan Jansen toegewezen als beoordelaar") name the erased account."""
+    name = name.strip()
+    if len(name) < 4:  # too short to tell apart from other words
+        return 0
+    rows = await AuditEvent.select(AuditEvent.id, AuditEvent.summary).where(
+        AuditEvent.summary.like(f"%{name}%")
+    )
+    changed = 0
+    for event in rows:
+        if name in event["summary"]:  # LIKE treats "_" and "%" in the name as wildcards
+            await AuditEvent.update(
+                {AuditEvent.summary: event["summary"].replace(name, replacement)}
+            ).where(AuditEvent.id == event["id"])
+            changed += 1
+    return changed
 
 
 async def _delete(table, condition) -> int:

@@ -13,7 +13,14 @@ from portal.accounts.erasure import ErasureRefused, erase_person
 from portal.accounts.retention import MONTHS_PROBLEM, RetentionKind
 from portal.accounts.retention_services import periods
 from portal.accounts.services import OutOfScope
-from portal.accounts.tables import AuditEvent, Membership, Role, User, UserSession
+from portal.accounts.tables import (
+    AuditEvent,
+    Membership,
+    OutboxMessage,
+    Role,
+    User,
+    UserSession,
+)
 from proposals.tables import Proposal
 from tests import factories
 from tests.proposals.conftest import Zuidwest, principal
@@ -44,6 +51,19 @@ async def test_erasing_keeps_the_books_whole(zw: Zuidwest, admin: int) -> None:
         {Proposal.contact_email: "COORD@example.org", Proposal.contact_phone: "06-1"}
     ).where(Proposal.id == proposal)
     await create_token(coordinator, "Financieel systeem", actor_id=coordinator)
+    await User.update({User.name: "Cora Coördinator"}).where(User.id == coordinator)
+    await AuditEvent.insert(
+        AuditEvent(
+            actor=admin,
+            action="reviewer_assigned",
+            object_type="proposal",
+            object_id=str(proposal),
+            summary="Cora Coördinator toegewezen als beoordelaar",
+        )
+    )
+    await OutboxMessage.insert(
+        OutboxMessage(recipient="coord@example.org", subject="Hallo", body="Beste Cora")
+    )
 
     await erase_person(await principal(admin), zw.network, coordinator, REASON)
 
@@ -65,6 +85,12 @@ async def test_erasing_keeps_the_books_whole(zw: Zuidwest, admin: int) -> None:
         Proposal.contact_email, Proposal.contact_phone, Proposal.contact_name
     ).where(Proposal.id == proposal)
     assert contact == [{"contact_email": "", "contact_phone": "", "contact_name": ""}]
+    # The e-mails to them are gone; the audit log's line names the erased account.
+    assert not await OutboxMessage.exists().where(OutboxMessage.body.like("%Cora%"))
+    assert await AuditEvent.exists().where(
+        AuditEvent.summary == f"Gewiste gebruiker {coordinator} toegewezen als beoordelaar"
+    )
+    assert not await AuditEvent.exists().where(AuditEvent.summary.like("%Cora%"))
     event = await AuditEvent.select().where(AuditEvent.action == "person_erased").first()
     assert event["actor"] == admin and event["object_id"] == str(coordinator)
     assert REASON in str(event["details"])
