@@ -192,13 +192,17 @@ def register_domain_hooks() -> None:
     """Domains that extend others through hooks (never by importing back)."""
     from ledger.books.projects import on_project_changed
     from ledger.projects import catalogue
+    from ledger.projects import retention as ledger_retention
     from ledger.projects.catalogue_controllers import similar_projects_section
     from ledger.projects.reminders import register_report_reminders
     from ledger.projects.sisa import register_sisa_reminders
     from ledger.projects.worklist import register as register_ledger_work
+    from portal.accounts import erasure
     from portal.accounts.admin_worklist import register as register_admin_work
+    from proposals import retention as proposal_retention
     from proposals.controllers import register_detail_section, register_edit_section
     from proposals.worklist import register as register_proposal_work
+    from review import retention as review_retention
     from review.access import register as register_reviewer_access
     from review.controllers import proposal_page_section
     from review.reminders import register_review_reminders
@@ -209,6 +213,12 @@ def register_domain_hooks() -> None:
     register_review_reminders()
     register_report_reminders()
     register_sisa_reminders()
+    # `portal retention`: what the end of a retention period removes, per domain (portal/
+    # accounts/retention.py). The settled projects first: they take their proposals along.
+    ledger_retention.register()
+    proposal_retention.register()
+    review_retention.register()
+    erasure.register()
     register_detail_section(proposal_page_section)
     register_detail_section(similar_projects_section)
     register_edit_section(similar_projects_section)

@@ -1,4 +1,5 @@
-"""The `portal` command: serve, migrate, demo, createuser, export, token, backup, restore."""
+"""The `portal` command: serve, migrate, demo, createuser, export, token, backup, restore,
+remind, retention."""
 
 from __future__ import annotations
 
@@ -56,6 +57,12 @@ def main(argv: list[str] | None = None) -> int:
     token_create.add_argument("--name", default="", help="what the token is for")
     commands.add_parser("outbox", help="send the e-mails waiting in the outbox")
     commands.add_parser("remind", help="queue due reminders (run daily) and send the outbox")
+    retention = commands.add_parser(
+        "retention", help="anonymise what is past its retention period (run daily)"
+    )
+    retention.add_argument(
+        "--dry-run", action="store_true", help="only say what would be anonymised; change nothing"
+    )
     export = commands.add_parser("export", help="export a workbook")
     export.add_argument("what", choices=["spuk"], help="spuk: the SPUK workbook of a budget year")
     export.add_argument("--network", required=True, help="the network's slug")
@@ -112,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_with_engine(settings, lambda: _create_token(args)))
     if args.command == "remind":
         return asyncio.run(_with_engine(settings, lambda: _remind(settings)))
+    if args.command == "retention":
+        return asyncio.run(_with_engine(settings, lambda: _retention(settings, args.dry_run)))
     if args.command == "export":
         workbook = asyncio.run(_with_engine(settings, lambda: _spuk_workbook(args)))
         if workbook is None:
@@ -148,6 +157,20 @@ async def _remind(settings: Settings) -> int:
     sent = await deliver_pending(settings)
     await once.forget_old(db.current_engine())
     print(f"{queued} herinnering(en) klaargezet, {sent} e-mail(s) verstuurd.")
+    return 0
+
+
+async def _retention(settings: Settings, dry_run: bool) -> int:
+    from portal.accounts.retention_services import run
+    from portal.app import register_domain_hooks
+    from portal.lib import clock
+
+    register_domain_hooks()
+    summary = await run(clock.now().date(), settings.upload_dir, dry_run=dry_run)
+    if dry_run:
+        print("Proefdraai: er is niets veranderd.")
+    for line in summary.lines():
+        print(line)
     return 0
 
 

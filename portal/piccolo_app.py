@@ -16,6 +16,7 @@ from portal.accounts.tables import (
     OutboxMessage,
     RecoveryCode,
     Region,
+    RetentionPeriod,
     User,
     UserSession,
 )
@@ -39,6 +40,7 @@ APP_CONFIG = AppConfig(
         SentReminder,
         ApiToken,
         Letter,
+        RetentionPeriod,
     ],
     migration_dependencies=[],
     commands=[],

@@ -55,6 +55,7 @@ class ProposalRow(TypedDict):
     ready_at: dt.datetime | None
     submitted_at: dt.datetime | None
     submitted_by: int | None
+    anonymised_at: dt.datetime | None
     # joined by some queries
     round_title: NotRequired[str]
     round_opens_at: NotRequired[dt.datetime]

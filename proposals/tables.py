@@ -109,6 +109,8 @@ class Proposal(Table):
     ready_at = Timestamptz(null=True, default=None)
     submitted_at = Timestamptz(null=True, default=None)
     submitted_by = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
+    # When its retention period ended and its personal data went (proposals/retention.py).
+    anonymised_at = Timestamptz(null=True, default=None)
 
 
 class ProposalAuthor(Table):

@@ -75,6 +75,7 @@ class ProjectRow(TypedDict):
     settled_on: dt.date | None
     grant_of: int | None
     created_at: dt.datetime
+    anonymised_at: dt.datetime | None
     # joined by some queries
     account_name: NotRequired[str]
     account_code: NotRequired[str]

@@ -127,6 +127,8 @@ class Project(Table, tablename="ledger_project"):
     # (that one carries the proposal, the letter and the projectenbank entry).
     grant_of = Integer(null=True, default=None, index=True)
     created_at = Timestamptz(default=TimestamptzNow())
+    # When its retention period ended and its personal data went (ledger/projects/retention.py).
+    anonymised_at = Timestamptz(null=True, default=None)
 
 
 class Entry(Table, tablename="ledger_entry"):

@@ -15,10 +15,14 @@ from collections.abc import Mapping, Sequence
 import anyio.to_thread
 
 from portal.accounts.letter_texts import FIELDS, LETTER_KIND_LABELS, LetterKind, texts_from_json
+from portal.accounts.retention import MARKER
 from portal.accounts.tables import Letter, Network
 from portal.lib.db import required, write_transaction
 from portal.lib.formatting import datum
 from portal.lib.letters import fill, fill_line, pdf_from_html, render_letter
+
+# What an anonymised letter says, instead of its text.
+ANONYMISED_HTML = f"<p>{MARKER}</p>"
 
 
 async def freeze(
@@ -134,3 +138,23 @@ async def pdf_of(letter_id: int) -> bytes:
         )
     stored = required(await Letter.select(Letter.pdf).where(Letter.id == letter_id).first())
     return bytes(stored["pdf"])
+
+
+async def anonymise(network_id: int, about: Sequence[tuple[str, int]]) -> int:
+    """At the end of a retention period (portal/accounts/retention.py), inside the caller's
+    transaction: the letters about these objects lose their text and their PDF, which name the
+    addressees; the row (kind, subject, date) stays. Returns how many letters changed."""
+    changed = 0
+    for object_type, object_id in about:
+        rows = (
+            await Letter.update({Letter.html: ANONYMISED_HTML, Letter.pdf: None})
+            .where(
+                (Letter.network == network_id)
+                & (Letter.object_type == object_type)
+                & (Letter.object_id == object_id)
+                & (Letter.html != ANONYMISED_HTML)
+            )
+            .returning(Letter.id)
+        )
+        changed += len(rows)
+    return changed

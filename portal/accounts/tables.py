@@ -117,6 +117,9 @@ class User(Table, tablename="portal_user"):
     totp_secret = Varchar(length=64, default="")
     totp_enabled_at = Timestamptz(null=True, default=None)
     totp_last_step = Integer(default=0)
+    # Set when the person was erased (by the beheerder or at the end of the account's retention
+    # period, portal/accounts/erasure.py): the row stays for what refers to it, without them.
+    erased_at = Timestamptz(null=True, default=None)
 
 
 class RecoveryCode(Table):
@@ -213,6 +216,17 @@ class FormSubmission(Table):
     key = Varchar(length=64, unique=True)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
     location = Varchar(length=2000, default="")
+
+
+class RetentionPeriod(Table):
+    """The beheerder's period for one kind of record (portal/accounts/retention.KINDS); a kind
+    without a row keeps its default. For the whole installation."""
+
+    id: Serial
+    kind = Varchar(length=40, unique=True)
+    months = Integer()
+    updated_at = Timestamptz(default=TimestamptzNow())
+    updated_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
 
 
 class Letter(Table):

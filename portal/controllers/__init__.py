@@ -21,6 +21,7 @@ def routes() -> list[ControllerRouterHandler]:
     from portal.accounts.controllers.admin import AdminController
     from portal.accounts.controllers.audit import AuditLogController
     from portal.accounts.controllers.auth import AuthController
+    from portal.accounts.controllers.privacy import ErasureController, RetentionController
     from portal.accounts.controllers.tokens import ApiTokenController
     from portal.accounts.controllers.two_factor import (
         TwoFactorAccountController,
@@ -56,6 +57,8 @@ def routes() -> list[ControllerRouterHandler]:
         TwoFactorAccountController,
         HomeController,
         AdminController,
+        RetentionController,
+        ErasureController,
         AuditLogController,
         RoundController,
         EligibilityController,

@@ -59,6 +59,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/beheer/netwerken/nieuw"): "admin",
     ("GET", "/beheer/sisa"): "admin",
     ("POST", "/beheer/sisa"): "admin",
+    ("GET", "/beheer/bewaartermijnen"): "admin",
+    ("POST", "/beheer/bewaartermijnen"): "admin",
     ("GET", "/beheer/{network:str}"): "admin",
     ("GET", "/beheer/{network:str}/gebruikers"): "admin",
     ("GET", "/beheer/{network:str}/gebruikers/uitnodigen"): "admin",
@@ -66,6 +68,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/beheer/{network:str}/gebruikers/{user_id:int}"): "admin",
     ("POST", "/beheer/{network:str}/gebruikers/{user_id:int}/actief"): "admin",
     ("POST", "/beheer/{network:str}/gebruikers/{user_id:int}/tweestaps-herstellen"): "admin",
+    ("POST", "/beheer/{network:str}/gebruikers/{user_id:int}/wissen"): "admin",
     ("POST", "/beheer/{network:str}/gebruikers/{user_id:int}/rollen"): "admin",
     (
         "POST",
@@ -350,6 +353,8 @@ REFUSED_BY_HANDLER: dict[tuple[str, str], set[str]] = {
     ("GET", "/beheer/netwerken/nieuw"): {"admin"},
     # The SiSa wording is the ministry's, for every network: the portal's beheerder sets it.
     ("GET", "/beheer/sisa"): {"admin"},
+    # The retention periods hold for every network: the portal's beheerder sets them.
+    ("GET", "/beheer/bewaartermijnen"): {"admin"},
 }
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"

@@ -252,6 +252,17 @@ async def _reset_two_factor(scene: Scene) -> Post:
     return Post("admin")
 
 
+async def _erase_person(scene: Scene) -> Post:
+    return Post("admin", {"reason": "Verzoek van de persoon per e-mail"})
+
+
+async def _retention_periods(scene: Scene) -> Post:
+    scene.world.users["superadmin"] = await factories.member(
+        None, Role.admin, user_id=await factories.user("alle@example.org", "Bea Beheer")
+    )
+    return Post("superadmin", {"financial": "96", "closed_proposal": "24", "account": "18"})
+
+
 async def _new_organisation(scene: Scene) -> Post:
     return Post(
         "admin", {"name": "Stichting Z", "kind": "care_provider", "region": str(scene.zw.region_a)}
@@ -1039,6 +1050,8 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("POST", "/n/{network:str}/betaalverzoeken/nieuw"): _request_payment,
     ("POST", "/n/{network:str}/wijzigingen/nieuw"): _request_change,
     ("POST", "/beheer/sisa"): _sisa_wording,
+    ("POST", "/beheer/bewaartermijnen"): _retention_periods,
+    ("POST", "/beheer/{network:str}/gebruikers/{user_id:int}/wissen"): _erase_person,
     ("POST", "/n/{network:str}/begroting/{year_id:int}/sisa"): _sisa_submitted,
     ("POST", "/n/{network:str}/begroting/{year_id:int}/besteden-tot"): _spend_until,
     ("POST", "/n/{network:str}/wijzigingen/{change_id:int}/beslissen"): _decide_change,

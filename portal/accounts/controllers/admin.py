@@ -71,6 +71,43 @@ def _network_values(row: dict | None) -> dict[str, str]:
     }
 
 
+async def membership_options(request: Request) -> dict:
+    ref = provide_network(request)
+    regions = await queries.regions_of(ref.id)
+    organisations = await queries.organisations_of(ref.id)
+    return {
+        "role_options": ROLE_OPTIONS,
+        "reviewer_kind_options": list(kind_names(await queries.network_panel(ref.id)).items()),
+        "region_options": [(str(r["id"]), r["name"]) for r in regions],
+        "organisation_options": [(str(o["id"]), o["name"]) for o in organisations],
+    }
+
+
+async def user_page(
+    request: Request,
+    user_id: int,
+    values: dict,
+    errors: dict,
+    status_code: int = 200,
+    erase_errors: dict | None = None,
+) -> Template:
+    """A user's page in the network of the path; the roles' and the erasure's forms post here
+    and come back to it with what was typed."""
+    user = await queries.user_in_network(provide_network(request).id, user_id)
+    if user is None:
+        raise NotFoundException("Deze gebruiker bestaat niet in dit netwerk.")
+    return render(
+        request,
+        "portal/admin/user.html",
+        status_code=status_code,
+        user=user,
+        values=values,
+        errors=errors,
+        erase_errors=erase_errors or {},
+        **await membership_options(request),
+    )
+
+
 class AdminController(Controller):
     path = "/beheer"
 
@@ -360,19 +397,8 @@ class AdminController(Controller):
             status_code=status_code,
             values=values,
             errors=errors,
-            **await self._membership_options(request),
+            **await membership_options(request),
         )
-
-    async def _membership_options(self, request: Request) -> dict:
-        ref = provide_network(request)
-        regions = await queries.regions_of(ref.id)
-        organisations = await queries.organisations_of(ref.id)
-        return {
-            "role_options": ROLE_OPTIONS,
-            "reviewer_kind_options": list(kind_names(await queries.network_panel(ref.id)).items()),
-            "region_options": [(str(r["id"]), r["name"]) for r in regions],
-            "organisation_options": [(str(o["id"]), o["name"]) for o in organisations],
-        }
 
     @staticmethod
     def _membership_input(form) -> services.MembershipInput:
@@ -385,28 +411,7 @@ class AdminController(Controller):
 
     @get("/{network:str}/gebruikers/{user_id:int}", name="admin:user", opt=ADMIN)
     async def user(self, request: Request, user_id: FromPath[int]) -> Template:
-        return await self._user_page(request, user_id, {}, {})
-
-    async def _user_page(
-        self,
-        request: Request,
-        user_id: FromPath[int],
-        values: dict,
-        errors: dict,
-        status_code: int = 200,
-    ) -> Template:
-        user = await queries.user_in_network(provide_network(request).id, user_id)
-        if user is None:
-            raise NotFoundException("Deze gebruiker bestaat niet in dit netwerk.")
-        return render(
-            request,
-            "portal/admin/user.html",
-            status_code=status_code,
-            user=user,
-            values=values,
-            errors=errors,
-            **await self._membership_options(request),
-        )
+        return await user_page(request, user_id, {}, {})
 
     @post("/{network:str}/gebruikers/{user_id:int}/rollen", name="admin:role_add", opt=ADMIN)
     async def add_role(
@@ -424,7 +429,7 @@ class AdminController(Controller):
             principal, ref.id, user_id, self._membership_input(form)
         )
         if errors:
-            return await self._user_page(request, user_id, dict(form.items()), errors, 422)
+            return await user_page(request, user_id, dict(form.items()), errors, 422)
         return redirect(
             request, url(request, "admin:user", user_id=user_id), "De rol is toegekend."
         )

@@ -1,0 +1,36 @@
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns.column_types import Timestamptz
+from piccolo.columns.indexes import IndexMethod
+
+ID = "2026-12-04T11:18:13:950105"
+VERSION = "1.38.0"
+DESCRIPTION = "Retention: when a project was anonymised at the end of its retention period"
+
+
+async def forwards():
+    manager = MigrationManager(
+        migration_id=ID, app_name="ledger", description=DESCRIPTION
+    )
+
+    manager.add_column(
+        table_class_name="Project",
+        tablename="ledger_project",
+        column_name="anonymised_at",
+        db_column_name="anonymised_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    return manager
