@@ -19,6 +19,7 @@ from portal.accounts.tables import (
     User,
     UserSession,
 )
+from portal.accounts.view_log import ViewEvent
 
 APP_CONFIG = AppConfig(
     app_name="portal",
@@ -39,6 +40,7 @@ APP_CONFIG = AppConfig(
         SentReminder,
         ApiToken,
         Letter,
+        ViewEvent,
     ],
     migration_dependencies=[],
     commands=[],
