@@ -21,6 +21,7 @@ def routes() -> list[ControllerRouterHandler]:
     from portal.accounts.controllers.admin import AdminController
     from portal.accounts.controllers.audit import AuditLogController
     from portal.accounts.controllers.auth import AuthController
+    from portal.accounts.controllers.personal_data import PersonalDataController
     from portal.accounts.controllers.tokens import ApiTokenController
     from portal.accounts.controllers.two_factor import (
         TwoFactorAccountController,
@@ -55,6 +56,7 @@ def routes() -> list[ControllerRouterHandler]:
         TwoFactorLoginController,
         TwoFactorAccountController,
         HomeController,
+        PersonalDataController,
         AdminController,
         AuditLogController,
         RoundController,
