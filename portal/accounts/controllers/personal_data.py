@@ -12,6 +12,7 @@ from portal.accounts.guards import LOGGED_IN
 from portal.accounts.layout import render
 from portal.accounts.personal_data import DownloadFormat
 from portal.accounts.principal import Principal
+from portal.lib.db import required
 from portal.lib.downloads import download
 
 
@@ -36,7 +37,9 @@ class PersonalDataController(Controller):
     async def as_html(self, request: Request, principal: NamedDependency[Principal]) -> Response:
         data = await personal_data.collect(principal.user_id)
         await personal_data.record_download(principal, DownloadFormat.html)
-        page = request.app.template_engine.get_template("portal/personal_data_download.html")
+        page = required(request.app.template_engine).get_template(
+            "portal/personal_data_download.html"
+        )
         html = page.render(
             data=data, shown=personal_data.shown, other_person=personal_data.OTHER_PERSON
         )
