@@ -204,7 +204,7 @@ async def _account_parts(person: Person) -> list[Part]:
             "Wanneer": row["at"],
             "Netwerk": row["network_name"] or "",
             "Handeling": row["action"],
-            "Waarover": f"{row['object_type']} {row['object_id']}",
+            "Waarover": _object_of(row, user_id),
             "Omschrijving": row["summary"],
             # Who else acted on the account is left out: only whether it was the person.
             "Door u": row["actor"] == user_id,
@@ -297,6 +297,13 @@ async def _account_parts(person: Person) -> list[Part]:
             mails,
         ),
     ]
+
+
+def _object_of(event: dict, user_id: int) -> str:
+    """What an audit event is about; another person's account is not named, not even by id."""
+    if event["object_type"] == "user":
+        return "uw account" if event["object_id"] == str(user_id) else "het account van een ander"
+    return f"{event['object_type']} {event['object_id']}"
 
 
 async def _sessions(user_id: int) -> list[dict]:
