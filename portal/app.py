@@ -194,6 +194,7 @@ def register_domain_hooks() -> None:
     from ledger.projects import catalogue
     from ledger.projects import retention as ledger_retention
     from ledger.projects.catalogue_controllers import similar_projects_section
+    from ledger.projects.personal_data import register_personal_data as ledger_personal_data
     from ledger.projects.reminders import register_report_reminders
     from ledger.projects.sisa import register_sisa_reminders
     from ledger.projects.worklist import register as register_ledger_work
@@ -201,10 +202,12 @@ def register_domain_hooks() -> None:
     from portal.accounts.admin_worklist import register as register_admin_work
     from proposals import retention as proposal_retention
     from proposals.controllers import register_detail_section, register_edit_section
+    from proposals.personal_data import register_personal_data as proposal_personal_data
     from proposals.worklist import register as register_proposal_work
     from review import retention as review_retention
     from review.access import register as register_reviewer_access
     from review.controllers import proposal_page_section
+    from review.personal_data import register_personal_data as review_personal_data
     from review.reminders import register_review_reminders
     from review.worklist import register as register_review_work
 
@@ -228,6 +231,10 @@ def register_domain_hooks() -> None:
     register_review_work()
     register_ledger_work()
     register_admin_work()
+    # Mijn gegevens (portal/accounts/personal_data.py): each domain's part, in layer order.
+    proposal_personal_data()
+    review_personal_data()
+    ledger_personal_data()
 
 
 def create_app(settings: Settings | None = None, *, manage_engine: bool = True) -> Litestar:

@@ -20,6 +20,7 @@ from portal.accounts.tables import (
     User,
     UserSession,
 )
+from portal.accounts.view_log import ViewEvent
 
 APP_CONFIG = AppConfig(
     app_name="portal",
@@ -41,6 +42,7 @@ APP_CONFIG = AppConfig(
         ApiToken,
         Letter,
         RetentionPeriod,
+        ViewEvent,
     ],
     migration_dependencies=[],
     commands=[],

@@ -21,11 +21,13 @@ from ledger.books.rules import (
     ProjectFigures,
 )
 from ledger.projects import report_forms, reports, sisa
+from portal.accounts import view_log
 from portal.accounts.deps import provide_network, provide_principal
 from portal.accounts.guards import allow
 from portal.accounts.layout import query, redirect, render, url
 from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.tables import Region, Role
+from portal.accounts.view_log import ViewedItem, ViewSubject
 from portal.lib import clock, privacy
 from portal.lib.db import required
 from portal.lib.files import FileRefused, stored_for
@@ -137,6 +139,14 @@ class ReportController(Controller):
     @get("/{report_id:int}", name="ledger:report", opt=REPORT_READERS)
     async def report(self, request: Request, report_id: FromPath[int]) -> Template:
         report = await self._report(request, report_id)
+        # Who read it, for the coordinator (portal/accounts/view_log.py).
+        await view_log.record_view(
+            provide_principal(request),
+            provide_network(request).id,
+            ViewSubject.report,
+            report["id"],
+            ViewedItem.report,
+        )
         return await self._page(request, report, reports.form_values(report), {})
 
     async def _page(
@@ -179,6 +189,10 @@ class ReportController(Controller):
             is_coordinator=provide_principal(request).has_role(
                 provide_network(request).id, Role.coordinator, Role.auditor
             ),
+            views=await view_log.views_of(ViewSubject.report, report["id"])
+            if view_log.may_see_views(provide_principal(request), provide_network(request).id)
+            else None,
+            views_limit=view_log.SHOWN_VIEWS,
             may_hand_in=may_hand_in,
             format_due=format_due,
             privacy_warnings=privacy_warnings or [],
@@ -331,7 +345,17 @@ class ReportController(Controller):
         )
         if row is None:
             raise NotFoundException("Deze bijlage bestaat niet.")
-        return serve_stored(request.app.state.settings.upload_dir, row)
+        response = serve_stored(request.app.state.settings.upload_dir, row)
+        await view_log.record_view(
+            provide_principal(request),
+            provide_network(request).id,
+            ViewSubject.report,
+            report_id,
+            ViewedItem.report_attachment,
+            row["id"],
+            row["display_name"],
+        )
+        return response
 
     @post("/{report_id:int}/beoordelen", name="ledger:report_judge", opt=COORDINATOR)
     async def judge(

@@ -21,6 +21,7 @@ def routes() -> list[ControllerRouterHandler]:
     from portal.accounts.controllers.admin import AdminController
     from portal.accounts.controllers.audit import AuditLogController
     from portal.accounts.controllers.auth import AuthController
+    from portal.accounts.controllers.personal_data import PersonalDataController
     from portal.accounts.controllers.privacy import ErasureController, RetentionController
     from portal.accounts.controllers.tokens import ApiTokenController
     from portal.accounts.controllers.two_factor import (
@@ -56,6 +57,7 @@ def routes() -> list[ControllerRouterHandler]:
         TwoFactorLoginController,
         TwoFactorAccountController,
         HomeController,
+        PersonalDataController,
         AdminController,
         RetentionController,
         ErasureController,

@@ -12,8 +12,10 @@ from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
+from portal.accounts import view_log
 from portal.accounts.layout import redirect
 from portal.accounts.principal import Principal
+from portal.accounts.view_log import ViewedItem, ViewSubject
 from portal.lib import privacy
 from portal.lib.files import FileRefused, stored_for
 from portal.lib.forms import MAX_ID, text, whole_number
@@ -72,13 +74,29 @@ class AttachmentController(Controller):
 
     @get("/bijlagen/{attachment_id:int}", name="proposals:attachment", opt=READERS)
     async def download_attachment(
-        self, request: Request, seen: NamedDependency[SeenProposal], attachment_id: FromPath[int]
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        seen: NamedDependency[SeenProposal],
+        attachment_id: FromPath[int],
     ) -> Response:
-        rows = await queries.attachments_of(seen.proposal["id"], include_removed=True)
+        proposal = seen.proposal
+        rows = await queries.attachments_of(proposal["id"], include_removed=True)
         row = next((a for a in rows if a["id"] == attachment_id), None)
         if row is None:
             raise NotFoundException("Deze bijlage bestaat niet.")
-        return serve_stored(request.app.state.settings.upload_dir, row)
+        response = serve_stored(request.app.state.settings.upload_dir, row)
+        # Who saw it, for the coordinator (portal/accounts/view_log.py).
+        await view_log.record_view(
+            principal,
+            proposal["network"],
+            ViewSubject.proposal,
+            proposal["id"],
+            ViewedItem.proposal_attachment,
+            row["id"],
+            row["display_name"],
+        )
+        return response
 
     @post(
         "/bijlagen/{attachment_id:int}/verwijderen",

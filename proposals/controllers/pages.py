@@ -11,10 +11,12 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
+from portal.accounts import view_log
 from portal.accounts.events import timeline_query
 from portal.accounts.layout import redirect, render
 from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.tables import Role
+from portal.accounts.view_log import ViewSubject
 from portal.lib import clock, privacy
 from portal.lib.forms import MAX_ID, optional_id, page_count, text, whole_number
 from proposals import queries, services
@@ -141,8 +143,26 @@ class ProposalController(Controller):
         )
 
     @get("/{proposal_id:int}", name="proposals:detail", opt=READERS, dependencies=SEEN)
-    async def detail(self, request: Request, seen: NamedDependency[SeenProposal]) -> Template:
-        return render(request, "proposals/detail.html", **await detail_context(request, *seen))
+    async def detail(
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        seen: NamedDependency[SeenProposal],
+    ) -> Template:
+        proposal = seen.proposal
+        # Who downloaded its attachments: for the coordinator only (portal/accounts/view_log).
+        views = (
+            await view_log.views_of(ViewSubject.proposal, proposal["id"])
+            if view_log.may_see_views(principal, proposal["network"])
+            else None
+        )
+        return render(
+            request,
+            "proposals/detail.html",
+            **await detail_context(request, *seen),
+            views=views,
+            views_limit=view_log.SHOWN_VIEWS,
+        )
 
     @get("/{proposal_id:int}/afdrukken", name="proposals:print", opt=READERS, dependencies=SEEN)
     async def printable(self, request: Request, seen: NamedDependency[SeenProposal]) -> Template:

@@ -63,8 +63,15 @@ from tests.portal.test_access_matrix import PDF, World, build_world, concrete, h
 from tests.proposals.conftest import Zuidwest, make_zuidwest, principal
 from tests.web import csrf_token, log_in
 
-# Tables whose rows are not the effect of a form: the log-ins of the test itself, the keys.
-NOT_EFFECTS = {"portal_session", "login_throttle", "form_submission", "piccolo_migration"}
+# Tables whose rows are not the effect of a form: the log-ins of the test itself, the keys,
+# the pages and files the test reads (the view log).
+NOT_EFFECTS = {
+    "portal_session",
+    "login_throttle",
+    "form_submission",
+    "piccolo_migration",
+    "portal_view_event",
+}
 # Columns that differ between two runs of the same scenario by design (secrets and their
 # hashes, random file names, the authenticator's time step, mails that carry a secret link):
 # only whether they are set, and whether a post changed them, is compared.
