@@ -41,13 +41,15 @@ async def list_rows(
 ) -> list[list]:
     """Every proposal of the list page's selection (all pages), newest change first; `scope`
     is the list the page shows (`proposals.access.list_scope`)."""
-    rows, _ = await queries.list_proposals(
-        network_id,
-        SCOPES[scope][0],
-        principal.user_id,
-        principal.region_ids(network_id, Role.region_officer),
-        replace(filters, page=1, per_page=MAX_EXPORT_ROWS),
-    )
+    rows = (
+        await queries.list_proposals(
+            network_id,
+            SCOPES[scope][0],
+            principal.user_id,
+            principal.region_ids(network_id, Role.region_officer),
+            replace(filters, page=1, per_page=MAX_EXPORT_ROWS),
+        )
+    ).rows
     return [
         [
             r["id"],

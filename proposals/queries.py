@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from piccolo.query import Select
-from piccolo.query.functions.aggregate import Sum
+from piccolo.query.functions.aggregate import Count, Sum
 
 from portal.accounts.tables import Organisation, Region, User
 from portal.lib import privacy
@@ -52,12 +52,15 @@ async def rounds_of(network_id: int) -> list[dict]:
     )
 
 
-async def round_of(network_id: int, round_id: int) -> dict | None:
-    return (
-        await Round.select(*ROUND_COLUMNS)
-        .where((Round.id == round_id) & (Round.network == network_id))
-        .first()
+def round_query(network_id: int, round_id: int) -> Select:
+    return Round.select(*ROUND_COLUMNS).where(
+        (Round.id == round_id) & (Round.network == network_id)
     )
+
+
+async def round_of(network_id: int, round_id: int) -> dict | None:
+    rows = await round_query(network_id, round_id)
+    return rows[0] if rows else None
 
 
 def themes_query(round_id: int) -> Select:
@@ -505,8 +508,9 @@ LIST_COLUMNS = (
 
 async def list_proposals(
     network_id: int, scope: str, user_id: int, region_ids: set[int], f: ListFilter
-) -> tuple[list[dict], int]:
-    """One page of proposals for a list page; scope is mine / region / all."""
+) -> ProposalPage:
+    """One page of proposals for a list page (scope is mine / region / all) and its filters'
+    choices, in one statement."""
 
     def base(query):
         query = query.where(Proposal.network == network_id)
@@ -523,14 +527,40 @@ async def list_proposals(
             query = query.where(Proposal.submitted_at.is_not_null())
         return _apply_filter(query, f)
 
-    rows = (
-        await base(Proposal.select(*LIST_COLUMNS))
+    read = await together(
+        rows=base(Proposal.select(*LIST_COLUMNS))
         .order_by(Proposal.updated_at, ascending=False)
         .limit(f.per_page)
-        .offset((f.page - 1) * f.per_page)
+        .offset((f.page - 1) * f.per_page),
+        total=base(Proposal.select(Count(alias="n"))),
+        # The filters' choices, in the same statement: the network's rounds (newest first),
+        # their themes, its regions.
+        rounds=Round.select(*ROUND_COLUMNS)
+        .where(Round.network == network_id)
+        .order_by(Round.opens_at, ascending=False),
+        themes=Theme.select()
+        .where(Theme.round.is_in(Round.select(Round.id).where(Round.network == network_id)))
+        .order_by(Theme.position, Theme.id),
+        regions=region_names_query(network_id),
     )
-    total = await base(Proposal.count())
-    return rows, total
+    return ProposalPage(
+        rows=read["rows"],
+        total=int(read["total"][0]["n"]),
+        rounds=read["rounds"],
+        themes=read["themes"],
+        regions={r["id"]: r["name"] for r in read["regions"]},
+    )
+
+
+@dataclass(frozen=True)
+class ProposalPage:
+    """One page of a proposal list and the choices of its filters."""
+
+    rows: list[dict]
+    total: int
+    rounds: list[dict]
+    themes: list[dict]  # of all the rounds, each round's in their order
+    regions: dict[int, str]
 
 
 async def users_by_email(email: str) -> dict | None:

@@ -12,6 +12,8 @@ from piccolo.query.functions.aggregate import Count
 
 from portal.accounts.panel import kind_names, panel_from_json
 from portal.accounts.tables import Membership, Network, Role
+from portal.lib.together import together
+from proposals.queries import PROPOSAL_ROW_COLUMNS
 from proposals.tables import Proposal
 from review.assignment import ProposalInfo, ReviewerInfo, conflict_reason
 from review.route import DecisionRoute, route_from_json
@@ -19,10 +21,8 @@ from review.rows import ReviewRow
 from review.tables import Advice, ConflictDeclaration, Decision, Question, Review
 
 
-async def reviewer_pool(network_id: int) -> list[ReviewerInfo]:
-    """The network's reviewers, with their kind (as the network's panel names it), regions and
-    organisations."""
-    rows = await Membership.select(
+def reviewer_pool_query(network_id: int) -> Select:
+    return Membership.select(
         Membership.user.id.as_alias("user_id"),
         Membership.user.name.as_alias("name"),
         Membership.role,
@@ -31,6 +31,15 @@ async def reviewer_pool(network_id: int) -> list[ReviewerInfo]:
         Membership.organisation,
         Membership.network.panel.as_alias("panel"),
     ).where((Membership.network == network_id) & (Membership.user.active == True))  # noqa: E712
+
+
+async def reviewer_pool(network_id: int) -> list[ReviewerInfo]:
+    """The network's reviewers, with their kind (as the network's panel names it), regions and
+    organisations."""
+    return pool_from_rows(await reviewer_pool_query(network_id))
+
+
+def pool_from_rows(rows: list[dict]) -> list[ReviewerInfo]:
     names = kind_names(panel_from_json(rows[0]["panel"])) if rows else {}
     organisations: dict[int, set[int]] = defaultdict(set)
     regions: dict[int, set[int]] = defaultdict(set)
@@ -67,9 +76,7 @@ async def conflicts_of_reviewer(
     of all their memberships, and their declarations."""
     if not proposals:
         return {}
-    memberships = await Membership.select(
-        Membership.role, Membership.region, Membership.organisation
-    ).where((Membership.user == reviewer_id) & (Membership.network == network_id))
+    memberships = await reviewer_memberships_query(reviewer_id, network_id)
     declared = {
         row["proposal"]
         for row in await ConflictDeclaration.select(ConflictDeclaration.proposal).where(
@@ -77,6 +84,23 @@ async def conflicts_of_reviewer(
             & ConflictDeclaration.proposal.is_in([p["id"] for p in proposals])
         )
     }
+    return conflicts_from(reviewer_id, memberships, declared, proposals)
+
+
+def reviewer_memberships_query(reviewer_id: int, network_id: int) -> Select:
+    return Membership.select(Membership.role, Membership.region, Membership.organisation).where(
+        (Membership.user == reviewer_id) & (Membership.network == network_id)
+    )
+
+
+def conflicts_from(
+    reviewer_id: int,
+    memberships: list[dict],
+    declared: set[int],
+    proposals: Sequence[Mapping[str, Any]],
+) -> dict[int, str]:
+    """`conflicts_of_reviewer` from what it read: the reviewer's memberships in the network
+    and the proposals they declared a conflict with."""
     organisations = frozenset(m["organisation"] for m in memberships if m["organisation"])
     regions = frozenset(
         m["region"] for m in memberships if m["role"] == Role.reviewer.value and m["region"]
@@ -122,6 +146,10 @@ async def reviewer_conflict(proposal_id: int, reviewer_id: int) -> str | None:
     return found.get(proposal_id)
 
 
+def declared_conflicts_query(proposal_id: int) -> Select:
+    return ConflictDeclaration.select().where(ConflictDeclaration.proposal == proposal_id)
+
+
 async def declared_conflicts(proposal_ids: list[int]) -> dict[int, dict[int, dict]]:
     """proposal id -> reviewer id -> declaration."""
     if not proposal_ids:
@@ -129,6 +157,10 @@ async def declared_conflicts(proposal_ids: list[int]) -> dict[int, dict[int, dic
     rows = await ConflictDeclaration.select().where(
         ConflictDeclaration.proposal.is_in(proposal_ids)
     )
+    return declared_by_proposal(rows)
+
+
+def declared_by_proposal(rows: list[dict]) -> dict[int, dict[int, dict]]:
     result: dict[int, dict[int, dict]] = defaultdict(dict)
     for row in rows:
         result[row["proposal"]][row["reviewer"]] = row
@@ -138,11 +170,14 @@ async def declared_conflicts(proposal_ids: list[int]) -> dict[int, dict[int, dic
 async def proposal_infos(
     proposals: Sequence[Mapping[str, Any]],
     reviews: Mapping[int, Sequence[Mapping[str, Any]]] | None = None,
+    declared: Mapping[int, Mapping[int, dict]] | None = None,
 ) -> list[ProposalInfo]:
-    """`reviews`: what reviews_by_proposal gave for these proposals, when the caller has it
-    already (the round page would otherwise load every review of the round twice)."""
+    """`reviews`: what reviews_by_proposal gave for these proposals, and `declared` what
+    declared_conflicts gave, when the caller has them already (the round page would otherwise
+    load every review of the round twice)."""
     ids = [p["id"] for p in proposals]
-    declared = await declared_conflicts(ids)
+    if declared is None:
+        declared = await declared_conflicts(ids)
     assigned = reviews if reviews is not None else await reviews_by_proposal(ids)
     return [
         ProposalInfo(
@@ -194,9 +229,9 @@ async def reviews_of(proposal_id: int, version: int) -> list[ReviewRow]:
     return cast(list[ReviewRow], await reviews_query(proposal_id, version))
 
 
-async def review_row(review_id: int) -> ReviewRow | None:
-    row = (
-        await Review.select(
+def review_row_query(review_id: int) -> Select:
+    return (
+        Review.select(
             *REVIEW_COLUMNS,
             Review.proposal.network.as_alias("network"),
             Review.proposal.version.as_alias("proposal_version"),
@@ -207,9 +242,36 @@ async def review_row(review_id: int) -> ReviewRow | None:
         )
         .where(Review.id == review_id)
         .output(load_json=True)
-        .first()
     )
-    return cast("ReviewRow | None", row)
+
+
+async def review_row(review_id: int) -> ReviewRow | None:
+    rows = await review_row_query(review_id)
+    return cast(ReviewRow, rows[0]) if rows else None
+
+
+async def around_review(review_id: int, reviewer_id: int, network_id: int) -> dict[str, list]:
+    """The reviewer's page in one statement: the review, its proposal (as `proposal_row`), what
+    says whether the reviewer has a conflict with it, its questions and the reviews of it."""
+    reviewed = Review.select(Review.proposal).where(Review.id == review_id)
+    return await together(
+        review=review_row_query(review_id),
+        proposal=Proposal.select(*PROPOSAL_ROW_COLUMNS)
+        .where(Proposal.id.is_in(reviewed) & (Proposal.network == network_id))
+        .output(load_json=True),
+        memberships=reviewer_memberships_query(reviewer_id, network_id),
+        declared=ConflictDeclaration.select(ConflictDeclaration.proposal).where(
+            (ConflictDeclaration.reviewer == reviewer_id)
+            & ConflictDeclaration.proposal.is_in(reviewed)
+        ),
+        questions=Question.select(*QUESTION_COLUMNS)
+        .where(Question.proposal.is_in(reviewed))
+        .order_by(Question.asked_at),
+        reviews=Review.select(*REVIEW_COLUMNS)
+        .where(Review.proposal.is_in(reviewed))
+        .order_by(Review.id)
+        .output(load_json=True),
+    )
 
 
 async def my_reviews(
@@ -343,15 +405,19 @@ async def questions_of(proposal_id: int) -> list[dict]:
     return await questions_query(proposal_id)
 
 
-async def advice_of(proposal_id: int) -> list[dict]:
+def advice_query(proposal_id: int) -> Select:
     return (
-        await Advice.select(
+        Advice.select(
             *Advice.all_columns(),
             Advice.recorded_by.name.as_alias("recorded_by_name"),
         )
         .where(Advice.proposal == proposal_id)
         .order_by(Advice.recorded_at)
     )
+
+
+async def advice_of(proposal_id: int) -> list[dict]:
+    return await advice_query(proposal_id)
 
 
 def decision_query(proposal_id: int) -> Select:
@@ -415,7 +481,14 @@ async def review_counts_per_round(round_ids: list[int]) -> dict[int, dict[str, i
     return counts
 
 
+def route_query(network_id: int) -> Select:
+    return Network.select(Network.decision_route).where(Network.id == network_id)
+
+
 async def route_of(network_id: int) -> DecisionRoute:
     """The network's decision route (review/route.py)."""
-    row = await Network.select(Network.decision_route).where(Network.id == network_id).first()
-    return route_from_json(row["decision_route"] if row else None)
+    return route_from_rows(await route_query(network_id))
+
+
+def route_from_rows(rows: list[dict]) -> DecisionRoute:
+    return route_from_json(rows[0]["decision_route"] if rows else None)

@@ -66,20 +66,20 @@ class ProposalController(Controller):
     ) -> Template:
         network_id = network_ref.id
         scope, filters = listed.scope, listed.filters
-        rows, total = await queries.list_proposals(
+        listed_page = await queries.list_proposals(
             network_id,
             SCOPES[scope][0],
             principal.user_id,
             principal.region_ids(network_id, Role.region_officer),
             filters,
         )
-        rounds = await queries.rounds_of(network_id)
-        by_round = await queries.themes_of_rounds([r["id"] for r in rounds])
-        themes = [t for r in rounds for t in by_round[r["id"]]]
+        rounds, total = listed_page.rounds, listed_page.total
+        order = {r["id"]: i for i, r in enumerate(rounds)}
+        themes = sorted(listed_page.themes, key=lambda t: order.get(t["round"], 0))
         return render(
             request,
             "proposals/list.html",
-            rows=rows,
+            rows=listed_page.rows,
             total=total,
             scope=scope,
             scope_title=SCOPES[scope][1],
@@ -88,7 +88,7 @@ class ProposalController(Controller):
             pages=page_count(total, filters.per_page),
             rounds=rounds,
             themes=themes,
-            regions=await queries.region_names(network_id),
+            regions=listed_page.regions,
             state_labels=STATE_LABELS,
             can_create=Role.applicant in principal.roles_in(network_id),
         )

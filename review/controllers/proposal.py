@@ -3,7 +3,7 @@ grant letter."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -22,6 +22,7 @@ from portal.lib.db import required, write_transaction
 from portal.lib.downloads import download
 from portal.lib.forms import optional_id
 from portal.lib.refusals import Refused
+from portal.lib.together import together
 from proposals import queries as proposal_queries
 from proposals.deps import load_proposal
 from proposals.rows import ProposalRow
@@ -32,6 +33,7 @@ from review.aggregate import (
 )
 from review.assignment import conflict_reason
 from review.controllers.common import COORDINATOR, criteria_of, scores_of, vocab
+from review.rows import ReviewRow
 
 # The letter of a decision: the coordinator who sent it, the auditor, and those who may see the
 # proposal (its authors and its region's officers; load_proposal checks which proposal).
@@ -56,17 +58,29 @@ class ProposalReviewController(Controller):
         errors: dict,
         status_code: int = 200,
     ) -> Template:
-        # A proposal's round is of its network (on_delete restrict).
-        round_row = required(
-            await proposal_queries.round_of(provide_network(request).id, proposal["round"])
+        network_id = provide_network(request).id
+        # Everything the page shows of the review, in one statement.
+        read = await together(
+            round=proposal_queries.round_query(network_id, proposal["round"]),
+            reviews=queries.reviews_query(proposal["id"], proposal["version"]),
+            pool=queries.reviewer_pool_query(network_id),
+            declared=queries.declared_conflicts_query(proposal["id"]),
+            route=queries.route_query(proposal["network"]),
+            questions=queries.questions_query(proposal["id"]),
+            advice=queries.advice_query(proposal["id"]),
+            decision=queries.decision_query(proposal["id"]),
         )
+        # A proposal's round is of its network (on_delete restrict).
+        round_row = read["round"][0]
         proposal["review_deadline"] = round_row["review_deadline"]
-        reviews = await queries.reviews_of(proposal["id"], proposal["version"])
+        reviews = cast(list[ReviewRow], read["reviews"])
         submitted = [r for r in reviews if r["state"] == "submitted"]
         criteria = criteria_of(proposal)
-        pool = await queries.reviewer_pool(provide_network(request).id)
-        (info,) = await queries.proposal_infos([proposal])
-        declared = (await queries.declared_conflicts([proposal["id"]])).get(proposal["id"], {})
+        pool = queries.pool_from_rows(read["pool"])
+        declared = queries.declared_by_proposal(read["declared"]).get(proposal["id"], {})
+        (info,) = await queries.proposal_infos(
+            [proposal], {proposal["id"]: reviews}, {proposal["id"]: declared}
+        )
         candidates: list[dict[str, Any]] = []
         for reviewer in pool:
             reason = conflict_reason(reviewer, info)
@@ -91,11 +105,11 @@ class ProposalReviewController(Controller):
             conflicts=conflicts,
             stats=aggregate([scores_of(r, criteria) for r in submitted], criteria),
             criteria=criteria,
-            route=await queries.route_of(proposal["network"]),
+            route=queries.route_from_rows(read["route"]),
             candidates=candidates,
-            questions=await queries.questions_of(proposal["id"]),
-            advice=await queries.advice_of(proposal["id"]),
-            decision=await queries.decision_of(proposal["id"]),
+            questions=read["questions"],
+            advice=read["advice"],
+            decision=read["decision"][0] if read["decision"] else None,
             values=values,
             errors=errors,
             today=clock.now().date().isoformat(),

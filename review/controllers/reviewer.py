@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException, PermissionDeniedException
@@ -12,13 +14,13 @@ from portal.accounts.deps import provide_network, provide_principal
 from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import NetworkRef, Principal
 from portal.lib import clock
-from portal.lib.db import required
 from portal.lib.forms import page_count, page_number, query_int, text
 from portal.lib.refusals import Refused
 from proposals import queries as proposal_queries
 from proposals.controllers.pages import sections_context
 from proposals.criteria import scored
 from proposals.deps import load_proposal
+from proposals.rows import ProposalRow
 from proposals.rules import Actor
 from review import forms, queries, services
 from review.aggregate import (
@@ -72,51 +74,61 @@ class ReviewerController(Controller):
             **vocab(),
         )
 
-    async def _own_review(self, request: Request, review_id: int) -> ReviewRow:
-        review = await queries.review_row(review_id)
+    async def _own_review(self, request: Request, review_id: int) -> tuple[ReviewRow, dict]:
+        """The review, if it is this reviewer's in this network and no conflict of interest
+        closes it, and what its page shows around it (read in one statement)."""
+        user_id = provide_principal(request).user_id
+        network_id = provide_network(request).id
+        read = await queries.around_review(review_id, user_id, network_id)
+        review = cast(ReviewRow, read["review"][0]) if read["review"] else None
         if (
             review is None
-            or review["reviewer"] != provide_principal(request).user_id
-            or review["network"] != provide_network(request).id
+            or review["reviewer"] != user_id
+            or review["network"] != network_id
+            or not read["proposal"]
         ):
             raise NotFoundException("Deze beoordeling bestaat niet.")
         # A conflict of interest (declared, own region, own organisation) closes the form,
         # its running mean and the others' reviews; saving asks again inside its transaction.
-        reason = await queries.reviewer_conflict(
-            review["proposal"], provide_principal(request).user_id
+        proposal = read["proposal"][0]
+        declared = {row["proposal"] for row in read["declared"]}
+        reason = queries.conflicts_from(user_id, read["memberships"], declared, [proposal]).get(
+            proposal["id"]
         )
         if reason:
             raise PermissionDeniedException(services.conflict_closed(reason))
-        return review
+        return review, read
 
     @get("/{review_id:int}", name="review:review", opt=REVIEWER)
     async def review(self, request: Request, review_id: FromPath[int]) -> Template:
-        review = await self._own_review(request, review_id)
+        review, read = await self._own_review(request, review_id)
         values = forms.form_values(review, criteria_of(review))
-        return await self._page(request, review, values, {})
+        return await self._page(request, review, read, values, {})
 
     async def _page(
         self,
         request: Request,
         review: ReviewRow,
+        read: dict,
         values: dict,
         errors: dict,
         status_code: int = 200,
     ) -> Template:
-        proposal = await proposal_queries.proposal_row(review["network"], review["proposal"])
+        proposal = cast(ProposalRow, read["proposal"][0])
         others = []
         if review["state"] == "submitted":
             # Only after submitting their own does a reviewer see the others' reviews.
             others = [
                 r
-                for r in await queries.reviews_of(review["proposal"], review["version"])
-                if r["id"] != review["id"] and r["state"] == "submitted"
+                for r in read["reviews"]
+                if r["version"] == review["version"]
+                and r["id"] != review["id"]
+                and r["state"] == "submitted"
             ]
         criteria = criteria_of(review)
         mean = running_mean(
             {c.code: valid_score(values.get(c.field)) for c in scored(criteria)}, criteria
         )
-        proposal = required(proposal)
         return render(
             request,
             "review/review_form.html",
@@ -129,7 +141,7 @@ class ReviewerController(Controller):
             errors=errors,
             others=others,
             mean=mean,
-            questions=await queries.questions_of(review["proposal"]),
+            questions=read["questions"],
             locked=review["state"] == "submitted",
             criteria=criteria,
             field_labels=forms.field_labels(criteria),
@@ -139,13 +151,13 @@ class ReviewerController(Controller):
     async def save(
         self, request: Request, principal: NamedDependency[Principal], review_id: FromPath[int]
     ) -> Template | Redirect:
-        review = await self._own_review(request, review_id)
+        review, read = await self._own_review(request, review_id)
         form = await request.form()
         submit = text(form, "action") == "submit"
         values, errors = forms.parse_review(form, criteria_of(review), submit)
         if errors:
             typed = {k: v for k, v in form.items() if k != "_csrf_token"}
-            return await self._page(request, review, typed, errors, 422)
+            return await self._page(request, review, read, typed, errors, 422)
         try:
             await services.save_review(principal, review, values, submit)
         except Refused as error:
@@ -159,7 +171,7 @@ class ReviewerController(Controller):
 
     @post("/{review_id:int}/gemiddelde", name="review:review_mean", opt=REVIEWER)
     async def mean(self, request: Request, review_id: FromPath[int]) -> Template:
-        review = await self._own_review(request, review_id)
+        review, _ = await self._own_review(request, review_id)
         criteria = criteria_of(review)
         form = await request.form()
         scores = {c.code: valid_score(text(form, c.field)) for c in scored(criteria)}

@@ -535,10 +535,10 @@ async def test_coordinator_list_filters_and_pages(client, zw: Zuidwest) -> None:
     assert mangled.status_code == 200
     hostile = await client.get("/n/zuid-west/voorstellen?zoek=%27%3B%20DROP%20TABLE%20proposal")
     assert hostile.status_code == 200 and "Geen voorstellen gevonden" in hostile.text
-    rows, total = await queries.list_proposals(
+    listed = await queries.list_proposals(
         zw.network, "all", zw.coordinator, set(), queries.ListFilter(per_page=1, page=2)
     )
-    assert total == 2 and len(rows) == 1
+    assert listed.total == 2 and len(listed.rows) == 1
 
 
 async def test_withdrawal_by_the_author(client, zw: Zuidwest) -> None:
