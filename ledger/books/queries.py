@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import cast
 
+from piccolo.query import Select
+from piccolo.query.functions.aggregate import Count
+
 from ledger.books.rows import AccountRow, EntryRow, ProjectRow
 from ledger.books.rules import (
     AccountFigures,
@@ -17,6 +20,7 @@ from ledger.books.rules import (
 )
 from ledger.books.tables import Account, BudgetYear, Entry, ExpertClaim, Project, ProjectPart
 from portal.lib.db import required
+from portal.lib.together import together
 
 # Entries of a year: booked in it, or moving money into or out of one of its accounts. Three
 # placeholders, each the budget year's id. The queries below are built from these constant
@@ -261,7 +265,20 @@ ENTRY_COLUMNS = (
 )
 
 
-async def entries(
+@dataclass(frozen=True)
+class EntriesPage:
+    """One page of a year's entries with what its filters and marks need."""
+
+    year: dict | None  # None: not a year of this network
+    rows: list[EntryRow]
+    total: int
+    reversed_ids: set[int]  # of the page's entries, those a later reversal corrects
+    accounts: list[AccountRow]
+    projects: list[ProjectRow]
+
+
+async def entries_page(
+    network_id: int,
     budget_year_id: int,
     *,
     kind: str | None = None,
@@ -269,7 +286,48 @@ async def entries(
     account_id: int | None = None,
     page: int = 1,
     per_page: int = 50,
-) -> tuple[list[EntryRow], int]:
+) -> EntriesPage:
+    """The entries page of a budget year, in one statement."""
+    rows, count, shown = _entry_queries(
+        budget_year_id, kind, project_id, account_id, page, per_page
+    )
+    read = await together(
+        year=BudgetYear.select().where(
+            (BudgetYear.id == budget_year_id) & (BudgetYear.network == network_id)
+        ),
+        rows=rows,
+        total=count,
+        reversed=Entry.select(Entry.reverses).where(Entry.reverses.is_in(shown)),
+        accounts=Account.select()
+        .where(Account.budget_year == budget_year_id)
+        .order_by(Account.position),
+        projects=Project.select(
+            *Project.all_columns(), Project.account.name.as_alias("account_name")
+        )
+        .where(Project.budget_year == budget_year_id)
+        .order_by(Project.id),
+    )
+    return EntriesPage(
+        year=read["year"][0] if read["year"] else None,
+        rows=cast("list[EntryRow]", read["rows"]),
+        total=int(read["total"][0]["n"]),
+        reversed_ids={r["reverses"] for r in read["reversed"]},
+        accounts=cast("list[AccountRow]", read["accounts"]),
+        projects=cast("list[ProjectRow]", read["projects"]),
+    )
+
+
+def _entry_queries(
+    budget_year_id: int,
+    kind: str | None,
+    project_id: int | None,
+    account_id: int | None,
+    page: int,
+    per_page: int,
+) -> tuple[Select, Select, Select]:
+    """One page of the year's entries (newest first, filtered), how many there are, and the
+    ids of the page's entries."""
+
     def scoped(query):
         query = query.where(Entry.budget_year == budget_year_id)
         if kind:
@@ -282,13 +340,29 @@ async def entries(
             )
         return query
 
-    rows = (
-        await scoped(Entry.select(*ENTRY_COLUMNS))
-        .order_by(Entry.id, ascending=False)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+    def paged(query):
+        return (
+            query.order_by(Entry.id, ascending=False).limit(per_page).offset((page - 1) * per_page)
+        )
+
+    return (
+        paged(scoped(Entry.select(*ENTRY_COLUMNS))),
+        scoped(Entry.select(Count(alias="n"))),
+        paged(scoped(Entry.select(Entry.id))),
     )
-    return rows, await scoped(Entry.count())
+
+
+async def entries(
+    budget_year_id: int,
+    *,
+    kind: str | None = None,
+    project_id: int | None = None,
+    account_id: int | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> tuple[list[EntryRow], int]:
+    rows, count, _ = _entry_queries(budget_year_id, kind, project_id, account_id, page, per_page)
+    return cast("list[EntryRow]", await rows), int((await count)[0]["n"])
 
 
 async def entry_row(entry_id: int) -> EntryRow | None:

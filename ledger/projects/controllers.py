@@ -328,22 +328,24 @@ class LedgerController(Controller):
         post_id: FromQuery[str | None] = None,
         pagina: FromQuery[str | None] = None,
     ) -> Template:
-        year = await self._year(request, year_id)
         page = page_number(query_int(pagina))
         project_id, account_id = query_int(project), query_int(post_id)
-        rows, total = await queries.entries(
+        listed = await queries.entries_page(
+            provide_network(request).id,
             year_id,
             kind=soort if soort in ENTRY_KINDS else None,
             project_id=project_id,
             account_id=account_id,
             page=page,
         )
-        reversed_ids = await queries.reversed_entry_ids([r["id"] for r in rows])
+        if listed.year is None:
+            raise NotFoundException("Dit begrotingsjaar bestaat niet in dit netwerk.")
+        total = listed.total
         return render(
             request,
             "ledger/entries.html",
-            year=year,
-            rows=rows,
+            year=listed.year,
+            rows=listed.rows,
             total=total,
             page=page,
             pages=max(1, (total + 49) // 50),
@@ -351,9 +353,9 @@ class LedgerController(Controller):
             kind=soort or "",
             project=project_id or "",
             account=account_id or "",
-            accounts=await queries.accounts_of(year_id),
-            projects=await queries.projects_of_year(year_id),
-            reversed_ids=reversed_ids,
+            accounts=listed.accounts,
+            projects=listed.projects,
+            reversed_ids=listed.reversed_ids,
         )
 
     @post(

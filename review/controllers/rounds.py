@@ -19,6 +19,7 @@ from portal.lib.db import required, write_transaction
 from portal.lib.formatting import from_local_input, to_local_input
 from portal.lib.forms import page_count, page_number, query_int, text, whole_number
 from portal.lib.refusals import Refused
+from portal.lib.together import together
 from proposals import queries as proposal_queries
 from proposals import services as proposal_services
 from proposals.criteria import from_json
@@ -130,10 +131,22 @@ class RoundReviewController(Controller):
         page: int = 1,
         full_theme: int | None = None,
     ) -> Template:
-        round_row = await self._round(request, round_id)
-        proposals = await queries.round_page_proposals(round_id)
-        reviews = await queries.round_review_scores(round_id)
-        pool = await queries.reviewer_pool(provide_network(request).id)
+        network_id = provide_network(request).id
+        # The whole page in one statement: the round, its proposals under review and their
+        # reviews, the reviewer pool, the declared conflicts, the themes.
+        read = await together(
+            round=proposal_queries.round_query(network_id, round_id),
+            proposals=queries.round_page_query(round_id),
+            reviews=queries.round_scores_query(round_id),
+            pool=queries.reviewer_pool_query(network_id),
+            declared=queries.round_conflicts_query(round_id),
+            themes=proposal_queries.themes_query(round_id),
+        )
+        if not read["round"]:
+            raise NotFoundException("Deze ronde bestaat niet in dit netwerk.")
+        round_row, proposals = read["round"][0], read["proposals"]
+        reviews = queries.scores_by_proposal(read["reviews"])
+        pool = queries.pool_from_rows(read["pool"])
         # The progress matrix shows MATRIX_PER_PAGE proposals a page: a full round is hundreds
         # of proposals times every reviewer, and rendering all of it made this page miss its
         # time (issue 8). The load per reviewer still counts the whole round; the conflicts
@@ -146,7 +159,8 @@ class RoundReviewController(Controller):
         pages = page_count(len(proposals), MATRIX_PER_PAGE)
         page = min(page, pages)
         shown = proposals[(page - 1) * MATRIX_PER_PAGE : page * MATRIX_PER_PAGE]
-        infos = {i.id: i for i in await queries.proposal_infos(shown, reviews)}
+        declared = queries.declared_by_proposal(read["declared"])
+        infos = {i.id: i for i in await queries.proposal_infos(shown, reviews, declared)}
         matrix = []
         for p in shown:
             current = {
@@ -174,7 +188,7 @@ class RoundReviewController(Controller):
                 None if theme["id"] == full_theme else RANKING_TOP,
                 criteria,
             )
-            for theme in await proposal_queries.themes_of(round_id)
+            for theme in read["themes"]
         ]
         panel = panel_of_round(round_row["panel"], round_row["reviewers_per_proposal"])
         if not values:
