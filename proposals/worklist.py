@@ -27,8 +27,8 @@ async def applicant_work(ctx: WorkContext) -> list[WorkList]:
     authored = ProposalAuthor.select(ProposalAuthor.proposal).where(
         ProposalAuthor.user == ctx.principal.user_id
     )
-    rows = (
-        await Proposal.select(
+    rows = await ctx.read(
+        Proposal.select(
             Proposal.id,
             Proposal.title,
             Proposal.version,
@@ -60,8 +60,8 @@ async def applicant_work(ctx: WorkContext) -> list[WorkList]:
 async def region_officer_work(ctx: WorkContext) -> list[WorkList]:
     """The proposals of the officer's regions that the authors handed to the region."""
     regions = ctx.principal.region_ids(ctx.network.id, Role.region_officer)
-    rows = (
-        await Proposal.select(
+    rows = await ctx.read(
+        Proposal.select(
             Proposal.id,
             Proposal.title,
             Proposal.region.name.as_alias("region_name"),
@@ -90,8 +90,10 @@ async def region_officer_work(ctx: WorkContext) -> list[WorkList]:
 
 
 async def proposal_links(ctx: WorkContext, ids: list[int]) -> dict[int, ObjectLink]:
-    rows = await Proposal.select(Proposal.id, Proposal.title).where(
-        (Proposal.network == ctx.network.id) & Proposal.id.is_in(ids)
+    rows = await ctx.read(
+        Proposal.select(Proposal.id, Proposal.title).where(
+            (Proposal.network == ctx.network.id) & Proposal.id.is_in(ids)
+        )
     )
     return {
         r["id"]: ObjectLink(
@@ -102,8 +104,10 @@ async def proposal_links(ctx: WorkContext, ids: list[int]) -> dict[int, ObjectLi
 
 
 async def round_links(ctx: WorkContext, ids: list[int]) -> dict[int, ObjectLink]:
-    rows = await Round.select(Round.id, Round.title).where(
-        (Round.network == ctx.network.id) & Round.id.is_in(ids)
+    rows = await ctx.read(
+        Round.select(Round.id, Round.title).where(
+            (Round.network == ctx.network.id) & Round.id.is_in(ids)
+        )
     )
     coordinator = ctx.has_role(Role.coordinator)
     return {

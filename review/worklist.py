@@ -32,18 +32,20 @@ def _deadline(value: dt.datetime | None, now: dt.datetime) -> dict:
 async def reviewer_work(ctx: WorkContext) -> list[WorkList]:
     """Two statements: the reviews of the current versions not handed in, and the answers to
     the person's questions on proposals still under review."""
-    reviews = await Review.select(
-        Review.id,
-        Review.state,
-        Review.version,
-        Review.proposal.version.as_alias("proposal_version"),
-        Review.proposal.title.as_alias("title"),
-        Review.proposal._.round._.review_deadline.as_alias("deadline"),
-    ).where(
-        (Review.reviewer == ctx.principal.user_id)
-        & (Review.proposal.network == ctx.network.id)
-        & (Review.state != ReviewState.submitted)
-        & Review.proposal.state.is_in(list(UNDER_REVIEW))
+    reviews = await ctx.read(
+        Review.select(
+            Review.id,
+            Review.state,
+            Review.version,
+            Review.proposal.version.as_alias("proposal_version"),
+            Review.proposal.title.as_alias("title"),
+            Review.proposal._.round._.review_deadline.as_alias("deadline"),
+        ).where(
+            (Review.reviewer == ctx.principal.user_id)
+            & (Review.proposal.network == ctx.network.id)
+            & (Review.state != ReviewState.submitted)
+            & Review.proposal.state.is_in(list(UNDER_REVIEW))
+        )
     )
     # A review of an earlier version stays when a proposal comes back; it is not asked for.
     current = [r for r in reviews if r["version"] == r["proposal_version"]]
@@ -58,8 +60,8 @@ async def reviewer_work(ctx: WorkContext) -> list[WorkList]:
         )
         for r in current
     ]
-    answered = (
-        await Question.select(
+    answered = await ctx.read(
+        Question.select(
             Question.proposal,
             Question.proposal.title.as_alias("title"),
             Question.answered_at,
@@ -92,8 +94,8 @@ async def applicant_work(ctx: WorkContext) -> list[WorkList]:
     authored = ProposalAuthor.select(ProposalAuthor.proposal).where(
         ProposalAuthor.user == ctx.principal.user_id
     )
-    rows = (
-        await Question.select(
+    rows = await ctx.read(
+        Question.select(
             Question.proposal, Question.proposal.title.as_alias("title"), Question.asked_at
         )
         .where(
@@ -118,34 +120,43 @@ async def applicant_work(ctx: WorkContext) -> list[WorkList]:
     return [work_list("applicant-questions", "Vragen om te beantwoorden", items)]
 
 
-# Per proposal of the network in review or advised: how many reviewers its current version has
-# and how many handed in; one row a proposal, whatever the number of reviews.
-_REVIEW_PROGRESS = """
-SELECT p.id AS id, p.title AS title, p.round AS round, p.state AS state,
-       COUNT(v.id) AS reviews,
-       SUM(CASE WHEN v.state = 'submitted' THEN 1 ELSE 0 END) AS done
-FROM proposal p
-LEFT JOIN review v ON v.proposal = p.id AND v.version = p.version
-WHERE p.network = {} AND p.state IN ('submitted', 'in_review', 'advised')
-GROUP BY p.id, p.title, p.round, p.state
-ORDER BY p.id
-"""
+# The network's proposals in review or advised.
+_IN_REVIEW = ("submitted", "in_review", "advised")
 
 
 async def coordinator_work(ctx: WorkContext) -> list[WorkList]:
-    """Two statements: the review progress per proposal (an aggregate) and the review
-    deadlines of the network's rounds (apart, so that each engine hands back its own
-    timestamp type)."""
-    progress = await Proposal.raw(_REVIEW_PROGRESS, ctx.network.id)
-    deadlines = {
-        r["id"]: clock.as_utc(r["review_deadline"])
-        for r in await Round.select(Round.id, Round.review_deadline).where(
-            (Round.network == ctx.network.id) & Round.review_deadline.is_not_null()
-        )
-    }
+    """One round of reads: the network's proposals under review, the reviews of their current
+    versions (who handed in), the review deadlines of its rounds."""
+    in_review = (Proposal.network == ctx.network.id) & Proposal.state.is_in(list(_IN_REVIEW))
+    proposals, reviews_read, rounds_read = await ctx.gather(
+        ctx.read(
+            Proposal.select(
+                Proposal.id, Proposal.title, Proposal.round, Proposal.state, Proposal.version
+            )
+            .where(in_review)
+            .order_by(Proposal.id)
+        ),
+        ctx.read(
+            Review.select(Review.proposal, Review.version, Review.state).where(
+                Review.proposal.is_in(Proposal.select(Proposal.id).where(in_review))
+            )
+        ),
+        ctx.read(
+            Round.select(Round.id, Round.review_deadline).where(
+                (Round.network == ctx.network.id) & Round.review_deadline.is_not_null()
+            )
+        ),
+    )
+    deadlines = {r["id"]: clock.as_utc(r["review_deadline"]) for r in rounds_read}
+    version = {p["id"]: p["version"] for p in proposals}
+    counted: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # proposal -> [reviews, done]
+    for r in reviews_read:
+        if r["version"] == version.get(r["proposal"]):
+            counted[r["proposal"]][0] += 1
+            counted[r["proposal"]][1] += r["state"] == ReviewState.submitted
     unassigned, overdue, for_advice, for_decision = [], [], [], []
-    for p in progress:
-        reviews, done = int(p["reviews"]), int(p["done"] or 0)
+    for p in proposals:
+        reviews, done = counted[p["id"]]
         title = p["title"]
         href = ctx.url("review:proposal", proposal_id=p["id"])
         deadline = deadlines.get(p["round"])

@@ -20,7 +20,7 @@ from ledger.books.rules import (
 )
 from ledger.books.tables import Account, BudgetYear, Entry, ExpertClaim, Project, ProjectPart
 from portal.lib.db import required
-from portal.lib.together import together
+from portal.lib.together import Raw, together
 
 # Entries of a year: booked in it, or moving money into or out of one of its accounts. Three
 # placeholders, each the budget year's id. The queries below are built from these constant
@@ -74,8 +74,20 @@ GROUP BY p.account
 """
 
 
+def sums_of_year_query(budget_year_id: int) -> Raw:
+    return Raw(
+        _SUMS,
+        (budget_year_id,) * _ENTRIES_OF_YEAR_PLACEHOLDERS,
+        ("kind", "account", "counter_account", "project", "total"),
+        Entry._meta.db,
+    )
+
+
 async def sums_of_year(budget_year_id: int) -> list[Sum]:
-    rows = await Entry.raw(_SUMS, *[budget_year_id] * _ENTRIES_OF_YEAR_PLACEHOLDERS)
+    return sums_from_rows(await sums_of_year_query(budget_year_id).run())
+
+
+def sums_from_rows(rows: list[dict]) -> list[Sum]:
     return [
         Sum(r["kind"], r["account"], r["counter_account"], r["project"], int(r["total"] or 0))
         for r in rows

@@ -12,7 +12,7 @@ from typing import cast
 from ledger.books import queries
 from ledger.books.deadlines import DUE_SOON_DAYS, format_due, sisa_due_date, status_of
 from ledger.books.rows import AccountRow
-from ledger.books.rules import floors
+from ledger.books.rules import account_figures, floors
 from ledger.books.tables import (
     Account,
     BudgetYear,
@@ -28,6 +28,7 @@ from portal.accounts import worklist
 from portal.accounts.tables import Role
 from portal.accounts.worklist import ObjectLink, WorkContext, WorkItem, WorkList, work_list
 from portal.lib.money import format_euros
+from proposals.tables import ProposalAuthor
 
 # A reserve shows as near its floor when what it holds above the floor is less than this share
 # of the floor (basis points): at the floor, below it after an "inzet onvoorzien", or just above.
@@ -71,15 +72,23 @@ def _pressing(ctx: WorkContext, r: dict) -> bool:
 async def applicant_work(ctx: WorkContext) -> list[WorkList]:
     """The reports of the projects of the person's proposals that the region still hands in:
     the authors write what it says, so they see it coming."""
-    projects = await reports.authored_projects(ctx.principal.user_id, ctx.network.id)
-    rows = []
-    if projects:
-        rows = (
-            await Report.select(*_report_columns())
-            .where(Report.project.is_in(sorted(projects)) & Report.state.is_in(OPEN_REPORT_STATES))
-            .order_by(Report.due_date)
-            .order_by(Report.id)
-        )
+    # The projects of the person's proposals, and the later years of those grants.
+    authored = ProposalAuthor.select(ProposalAuthor.proposal).where(
+        ProposalAuthor.user == ctx.principal.user_id
+    )
+    granted = Project.select(Project.id).where(
+        (Project.network == ctx.network.id) & Project.proposal_id.is_in(authored)
+    )
+    projects = Project.select(Project.id).where(
+        (Project.network == ctx.network.id)
+        & (Project.id.is_in(granted) | Project.grant_of.is_in(granted))
+    )
+    rows = await ctx.read(
+        Report.select(*_report_columns())
+        .where(Report.project.is_in(projects) & Report.state.is_in(OPEN_REPORT_STATES))
+        .order_by(Report.due_date)
+        .order_by(Report.id)
+    )
     items = [_report_item(ctx, r) for r in rows if _pressing(ctx, r)]
     return [
         work_list(
@@ -93,8 +102,8 @@ async def applicant_work(ctx: WorkContext) -> list[WorkList]:
 
 async def region_officer_work(ctx: WorkContext) -> list[WorkList]:
     regions = ctx.principal.region_ids(ctx.network.id, Role.region_officer)
-    rows = (
-        await Report.select(*_report_columns())
+    rows = await ctx.read(
+        Report.select(*_report_columns())
         .where(
             (Report.project.network == ctx.network.id)
             & Report.project.region_id.is_in(sorted(regions) or [0])
@@ -115,22 +124,61 @@ async def region_officer_work(ctx: WorkContext) -> list[WorkList]:
 
 
 async def coordinator_work(ctx: WorkContext) -> list[WorkList]:
-    """Six statements (and one more per budget year whose SiSa is still open): the requests,
-    the reports received or due soon, the years, their accounts and their sums."""
+    """Two rounds of reads: the requests, the reports received or due soon and the years;
+    then the accounts and sums of the years whose SiSa is still open."""
     network_id = ctx.network.id
-    payments = (
-        await PaymentRequest.select(
-            PaymentRequest.id,
-            PaymentRequest.kind,
-            PaymentRequest.amount_cents,
-            PaymentRequest.project.title.as_alias("title"),
-        )
-        .where(
-            (PaymentRequest.project.network == network_id)
-            & (PaymentRequest.state == PaymentRequestState.requested)
-        )
-        .order_by(PaymentRequest.requested_at)
-        .order_by(PaymentRequest.id)
+    horizon = ctx.today + dt.timedelta(days=DUE_SOON_DAYS)
+    payments, change_rows, report_rows, years = await ctx.gather(
+        ctx.read(
+            PaymentRequest.select(
+                PaymentRequest.id,
+                PaymentRequest.kind,
+                PaymentRequest.amount_cents,
+                PaymentRequest.project.title.as_alias("title"),
+            )
+            .where(
+                (PaymentRequest.project.network == network_id)
+                & (PaymentRequest.state == PaymentRequestState.requested)
+            )
+            .order_by(PaymentRequest.requested_at)
+            .order_by(PaymentRequest.id)
+        ),
+        ctx.read(
+            ChangeRequest.select(
+                ChangeRequest.id,
+                ChangeRequest.kind,
+                ChangeRequest.project.title.as_alias("title"),
+            )
+            .where(
+                (ChangeRequest.project.network == network_id)
+                & (ChangeRequest.state == PaymentRequestState.requested)
+            )
+            .order_by(ChangeRequest.requested_at)
+            .order_by(ChangeRequest.id)
+        ),
+        ctx.read(
+            Report.select(*_report_columns())
+            .where(
+                (Report.project.network == network_id)
+                & (
+                    (Report.state == ReportState.submitted)
+                    | (Report.state.is_in(OPEN_REPORT_STATES) & (Report.due_date <= horizon))
+                )
+            )
+            .order_by(Report.due_date)
+            .order_by(Report.id)
+        ),
+        ctx.read(
+            BudgetYear.select(
+                BudgetYear.id,
+                BudgetYear.year,
+                BudgetYear.spuk_amount_cents,
+                BudgetYear.unforeseen_reserve_bp,
+                BudgetYear.themes_reserve_bp,
+                BudgetYear.sisa_submitted_on,
+                BudgetYear.spend_until,
+            ).where(BudgetYear.network == network_id)
+        ),
     )
     payment_page = ctx.url("ledger:payment_requests")
     payment_items = [
@@ -142,19 +190,6 @@ async def coordinator_work(ctx: WorkContext) -> list[WorkList]:
         )
         for r in payments
     ]
-    change_rows = (
-        await ChangeRequest.select(
-            ChangeRequest.id,
-            ChangeRequest.kind,
-            ChangeRequest.project.title.as_alias("title"),
-        )
-        .where(
-            (ChangeRequest.project.network == network_id)
-            & (ChangeRequest.state == PaymentRequestState.requested)
-        )
-        .order_by(ChangeRequest.requested_at)
-        .order_by(ChangeRequest.id)
-    )
     change_page = ctx.url("ledger:changes")
     change_items = [
         WorkItem(
@@ -164,19 +199,6 @@ async def coordinator_work(ctx: WorkContext) -> list[WorkList]:
         )
         for r in change_rows
     ]
-    horizon = ctx.today + dt.timedelta(days=DUE_SOON_DAYS)
-    report_rows = (
-        await Report.select(*_report_columns())
-        .where(
-            (Report.project.network == network_id)
-            & (
-                (Report.state == ReportState.submitted)
-                | (Report.state.is_in(OPEN_REPORT_STATES) & (Report.due_date <= horizon))
-            )
-        )
-        .order_by(Report.due_date)
-        .order_by(Report.id)
-    )
     received = [
         _report_item(ctx, r, "ingediend, te beoordelen")
         for r in report_rows
@@ -187,15 +209,6 @@ async def coordinator_work(ctx: WorkContext) -> list[WorkList]:
         for r in report_rows
         if r["state"] != ReportState.submitted
     ]
-    years = await BudgetYear.select(
-        BudgetYear.id,
-        BudgetYear.year,
-        BudgetYear.spuk_amount_cents,
-        BudgetYear.unforeseen_reserve_bp,
-        BudgetYear.themes_reserve_bp,
-        BudgetYear.sisa_submitted_on,
-        BudgetYear.spend_until,
-    ).where(BudgetYear.network == network_id)
     for y in years:
         href = ctx.url("ledger:year", year_id=y["id"])
         if y["sisa_submitted_on"] is None and sisa_due_date(y["year"]) <= horizon:
@@ -254,20 +267,22 @@ async def coordinator_work(ctx: WorkContext) -> list[WorkList]:
 
 async def _reserves_near_floor(ctx: WorkContext, years: list[dict]) -> list[WorkItem]:
     """The reserves of the years still being accounted for (SiSa not yet handed in) whose money
-    above the floor is less than `NEAR_FLOOR_BP` of the floor: the accounts of those years in
-    one statement, their sums in one statement a year."""
+    above the floor is less than `NEAR_FLOOR_BP` of the floor: the accounts of those years and
+    the sums of each, in one round of reads."""
     if not years:
         return []
-    accounts = cast(
-        "list[AccountRow]",
-        await Account.select().where(Account.budget_year.is_in([y["id"] for y in years])),
+    years = sorted(years, key=lambda y: y["year"])
+    accounts_read, *sums_read = await ctx.gather(
+        ctx.read(Account.select().where(Account.budget_year.is_in([y["id"] for y in years]))),
+        *(ctx.read(queries.sums_of_year_query(y["id"])) for y in years),
     )
+    accounts = cast("list[AccountRow]", accounts_read)
     items = []
-    for y in sorted(years, key=lambda y: y["year"]):
+    for y, sums in zip(years, sums_read, strict=True):
         own = [a for a in accounts if a["budget_year"] == y["id"]]
         if not own:
             continue  # not divided yet: no reserves
-        figures, _ = await queries.year_figures(y["id"])
+        figures = account_figures(queries.sums_from_rows(sums))
         info = queries.year_info_of(y, own)
         names = {a["id"]: a["name"] for a in own}
         for account_id, floor in floors(info, figures).items():
@@ -299,8 +314,10 @@ async def _reserves_near_floor(ctx: WorkContext, years: list[dict]) -> list[Work
 async def project_links(ctx: WorkContext, ids: list[int]) -> dict[int, ObjectLink]:
     """A project's page for who reads the books; for the region and the authors, who read its
     reports, its latest report."""
-    rows = await Project.select(Project.id, Project.title, Project.region_id).where(
-        (Project.network == ctx.network.id) & Project.id.is_in(ids)
+    rows = await ctx.read(
+        Project.select(Project.id, Project.title, Project.region_id).where(
+            (Project.network == ctx.network.id) & Project.id.is_in(ids)
+        )
     )
     if ctx.has_role(Role.coordinator, Role.auditor):
         return {
@@ -318,8 +335,8 @@ async def project_links(ctx: WorkContext, ids: list[int]) -> dict[int, ObjectLin
     }
     latest: dict[int, int] = {}
     if readable:
-        for report in (
-            await Report.select(Report.id, Report.project)
+        for report in await ctx.read(
+            Report.select(Report.id, Report.project)
             .where(Report.project.is_in(sorted(readable)))
             .order_by(Report.year)
         ):
@@ -334,8 +351,10 @@ async def project_links(ctx: WorkContext, ids: list[int]) -> dict[int, ObjectLin
 
 
 async def budget_year_links(ctx: WorkContext, ids: list[int]) -> dict[int, ObjectLink]:
-    rows = await BudgetYear.select(BudgetYear.id, BudgetYear.year).where(
-        (BudgetYear.network == ctx.network.id) & BudgetYear.id.is_in(ids)
+    rows = await ctx.read(
+        BudgetYear.select(BudgetYear.id, BudgetYear.year).where(
+            (BudgetYear.network == ctx.network.id) & BudgetYear.id.is_in(ids)
+        )
     )
     readers = ctx.has_role(Role.coordinator, Role.auditor)
     return {

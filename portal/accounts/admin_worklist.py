@@ -14,34 +14,50 @@ from portal.lib.formatting import datum, datumtijd
 
 
 async def admin_work(ctx: WorkContext) -> list[WorkList]:
-    """Two statements, and one more for each kind found: the network's members without a
-    password (invited) and their open invitation links; the members whose e-mail address the
-    throttle locks now, and until when."""
+    """One round of reads: the network's members without a password (invited) and their open
+    invitation links; the members whose e-mail address the throttle locks now, and until when."""
     network_id = ctx.network.id
-    invited_rows = (
-        await Membership.select(
-            Membership.user,
-            Membership.user.name.as_alias("name"),
-            Membership.user.email.as_alias("email"),
-        )
-        .where(
-            (Membership.network == network_id)
-            & (Membership.user.password_hash == "")
-            & (Membership.user.active == True)  # noqa: E712
-        )
-        .order_by(Membership.user.name)
+    invited_members = (
+        (Membership.network == network_id)
+        & (Membership.user.password_hash == "")
+        & (Membership.user.active == True)  # noqa: E712
+    )
+    locked_emails = LoginThrottle.select(LoginThrottle.email).where(
+        LoginThrottle.locked_until > ctx.now
+    )
+    member_columns = (
+        Membership.user,
+        Membership.user.name.as_alias("name"),
+        Membership.user.email.as_alias("email"),
+    )
+    invited_rows, tokens, locked_rows, throttles = await ctx.gather(
+        ctx.read(
+            Membership.select(*member_columns).where(invited_members).order_by(Membership.user.name)
+        ),
+        ctx.read(
+            AccountToken.select(AccountToken.user, AccountToken.expires_at).where(
+                AccountToken.user.is_in(Membership.select(Membership.user).where(invited_members))
+                & (AccountToken.purpose == TokenPurpose.invitation.value)
+                & AccountToken.used_at.is_null()
+            )
+        ),
+        ctx.read(
+            Membership.select(*member_columns)
+            .where((Membership.network == network_id) & Membership.user.email.is_in(locked_emails))
+            .order_by(Membership.user.name)
+        ),
+        ctx.read(
+            LoginThrottle.select(LoginThrottle.email, LoginThrottle.locked_until).where(
+                LoginThrottle.locked_until > ctx.now
+            )
+        ),
     )
     invited = {r["user"]: r for r in invited_rows}
     expires: dict[int, dt.datetime] = {}
-    if invited:
-        for t in await AccountToken.select(AccountToken.user, AccountToken.expires_at).where(
-            AccountToken.user.is_in(sorted(invited))
-            & (AccountToken.purpose == TokenPurpose.invitation.value)
-            & AccountToken.used_at.is_null()
-        ):
-            expiry = clock.as_utc(t["expires_at"])
-            if t["user"] not in expires or expiry > expires[t["user"]]:
-                expires[t["user"]] = expiry
+    for t in tokens:
+        expiry = clock.as_utc(t["expires_at"])
+        if t["user"] not in expires or expiry > expires[t["user"]]:
+            expires[t["user"]] = expiry
     invitations = []
     for user_id, r in invited.items():
         until = expires.get(user_id)
@@ -54,24 +70,7 @@ async def admin_work(ctx: WorkContext) -> list[WorkList]:
         invitations.append(
             WorkItem(f"{r['name']} ({r['email']})", ctx.url("admin:user", user_id=user_id), note)
         )
-    locked_emails = LoginThrottle.select(LoginThrottle.email).where(
-        LoginThrottle.locked_until > ctx.now
-    )
-    locked_rows = (
-        await Membership.select(
-            Membership.user,
-            Membership.user.name.as_alias("name"),
-            Membership.user.email.as_alias("email"),
-        )
-        .where((Membership.network == network_id) & Membership.user.email.is_in(locked_emails))
-        .order_by(Membership.user.name)
-    )
-    until_of: dict[str, dt.datetime] = {}
-    if locked_rows:
-        for t in await LoginThrottle.select(LoginThrottle.email, LoginThrottle.locked_until).where(
-            LoginThrottle.email.is_in(sorted({r["email"] for r in locked_rows}))
-        ):
-            until_of[t["email"]] = clock.as_utc(t["locked_until"])
+    until_of = {t["email"]: clock.as_utc(t["locked_until"]) for t in throttles}
     seen: set[int] = set()
     locked = []
     for r in locked_rows:
@@ -97,7 +96,7 @@ async def admin_work(ctx: WorkContext) -> list[WorkList]:
 
 async def user_links(ctx: WorkContext, ids: list[int]) -> dict[int, ObjectLink]:
     """A user's name; a link to their page for who administers the network."""
-    rows = await User.select(User.id, User.name).where(User.id.is_in(ids))
+    rows = await ctx.read(User.select(User.id, User.name).where(User.id.is_in(ids)))
     administers = ctx.principal.administers(ctx.network.id)
     return {
         r["id"]: ObjectLink(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from piccolo.query import Select
+
 from portal.accounts.panel import Panel, panel_from_json
 from portal.accounts.sessions import memberships_of
 from portal.accounts.tables import AuditEvent, Membership, Network, Organisation, Region, Role, User
@@ -117,7 +119,11 @@ async def is_superadmin(user_id: int) -> bool:
 
 async def coordinators_of(network_id: int) -> list[dict]:
     """The network's coordinators with active accounts, name and e-mail, for its contact line."""
-    return await (
+    return await coordinators_query(network_id)
+
+
+def coordinators_query(network_id: int) -> Select:
+    return (
         Membership.select(
             Membership.user.name.as_alias("name"), Membership.user.email.as_alias("email")
         )

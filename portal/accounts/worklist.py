@@ -18,9 +18,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.tables import AuditEvent, Role
+from portal.lib.together import Batch, Part, read_alone
+
+T = TypeVar("T")
 
 # Items a list shows on the start page; the count and the "all" link tell the rest.
 SHOWN = 10
@@ -80,6 +84,17 @@ class WorkContext:
     # Route name and path parameters to an address (Litestar's route_reverse); `network` is
     # filled in with the network's slug when not given.
     reverse: Callable[..., str]
+    # The start page's reads, shared by all sources (`portal.lib.together.Batch`): each
+    # round of reads of every source is one statement. Without it each read runs alone.
+    batch: Batch | None = None
+
+    async def read(self, query: Part) -> list[dict]:
+        return await (self.batch.read(query) if self.batch else read_alone(query))
+
+    async def gather(self, *work: Awaitable[T]) -> list[T]:
+        if self.batch is not None:
+            return await self.batch.gather(*work)
+        return [await one for one in work]
 
     @property
     def today(self) -> dt.date:
@@ -107,9 +122,10 @@ async def work_for(ctx: WorkContext) -> dict[Role, list[WorkList]]:
     """Per role the person holds in the network (in `ROLE_ORDER`), the lists of every domain."""
     roles = ctx.principal.roles_in(ctx.network.id)
     result: dict[Role, list[WorkList]] = {role: [] for role in ROLE_ORDER if role in roles}
-    for role, source in SOURCES:
-        if role in result:
-            result[role].extend(await source(ctx))
+    asked = [(role, source) for role, source in SOURCES if role in result]
+    answers = await ctx.gather(*(source(ctx) for _, source in asked))
+    for (role, _), lists in zip(asked, answers, strict=True):
+        result[role].extend(lists)
     return result
 
 
@@ -138,8 +154,8 @@ class Activity:
 
 async def recent_activity(ctx: WorkContext, limit: int = RECENT) -> list[Activity]:
     """The person's latest audit events in this network, each with the object it is about."""
-    events = (
-        await AuditEvent.select(
+    events = await ctx.read(
+        AuditEvent.select(
             AuditEvent.at, AuditEvent.summary, AuditEvent.object_type, AuditEvent.object_id
         )
         .where((AuditEvent.actor == ctx.principal.user_id) & (AuditEvent.network == ctx.network.id))
@@ -150,9 +166,10 @@ async def recent_activity(ctx: WorkContext, limit: int = RECENT) -> list[Activit
     for e in events:
         if e["object_type"] in NAMERS and _is_id(e["object_id"]):
             ids[e["object_type"]].add(int(e["object_id"]))
-    links: dict[str, dict[int, ObjectLink]] = {}
-    for object_type, object_ids in ids.items():
-        links[object_type] = await NAMERS[object_type](ctx, sorted(object_ids))
+    named = await ctx.gather(
+        *(NAMERS[object_type](ctx, sorted(object_ids)) for object_type, object_ids in ids.items())
+    )
+    links = dict(zip(ids, named, strict=True))
     return [
         Activity(
             e["at"],

@@ -13,10 +13,11 @@ from portal.accounts import worklist
 from portal.accounts.guards import LOGGED_IN, PUBLIC
 from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import ROLE_LABELS, NetworkRef, Principal
-from portal.accounts.queries import coordinators_of
+from portal.accounts.queries import coordinators_query
 from portal.accounts.sessions import SESSION_COOKIE
 from portal.accounts.tables import Role
 from portal.lib import clock, db
+from portal.lib.together import Batch
 
 
 def start_page(request: Request, principal: Principal) -> str:
@@ -51,19 +52,36 @@ class HomeController(Controller):
         """What waits for the person now, per role they hold here, from every domain's work
         list (`portal/accounts/worklist.py`), and what they did last, each line linked."""
         memberships = [m for m in principal.memberships if m.network_id == network_ref.id]
-        ctx = worklist.WorkContext(principal, network_ref, clock.now(), request.app.route_reverse)
+        # Every domain's lists, the contact line and the recent activity read together: each
+        # round of their reads is one statement (portal.lib.together.Batch).
+        batch = Batch()
+        ctx = worklist.WorkContext(
+            principal, network_ref, clock.now(), request.app.route_reverse, batch
+        )
         roles = principal.roles_in(network_ref.id)
-        # The contact line names the network's coordinators: not for a coordinator herself.
-        coordinators = [] if Role.coordinator in roles else await coordinators_of(network_ref.id)
+
+        async def contacts() -> list[dict]:
+            # The contact line names the network's coordinators: not for a coordinator herself.
+            if Role.coordinator in roles:
+                return []
+            return await ctx.read(coordinators_query(network_ref.id))
+
+        async def work() -> dict:
+            return await worklist.work_for(ctx)
+
+        async def recent() -> list:
+            return await worklist.recent_activity(ctx)
+
+        work_lists, coordinators, activity = await batch.gather(work(), contacts(), recent())
         return render(
             request,
             "portal/start.html",
             memberships=memberships,
             roles={r.value for r in roles},
-            work=await worklist.work_for(ctx),
+            work=work_lists,
             role_labels=ROLE_LABELS,
             coordinators=coordinators,
-            recent=await worklist.recent_activity(ctx),
+            recent=activity,
         )
 
     @get("/account", name="accounts:account", opt=LOGGED_IN)

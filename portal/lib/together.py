@@ -13,16 +13,21 @@ databases.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 from piccolo.columns import JSON, JSONB, Boolean, Date, Timestamp, Timestamptz
+from piccolo.engine.base import Engine
 from piccolo.query.methods.select import Select
 from piccolo.querystring import QueryString
 
 Row = dict[str, Any]
+T = TypeVar("T")
 
 
 def _alias(selected: Any) -> str:
@@ -54,7 +59,35 @@ def _converter(selected: Any, load_json: bool, sqlite: bool) -> Callable[[Any], 
     return None
 
 
-def _fragment(query: Select, sqlite: bool) -> tuple[QueryString, list[str], dict[str, Callable]]:
+@dataclass(frozen=True)
+class Raw:
+    """A hand-written read for `together`: its SQL with `{}` for each argument, and the names
+    of the columns it selects (SQLite's JSON needs them). Its values come back as JSON gives
+    them: numbers and text, so keep to those."""
+
+    sql: str
+    args: tuple[Any, ...]
+    columns: tuple[str, ...]
+    db: Engine
+
+    async def run(self) -> list[Row]:
+        return await self.db.run_querystring(QueryString(self.sql, *self.args))
+
+
+Part = Select | Raw
+
+
+def _fragment(query: Part, sqlite: bool) -> tuple[QueryString, list[str], dict[str, Callable]]:
+    if isinstance(query, Raw):
+        inner, aliases = QueryString(query.sql, *query.args), list(query.columns)
+        if sqlite:
+            pairs = ", ".join(f"'{a}', t.\"{a}\"" for a in aliases)
+            template = (
+                f"(SELECT COALESCE(json_group_array(json_object({pairs})), '[]') FROM ({{}}) t)"  # noqa: S608
+            )
+        else:
+            template = "(SELECT COALESCE(json_agg(t), '[]'::json) FROM ({}) t)"
+        return QueryString(template, inner), aliases, {}
     inner = query.querystrings[0]  # also fills in the selected columns of a bare select()
     selected = list(query.columns_delegate.selected_columns)
     load_json = bool(query.output_delegate._output.load_json)
@@ -64,21 +97,30 @@ def _fragment(query: Select, sqlite: bool) -> tuple[QueryString, list[str], dict
         for alias, column in zip(aliases, selected, strict=True)
         if (convert := _converter(column, load_json, sqlite)) is not None
     }
+    return _as_json(inner, aliases, sqlite), aliases, converters
+
+
+def _as_json(inner: QueryString, aliases: list[str], sqlite: bool) -> QueryString:
+    """The rows of `inner` as one JSON array of objects."""
     if sqlite:
         # The aliases are the code's column names, never a request's text.
         pairs = ", ".join(f"'{a}', t.\"{a}\"" for a in aliases)
         template = f"(SELECT COALESCE(json_group_array(json_object({pairs})), '[]') FROM ({{}}) t)"  # noqa: S608
     else:
         template = "(SELECT COALESCE(json_agg(t), '[]'::json) FROM ({}) t)"
-    return QueryString(template, inner), aliases, converters
+    return QueryString(template, inner)
 
 
-async def together(**parts: Select) -> dict[str, list[Row]]:
-    """Run `parts` (name -> Piccolo select) as one statement; each name gets its rows, as the
-    select alone would return them. The parts must be of one database."""
+def _engine(part: Part) -> Engine:
+    return part.db if isinstance(part, Raw) else part.table._meta.db
+
+
+async def together(**parts: Part) -> dict[str, list[Row]]:
+    """Run `parts` (name -> Piccolo select, or `Raw`) as one statement; each name gets its
+    rows, as the select alone would return them. The parts must be of one database."""
     if not parts:
         return {}
-    engine = next(iter(parts.values())).table._meta.db
+    engine = _engine(next(iter(parts.values())))
     sqlite = engine.engine_type == "sqlite"
     fragments, shapes = [], {}
     for name, query in parts.items():
@@ -100,3 +142,88 @@ async def together(**parts: Select) -> dict[str, list[Row]]:
                     item[alias] = convert(item[alias])
         result[name] = [{alias: item.get(alias) for alias in aliases} for item in rows]
     return result
+
+
+# The batch whose `gather` runs the current coroutine, if any.
+_inside: ContextVar[Batch | None] = ContextVar("together_batch", default=None)
+
+
+class Batch:
+    """Reads of several coroutines at once, sent as one statement per round.
+
+    The start page asks every domain for its work lists; each asks the database a few things,
+    some only after an earlier answer. Run through `gather`, each source reads with
+    `batch.read(query)`: once every source is either waiting for a read or done, the waiting
+    reads go out together (`together`), and the sources go on with their rows. A source that
+    reads in three steps costs three rounds, but the sources' rounds are shared: ten sources of
+    two steps each cost two statements, not twenty.
+    """
+
+    def __init__(self) -> None:
+        self._waiting: list[tuple[Part, asyncio.Future[list[Row]]]] = []
+        self._running = 0  # coroutines of `gather` that are neither done nor waiting
+        self.rounds = 0  # statements sent (tests and the bench count them)
+        self._sending: set[asyncio.Future[None]] = set()
+
+    async def read(self, query: Part) -> list[Row]:
+        future: asyncio.Future[list[Row]] = asyncio.get_running_loop().create_future()
+        self._waiting.append((query, future))
+        self._running -= 1
+        self._send_when_all_wait()
+        return await future
+
+    async def gather(self, *work: Awaitable[T]) -> list[T]:
+        """Run `work` at once, their reads shared. Called from inside another coroutine of this
+        batch, that one counts as waiting until `work` is done, and runs on in the place of the
+        last of `work` to finish (so no round goes out without what it reads next)."""
+        if not work:
+            return []
+        nested = _inside.get() is self
+        self._running += len(work) - (1 if nested else 0)
+        left = len(work)
+
+        async def run(one: Awaitable[T]) -> T:
+            nonlocal left
+            _inside.set(self)
+            try:
+                return await one
+            finally:
+                left -= 1
+                if not (nested and left == 0):
+                    self._running -= 1
+                    self._send_when_all_wait()
+
+        # Every one of `work` ends before this returns, also when one fails: none is left
+        # waiting for a round that would never go out.
+        results = await asyncio.gather(*(run(one) for one in work), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return cast(list[T], results)
+
+    def _send_when_all_wait(self) -> None:
+        if self._running == 0 and self._waiting:
+            waiting, self._waiting = self._waiting, []
+            # Each waiting coroutine runs again once its rows are there.
+            self._running += len(waiting)
+            self.rounds += 1
+            sending = asyncio.ensure_future(self._send(waiting))
+            self._sending.add(sending)  # held until done: the loop keeps only a weak reference
+            sending.add_done_callback(self._sending.discard)
+
+    async def _send(self, waiting: list[tuple[Part, asyncio.Future[list[Row]]]]) -> None:
+        try:
+            read = await together(**{f"part_{i}": query for i, (query, _) in enumerate(waiting)})
+        except BaseException as error:  # every waiting reader hears of it
+            for _, future in waiting:
+                if not future.done():
+                    future.set_exception(error)
+            return
+        for i, (_, future) in enumerate(waiting):
+            if not future.done():
+                future.set_result(read[f"part_{i}"])
+
+
+async def read_alone(query: Part) -> list[Row]:
+    """`Batch.read` without a batch: the query on its own."""
+    return await (query.run() if isinstance(query, Raw) else query)

@@ -272,22 +272,80 @@ async def test_theme_ranking_queries_do_not_grow_with_rows(
     )
 
 
+# The statements behind each main page of each role, counted with rows of everything it lists
+# (issue 19: at most 5, whatever the data size). Each page reads its parts together
+# (`portal.lib.together`): the session with its memberships (1), then one statement per round of
+# reads. A change here is a change in what the page costs: look at the statements.
+MAX_STATEMENTS = 5
+MAIN_PAGE_STATEMENTS = {
+    # session, the list with its count and its filters' rounds, themes and regions
+    ("/n/zuid-west/voorstellen", "coordinator"): 2,
+    ("/n/zuid-west/voorstellen?lijst=mijn", "applicant"): 2,
+    ("/n/zuid-west/voorstellen?lijst=regio", "officer"): 2,
+    # session, the proposal and the person's relation to it, its parts (lines, attachments,
+    # bouwteam, regions, themes, round, theme claims, authors, versions, timeline), review's
+    # section (decision, questions); the coordinator also reads who viewed its attachments
+    ("/n/zuid-west/voorstellen/{proposal}", "applicant"): 4,
+    ("/n/zuid-west/voorstellen/{proposal}", "coordinator"): 5,
+    # session, the review and everything around it, the proposal's parts
+    ("/n/zuid-west/beoordelingen/{review}", "reviewer"): 3,
+    ("/n/zuid-west/beoordelingen", "reviewer"): 5,
+    # session, the proposal with its relation, the review page's parts
+    ("/n/zuid-west/beoordeling/voorstellen/{proposal}", "coordinator"): 3,
+    # session, the round page's parts
+    ("/n/zuid-west/beoordeling/rondes/{round}", "coordinator"): 2,
+    ("/n/zuid-west/rondes", "coordinator"): 5,
+    ("/n/zuid-west/begroting/{year}", "coordinator"): 5,
+    # session, the entries with their count, marks and filters
+    ("/n/zuid-west/begroting/{year}/mutaties", "coordinator"): 2,
+    ("/n/zuid-west/verantwoording", "coordinator"): 5,
+    ("/n/zuid-west/verantwoording", "officer"): 4,
+    ("/n/zuid-west/projectenbank", "coordinator"): 5,
+    ("/n/zuid-west/projectenbank?q=project", "applicant"): 5,
+}
+
+
+@pytest.mark.parametrize(("url", "who"), sorted(MAIN_PAGE_STATEMENTS))
+async def test_main_page_statements_are_pinned(
+    world: World,
+    client: httpx.AsyncClient,
+    database: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    url: str,
+    who: str,
+) -> None:
+    from review.tables import Review
+
+    await log_in(client, await email_of(user_of(world, who)))
+    await world.grow(N, {"proposals", "grants", "users"})
+    review = await Review.select(Review.id, Review.proposal).first()
+    page = url.format(
+        round=world.zw.round,
+        year=world.zw.budget_year,
+        proposal=review["proposal"],
+        review=review["id"],
+    )
+    counted = await measure(client, database, monkeypatch, page)
+    assert counted.count <= MAX_STATEMENTS
+    assert counted.count == MAIN_PAGE_STATEMENTS[(url, who)], "\n".join(
+        s[:200] for s in counted.statements
+    )
+
+
 # The statements behind each role's start page, counted with rows of everything it lists: the
 # session with its memberships (1), the contact line (1, not for a coordinator), the recent
 # activity (1, and 1 per kind of object it names) and each domain's work lists (see their
 # docstrings). A change here is a change in what the page costs: look at the statements.
+# The session (1), then one statement per round of the sources' reads, all sources together
+# (portal.lib.together.Batch): the first round holds the contact line, every domain's lists and
+# the recent activity; the second what some read after it (a year's sums for its reserves, the
+# names of the objects in the recent activity).
 START_PAGE_STATEMENTS = {
-    # review 2, ledger 6 (one of them per budget year whose SiSa is open), recent 1 + 2 kinds
-    "coordinator": 12,
-    # contact 1, proposals 1, review 1, ledger 1 (no project came from the applicant's
-    # proposals), recent 1 + 1 kind
-    "applicant": 7,
-    # contact 1, proposals 1, ledger 1, recent 1 + 1 kind
-    "officer": 6,
-    # contact 1, review 2 (reviews to do, answers), recent 1 (nothing done yet)
-    "reviewer": 5,
-    # contact 1, accounts 2 (invited, locked; one more each when someone is), recent 1
-    "admin": 5,
+    "coordinator": 3,
+    "applicant": 3,
+    "officer": 3,
+    "reviewer": 3,
+    "admin": 2,
 }
 
 

@@ -88,3 +88,55 @@ async def test_nothing_asked_is_no_statement(
     with counting(database, monkeypatch) as counter:
         assert await together() == {}
     assert counter.count == 0
+
+
+async def test_a_batch_shares_its_rounds_and_never_hangs(
+    zw: Zuidwest, database: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three readers, one of them reading twice and one gathering two more of its own: two
+    statements in all, each reader getting its own rows; a failing reader fails the batch
+    instead of leaving the others waiting."""
+    import asyncio
+
+    from portal.lib.together import Batch
+
+    batch = Batch()
+
+    async def regions() -> list:
+        return await batch.read(Region.select(Region.name).where(Region.network == zw.network))
+
+    async def two_steps() -> list:
+        rounds = await batch.read(Round.select(Round.id).where(Round.network == zw.network))
+        return await batch.read(
+            Proposal.select(Proposal.id).where(Proposal.round.is_in([r["id"] for r in rounds]))
+        )
+
+    async def nested() -> list:
+        first, second = await batch.gather(
+            batch.read(Region.select(Region.id).where(Region.network == zw.network)),
+            two_steps(),
+        )
+        return [first, second]
+
+    proposal_id = await zw.proposal()
+    with counting(database, monkeypatch) as counter:
+        names, steps, inner = await asyncio.wait_for(
+            batch.gather(regions(), two_steps(), nested()), timeout=30
+        )
+    assert counter.count == batch.rounds == 2
+    assert sorted(r["name"] for r in names) == sorted(
+        r["name"] for r in await Region.select(Region.name).where(Region.network == zw.network)
+    )
+    assert steps == [{"id": proposal_id}] and inner[1] == [{"id": proposal_id}]
+    assert len(inner[0]) == len(names)
+
+    failing = Batch()
+
+    async def broken() -> list:
+        raise RuntimeError("kapot")
+
+    async def reader() -> list:
+        return await failing.read(Region.select(Region.id))
+
+    with pytest.raises(RuntimeError, match="kapot"):
+        await asyncio.wait_for(failing.gather(reader(), broken()), timeout=30)
