@@ -5,7 +5,10 @@ officer confirms it again. Both databases."""
 
 from __future__ import annotations
 
+import io
+
 import httpx
+import openpyxl
 import pytest
 
 from ledger.books.tables import Report, ReportAttachment
@@ -23,6 +26,7 @@ REFUSED = "burgerservicenummer (BSN)"
 WARNED = "Mogelijk gegevens van een jeugdige of cliënt"
 BIRTH = "De jeugdige is geboren op 12-03-2011 en woont in de regio."
 PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def _stored(proposal_id: int) -> dict:
@@ -213,3 +217,24 @@ async def test_questions_and_answers_refuse_a_bsn(client: httpx.AsyncClient, zw:
     refused = await post_form(client, f"{ask}{question_id}/antwoord", {"answer": BSN})
     assert refused.status_code == 422 and REFUSED in refused.text and BSN in refused.text
     assert (await Question.select(Question.answer).first())["answer"] == ""
+
+
+async def test_a_bsn_in_the_excel_budget_is_refused_and_changes_nothing(
+    client: httpx.AsyncClient, zw: Zuidwest
+) -> None:
+    proposal_id = await zw.proposal(complete=True)
+    await as_user(client, zw.applicant_x)
+    download = await client.get(url(proposal_id, "/begroting/sjabloon.xlsx"))
+    workbook = openpyxl.load_workbook(io.BytesIO(download.content))
+    workbook["Begroting"].append(["Overige kosten", 2022, "Vervoer BSN 123456782", None, None, 25])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    before = await BudgetLine.select().where(BudgetLine.proposal == proposal_id)
+    refused = await client.post(
+        url(proposal_id, "/begroting/importeren"),
+        files={"file": ("begroting.xlsx", buffer.getvalue(), XLSX)},
+        data={"_csrf_token": await csrf_token(client)},
+    )
+    assert refused.status_code == 422
+    assert "Regel 2" in refused.text and REFUSED in refused.text
+    assert await BudgetLine.select().where(BudgetLine.proposal == proposal_id) == before
