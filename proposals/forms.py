@@ -28,6 +28,7 @@ from proposals.rules import (
     BOUWTEAM_POSITIONS,
     EXTENDS_OFFER,
     FIELD_LABELS,
+    FREE_TEXT_COLUMNS,
     FUNCTIONS,
     PROCUREMENT_ROUTES,
     PROCUREMENT_SERVICE_KINDS,
@@ -366,19 +367,7 @@ def free_texts(data: SectionInput | BudgetInput) -> tuple[dict[str, str], dict[s
 
 
 # The stored proposal's free text, judged again for the checklist and the submit page.
-STORED_TEXT_FIELDS = (
-    "title",
-    "summary",
-    "goals",
-    "results",
-    "activities",
-    "target_group",
-    "supra_regional_reason",
-    "innovation",
-    "extension_description",
-    "procurement_notes",
-    "transformation_goals",
-)
+STORED_TEXT_FIELDS = ("title", *FREE_TEXT_COLUMNS, "transformation_goals")
 
 
 def stored_free_texts(

@@ -19,6 +19,7 @@ from portal.accounts.erasure import register_person_hook
 from portal.accounts.retention import MARKER, Due, Keeper, Removed, RetentionKind
 from portal.accounts.retention import register as register_keeper
 from portal.lib.db import lock_row
+from proposals.rules import FREE_TEXT_COLUMNS
 from proposals.tables import Attachment, BouwteamMember, Proposal, ProposalState, ProposalVersion
 
 CLOSED_STATES = (ProposalState.rejected.value, ProposalState.withdrawn.value)
@@ -31,17 +32,7 @@ PERSONAL_COLUMNS: dict[str, str] = {
     "procurement_expert_name": MARKER,
 }
 # Free text that may identify people; a closed proposal loses it too.
-TEXT_COLUMNS = (
-    "summary",
-    "goals",
-    "results",
-    "activities",
-    "target_group",
-    "supra_regional_reason",
-    "innovation",
-    "extension_description",
-    "procurement_notes",
-)
+TEXT_COLUMNS = FREE_TEXT_COLUMNS
 # The same in a frozen version's snapshot (proposals/queries.snapshot).
 PERSONAL_SNAPSHOT_KEYS = ("contact", "bouwteam", "procurement", "attachments")
 TEXT_SNAPSHOT_KEYS = (

@@ -214,6 +214,20 @@ SECTIONS: dict[str, str] = {
 
 # A field's name as the person sees it, by the form field's name: the form's labels, the list
 # of errors above a refused form, the proposal page, the version diff and the list's download.
+# A proposal's free text: what may, against the rules, name people (the privacy check reads
+# it, retention blanks it).
+FREE_TEXT_COLUMNS = (
+    "summary",
+    "goals",
+    "results",
+    "activities",
+    "target_group",
+    "supra_regional_reason",
+    "innovation",
+    "extension_description",
+    "procurement_notes",
+)
+
 FIELD_LABELS: dict[str, str] = {
     "title": "Titel",
     "summary": "Samenvatting",

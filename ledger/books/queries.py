@@ -99,13 +99,12 @@ async def year_info(budget_year_id: int) -> YearInfo:
     return year_info_of(year, await accounts_of(budget_year_id))
 
 
+def accounts_query(budget_year_id: int) -> Select:
+    return Account.select().where(Account.budget_year == budget_year_id).order_by(Account.position)
+
+
 async def accounts_of(budget_year_id: int) -> list[AccountRow]:
-    row = (
-        await Account.select()
-        .where(Account.budget_year == budget_year_id)
-        .order_by(Account.position)
-    )
-    return cast("list[AccountRow]", row)
+    return cast("list[AccountRow]", await accounts_query(budget_year_id))
 
 
 async def process_names(network_id: int) -> dict[str, str]:
@@ -237,16 +236,16 @@ GROUP BY e.project, e.kind
     )
 
 
-async def projects_of_year(budget_year_id: int) -> list[ProjectRow]:
-    row = (
-        await Project.select(
-            *Project.all_columns(),
-            Project.account.name.as_alias("account_name"),
-        )
+def projects_of_year_query(budget_year_id: int) -> Select:
+    return (
+        Project.select(*Project.all_columns(), Project.account.name.as_alias("account_name"))
         .where(Project.budget_year == budget_year_id)
         .order_by(Project.id)
     )
-    return cast("list[ProjectRow]", row)
+
+
+async def projects_of_year(budget_year_id: int) -> list[ProjectRow]:
+    return cast("list[ProjectRow]", await projects_of_year_query(budget_year_id))
 
 
 async def project_row(network_id: int, project_id: int) -> ProjectRow | None:
@@ -310,14 +309,8 @@ async def entries_page(
         rows=rows,
         total=count,
         reversed=Entry.select(Entry.reverses).where(Entry.reverses.is_in(shown)),
-        accounts=Account.select()
-        .where(Account.budget_year == budget_year_id)
-        .order_by(Account.position),
-        projects=Project.select(
-            *Project.all_columns(), Project.account.name.as_alias("account_name")
-        )
-        .where(Project.budget_year == budget_year_id)
-        .order_by(Project.id),
+        accounts=accounts_query(budget_year_id),
+        projects=projects_of_year_query(budget_year_id),
     )
     return EntriesPage(
         year=read["year"][0] if read["year"] else None,
