@@ -133,8 +133,10 @@ async def test_network_admin_reaches_every_admin_page(app, client, world: World)
         if method != "GET":
             continue
         response = await client.get(path)
-        # Networks and the SiSa wording are the portal's beheerder's, not a network's.
-        expected = 403 if path in ("/beheer/netwerken/nieuw", "/beheer/sisa") else 200
+        # Networks, the SiSa wording and the retention periods are the portal's beheerder's,
+        # not a network's.
+        installation_wide = ("/beheer/netwerken/nieuw", "/beheer/sisa", "/beheer/bewaartermijnen")
+        expected = 403 if path in installation_wide else 200
         assert response.status_code == expected, f"{path}: {response.status_code}"
 
 
