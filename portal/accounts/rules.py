@@ -44,7 +44,7 @@ def slugify(value: str) -> str:
 RESERVED_SLUGS = {
     "api", "beheer", "static", "login", "logout", "n", "account", "netwerken", "healthz",
     "uitnodiging", "wachtwoord-vergeten", "wachtwoord-herstellen", "al-verwerkt", "nieuw",
-    "docs", "v1", "admin", "www", "sisa",
+    "docs", "v1", "admin", "www", "sisa", "bewaartermijnen",
 }  # fmt: skip
 
 
