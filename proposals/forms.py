@@ -15,6 +15,7 @@ from typing import Any
 from litestar.datastructures import FormMultiDict
 
 from portal.accounts.rules import email_problem
+from portal.lib import privacy
 from portal.lib.forms import MAX_ID, TEXT_LIMIT, clean, parse_date, whole_number
 from portal.lib.forms import text as _text
 from portal.lib.money import MoneyError, parse_euros
@@ -385,3 +386,24 @@ def stored_free_texts(
         texts[f"line{n}_description"] = line["description"]
         labels[f"line{n}_description"] = f"Begroting, regel {n}"
     return texts, labels
+
+
+def client_data(
+    proposal: Mapping[str, Any],
+    lines: Sequence[Mapping[str, Any]],
+    attachments: Sequence[Mapping[str, Any]],
+) -> tuple[str, ...]:
+    """What the proposal's text and files hold that may be a client's (DESIGN §2.11), one line
+    each: the text judged as it is stored, the files as judged and confirmed on upload."""
+    texts, labels = stored_free_texts(dict(proposal), lines)
+    screening = privacy.screen(texts, labels)
+    found = [
+        f"{labels[name]}: {privacy.KIND_LABELS[privacy.Kind.bsn]}" for name in screening.refusals
+    ]
+    found += [privacy.summary([w]) for w in screening.warnings]
+    for attachment in attachments:
+        for stored in attachment.get("privacy_warnings") or []:
+            finding = privacy.Finding.from_dict(stored)
+            if finding is not None:
+                found.append(privacy.summary([finding]))
+    return tuple(dict.fromkeys(found))

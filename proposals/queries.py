@@ -10,7 +10,6 @@ from piccolo.query import Select
 from piccolo.query.functions.aggregate import Count, Sum
 
 from portal.accounts.tables import Organisation, Region, User
-from portal.lib import privacy
 from portal.lib.db import contains
 from portal.lib.money import format_euros
 from portal.lib.together import together
@@ -356,27 +355,8 @@ async def facts_for(
         budget_year=window["year"] if window else None,
         spend_until=window["spend_until"] if window else None,
         rule_settings=(window["rule_settings"] or {}) if window else {},
-        client_data=client_data(proposal, lines, attachments),
+        client_data=forms.client_data(proposal, lines, attachments),
     )
-
-
-def client_data(
-    proposal: ProposalRow, lines: list[dict], attachments: list[dict]
-) -> tuple[str, ...]:
-    """What the proposal's text and files hold that may be a client's (DESIGN §2.11), one line
-    each: the text judged as it is stored, the files as judged and confirmed on upload."""
-    texts, labels = forms.stored_free_texts(dict(proposal), lines)
-    screening = privacy.screen(texts, labels)
-    found = [
-        f"{labels[name]}: {privacy.KIND_LABELS[privacy.Kind.bsn]}" for name in screening.refusals
-    ]
-    found += [privacy.summary([w]) for w in screening.warnings]
-    for attachment in attachments:
-        for stored in attachment.get("privacy_warnings") or []:
-            finding = privacy.Finding.from_dict(stored)
-            if finding is not None:
-                found.append(privacy.summary([finding]))
-    return tuple(dict.fromkeys(found))
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
