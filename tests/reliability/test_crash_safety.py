@@ -221,8 +221,11 @@ async def test_sigkill_in_the_middle_of_a_burst_of_ledger_writes(backend: Backen
             assert await server.wait_exit() is not None, "SIGKILL did not end the server"
 
             counts = Counter(outcome.values())
-            # The kill came in the middle: some answers before it, some requests without one.
-            assert counts["booked"] > 0 and counts["lost"] > 0, counts
+            # The kill came in the middle: some answers before it, some writes without one. On a
+            # loaded machine the server may have answered all that was in flight before the
+            # signal landed (this client reads answers slower than the server writes them);
+            # then the writes after the kill are the ones that never got an answer.
+            assert counts["booked"] > 0 and counts["lost"] + counts["unsent"] > 0, counts
             # At least 75 answers came from the first 90 writes, so from at least 15 payments,
             # of which only 11 fit: the rules must have refused some under concurrency.
             assert counts["refused"] > 0, counts
