@@ -37,6 +37,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -367,12 +368,15 @@ def report(runs: list[MatrixRun], connections: list[int]) -> str:
             if run.pinned
             else "nothing pinned: wrk shares the cores with the servers"
         )
-        lines += [
-            f"\n### {run.engine}, {run.workers} worker(s)\n",
+        about = (
             f"wrk -t1, {run.duration:g} s per run; {pinning}; load average before "
             f"{run.load_before}, after {run.load_after}. Latency *median / p95* ms; share = the "
             "page's req/s ÷ the ceiling's (a bare Litestar app, a static body of the page's "
-            "size) in the same run.\n",
+            "size) in the same run."
+        )
+        lines += [
+            f"\n### {run.engine}, {run.workers} worker(s)\n",
+            textwrap.fill(about, 100, break_on_hyphens=False) + "\n",
         ]
         head = ["role", "page", "bytes", "SQL"]
         align = ["---", "---", "---:", "---:"]
@@ -453,11 +457,12 @@ def main() -> None:
             url = args.database or latency.create_database(engine, work, args, PG_WRK_DB)
             runs += measure_engine(engine, url, work, args, wrk, script)
         finally:
-            if made and not args.keep:
-                latency.drop_database(engine, PG_WRK_DB)
+            if made and args.keep:
+                print(f"[{engine}] kept: {url} (server logs beside it)")
+            else:
+                if made:
+                    latency.drop_database(engine, PG_WRK_DB)
                 shutil.rmtree(work, ignore_errors=True)
-            elif made:
-                print(f"[{engine}] kept: {url}")
     text = report(runs, args.connections)
     print(text)
     if args.json:
