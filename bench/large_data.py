@@ -703,17 +703,22 @@ async def build_proposals(
                     assigned_at=assigned,
                     **(
                         {
-                            "c1": score,
-                            "c2": min(5, score + 1),
-                            "c3": score,
-                            "c4": max(1, score - 1),
-                            "c1_motivation": _text(rng, 12),
-                            "c2_motivation": _text(rng, 12),
-                            "c3_motivation": _text(rng, 12),
-                            "c4_motivation": _text(rng, 12),
-                            "r1": "voldoet",
-                            "r3": "voldoet",
-                            "r4": "voldoet" if score > 2 else "onduidelijk",
+                            # By criterion code (proposals/criteria.py): Zuid-West's set.
+                            "scores": {
+                                "C1": score,
+                                "C2": min(5, score + 1),
+                                "C3": score,
+                                "C4": max(1, score - 1),
+                                "R1": "voldoet",
+                                "R3": "voldoet",
+                                "R4": "voldoet" if score > 2 else "onduidelijk",
+                            },
+                            "notes": {
+                                "C1": _text(rng, 12),
+                                "C2": _text(rng, 12),
+                                "C3": _text(rng, 12),
+                                "C4": _text(rng, 12),
+                            },
                             "recommendation": "toekennen" if score >= 4 else "aanpassen",
                             "advice": _text(rng, 25),
                             "submitted_at": assigned + dt.timedelta(days=10 + k),

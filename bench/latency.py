@@ -167,13 +167,16 @@ async def _pg_admin(sql: str) -> None:
         await connection.close()
 
 
-def create_database(engine: str, work: Path, args: argparse.Namespace) -> str:
+def create_database(
+    engine: str, work: Path, args: argparse.Namespace, pg_name: str = PG_BENCH_DB
+) -> str:
+    """A fresh database filled by large_data.py (`args.size` its options); its URL."""
     if engine == "sqlite":
         url = f"sqlite:///{work / 'bench.sqlite'}"
     else:
-        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}"'))
-        asyncio.run(_pg_admin(f'CREATE DATABASE "{PG_BENCH_DB}"'))
-        url = f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}"'))
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{pg_name}"'))
+        url = f"postgres://postgres@127.0.0.1:5432/{pg_name}"
     started = time.perf_counter()
     subprocess.run(  # noqa: S603
         [sys.executable, str(ROOT / "bench" / "large_data.py"), "--database", url, *args.size],
@@ -185,9 +188,9 @@ def create_database(engine: str, work: Path, args: argparse.Namespace) -> str:
     return url
 
 
-def drop_database(engine: str) -> None:
+def drop_database(engine: str, pg_name: str = PG_BENCH_DB) -> None:
     if engine == "postgres":
-        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}"'))
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}"'))
 
 
 async def _targets(url: str) -> dict[str, Any]:
@@ -331,6 +334,14 @@ def pages(t: dict[str, Any]) -> list[Page]:
 # --- log-in and measuring ---------------------------------------------------------------------
 
 
+def csrf_token(cookies: Any) -> str:
+    """The CSRF cookie's value: `__Host-csrftoken` in production, `csrftoken` otherwise."""
+    for name in ("__Host-csrftoken", "csrftoken"):
+        if name in cookies:
+            return cookies[name]
+    raise RuntimeError(f"no CSRF cookie among {list(cookies)}")
+
+
 def log_in(base: str, email: str) -> dict[str, str]:
     """The cookies of a logged-in session; the code step when the portal asks for one.
 
@@ -352,7 +363,7 @@ def log_in(base: str, email: str) -> dict[str, str]:
         response = send(
             "POST",
             "/login",
-            {"email": email, "password": PASSWORD, "_csrf_token": jar["csrftoken"]},
+            {"email": email, "password": PASSWORD, "_csrf_token": csrf_token(jar)},
         )
         if response.status_code != 303:
             raise RuntimeError(f"log-in of {email} failed: {response.status_code}")
@@ -360,9 +371,20 @@ def log_in(base: str, email: str) -> dict[str, str]:
             import pyotp
             from large_data import totp_secret
 
-            code = pyotp.TOTP(totp_secret()).now()
-            response = send("POST", "/login/code", {"code": code, "_csrf_token": jar["csrftoken"]})
-            if response.status_code != 303 or response.headers["location"].startswith("/login"):
+            for attempt in range(2):
+                code = pyotp.TOTP(totp_secret()).now()
+                response = send(
+                    "POST", "/login/code", {"code": code, "_csrf_token": csrf_token(jar)}
+                )
+                if response.status_code == 303 and not response.headers["location"].startswith(
+                    "/login"
+                ):
+                    break
+                if attempt == 0:
+                    # A code counts once: a log-in of this user moments ago (an earlier run on
+                    # the same database) used it. Wait for the next one.
+                    time.sleep(30.5 - time.time() % 30)
+            else:
                 raise RuntimeError(f"code step of {email} failed: {response.status_code}")
         # Logged in for real: the start page answers instead of sending back to /login.
         response = send("GET", "/")
@@ -416,43 +438,52 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[18]
 
 
-def run_pages(
-    engine: str, url: str, work: Path, args: argparse.Namespace, targets: dict[str, Any]
-) -> list[Result]:
-    port, bare_port = free_port(), free_port()
-    env = {
+def portal_env(url: str, work: Path, secret_key: str | None = None) -> dict[str, str]:
+    """The environment of `portal serve` on `url`: as in production (templates not re-read
+    from disk, Secure cookies: see log_in), with a key of its own, as production requires one;
+    this checkout's code first on the path, whichever checkout installed the venv."""
+    return {
         **os.environ,
         "DATABASE_URL": url,
         "PORTAL_VAR_DIR": str(work),
-        # As in production (templates not re-read from disk, Secure cookies: see log_in),
-        # with a key of its own, as production requires one.
         "PORTAL_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(48),
+        "SECRET_KEY": secret_key or secrets.token_urlsafe(48),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
+
+
+def portal_command(port: int, workers: int) -> list[str]:
+    return [PORTAL, "serve", "--port", str(port), "--workers", str(workers)]
+
+
+def bare_command(work: Path, port: int, workers: int) -> list[str]:
+    """The bare app (written to `work`, the server's cwd) under uvicorn as `portal serve` runs
+    the portal (portal/cli.py): proxy headers, an access log line per request."""
     (work / "bare_app.py").write_text(textwrap.dedent(BARE_APP))
-    bare_command = [
+    return [
         sys.executable,
         "-m",
         "uvicorn",
         "bare_app:app",
         "--port",
-        str(bare_port),
+        str(port),
         "--log-level",
-        "info",  # as `portal serve`: an access log line per request on both sides
+        "info",
         "--proxy-headers",
         "--workers",
-        str(args.workers),
+        str(workers),
     ]
+
+
+def run_pages(
+    engine: str, url: str, work: Path, args: argparse.Namespace, targets: dict[str, Any]
+) -> list[Result]:
+    port, bare_port = free_port(), free_port()
+    env = portal_env(url, work)
     results = []
     with (
-        server(
-            [PORTAL, "serve", "--port", str(port), "--workers", str(args.workers)],
-            env,
-            work,
-            port,
-            "/healthz",
-        ),
-        server(bare_command, env, work, bare_port, "/bytes/10"),
+        server(portal_command(port, args.workers), env, work, port, "/healthz"),
+        server(bare_command(work, bare_port, args.workers), env, work, bare_port, "/bytes/10"),
     ):
         base, bare_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
         sessions = {role: log_in(base, email) for role, email in targets["emails"].items()}

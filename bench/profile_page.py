@@ -34,7 +34,7 @@ async def _log_in(client, email: str) -> None:
         data={
             "email": email,
             "password": latency.PASSWORD,
-            "_csrf_token": client.cookies["csrftoken"],
+            "_csrf_token": latency.csrf_token(client.cookies),
         },
         follow_redirects=False,
     )
@@ -47,7 +47,7 @@ async def _log_in(client, email: str) -> None:
                 "/login/code",
                 data={
                     "code": pyotp.TOTP(totp_secret()).now(),
-                    "_csrf_token": client.cookies["csrftoken"],
+                    "_csrf_token": latency.csrf_token(client.cookies),
                 },
                 follow_redirects=False,
             )
