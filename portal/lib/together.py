@@ -103,9 +103,17 @@ def _fragment(query: Part, sqlite: bool) -> tuple[QueryString, list[str], dict[s
 def _as_json(inner: QueryString, aliases: list[str], sqlite: bool) -> QueryString:
     """The rows of `inner` as one JSON array of objects."""
     if sqlite:
-        # The aliases are the code's column names, never a request's text.
-        pairs = ", ".join(f"'{a}', t.\"{a}\"" for a in aliases)
-        template = f"(SELECT COALESCE(json_group_array(json_object({pairs})), '[]') FROM ({{}}) t)"  # noqa: S608
+        # The aliases are the code's column names, never a request's text. SQLite takes at
+        # most 127 arguments to a function in older builds: a wide row is made of objects of
+        # at most 50 columns each, merged by json_patch.
+        objects = [
+            "json_object(" + ", ".join(f"'{a}', t.\"{a}\"" for a in aliases[i : i + 50]) + ")"
+            for i in range(0, len(aliases), 50)
+        ]
+        row = objects[0]
+        for more in objects[1:]:
+            row = f"json_patch({row}, {more})"
+        template = f"(SELECT COALESCE(json_group_array({row}), '[]') FROM ({{}}) t)"  # noqa: S608
     else:
         template = "(SELECT COALESCE(json_agg(t), '[]'::json) FROM ({}) t)"
     return QueryString(template, inner)

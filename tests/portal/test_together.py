@@ -10,6 +10,7 @@ from piccolo.query.functions.aggregate import Count, Sum
 
 from portal.accounts.tables import AuditEvent, Region
 from portal.lib.together import together
+from proposals.queries import PROPOSAL_ROW_COLUMNS
 from proposals.tables import Attachment, BouwteamMember, BudgetLine, Proposal, Round
 from tests.portal.test_query_counts import counting
 from tests.proposals.conftest import Zuidwest
@@ -57,6 +58,10 @@ def parts(proposal_id: int, network_id: int) -> dict:
         .where(AuditEvent.object_id == str(proposal_id))
         .order_by(AuditEvent.at, ascending=False),
         "nothing": Proposal.select(Proposal.id).where(Proposal.id == -1),
+        # Wider than one SQLite json_object takes (50 columns a piece, merged), nulls included.
+        "wide": Proposal.select(*PROPOSAL_ROW_COLUMNS)
+        .where(Proposal.id == proposal_id)
+        .output(load_json=True),
     }
 
 
@@ -80,6 +85,7 @@ async def test_each_part_is_what_its_query_returns_alone(
     assert alone["proposal"][0]["submitted_at"] is not None and alone["events"]
     assert alone["totals"] == [{"year": 2021, "total": 1_000_000, "n": 1}]
     assert alone["nothing"] == [] and len(alone["regions"]) == 1
+    assert len(alone["wide"][0]) > 50 and None in alone["wide"][0].values()
 
 
 async def test_nothing_asked_is_no_statement(
