@@ -10,9 +10,10 @@ from piccolo.query import Select
 from piccolo.query.functions.aggregate import Count, Sum
 
 from portal.accounts.tables import Organisation, Region, User
+from portal.lib.compiled import compiled
 from portal.lib.db import contains
 from portal.lib.money import format_euros
-from portal.lib.together import together
+from portal.lib.together import Part, together
 from proposals import forms
 from proposals.eligibility import Facts
 from proposals.rows import ProposalRow
@@ -51,6 +52,7 @@ async def rounds_of(network_id: int) -> list[dict]:
     )
 
 
+@compiled()
 def round_query(network_id: int, round_id: int) -> Select:
     return Round.select(*ROUND_COLUMNS).where(
         (Round.id == round_id) & (Round.network == network_id)
@@ -62,6 +64,7 @@ async def round_of(network_id: int, round_id: int) -> dict | None:
     return rows[0] if rows else None
 
 
+@compiled()
 def themes_query(round_id: int) -> Select:
     return Theme.select().where(Theme.round == round_id).order_by(Theme.position, Theme.id)
 
@@ -95,6 +98,7 @@ PROPOSAL_ROW_COLUMNS = (
 )
 
 
+@compiled()
 def proposal_row_query(network_id: int, proposal_id: int) -> Select:
     return (
         Proposal.select(*PROPOSAL_ROW_COLUMNS)
@@ -108,6 +112,7 @@ async def proposal_row(network_id: int, proposal_id: int) -> ProposalRow | None:
     return cast("ProposalRow | None", row)
 
 
+@compiled()
 def bouwteam_query(proposal_id: int) -> Select:
     return (
         BouwteamMember.select()
@@ -120,6 +125,7 @@ async def bouwteam_of(proposal_id: int) -> list[dict]:
     return await bouwteam_query(proposal_id)
 
 
+@compiled()
 def budget_lines_query(proposal_id: int) -> Select:
     return (
         BudgetLine.select()
@@ -149,6 +155,7 @@ async def requested_by_year(proposal_id: int) -> dict[int, int]:
     return {r["year"]: int(r["total"] or 0) for r in rows}
 
 
+@compiled()
 def attachments_query(proposal_id: int, include_removed: bool = False) -> Select:
     query = Attachment.select(*ATTACHMENT_COLUMNS).where(Attachment.proposal == proposal_id)
     if not include_removed:
@@ -167,6 +174,7 @@ AUTHOR_COLUMNS = (
 )
 
 
+@compiled()
 def authors_query(proposal_id: int) -> Select:
     return (
         ProposalAuthor.select(*AUTHOR_COLUMNS)
@@ -183,6 +191,7 @@ async def authors_of(proposal_id: int) -> list[dict]:
     )
 
 
+@compiled()
 def versions_query(proposal_id: int) -> Select:
     return (
         ProposalVersion.select(
@@ -210,6 +219,7 @@ async def version_snapshot(proposal_id: int, number: int) -> dict | None:
     return row["snapshot"] if row else None
 
 
+@compiled()
 def region_names_query(network_id: int) -> Select:
     return (
         Region.select(Region.id, Region.name)
@@ -231,6 +241,7 @@ async def organisations(network_id: int) -> dict[int, str]:
     return {r["id"]: r["name"] for r in rows}
 
 
+@compiled()
 def theme_claims_query(theme_id: int, excluding_proposal: int) -> Select:
     """What other proposals in the theme ask for while they lay a claim on its guide budget."""
     return Proposal.select(Sum(Proposal.requested_amount_cents, alias="claimed")).where(
@@ -245,6 +256,7 @@ async def theme_claims(theme_id: int, excluding_proposal: int) -> int:
     return int(rows[0]["claimed"] or 0) if rows else 0
 
 
+@compiled()
 def round_window_query(round_id: int) -> Select:
     """The round's budget year, its spending window and how the network applies each rule."""
     return (
@@ -274,7 +286,7 @@ class Parts:
     more: dict[str, list[dict]] = field(default_factory=dict)
 
 
-async def parts_of(proposal: ProposalRow, **more: Select) -> Parts:
+async def parts_of(proposal: ProposalRow, **more: Part) -> Parts:
     theme_id = proposal["theme"]
     read = await together(
         lines=budget_lines_query(proposal["id"]),

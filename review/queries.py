@@ -12,6 +12,7 @@ from piccolo.query.functions.aggregate import Count
 
 from portal.accounts.panel import kind_names, panel_from_json
 from portal.accounts.tables import Membership, Network, Role
+from portal.lib.compiled import compiled
 from portal.lib.together import together
 from proposals.queries import PROPOSAL_ROW_COLUMNS
 from proposals.tables import Proposal
@@ -21,6 +22,7 @@ from review.rows import ReviewRow
 from review.tables import Advice, ConflictDeclaration, Decision, Question, Review
 
 
+@compiled()
 def reviewer_pool_query(network_id: int) -> Select:
     return Membership.select(
         Membership.user.id.as_alias("user_id"),
@@ -87,6 +89,7 @@ async def conflicts_of_reviewer(
     return conflicts_from(reviewer_id, memberships, declared, proposals)
 
 
+@compiled()
 def reviewer_memberships_query(reviewer_id: int, network_id: int) -> Select:
     return Membership.select(Membership.role, Membership.region, Membership.organisation).where(
         (Membership.user == reviewer_id) & (Membership.network == network_id)
@@ -146,10 +149,12 @@ async def reviewer_conflict(proposal_id: int, reviewer_id: int) -> str | None:
     return found.get(proposal_id)
 
 
+@compiled()
 def declared_conflicts_query(proposal_id: int) -> Select:
     return ConflictDeclaration.select().where(ConflictDeclaration.proposal == proposal_id)
 
 
+@compiled()
 def round_conflicts_query(round_id: int) -> Select:
     """The declared conflicts on the proposals of a round."""
     of_round = Proposal.select(Proposal.id).where(Proposal.round == round_id)
@@ -222,6 +227,7 @@ async def reviews_by_proposal(proposal_ids: list[int]) -> dict[int, list[ReviewR
     return result
 
 
+@compiled()
 def reviews_query(proposal_id: int, version: int) -> Select:
     return (
         Review.select(*REVIEW_COLUMNS)
@@ -235,6 +241,7 @@ async def reviews_of(proposal_id: int, version: int) -> list[ReviewRow]:
     return cast(list[ReviewRow], await reviews_query(proposal_id, version))
 
 
+@compiled()
 def review_row_query(review_id: int) -> Select:
     return (
         Review.select(
@@ -359,6 +366,7 @@ async def round_page_proposals(round_id: int, theme_id: int | None = None) -> li
     return await round_page_query(round_id, theme_id)
 
 
+@compiled()
 def round_page_query(round_id: int, theme_id: int | None = None) -> Select:
     return (
         Proposal.select(*_ROUND_PAGE_COLUMNS)
@@ -375,6 +383,7 @@ async def round_review_scores(round_id: int, theme_id: int | None = None) -> dic
     return scores_by_proposal(await round_scores_query(round_id, theme_id))
 
 
+@compiled()
 def round_scores_query(round_id: int, theme_id: int | None = None) -> Select:
     in_round = Review.proposal.round == round_id
     if theme_id is not None:
@@ -410,6 +419,7 @@ QUESTION_COLUMNS = (
 DECISION_COLUMNS = (*Decision.all_columns(), Decision.decided_by.name.as_alias("decided_by_name"))
 
 
+@compiled()
 def questions_query(proposal_id: int) -> Select:
     return (
         Question.select(*QUESTION_COLUMNS)
@@ -422,6 +432,7 @@ async def questions_of(proposal_id: int) -> list[dict]:
     return await questions_query(proposal_id)
 
 
+@compiled()
 def advice_query(proposal_id: int) -> Select:
     return (
         Advice.select(
@@ -437,6 +448,7 @@ async def advice_of(proposal_id: int) -> list[dict]:
     return await advice_query(proposal_id)
 
 
+@compiled()
 def decision_query(proposal_id: int) -> Select:
     """The proposal's latest decision (one row at most)."""
     return (
@@ -498,6 +510,7 @@ async def review_counts_per_round(round_ids: list[int]) -> dict[int, dict[str, i
     return counts
 
 
+@compiled()
 def route_query(network_id: int) -> Select:
     return Network.select(Network.decision_route).where(Network.id == network_id)
 

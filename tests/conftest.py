@@ -26,6 +26,8 @@ use_fast_hashing()
 
 TMP = Path(tempfile.mkdtemp(prefix="fondsportaal-tests-"))
 os.environ.setdefault("PORTAL_VAR_DIR", str(TMP))
+# Every use of a query's cached SQL is compared with what Piccolo builds (portal/lib/compiled.py).
+os.environ.setdefault("PORTAL_CHECK_COMPILED", "1")
 # One database per test process, so that two suites running at once never share (or drop)
 # each other's data.
 POSTGRES_URL = os.environ.get(

@@ -19,6 +19,7 @@ from ledger.books.rules import (
     project_figures,
 )
 from ledger.books.tables import Account, BudgetYear, Entry, ExpertClaim, Project, ProjectPart
+from portal.lib.compiled import compiled
 from portal.lib.db import required
 from portal.lib.together import Raw, together
 
@@ -99,6 +100,7 @@ async def year_info(budget_year_id: int) -> YearInfo:
     return year_info_of(year, await accounts_of(budget_year_id))
 
 
+@compiled()
 def accounts_query(budget_year_id: int) -> Select:
     return Account.select().where(Account.budget_year == budget_year_id).order_by(Account.position)
 
@@ -236,6 +238,7 @@ GROUP BY e.project, e.kind
     )
 
 
+@compiled()
 def projects_of_year_query(budget_year_id: int) -> Select:
     return (
         Project.select(*Project.all_columns(), Project.account.name.as_alias("account_name"))

@@ -9,6 +9,7 @@ from piccolo.query import Select
 from portal.accounts.panel import Panel, panel_from_json
 from portal.accounts.sessions import memberships_of
 from portal.accounts.tables import AuditEvent, Membership, Network, Organisation, Region, Role, User
+from portal.lib.compiled import compiled
 
 
 async def regions_of(network_id: int) -> list[dict]:
@@ -122,6 +123,7 @@ async def coordinators_of(network_id: int) -> list[dict]:
     return await coordinators_query(network_id)
 
 
+@compiled()
 def coordinators_query(network_id: int) -> Select:
     return (
         Membership.select(

@@ -26,6 +26,8 @@ from piccolo.engine.base import Engine
 from piccolo.query.methods.select import Select
 from piccolo.querystring import QueryString
 
+from portal.lib.compiled import Shaped
+
 Row = dict[str, Any]
 T = TypeVar("T")
 
@@ -74,10 +76,12 @@ class Raw:
         return await self.db.run_querystring(QueryString(self.sql, *self.args))
 
 
-Part = Select | Raw
+Part = Select | Raw | Shaped
 
 
 def _fragment(query: Part, sqlite: bool) -> tuple[QueryString, list[str], dict[str, Callable]]:
+    if isinstance(query, Shaped):
+        return query.fragment(sqlite, _fragment)
     if isinstance(query, Raw):
         inner, aliases = QueryString(query.sql, *query.args), list(query.columns)
         if sqlite:
@@ -120,7 +124,7 @@ def _as_json(inner: QueryString, aliases: list[str], sqlite: bool) -> QueryStrin
 
 
 def _engine(part: Part) -> Engine:
-    return part.db if isinstance(part, Raw) else part.table._meta.db
+    return part.db if isinstance(part, Raw) else part.table._meta.db  # Shaped has .table
 
 
 async def together(**parts: Part) -> dict[str, list[Row]]:
@@ -234,4 +238,6 @@ class Batch:
 
 async def read_alone(query: Part) -> list[Row]:
     """`Batch.read` without a batch: the query on its own."""
+    if isinstance(query, Shaped):  # its SQL from the cache
+        return (await together(alone=query))["alone"]
     return await (query.run() if isinstance(query, Raw) else query)
