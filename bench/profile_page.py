@@ -3,6 +3,10 @@ request, and (with --profile) where the time goes, by pyinstrument.
 
     .venv/bin/python bench/profile_page.py --database sqlite:////tmp/bench.sqlite \\
         --role coördinator --page 'begrotingsjaar' --repeat 30 --profile
+    .venv/bin/python bench/profile_page.py --database sqlite:////tmp/bench.sqlite --page all
+
+`--page all` times every page of latency.py's list (one log-in per role): the median in-process
+time of each, the figure to compare before and after a change (docs/performance.md).
 
 The app runs as in production (no template reload, its own SECRET_KEY) under Litestar's test
 client, so no network or server process is in the figures: this shows a page's own cost, the
@@ -91,6 +95,9 @@ async def run(args: argparse.Namespace) -> None:
     from portal.lib.settings import Settings
 
     targets = await latency._targets(args.database)
+    if args.page == "all":
+        await _all_pages(args, targets)
+        return
     if args.page.startswith("/"):
         role, path = args.role, args.page
     else:
@@ -149,6 +156,46 @@ async def run(args: argparse.Namespace) -> None:
     )
     if profiler is not None:
         print(profiler.output_text(unicode=True, color=False, show_all=False))
+
+
+def _app(database: str):
+    from portal.app import create_app
+    from portal.lib.settings import Settings
+
+    os.environ.update(
+        DATABASE_URL=database, PORTAL_ENV="production", SECRET_KEY=secrets.token_urlsafe(48)
+    )
+    return create_app(Settings.from_env())
+
+
+async def _all_pages(args: argparse.Namespace, targets: dict) -> None:
+    import httpx
+
+    app = _app(args.database)
+    by_role: dict[str, list] = {}
+    for page in latency.pages(targets):
+        by_role.setdefault(page.role, []).append(page)
+    async with app.lifespan():
+        for role, role_pages in by_role.items():
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(
+                transport=transport, base_url="https://testserver.local"
+            ) as client:
+                await _log_in(client, targets["emails"][role])
+                for page in role_pages:
+                    times = []
+                    for i in range(10 + args.repeat):
+                        started = time.perf_counter()
+                        response = await client.get(page.path)
+                        if i >= 10:  # the first ten warm the caches
+                            times.append((time.perf_counter() - started) * 1000)
+                    if response.status_code != 200:
+                        raise SystemExit(f"{page.path} answered {response.status_code}")
+                    print(
+                        f"{role:15} {page.label:22} {len(response.content) / 1024:4.0f} KB  "
+                        f"median {statistics.median(times):5.1f} ms  min {min(times):5.1f} ms",
+                        flush=True,
+                    )
 
 
 def main() -> None:

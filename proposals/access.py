@@ -9,7 +9,8 @@ from piccolo.query import Select
 
 from portal.accounts.principal import Principal
 from portal.accounts.tables import Role
-from portal.lib.together import together
+from portal.lib.compiled import compiled
+from portal.lib.together import Part, together
 from proposals.rows import ProposalRow
 from proposals.rules import Actor
 from proposals.tables import ProposalAuthor
@@ -27,7 +28,7 @@ class ActorProvider:
     the same statement as the proposal itself; `decide` turns its rows into actors (and may
     read more, only when the rows say there is something to decide)."""
 
-    query: Callable[[Principal, int], Select]
+    query: Callable[[Principal, int], Part]
     decide: Callable[[Principal, ProposalRow, list[dict]], Awaitable[set[Actor]]]
 
 
@@ -39,14 +40,19 @@ def register_actor_provider(provider: ActorProvider) -> None:
         ACTOR_PROVIDERS.append(provider)
 
 
-def actor_queries(principal: Principal, proposal_id: int) -> dict[str, Select]:
+@compiled()
+def author_query(user_id: int, proposal_id: int) -> Select:
+    return (
+        ProposalAuthor.select(ProposalAuthor.id)
+        .where((ProposalAuthor.proposal == proposal_id) & (ProposalAuthor.user == user_id))
+        .limit(1)
+    )
+
+
+def actor_queries(principal: Principal, proposal_id: int) -> dict[str, Part]:
     """What says how `principal` relates to the proposal beyond their roles, for `together`."""
     return {
-        "is_author": ProposalAuthor.select(ProposalAuthor.id)
-        .where(
-            (ProposalAuthor.proposal == proposal_id) & (ProposalAuthor.user == principal.user_id)
-        )
-        .limit(1),
+        "is_author": author_query(principal.user_id, proposal_id),
         **{
             f"provider_{i}": provider.query(principal, proposal_id)
             for i, provider in enumerate(ACTOR_PROVIDERS)

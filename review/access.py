@@ -6,6 +6,7 @@ from __future__ import annotations
 from piccolo.query import Select
 
 from portal.accounts.principal import Principal
+from portal.lib.compiled import Shaped, compiled
 from proposals.access import ActorProvider, register_actor_provider
 from proposals.rows import ProposalRow
 from proposals.rules import Actor
@@ -13,12 +14,17 @@ from review import queries
 from review.tables import Review
 
 
-def assigned_query(principal: Principal, proposal_id: int) -> Select:
+@compiled()
+def _assigned_query(user_id: int, proposal_id: int) -> Select:
     return (
         Review.select(Review.id)
-        .where((Review.proposal == proposal_id) & (Review.reviewer == principal.user_id))
+        .where((Review.proposal == proposal_id) & (Review.reviewer == user_id))
         .limit(1)
     )
+
+
+def assigned_query(principal: Principal, proposal_id: int) -> Shaped:
+    return _assigned_query(principal.user_id, proposal_id)
 
 
 async def reviewer_actor(

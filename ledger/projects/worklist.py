@@ -274,7 +274,7 @@ async def _reserves_near_floor(ctx: WorkContext, years: list[dict]) -> list[Work
     years = sorted(years, key=lambda y: y["year"])
     accounts_read, *sums_read = await ctx.gather(
         ctx.read(Account.select().where(Account.budget_year.is_in([y["id"] for y in years]))),
-        *(ctx.read(queries.sums_of_year_query(y["id"])) for y in years),
+        *(ctx.read(queries.account_sums_of_year_query(y["id"])) for y in years),
     )
     accounts = cast("list[AccountRow]", accounts_read)
     items = []

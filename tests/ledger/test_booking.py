@@ -10,6 +10,7 @@ import pytest
 
 from ledger.books import queries, services
 from ledger.books.booking import EntryDraft, LedgerRefused, book
+from ledger.books.rules import account_figures
 from ledger.books.tables import Entry
 from portal.accounts.tables import AuditEvent, Role
 from tests.ledger.conftest import Year, make_year
@@ -290,6 +291,10 @@ async def test_year_sums_take_every_entry_of_the_year_exactly_once(year: Year) -
         )
         assert sorted(astuple(s) for s in await queries.sums_of_year(y)) == expected
         assert any(s.kind == "carry_over" for s in await queries.sums_of_year(y))
+        # Per account only (the start page's reserves): the same account figures.
+        by_account = queries.sums_from_rows(await queries.account_sums_of_year_query(y).run())
+        assert account_figures(by_account) == account_figures(await queries.sums_of_year(y))
+        assert {s.project for s in by_account} == {None}
 
 
 async def test_no_code_path_edits_or_deletes_entries() -> None:
