@@ -287,34 +287,73 @@ async def around_review(review_id: int, reviewer_id: int, network_id: int) -> di
     )
 
 
-async def my_reviews(
-    user_id: int, network_id: int, page: int = 1, per_page: int | None = None
-) -> tuple[list[dict], int]:
-    """A reviewer's reviews in this network, newest assignment first: one page of them (all
-    when `per_page` is None) and how many there are in all."""
-    mine = (Review.reviewer == user_id) & (Review.proposal.network == network_id)
+# What the reviewer's list shows of each review (built once, see PROPOSAL_ROW_COLUMNS).
+MY_REVIEW_COLUMNS = (
+    *REVIEW_COLUMNS,
+    Review.proposal.title.as_alias("proposal_title"),
+    Review.proposal.state.as_alias("proposal_state"),
+    Review.proposal._.round._.title.as_alias("round_title"),
+    Review.proposal._.round._.review_deadline.as_alias("review_deadline"),
+    Review.proposal._.theme._.name.as_alias("theme_name"),
+    Review.proposal._.region._.name.as_alias("region_name"),
+    Review.proposal.region.as_alias("region"),
+    Review.proposal.lead_organisation.as_alias("lead_organisation"),
+)
+
+
+def _mine(user_id: int, network_id: int) -> Combinable:
+    return (Review.reviewer == user_id) & (Review.proposal.network == network_id)
+
+
+@compiled("per_page", "offset")
+def my_reviews_query(user_id: int, network_id: int, per_page: int | None, offset: int) -> Select:
     query = (
-        Review.select(
-            *REVIEW_COLUMNS,
-            Review.proposal.title.as_alias("proposal_title"),
-            Review.proposal.state.as_alias("proposal_state"),
-            Review.proposal._.round._.title.as_alias("round_title"),
-            Review.proposal._.round._.review_deadline.as_alias("review_deadline"),
-            Review.proposal._.theme._.name.as_alias("theme_name"),
-            Review.proposal._.region._.name.as_alias("region_name"),
-            Review.proposal.region.as_alias("region"),
-            Review.proposal.lead_organisation.as_alias("lead_organisation"),
-        )
-        .where(mine)
+        Review.select(*MY_REVIEW_COLUMNS)
+        .where(_mine(user_id, network_id))
         .order_by(Review.assigned_at, ascending=False)
         .order_by(Review.id, ascending=False)
         .output(load_json=True)
     )
-    if per_page is None:
-        rows = await query
-        return rows, len(rows)
-    rows = await query.limit(per_page).offset((page - 1) * per_page)
-    return rows, await Review.count().where(mine)
+    return query if per_page is None else query.limit(per_page).offset(offset)
+
+
+@compiled()
+def my_review_count_query(user_id: int, network_id: int) -> Select:
+    return Review.select(Count(alias="n")).where(_mine(user_id, network_id))
+
+
+@compiled()
+def declared_by_query(reviewer_id: int, network_id: int) -> Select:
+    """The proposals of the network the reviewer declared a conflict of interest with."""
+    return ConflictDeclaration.select(ConflictDeclaration.proposal).where(
+        (ConflictDeclaration.reviewer == reviewer_id)
+        & (ConflictDeclaration.proposal.network == network_id)
+    )
+
+
+async def my_reviews(
+    user_id: int, network_id: int, page: int = 1, per_page: int | None = None
+) -> tuple[list[dict], int]:
+    """A reviewer's reviews in this network, newest assignment first: one page of them (all
+    when `per_page` is None) and how many there are in all; each with `conflict`, why a
+    conflict of interest closes it (`conflicts_of_reviewer`), or None. One statement."""
+    offset = 0 if per_page is None else (page - 1) * per_page
+    read = await together(
+        rows=my_reviews_query(user_id, network_id, per_page, offset),
+        count=my_review_count_query(user_id, network_id),
+        memberships=reviewer_memberships_query(user_id, network_id),
+        declared=declared_by_query(user_id, network_id),
+    )
+    rows = read["rows"]
+    conflicts = conflicts_from(
+        user_id,
+        read["memberships"],
+        {r["proposal"] for r in read["declared"]},
+        [{**r, "id": r["proposal"]} for r in rows],
+    )
+    for r in rows:
+        r["conflict"] = conflicts.get(r["proposal"])
+    return rows, int(read["count"][0]["n"]) if read["count"] else 0
 
 
 def _under_review(round_id: int, theme_id: int | None = None) -> Combinable:

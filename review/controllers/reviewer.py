@@ -52,17 +52,10 @@ class ReviewerController(Controller):
         # Paged: a reviewer of several years has hundreds of reviews, each open one with its
         # conflict form, and rendering them all made this page miss its time (issue 8).
         page = page_number(query_int(pagina))
+        # A review closed by a conflict of interest says so instead of offering to declare one.
         rows, total = await queries.my_reviews(
             principal.user_id, network_ref.id, page, REVIEWS_PER_PAGE
         )
-        # A review closed by a conflict of interest says so instead of offering to declare one.
-        conflicts = await queries.conflicts_of_reviewer(
-            principal.user_id,
-            network_ref.id,
-            [{**r, "id": r["proposal"]} for r in rows],
-        )
-        for r in rows:
-            r["conflict"] = conflicts.get(r["proposal"])
         return render(
             request,
             "review/my_reviews.html",

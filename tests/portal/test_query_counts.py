@@ -289,7 +289,8 @@ MAIN_PAGE_STATEMENTS = {
     ("/n/zuid-west/voorstellen/{proposal}", "coordinator"): 5,
     # session, the review and everything around it, the proposal's parts
     ("/n/zuid-west/beoordelingen/{review}", "reviewer"): 3,
-    ("/n/zuid-west/beoordelingen", "reviewer"): 5,
+    # session, the page of reviews with their count, the reviewer's memberships and conflicts
+    ("/n/zuid-west/beoordelingen", "reviewer"): 2,
     # session, the proposal with its relation, the review page's parts
     ("/n/zuid-west/beoordeling/voorstellen/{proposal}", "coordinator"): 3,
     # session, the round page's parts
