@@ -44,11 +44,26 @@ CLAIMING_STATES = ("submitted",)
 ROUND_COLUMNS = (*Round.all_columns(), Round.budget_year.year.as_alias("year"))
 
 
-async def rounds_of(network_id: int) -> list[dict]:
+@compiled()
+def rounds_query(network_id: int) -> Select:  # newest first
     return (
-        await Round.select(*ROUND_COLUMNS)
+        Round.select(*ROUND_COLUMNS)
         .where(Round.network == network_id)
         .order_by(Round.opens_at, ascending=False)
+    )
+
+
+async def rounds_of(network_id: int) -> list[dict]:
+    return await rounds_query(network_id)
+
+
+@compiled()
+def network_themes_query(network_id: int) -> Select:
+    """The themes of all the network's rounds, each round's in their order."""
+    return (
+        Theme.select()
+        .where(Theme.round.is_in(Round.select(Round.id).where(Round.network == network_id)))
+        .order_by(Theme.position, Theme.id)
     )
 
 
@@ -108,8 +123,7 @@ def proposal_row_query(network_id: int, proposal_id: int) -> Select:
 
 
 async def proposal_row(network_id: int, proposal_id: int) -> ProposalRow | None:
-    row = await proposal_row_query(network_id, proposal_id).first()
-    return cast("ProposalRow | None", row)
+    return cast("ProposalRow | None", await proposal_row_query(network_id, proposal_id).first())
 
 
 @compiled()
@@ -184,11 +198,7 @@ def authors_query(proposal_id: int) -> Select:
 
 
 async def authors_of(proposal_id: int) -> list[dict]:
-    return (
-        await ProposalAuthor.select(*AUTHOR_COLUMNS)
-        .where(ProposalAuthor.proposal == proposal_id)
-        .order_by(ProposalAuthor.id)
-    )
+    return await authors_query(proposal_id)
 
 
 @compiled()
@@ -249,11 +259,6 @@ def theme_claims_query(theme_id: int, excluding_proposal: int) -> Select:
         & (Proposal.id != excluding_proposal)
         & (Proposal.state.is_in(list(CLAIMING_STATES)))
     )
-
-
-async def theme_claims(theme_id: int, excluding_proposal: int) -> int:
-    rows = await theme_claims_query(theme_id, excluding_proposal)
-    return int(rows[0]["claimed"] or 0) if rows else 0
 
 
 @compiled()
@@ -527,12 +532,8 @@ async def list_proposals(
         total=base(Proposal.select(Count(alias="n"))),
         # The filters' choices, in the same statement: the network's rounds (newest first),
         # their themes, its regions.
-        rounds=Round.select(*ROUND_COLUMNS)
-        .where(Round.network == network_id)
-        .order_by(Round.opens_at, ascending=False),
-        themes=Theme.select()
-        .where(Theme.round.is_in(Round.select(Round.id).where(Round.network == network_id)))
-        .order_by(Theme.position, Theme.id),
+        rounds=rounds_query(network_id),
+        themes=network_themes_query(network_id),
         regions=region_names_query(network_id),
     )
     return ProposalPage(
