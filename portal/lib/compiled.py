@@ -112,29 +112,34 @@ def _check_all() -> bool:
 
 
 class Shaped:
-    """What a `@compiled` function returns: its `Select`, and how to find its SQL in the cache.
-    `together` reads it from the cache; run alone (awaited, `.run()`, `.first()`) it is the
-    plain `Select`."""
+    """What a `@compiled` function returns: its `Select` (built only when needed), and how to
+    find its SQL in the cache. `together` reads it from the cache; run alone (awaited, `.run()`,
+    `.first()`) it is the plain `Select`."""
 
-    __slots__ = ("_cache", "_key", "_values", "_with_slots", "select")
+    __slots__ = ("_built", "_function", "_key", "_values")
 
-    def __init__(
-        self,
-        select: Select,
-        cache: dict[tuple, Cached | None],
-        key: tuple | None,
-        values: dict[str, Any],
-        with_slots: Callable[[], Select],
-    ) -> None:
-        self.select = select
-        self._cache = cache
+    def __init__(self, function: _Function, key: tuple | None, values: dict[str, Any]) -> None:
+        self._function = function
         self._key = key
         self._values = values
-        self._with_slots = with_slots
+        self._built: Select | None = None
+
+    @property
+    def select(self) -> Select:
+        if self._built is None:
+            self._built = self._function.build(self._values)
+        return self._built
 
     @property
     def table(self) -> Any:
-        return self.select.table
+        """The select's table, without building it once its shape has been seen."""
+        tables = self._function.tables
+        table = tables.get(self._key) if self._key is not None else None
+        if table is None:
+            table = self.select.table
+            if self._key is not None and len(tables) < MAX_SHAPES:
+                tables[self._key] = table
+        return table
 
     def __await__(self) -> Generator[Any, None, list[dict[str, Any]]]:
         return self.select.__await__()
@@ -150,12 +155,13 @@ class Shaped:
         if self._key is None:
             return make(self.select, sqlite)
         key = (sqlite, self._key)
-        if key in self._cache:
-            cached = self._cache[key]
+        cache = self._function.cache
+        if key in cache:
+            cached = cache[key]
         else:
             cached = self._learn(sqlite, make)
-            if len(self._cache) < MAX_SHAPES:
-                self._cache[key] = cached
+            if len(cache) < MAX_SHAPES:
+                cache[key] = cached
         if cached is None:
             return make(self.select, sqlite)
         if _check_all():
@@ -164,11 +170,11 @@ class Shaped:
 
     def _learn(self, sqlite: bool, make: MakeFragment) -> Cached | None:
         try:
-            query, aliases, converters = make(self._with_slots(), sqlite)
+            query, aliases, converters = make(self._function.build_with_slots(self._values), sqlite)
         except Unshaped:
             if _check_all():
                 raise
-            log.warning("not compiled once: %s", self._with_slots)
+            log.warning("not compiled once: %s", self._function.name)
             return None
         cached = Cached(Flat.of(query), aliases, converters)
         try:
@@ -176,7 +182,7 @@ class Shaped:
         except AssertionError:
             if _check_all():
                 raise
-            log.warning("not compiled once: %s", self._with_slots, exc_info=True)
+            log.warning("not compiled once: %s", self._function.name, exc_info=True)
             return None
         return cached
 
@@ -188,7 +194,7 @@ class Shaped:
         )
         if mine.template != theirs.template or not same_args or cached.aliases != aliases:
             raise AssertionError(
-                f"{self._with_slots}: the cached SQL differs from Piccolo's:\n{mine}\n{theirs}"
+                f"{self._function.name}: the cached SQL differs from Piccolo's:\n{mine}\n{theirs}"
             )
 
 
@@ -229,6 +235,47 @@ def _slots(values: dict[str, Any], fixed: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
+class _Function:
+    """A decorated query function: its parameters, and its cache of shapes."""
+
+    def __init__(self, function: Callable[..., Select], fixed: tuple[str, ...]) -> None:
+        parameters = inspect.signature(function).parameters.values()
+        if any(p.kind not in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) for p in parameters):
+            raise TypeError(f"{function.__qualname__}: only named parameters can be compiled")
+        self.function = function
+        self.name = f"{function.__module__}.{function.__qualname__}"
+        self.fixed = fixed
+        self.names = [p.name for p in parameters]
+        self.defaults = {p.name: p.default for p in parameters if p.default is not p.empty}
+        self.cache: dict[tuple, Cached | None] = {}
+        self.tables: dict[tuple, Any] = {}
+
+    def values(self, args: tuple, kwargs: dict[str, Any]) -> dict[str, Any]:
+        if len(args) > len(self.names):
+            raise TypeError(f"{self.name}: too many arguments")
+        values = {**self.defaults, **dict(zip(self.names, args, strict=False)), **kwargs}
+        if len(values) != len(self.names) or not values.keys() <= set(self.names):
+            raise TypeError(f"{self.name}: arguments {sorted(values)} for {self.names}")
+        return values
+
+    def key(self, values: dict[str, Any]) -> tuple | None:
+        try:
+            key = tuple(
+                ("fixed", values[name]) if name in self.fixed else _shape(values[name])
+                for name in self.names
+            )
+            hash(key)
+        except TypeError:  # an argument of another kind: no cache for this call
+            return None
+        return key
+
+    def build(self, values: dict[str, Any]) -> Select:
+        return self.function(**values)
+
+    def build_with_slots(self, values: dict[str, Any]) -> Select:
+        return self.function(**_slots(values, self.fixed))
+
+
 def compiled(
     *fixed: str,
 ) -> Callable[[Callable[P, Select]], Callable[P, Shaped]]:
@@ -236,31 +283,14 @@ def compiled(
     the arguments whose values Piccolo writes into the SQL (LIMIT, OFFSET)."""
 
     def decorate(function: Callable[P, Select]) -> Callable[P, Shaped]:
-        signature = inspect.signature(function)
-        cache: dict[tuple, Cached | None] = {}
+        compiled_function = _Function(function, fixed)
 
         @functools.wraps(function)
         def query(*args: P.args, **kwargs: P.kwargs) -> Shaped:
-            bound = signature.bind(*args, **kwargs)
-            bound.apply_defaults()
-            values = dict(bound.arguments)
-            try:
-                key: tuple | None = tuple(
-                    ("fixed", value) if name in fixed else _shape(value)
-                    for name, value in values.items()
-                )
-                hash(key)
-            except TypeError:  # an argument of another kind: no cache for this call
-                key = None
-            return Shaped(
-                function(*args, **kwargs),
-                cache,
-                key,
-                values,
-                lambda: function(**_slots(values, fixed)),  # type: ignore[call-arg]
-            )
+            values = compiled_function.values(args, kwargs)
+            return Shaped(compiled_function, compiled_function.key(values), values)
 
-        query.cache = cache  # type: ignore[attr-defined]
+        query.cache = compiled_function.cache  # type: ignore[attr-defined]
         return query
 
     return decorate

@@ -9,6 +9,7 @@ the same way.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -188,8 +189,15 @@ def _excerpt(text: str, start: int, end: int) -> str:
 
 def findings(text: str) -> list[Finding]:
     """What `text` holds that may be about a client: BSNs first, then the warnings, once each."""
-    found = [*_bsn_findings(text), *_warning_findings(text)]
-    return list(dict.fromkeys(found))
+    return list(_findings(text))
+
+
+# The proposal page judges every stored text of the proposal for its checklist on each view,
+# and the texts seldom change: judging them was a tenth of that page's time under load
+# (bench/spy_page.py). Findings are frozen, so the cached ones can be shared.
+@functools.lru_cache(maxsize=4096)
+def _findings(text: str) -> tuple[Finding, ...]:
+    return tuple(dict.fromkeys([*_bsn_findings(text), *_warning_findings(text)]))
 
 
 @dataclass(frozen=True)

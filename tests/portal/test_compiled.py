@@ -113,7 +113,10 @@ async def test_computing_with_an_argument_is_refused(zw: Zuidwest, database: Eng
 
 
 async def test_without_the_check_such_a_function_runs_uncached(
-    zw: Zuidwest, database: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    zw: Zuidwest,
+    database: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setenv("PORTAL_CHECK_COMPILED", "0")
     computed.cache.clear()  # type: ignore[attr-defined]
@@ -136,13 +139,9 @@ def reads_a_global(round_id: int) -> Select:
     )
 
 
-async def test_a_value_not_passed_in_is_caught_when_checked(
-    zw: Zuidwest, database: Engine
-) -> None:
+async def test_a_value_not_passed_in_is_caught_when_checked(zw: Zuidwest, database: Engine) -> None:
     proposal_id = await zw.proposal()
-    round_id = (await Proposal.select(Proposal.round).where(Proposal.id == proposal_id))[0][
-        "round"
-    ]
+    round_id = (await Proposal.select(Proposal.round).where(Proposal.id == proposal_id))[0]["round"]
     reads_a_global.cache.clear()  # type: ignore[attr-defined]
     OUTSIDE["network"] = zw.network + 1000
     assert await read_alone(reads_a_global(round_id)) == []
@@ -160,3 +159,35 @@ async def test_other_arguments_are_not_cached(zw: Zuidwest, database: Engine) ->
     rows = await read_alone(by_object({"id": zw.network}))
     assert rows == await Region.select(Region.id).where(Region.network == zw.network)
     assert by_object.cache == {}  # type: ignore[attr-defined]
+
+
+async def test_a_shape_seen_before_is_not_built_again(
+    zw: Zuidwest, database: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PORTAL_CHECK_COMPILED", "0")  # the check builds each one to compare
+    built: list[int] = []
+
+    @compiled()
+    def counted(network_id: int) -> Select:
+        built.append(network_id)
+        return Region.select(Region.id).where(Region.network == network_id)
+
+    first = await read_alone(counted(zw.network))
+    learned = len(built)  # Piccolo's select and the one with slots
+    assert learned == 2
+    assert await read_alone(counted(zw.network + 1000)) == []
+    assert await read_alone(counted(zw.network)) == first
+    assert first
+    assert len(built) == learned
+
+
+async def test_the_cache_of_shapes_is_bounded(
+    zw: Zuidwest, database: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Page numbers come from requests: a `fixed` argument must not grow the cache forever."""
+    monkeypatch.setattr("portal.lib.compiled.MAX_SHAPES", 3)
+    regions.cache.clear()  # type: ignore[attr-defined]
+    for limit in range(1, 8):
+        rows = await read_alone(regions(zw.network, limit))
+        assert rows == await regions(zw.network, limit).select
+    assert len(regions.cache) == 3  # type: ignore[attr-defined]
