@@ -203,11 +203,13 @@ async def _account_parts(person: Person) -> list[Part]:
         {
             "Wanneer": row["at"],
             "Netwerk": row["network_name"] or "",
-            "Handeling": row["action"],
             "Waarover": _object_of(row, user_id),
             "Omschrijving": row["summary"],
             # Who else acted on the account is left out: only whether it was the person.
             "Door u": row["actor"] == user_id,
+            # The portal's own name for the action (English, as in the log); the Dutch is
+            # the Omschrijving.
+            "Code": row["action"],
         }
         for row in await AuditEvent.select(
             AuditEvent.at,
@@ -231,7 +233,9 @@ async def _account_parts(person: Person) -> list[Part]:
             "Netwerk": row["network_name"] or "",
             "Wat": ITEM_LABELS.get(row["item"], row["item"]),
             "Naam": row["item_label"],
-            "Bij": f"{row['subject_type']} {row['subject_id']}",
+            "Bij": _object_of(
+                {"object_type": row["subject_type"], "object_id": row["subject_id"]}, user_id
+            ),
         }
         for row in await views_by(user_id)
     ]
@@ -299,11 +303,32 @@ async def _account_parts(person: Person) -> list[Part]:
     ]
 
 
+# What the log's object types are called in Dutch; an unknown one is shown as it is.
+_OBJECT_WORDS = {
+    "budget_year": "begrotingsjaar",
+    "change": "wijziging",
+    "decision": "besluit",
+    "network": "netwerk",
+    "organisation": "organisatie",
+    "payment_request": "betaalverzoek",
+    "project": "project",
+    "proposal": "voorstel",
+    "question": "vraag",
+    "region": "regio",
+    "report": "verslag",
+    "retention_period": "bewaartermijn",
+    "review": "beoordeling",
+    "round": "ronde",
+    "sisa_text": "SiSa-tekst",
+}
+
+
 def _object_of(event: dict, user_id: int) -> str:
     """What an audit event is about; another person's account is not named, not even by id."""
     if event["object_type"] == "user":
         return "uw account" if event["object_id"] == str(user_id) else "het account van een ander"
-    return f"{event['object_type']} {event['object_id']}"
+    word = _OBJECT_WORDS.get(event["object_type"], event["object_type"])
+    return f"{word} {event['object_id']}"
 
 
 async def _sessions(user_id: int) -> list[dict]:

@@ -151,7 +151,7 @@ async def test_json_download_holds_the_persons_data_and_nobody_elses(
     assert roles == {("Aanvrager", "Zuid-West"), ("Beoordelaar", "Zuid-West")}
     assert parts["sessies"], "the log-in's session"
     assert any(
-        e["Handeling"] == "login" and e["Waarover"] == "uw account" and e["Door u"]
+        e["Code"] == "login" and e["Waarover"] == "uw account" and e["Door u"]
         for e in parts["logboek"]
     )
     # Her proposal with her contact details; Bert's proposal is not hers.
