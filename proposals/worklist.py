@@ -8,11 +8,14 @@ portal sends to that region, so there is nothing for a region officer to answer 
 
 from __future__ import annotations
 
+from piccolo.query import Select
+
 from portal.accounts import worklist
 from portal.accounts.layout import query
 from portal.accounts.tables import Role
 from portal.accounts.worklist import ObjectLink, WorkContext, WorkItem, WorkList, work_list
 from portal.lib import clock
+from portal.lib.compiled import compiled
 from proposals.tables import Proposal, ProposalAuthor, ProposalState, Round
 
 
@@ -21,13 +24,10 @@ def _closes(row: dict, ctx: WorkContext) -> dict:
     return {"due": closes, "due_label": "ronde sluit", "late": closes <= ctx.now}
 
 
-async def applicant_work(ctx: WorkContext) -> list[WorkList]:
-    """The drafts the person writes, in one statement: new ones, and those the coordinator
-    returned for revision (a returned proposal is a draft of a later version)."""
-    authored = ProposalAuthor.select(ProposalAuthor.proposal).where(
-        ProposalAuthor.user == ctx.principal.user_id
-    )
-    rows = await ctx.read(
+@compiled()
+def drafts_query(user_id: int, network_id: int) -> Select:
+    authored = ProposalAuthor.select(ProposalAuthor.proposal).where(ProposalAuthor.user == user_id)
+    return (
         Proposal.select(
             Proposal.id,
             Proposal.title,
@@ -35,12 +35,18 @@ async def applicant_work(ctx: WorkContext) -> list[WorkList]:
             Proposal.round.closes_at.as_alias("closes_at"),
         )
         .where(
-            (Proposal.network == ctx.network.id)
+            (Proposal.network == network_id)
             & (Proposal.state == ProposalState.draft)
             & Proposal.id.is_in(authored)
         )
         .order_by(Proposal.updated_at, ascending=False)
     )
+
+
+async def applicant_work(ctx: WorkContext) -> list[WorkList]:
+    """The drafts the person writes, in one statement: new ones, and those the coordinator
+    returned for revision (a returned proposal is a draft of a later version)."""
+    rows = await ctx.read(drafts_query(ctx.principal.user_id, ctx.network.id))
     drafts, returned = [], []
     for r in rows:
         href = ctx.url("proposals:detail", proposal_id=r["id"])
@@ -57,10 +63,9 @@ async def applicant_work(ctx: WorkContext) -> list[WorkList]:
     ]
 
 
-async def region_officer_work(ctx: WorkContext) -> list[WorkList]:
-    """The proposals of the officer's regions that the authors handed to the region."""
-    regions = ctx.principal.region_ids(ctx.network.id, Role.region_officer)
-    rows = await ctx.read(
+@compiled()
+def ready_query(network_id: int, region_ids: list[int]) -> Select:
+    return (
         Proposal.select(
             Proposal.id,
             Proposal.title,
@@ -69,13 +74,19 @@ async def region_officer_work(ctx: WorkContext) -> list[WorkList]:
             Proposal.round.closes_at.as_alias("closes_at"),
         )
         .where(
-            (Proposal.network == ctx.network.id)
+            (Proposal.network == network_id)
             & (Proposal.state == ProposalState.ready)
-            & Proposal.region.is_in(sorted(regions) or [0])
+            & Proposal.region.is_in(region_ids)
         )
         .order_by(Proposal.round.closes_at)
         .order_by(Proposal.id)
     )
+
+
+async def region_officer_work(ctx: WorkContext) -> list[WorkList]:
+    """The proposals of the officer's regions that the authors handed to the region."""
+    regions = ctx.principal.region_ids(ctx.network.id, Role.region_officer)
+    rows = await ctx.read(ready_query(ctx.network.id, sorted(regions) or [0]))
     items = [
         WorkItem(
             r["title"],

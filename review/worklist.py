@@ -8,10 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from piccolo.query import Select
+
 from portal.accounts import worklist
 from portal.accounts.tables import Role
 from portal.accounts.worklist import WorkContext, WorkItem, WorkList, work_list
 from portal.lib import clock
+from portal.lib.compiled import compiled
 from portal.lib.formatting import datum
 from proposals.tables import Proposal, ProposalAuthor, ProposalState, Round
 from review.tables import Question, Review, ReviewState
@@ -29,24 +32,62 @@ def _deadline(value: dt.datetime | None, now: dt.datetime) -> dict:
     return {"due": deadline, "due_label": "uiterlijk", "late": deadline <= now}
 
 
+@compiled()
+def reviews_to_do_query(user_id: int, network_id: int) -> Select:
+    return Review.select(
+        Review.id,
+        Review.state,
+        Review.version,
+        Review.proposal.version.as_alias("proposal_version"),
+        Review.proposal.title.as_alias("title"),
+        Review.proposal._.round._.review_deadline.as_alias("deadline"),
+    ).where(
+        (Review.reviewer == user_id)
+        & (Review.proposal.network == network_id)
+        & (Review.state != ReviewState.submitted)
+        & Review.proposal.state.is_in(list(UNDER_REVIEW))
+    )
+
+
+@compiled()
+def answered_query(user_id: int, network_id: int) -> Select:
+    return (
+        Question.select(
+            Question.proposal,
+            Question.proposal.title.as_alias("title"),
+            Question.answered_at,
+        )
+        .where(
+            (Question.asked_by == user_id)
+            & Question.answered_at.is_not_null()
+            & (Question.proposal.network == network_id)
+            & Question.proposal.state.is_in(list(UNDER_REVIEW))
+        )
+        .order_by(Question.answered_at, ascending=False)
+    )
+
+
+@compiled()
+def open_questions_query(user_id: int, network_id: int) -> Select:
+    authored = ProposalAuthor.select(ProposalAuthor.proposal).where(ProposalAuthor.user == user_id)
+    return (
+        Question.select(
+            Question.proposal, Question.proposal.title.as_alias("title"), Question.asked_at
+        )
+        .where(
+            Question.answered_at.is_null()
+            & (Question.proposal.network == network_id)
+            & Question.proposal.is_in(authored)
+            & Question.proposal.state.is_in(list(OPEN_FOR_ANSWERS))
+        )
+        .order_by(Question.asked_at)
+    )
+
+
 async def reviewer_work(ctx: WorkContext) -> list[WorkList]:
     """Two statements: the reviews of the current versions not handed in, and the answers to
     the person's questions on proposals still under review."""
-    reviews = await ctx.read(
-        Review.select(
-            Review.id,
-            Review.state,
-            Review.version,
-            Review.proposal.version.as_alias("proposal_version"),
-            Review.proposal.title.as_alias("title"),
-            Review.proposal._.round._.review_deadline.as_alias("deadline"),
-        ).where(
-            (Review.reviewer == ctx.principal.user_id)
-            & (Review.proposal.network == ctx.network.id)
-            & (Review.state != ReviewState.submitted)
-            & Review.proposal.state.is_in(list(UNDER_REVIEW))
-        )
-    )
+    reviews = await ctx.read(reviews_to_do_query(ctx.principal.user_id, ctx.network.id))
     # A review of an earlier version stays when a proposal comes back; it is not asked for.
     current = [r for r in reviews if r["version"] == r["proposal_version"]]
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
@@ -60,20 +101,7 @@ async def reviewer_work(ctx: WorkContext) -> list[WorkList]:
         )
         for r in current
     ]
-    answered = await ctx.read(
-        Question.select(
-            Question.proposal,
-            Question.proposal.title.as_alias("title"),
-            Question.answered_at,
-        )
-        .where(
-            (Question.asked_by == ctx.principal.user_id)
-            & Question.answered_at.is_not_null()
-            & (Question.proposal.network == ctx.network.id)
-            & Question.proposal.state.is_in(list(UNDER_REVIEW))
-        )
-        .order_by(Question.answered_at, ascending=False)
-    )
+    answered = await ctx.read(answered_query(ctx.principal.user_id, ctx.network.id))
     answers = [
         WorkItem(
             r["title"],
@@ -91,21 +119,7 @@ async def reviewer_work(ctx: WorkContext) -> list[WorkList]:
 
 async def applicant_work(ctx: WorkContext) -> list[WorkList]:
     """One statement: the open questions about the person's proposals, one item a proposal."""
-    authored = ProposalAuthor.select(ProposalAuthor.proposal).where(
-        ProposalAuthor.user == ctx.principal.user_id
-    )
-    rows = await ctx.read(
-        Question.select(
-            Question.proposal, Question.proposal.title.as_alias("title"), Question.asked_at
-        )
-        .where(
-            Question.answered_at.is_null()
-            & (Question.proposal.network == ctx.network.id)
-            & Question.proposal.is_in(authored)
-            & Question.proposal.state.is_in(list(OPEN_FOR_ANSWERS))
-        )
-        .order_by(Question.asked_at)
-    )
+    rows = await ctx.read(open_questions_query(ctx.principal.user_id, ctx.network.id))
     per_proposal: dict[int, list[dict]] = defaultdict(list)
     for r in rows:
         per_proposal[r["proposal"]].append(r)

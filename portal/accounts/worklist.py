@@ -20,8 +20,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from piccolo.query import Select
+
 from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.tables import AuditEvent, Role
+from portal.lib.compiled import compiled
 from portal.lib.together import Batch, Part, read_alone
 
 T = TypeVar("T")
@@ -152,16 +155,21 @@ class Activity:
     link: ObjectLink | None
 
 
-async def recent_activity(ctx: WorkContext, limit: int = RECENT) -> list[Activity]:
-    """The person's latest audit events in this network, each with the object it is about."""
-    events = await ctx.read(
+@compiled("limit")
+def recent_events_query(user_id: int, network_id: int, limit: int) -> Select:
+    return (
         AuditEvent.select(
             AuditEvent.at, AuditEvent.summary, AuditEvent.object_type, AuditEvent.object_id
         )
-        .where((AuditEvent.actor == ctx.principal.user_id) & (AuditEvent.network == ctx.network.id))
+        .where((AuditEvent.actor == user_id) & (AuditEvent.network == network_id))
         .order_by(AuditEvent.id, ascending=False)
         .limit(limit)
     )
+
+
+async def recent_activity(ctx: WorkContext, limit: int = RECENT) -> list[Activity]:
+    """The person's latest audit events in this network, each with the object it is about."""
+    events = await ctx.read(recent_events_query(ctx.principal.user_id, ctx.network.id, limit))
     ids: dict[str, set[int]] = defaultdict(set)
     for e in events:
         if e["object_type"] in NAMERS and _is_id(e["object_id"]):
