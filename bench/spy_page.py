@@ -99,9 +99,11 @@ def main() -> None:
             wrk_pages.run_wrk(wrk, base + page.path, 16, 2, script, cookie, wrk_pages.WRK_CPU)
             collapsed = work / "stacks.txt"
             sampler = subprocess.Popen(  # noqa: S603
-                [spy, "record", "--pid", str(server_pid), "--rate", str(args.rate)]
-                + ["--duration", str(args.seconds), "--format", "raw", "--output", str(collapsed)]
-                + ["--nonblocking"],
+                [
+                    *(spy, "record", "--pid", str(server_pid), "--rate", str(args.rate)),
+                    *("--duration", str(args.seconds), "--format", "raw"),
+                    *("--output", str(collapsed), "--nonblocking"),
+                ],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
@@ -118,7 +120,10 @@ def main() -> None:
 def _listening_pid(port: int) -> int:
     """The server process (uvicorn under `portal serve`) that listens on the port."""
     out = subprocess.run(  # noqa: S603
-        ["ss", "-Hltnp", f"sport = :{port}"], capture_output=True, text=True, check=True
+        [shutil.which("ss") or "/usr/bin/ss", "-Hltnp", f"sport = :{port}"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     pid = out.split("pid=", 1)[1].split(",", 1)[0]
     return int(pid)

@@ -305,7 +305,7 @@ _REVIEW_NETWORK = Review.proposal.network  # a join chain costs a copy per step:
 
 
 def _mine(user_id: int, network_id: int) -> Combinable:
-    return (Review.reviewer == user_id) & (_REVIEW_NETWORK == network_id)
+    return (Review.reviewer == user_id) & (_REVIEW_NETWORK == network_id)  # noqa: SIM300
 
 
 @compiled("per_page", "offset")
