@@ -26,13 +26,15 @@ from portal.accounts.deps import provide_network, provide_principal
 from portal.accounts.guards import allow
 from portal.accounts.layout import query, redirect, render, url
 from portal.accounts.principal import NetworkRef, Principal
-from portal.accounts.tables import Region, Role
+from portal.accounts.tables import Role
 from portal.accounts.view_log import ViewedItem, ViewSubject
 from portal.lib import clock, privacy
 from portal.lib.db import required
 from portal.lib.files import FileRefused, stored_for
 from portal.lib.forms import money_field, page_count, page_number, query_int, text
+from portal.lib.together import read_alone, together
 from portal.lib.uploads import accepted_upload, serve_stored
+from proposals.queries import region_names_query
 
 COORDINATOR = allow(Role.coordinator)
 REPORTERS = allow(Role.coordinator, Role.region_officer)
@@ -71,12 +73,18 @@ class ReportController(Controller):
         principal: NamedDependency[Principal],
         network_ref: NamedDependency[NetworkRef],
     ) -> Template:
-        rows = await reports.report_keys_of_network(network_ref.id, await self._scope(request))
+        network_id = network_ref.id
+        reads_books = principal.has_role(network_id, Role.coordinator, Role.auditor)
+        # The keys of all the network's reports, its regions and its years, in one statement;
+        # the shown rows whole in a second.
+        read = await together(
+            keys=reports.report_keys_of_network(network_id, await self._scope(request)),
+            regions=region_names_query(network_id),
+            **({"years": sisa.sisa_years_query(network_id)} if reads_books else {}),
+        )
+        rows = read["keys"]
         today = clock.now().date()
-        regions = {
-            r["id"]: r["name"]
-            for r in await Region.select().where(Region.network == network_ref.id)
-        }
+        regions = {r["id"]: r["name"] for r in read["regions"]}
         grouped: dict[str, list[dict]] = {key: [] for key in REPORT_GROUPS}
         for r in rows:
             status = status_of(
@@ -115,18 +123,19 @@ class ReportController(Controller):
                 "next": href(page + 1) if page < pages else None,
             }
         # The shown rows whole, in one statement for all groups.
-        shown = await reports.reports_by_id([r["id"] for g in groups.values() for r in g["rows"]])
+        ids = [r["id"] for g in groups.values() for r in g["rows"]]
+        shown = (
+            {r["id"]: r for r in await read_alone(reports.reports_by_id_query(ids))} if ids else {}
+        )
         for g in groups.values():
             g["rows"] = [{**shown[r["id"]], **r} for r in g["rows"]]
-        network_id = network_ref.id
-        reads_books = principal.has_role(network_id, Role.coordinator, Role.auditor)
         return render(
             request,
             "ledger/deadlines.html",
             groups=groups,
             labels=STATUS_LABELS,
             format_due=format_due,
-            sisa_years=await sisa.deadlines_of(network_id, today) if reads_books else [],
+            sisa_years=sisa.deadlines_from(read["years"], today) if reads_books else [],
         )
 
     async def _report(self, request: Request, report_id: int) -> ReportRow:

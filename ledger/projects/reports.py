@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
+from piccolo.query import Select
+
 from ledger.books import queries
 from ledger.books.booking import EntryDraft, LedgerRefused, book, lock_years
 from ledger.books.rows import ReportRow
@@ -24,6 +26,7 @@ from portal.accounts.principal import Principal
 from portal.accounts.queries import coordinator_emails
 from portal.accounts.tables import Role
 from portal.lib import clock
+from portal.lib.compiled import Shaped, compiled
 from portal.lib.db import required, write_transaction
 from portal.lib.files import CheckedFile
 from portal.lib.money import format_euros
@@ -372,14 +375,21 @@ async def accept_report(
             await ledger_letters.freeze_settlement(project["network"], project["id"], actor.name)
 
 
-def _report_list_columns() -> tuple:
-    return (
-        *Report.all_columns(exclude=[Report.results, Report.realised_lines, Report.draft]),
-        Report.project.title.as_alias("title"),
-        Report.project.recipient.as_alias("recipient"),
-        Report.project.region_id.as_alias("region_id"),
-        Report.project._.budget_year._.year.as_alias("budget_year"),
-    )
+# What the list shows of each report (built once: a join chain costs a copy per step).
+REPORT_LIST_COLUMNS = (
+    *Report.all_columns(exclude=[Report.results, Report.realised_lines, Report.draft]),
+    Report.project.title.as_alias("title"),
+    Report.project.recipient.as_alias("recipient"),
+    Report.project.region_id.as_alias("region_id"),
+    Report.project._.budget_year._.year.as_alias("budget_year"),
+)
+REPORT_KEY_COLUMNS = (
+    Report.id,
+    Report.due_date,
+    Report.state,
+    Report.project.recipient.as_alias("recipient"),
+    Report.project.region_id.as_alias("region_id"),
+)
 
 
 @dataclass(frozen=True)
@@ -425,45 +435,48 @@ async def authored_projects(user_id: int, network_id: int) -> frozenset[int]:
     return frozenset(granted) | {r["id"] for r in later}
 
 
-def _of_network(query, network_id: int, scope: ReportScope | None):
+def _of_network(
+    query: Select, network_id: int, region_ids: list[int] | None, project_ids: list[int] | None
+) -> Select:
     query = query.where(Report.project.network == network_id)
-    if scope is not None:
+    if region_ids is not None and project_ids is not None:
         query = query.where(
-            Report.project.region_id.is_in(list(scope.region_ids) or [0])
-            | Report.project.is_in(list(scope.project_ids) or [0])
+            Report.project.region_id.is_in(region_ids) | Report.project.is_in(project_ids)
         )
     return query
 
 
+def _scoped(scope: ReportScope | None) -> tuple[list[int] | None, list[int] | None]:
+    if scope is None:
+        return None, None
+    return sorted(scope.region_ids) or [0], sorted(scope.project_ids) or [0]
+
+
 async def reports_of_network(network_id: int, scope: ReportScope | None = None) -> list[dict]:
-    query = _of_network(Report.select(*_report_list_columns()), network_id, scope)
+    query = _of_network(Report.select(*REPORT_LIST_COLUMNS), network_id, *_scoped(scope))
     return await query.order_by(Report.due_date)
 
 
-async def report_keys_of_network(network_id: int, scope: ReportScope | None = None) -> list[dict]:
+@compiled()
+def report_keys_query(
+    network_id: int, region_ids: list[int] | None, project_ids: list[int] | None
+) -> Select:
     """What the deadlines page groups and sorts all of a network's reports by: a few short
-    columns, by due date. The rows it shows come from `reports_by_id`: reading every report
-    whole (its lessons are long texts) was most of that page's time (issue 8)."""
-    query = _of_network(
-        Report.select(
-            Report.id,
-            Report.due_date,
-            Report.state,
-            Report.project.recipient.as_alias("recipient"),
-            Report.project.region_id.as_alias("region_id"),
-        ),
-        network_id,
-        scope,
-    )
-    return await query.order_by(Report.due_date)
+    columns, by due date. The rows it shows come from `reports_by_id_query`: reading every
+    report whole (its lessons are long texts) was most of that page's time (issue 8)."""
+    query = _of_network(Report.select(*REPORT_KEY_COLUMNS), network_id, region_ids, project_ids)
+    return query.order_by(Report.due_date)
 
 
-async def reports_by_id(report_ids: list[int]) -> dict[int, dict]:
-    """The rows of `reports_of_network` for these reports."""
-    if not report_ids:
-        return {}
-    rows = await Report.select(*_report_list_columns()).where(Report.id.is_in(report_ids))
-    return {r["id"]: r for r in rows}
+def report_keys_of_network(network_id: int, scope: ReportScope | None = None) -> Shaped:
+    """`report_keys_query` for what `scope` reads (None: all)."""
+    return report_keys_query(network_id, *_scoped(scope))
+
+
+@compiled()
+def reports_by_id_query(report_ids: list[int]) -> Select:
+    """The rows of `reports_of_network` for these reports (at least one)."""
+    return Report.select(*REPORT_LIST_COLUMNS).where(Report.id.is_in(report_ids))
 
 
 async def report_row(network_id: int, report_id: int) -> ReportRow | None:

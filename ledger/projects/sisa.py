@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from piccolo.query import Select
+
 from ledger.books.booking import LedgerRefused
 from ledger.books.deadlines import format_due, reminder_keys, sisa_due_date, status_of
 from ledger.books.tables import BudgetYear, Project
@@ -15,6 +17,7 @@ from portal.accounts import events, reminders
 from portal.accounts.events import Mail
 from portal.accounts.principal import Principal
 from portal.accounts.tables import Membership, Role
+from portal.lib.compiled import compiled
 from portal.lib.db import lock_row, write_transaction
 
 TEXTS = {
@@ -27,15 +30,24 @@ TEXTS = {
 }
 
 
-async def deadlines_of(network_id: int, today: dt.date) -> list[dict]:
-    """Each budget year of the network with its SiSa due date and status, newest first."""
-    rows = await (
+@compiled()
+def sisa_years_query(network_id: int) -> Select:
+    return (
         BudgetYear.select(
             BudgetYear.id, BudgetYear.year, BudgetYear.sisa_submitted_on, BudgetYear.sisa_reference
         )
         .where(BudgetYear.network == network_id)
         .order_by(BudgetYear.year, ascending=False)
     )
+
+
+async def deadlines_of(network_id: int, today: dt.date) -> list[dict]:
+    """Each budget year of the network with its SiSa due date and status, newest first."""
+    return deadlines_from(await sisa_years_query(network_id), today)
+
+
+def deadlines_from(rows: list[dict], today: dt.date) -> list[dict]:
+    """`deadlines_of` from the rows of `sisa_years_query`."""
     for r in rows:
         r["due_date"] = sisa_due_date(r["year"])
         r["status"] = status_of(

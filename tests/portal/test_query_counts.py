@@ -299,8 +299,9 @@ MAIN_PAGE_STATEMENTS = {
     ("/n/zuid-west/begroting/{year}", "coordinator"): 5,
     # session, the entries with their count, marks and filters
     ("/n/zuid-west/begroting/{year}/mutaties", "coordinator"): 2,
-    ("/n/zuid-west/verantwoording", "coordinator"): 5,
-    ("/n/zuid-west/verantwoording", "officer"): 4,
+    # session, the reports' keys with the regions and years, the shown reports whole
+    ("/n/zuid-west/verantwoording", "coordinator"): 3,
+    ("/n/zuid-west/verantwoording", "officer"): 3,
     ("/n/zuid-west/projectenbank", "coordinator"): 5,
     ("/n/zuid-west/projectenbank?q=project", "applicant"): 5,
 }
