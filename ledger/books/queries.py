@@ -85,23 +85,23 @@ GROUP BY p.account
 """
 
 
-def sums_of_year_query(budget_year_id: int) -> Raw:
+def _of_year(sql: str, budget_year_id: int) -> Raw:
+    """One of the sums over `_ENTRIES_OF_YEAR`, as a read `together` can join."""
     return Raw(
-        _SUMS,
+        sql,
         (budget_year_id,) * _ENTRIES_OF_YEAR_PLACEHOLDERS,
         ("kind", "account", "counter_account", "project", "total"),
         Entry._meta.db,
     )
+
+
+def sums_of_year_query(budget_year_id: int) -> Raw:
+    return _of_year(_SUMS, budget_year_id)
 
 
 def account_sums_of_year_query(budget_year_id: int) -> Raw:
     """`sums_of_year_query` without the projects: for `account_figures` only."""
-    return Raw(
-        _ACCOUNT_SUMS,
-        (budget_year_id,) * _ENTRIES_OF_YEAR_PLACEHOLDERS,
-        ("kind", "account", "counter_account", "project", "total"),
-        Entry._meta.db,
-    )
+    return _of_year(_ACCOUNT_SUMS, budget_year_id)
 
 
 async def sums_of_year(budget_year_id: int) -> list[Sum]:
