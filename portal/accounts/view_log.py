@@ -128,7 +128,23 @@ async def views_of(subject: ViewSubject, subject_id: int, limit: int = SHOWN_VIE
             ROLE_LABELS[Role(value)] for value in row["roles"].split(",") if value
         )
         row["item_name"] = ITEM_LABELS.get(row["item"], row["item"])
-    return rows
+    return repeats_together(rows)
+
+
+def repeats_together(rows: list[dict]) -> list[dict]:
+    """One line for views of the same item by the same person right after each other (a
+    coordinator opening a report page five times is one line, "5×"), with the first and the
+    last moment; newest first, as `rows`."""
+    lines: list[dict] = []
+    for row in rows:
+        last = lines[-1] if lines else None
+        same = ("user_name", "item", "item_label", "roles")
+        if last is not None and all(last[key] == row[key] for key in same):
+            last["times"] += 1
+            last["first_at"] = row["at"]
+        else:
+            lines.append({**row, "times": 1, "first_at": row["at"]})
+    return lines
 
 
 async def views_by(user_id: int) -> list[dict]:

@@ -7,6 +7,7 @@ person, and no secret."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 
 import httpx
@@ -322,3 +323,23 @@ async def test_a_report_and_its_attachment_are_logged_and_shown_to_the_coordinat
     page = await client.get(report_url)
     section = page.text[page.text.index('id="ingezien-door"') :]
     assert "Rita Regio" in section and "Regio-indiener" in section and "factuur.pdf" in section
+
+
+def test_repeated_views_are_one_line() -> None:
+    """The coordinator opening a report page five times is one line, with how often."""
+    from portal.accounts.view_log import repeats_together
+
+    def view(minute: int, who: str, item: str = "report") -> dict:
+        at = dt.datetime(2026, 12, 4, 16, minute, tzinfo=dt.UTC)
+        return {"at": at, "user_name": who, "item": item, "item_label": "", "roles": "coordinator"}
+
+    newest_first = [view(59 - i, "Cora") for i in range(5)]
+    newest_first += [view(40, "Rita"), view(39, "Cora"), view(38, "Cora", "report_attachment")]
+    lines = repeats_together(newest_first)
+    assert [(line["user_name"], line["item"], line["times"]) for line in lines] == [
+        ("Cora", "report", 5),
+        ("Rita", "report", 1),
+        ("Cora", "report", 1),
+        ("Cora", "report_attachment", 1),
+    ]
+    assert lines[0]["at"].minute == 59 and lines[0]["first_at"].minute == 55
