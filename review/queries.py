@@ -263,27 +263,56 @@ async def review_row(review_id: int) -> ReviewRow | None:
     return cast(ReviewRow, rows[0]) if rows else None
 
 
+def _reviewed(review_id: int) -> Select:
+    return Review.select(Review.proposal).where(Review.id == review_id)
+
+
+@compiled()
+def reviewed_proposal_query(review_id: int, network_id: int) -> Select:
+    return (
+        Proposal.select(*PROPOSAL_ROW_COLUMNS)
+        .where(Proposal.id.is_in(_reviewed(review_id)) & (Proposal.network == network_id))
+        .output(load_json=True)
+    )
+
+
+@compiled()
+def declared_on_reviewed_query(review_id: int, reviewer_id: int) -> Select:
+    return ConflictDeclaration.select(ConflictDeclaration.proposal).where(
+        (ConflictDeclaration.reviewer == reviewer_id)
+        & ConflictDeclaration.proposal.is_in(_reviewed(review_id))
+    )
+
+
+@compiled()
+def questions_on_reviewed_query(review_id: int) -> Select:
+    return (
+        Question.select(*QUESTION_COLUMNS)
+        .where(Question.proposal.is_in(_reviewed(review_id)))
+        .order_by(Question.asked_at)
+    )
+
+
+@compiled()
+def reviews_of_reviewed_query(review_id: int) -> Select:
+    return (
+        Review.select(*REVIEW_COLUMNS)
+        .where(Review.proposal.is_in(_reviewed(review_id)))
+        .order_by(Review.id)
+        .output(load_json=True)
+    )
+
+
 async def around_review(review_id: int, reviewer_id: int, network_id: int) -> dict[str, list]:
     """The reviewer's page in one statement: the review, its proposal (as `proposal_row`), what
     says whether the reviewer has a conflict with it, its questions and the reviews of it."""
-    reviewed = Review.select(Review.proposal).where(Review.id == review_id)
     return await together(
         review=review_row_query(review_id),
-        proposal=Proposal.select(*PROPOSAL_ROW_COLUMNS)
-        .where(Proposal.id.is_in(reviewed) & (Proposal.network == network_id))
-        .output(load_json=True),
+        proposal=reviewed_proposal_query(review_id, network_id),
         memberships=reviewer_memberships_query(reviewer_id, network_id),
-        declared=ConflictDeclaration.select(ConflictDeclaration.proposal).where(
-            (ConflictDeclaration.reviewer == reviewer_id)
-            & ConflictDeclaration.proposal.is_in(reviewed)
-        ),
-        questions=Question.select(*QUESTION_COLUMNS)
-        .where(Question.proposal.is_in(reviewed))
-        .order_by(Question.asked_at),
-        reviews=Review.select(*REVIEW_COLUMNS)
-        .where(Review.proposal.is_in(reviewed))
-        .order_by(Review.id)
-        .output(load_json=True),
+        declared=declared_on_reviewed_query(review_id, reviewer_id),
+        questions=questions_on_reviewed_query(review_id),
+        reviews=reviews_of_reviewed_query(review_id),
     )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import cast
 
+from piccolo.query import Select
+
 from ledger.books import queries
 from ledger.books.deadlines import DUE_SOON_DAYS, format_due, sisa_due_date, status_of
 from ledger.books.rows import AccountRow
@@ -27,6 +29,7 @@ from ledger.projects import changes, payment_requests, reports
 from portal.accounts import worklist
 from portal.accounts.tables import Role
 from portal.accounts.worklist import ObjectLink, WorkContext, WorkItem, WorkList, work_list
+from portal.lib.compiled import compiled
 from portal.lib.money import format_euros
 from proposals.tables import ProposalAuthor
 
@@ -36,15 +39,119 @@ NEAR_FLOOR_BP = 1000
 OPEN_REPORT_STATES = [ReportState.due, ReportState.returned]
 
 
-def _report_columns() -> tuple:
-    return (
-        Report.id,
-        Report.year,
-        Report.due_date,
-        Report.state,
-        Report.final,
-        Report.project.title.as_alias("title"),
+# The reads, compiled once (portal/lib/compiled.py).
+REPORT_COLUMNS = (
+    Report.id,
+    Report.year,
+    Report.due_date,
+    Report.state,
+    Report.final,
+    Report.project.title.as_alias("title"),
+)
+
+
+@compiled()
+def applicant_reports_query(user_id: int, network_id: int) -> Select:
+    """The open reports of the projects of the person's proposals and of the later years of
+    those grants."""
+    authored = ProposalAuthor.select(ProposalAuthor.proposal).where(ProposalAuthor.user == user_id)
+    granted = Project.select(Project.id).where(
+        (Project.network == network_id) & Project.proposal_id.is_in(authored)
     )
+    projects = Project.select(Project.id).where(
+        (Project.network == network_id)
+        & (Project.id.is_in(granted) | Project.grant_of.is_in(granted))
+    )
+    return (
+        Report.select(*REPORT_COLUMNS)
+        .where(Report.project.is_in(projects) & Report.state.is_in(OPEN_REPORT_STATES))
+        .order_by(Report.due_date)
+        .order_by(Report.id)
+    )
+
+
+@compiled()
+def officer_reports_query(network_id: int, region_ids: list[int]) -> Select:
+    return (
+        Report.select(*REPORT_COLUMNS)
+        .where(
+            (Report.project.network == network_id)
+            & Report.project.region_id.is_in(region_ids)
+            & Report.state.is_in(OPEN_REPORT_STATES)
+        )
+        .order_by(Report.due_date)
+        .order_by(Report.id)
+    )
+
+
+@compiled()
+def payments_to_decide_query(network_id: int) -> Select:
+    return (
+        PaymentRequest.select(
+            PaymentRequest.id,
+            PaymentRequest.kind,
+            PaymentRequest.amount_cents,
+            PaymentRequest.project.title.as_alias("title"),
+        )
+        .where(
+            (PaymentRequest.project.network == network_id)
+            & (PaymentRequest.state == PaymentRequestState.requested)
+        )
+        .order_by(PaymentRequest.requested_at)
+        .order_by(PaymentRequest.id)
+    )
+
+
+@compiled()
+def changes_to_decide_query(network_id: int) -> Select:
+    return (
+        ChangeRequest.select(
+            ChangeRequest.id,
+            ChangeRequest.kind,
+            ChangeRequest.project.title.as_alias("title"),
+        )
+        .where(
+            (ChangeRequest.project.network == network_id)
+            & (ChangeRequest.state == PaymentRequestState.requested)
+        )
+        .order_by(ChangeRequest.requested_at)
+        .order_by(ChangeRequest.id)
+    )
+
+
+@compiled()
+def coordinator_reports_query(network_id: int, horizon: dt.date) -> Select:
+    """The reports handed in, and those open and due by `horizon`."""
+    return (
+        Report.select(*REPORT_COLUMNS)
+        .where(
+            (Report.project.network == network_id)
+            & (
+                (Report.state == ReportState.submitted)
+                | (Report.state.is_in(OPEN_REPORT_STATES) & (Report.due_date <= horizon))
+            )
+        )
+        .order_by(Report.due_date)
+        .order_by(Report.id)
+    )
+
+
+@compiled()
+def years_query(network_id: int) -> Select:
+    return BudgetYear.select(
+        BudgetYear.id,
+        BudgetYear.year,
+        BudgetYear.spuk_amount_cents,
+        BudgetYear.unforeseen_reserve_bp,
+        BudgetYear.themes_reserve_bp,
+        BudgetYear.sisa_submitted_on,
+        BudgetYear.spend_until,
+    ).where(BudgetYear.network == network_id)
+
+
+@compiled()
+def accounts_of_years_query(year_ids: list[int]) -> Select:
+    return Account.select().where(Account.budget_year.is_in(year_ids))
 
 
 def _report_item(ctx: WorkContext, r: dict, note: str = "") -> WorkItem:
@@ -72,23 +179,7 @@ def _pressing(ctx: WorkContext, r: dict) -> bool:
 async def applicant_work(ctx: WorkContext) -> list[WorkList]:
     """The reports of the projects of the person's proposals that the region still hands in:
     the authors write what it says, so they see it coming."""
-    # The projects of the person's proposals, and the later years of those grants.
-    authored = ProposalAuthor.select(ProposalAuthor.proposal).where(
-        ProposalAuthor.user == ctx.principal.user_id
-    )
-    granted = Project.select(Project.id).where(
-        (Project.network == ctx.network.id) & Project.proposal_id.is_in(authored)
-    )
-    projects = Project.select(Project.id).where(
-        (Project.network == ctx.network.id)
-        & (Project.id.is_in(granted) | Project.grant_of.is_in(granted))
-    )
-    rows = await ctx.read(
-        Report.select(*_report_columns())
-        .where(Report.project.is_in(projects) & Report.state.is_in(OPEN_REPORT_STATES))
-        .order_by(Report.due_date)
-        .order_by(Report.id)
-    )
+    rows = await ctx.read(applicant_reports_query(ctx.principal.user_id, ctx.network.id))
     items = [_report_item(ctx, r) for r in rows if _pressing(ctx, r)]
     return [
         work_list(
@@ -102,16 +193,7 @@ async def applicant_work(ctx: WorkContext) -> list[WorkList]:
 
 async def region_officer_work(ctx: WorkContext) -> list[WorkList]:
     regions = ctx.principal.region_ids(ctx.network.id, Role.region_officer)
-    rows = await ctx.read(
-        Report.select(*_report_columns())
-        .where(
-            (Report.project.network == ctx.network.id)
-            & Report.project.region_id.is_in(sorted(regions) or [0])
-            & Report.state.is_in(OPEN_REPORT_STATES)
-        )
-        .order_by(Report.due_date)
-        .order_by(Report.id)
-    )
+    rows = await ctx.read(officer_reports_query(ctx.network.id, sorted(regions) or [0]))
     items = [_report_item(ctx, r) for r in rows if _pressing(ctx, r)]
     return [
         work_list(
@@ -129,56 +211,10 @@ async def coordinator_work(ctx: WorkContext) -> list[WorkList]:
     network_id = ctx.network.id
     horizon = ctx.today + dt.timedelta(days=DUE_SOON_DAYS)
     payments, change_rows, report_rows, years = await ctx.gather(
-        ctx.read(
-            PaymentRequest.select(
-                PaymentRequest.id,
-                PaymentRequest.kind,
-                PaymentRequest.amount_cents,
-                PaymentRequest.project.title.as_alias("title"),
-            )
-            .where(
-                (PaymentRequest.project.network == network_id)
-                & (PaymentRequest.state == PaymentRequestState.requested)
-            )
-            .order_by(PaymentRequest.requested_at)
-            .order_by(PaymentRequest.id)
-        ),
-        ctx.read(
-            ChangeRequest.select(
-                ChangeRequest.id,
-                ChangeRequest.kind,
-                ChangeRequest.project.title.as_alias("title"),
-            )
-            .where(
-                (ChangeRequest.project.network == network_id)
-                & (ChangeRequest.state == PaymentRequestState.requested)
-            )
-            .order_by(ChangeRequest.requested_at)
-            .order_by(ChangeRequest.id)
-        ),
-        ctx.read(
-            Report.select(*_report_columns())
-            .where(
-                (Report.project.network == network_id)
-                & (
-                    (Report.state == ReportState.submitted)
-                    | (Report.state.is_in(OPEN_REPORT_STATES) & (Report.due_date <= horizon))
-                )
-            )
-            .order_by(Report.due_date)
-            .order_by(Report.id)
-        ),
-        ctx.read(
-            BudgetYear.select(
-                BudgetYear.id,
-                BudgetYear.year,
-                BudgetYear.spuk_amount_cents,
-                BudgetYear.unforeseen_reserve_bp,
-                BudgetYear.themes_reserve_bp,
-                BudgetYear.sisa_submitted_on,
-                BudgetYear.spend_until,
-            ).where(BudgetYear.network == network_id)
-        ),
+        ctx.read(payments_to_decide_query(network_id)),
+        ctx.read(changes_to_decide_query(network_id)),
+        ctx.read(coordinator_reports_query(network_id, horizon)),
+        ctx.read(years_query(network_id)),
     )
     payment_page = ctx.url("ledger:payment_requests")
     payment_items = [
@@ -273,7 +309,7 @@ async def _reserves_near_floor(ctx: WorkContext, years: list[dict]) -> list[Work
         return []
     years = sorted(years, key=lambda y: y["year"])
     accounts_read, *sums_read = await ctx.gather(
-        ctx.read(Account.select().where(Account.budget_year.is_in([y["id"] for y in years]))),
+        ctx.read(accounts_of_years_query([y["id"] for y in years])),
         *(ctx.read(queries.account_sums_of_year_query(y["id"])) for y in years),
     )
     accounts = cast("list[AccountRow]", accounts_read)
