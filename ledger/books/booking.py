@@ -9,11 +9,12 @@ transaction is IMMEDIATE, which serialises all writers.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from ledger.books import queries
 from ledger.books.rules import ENTRY_KINDS, division_violations, violations
-from ledger.books.tables import Account, Entry, Project
+from ledger.books.tables import Account, BudgetYear, Entry, Project
 from portal.accounts import events
 from portal.accounts.principal import Principal
 from portal.lib import clock
@@ -154,6 +155,9 @@ async def book(
                 )
             ).returning(Entry.id)
             ids.append(row[0]["id"])
+        await BudgetYear.update({BudgetYear.entries_stamp: secrets.randbits(62)}).where(
+            BudgetYear.id.is_in(sorted(years))
+        )
         for year_id in sorted(years):
             await check_year(year_id)
         await events.record(

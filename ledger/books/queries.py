@@ -104,6 +104,25 @@ def account_sums_of_year_query(budget_year_id: int) -> Raw:
     return _of_year(_ACCOUNT_SUMS, budget_year_id)
 
 
+# A year's sums per account as this process last read them, with the year's `entries_stamp`
+# then. Every booking gives the years it touches a new stamp in its transaction, so rows kept
+# under the stamp a reader sees now are the year's sums now (read after the stamp, they can
+# only be newer). A few dozen rows a year; kept for at most `KEPT_YEARS` years.
+_KEPT_ACCOUNT_SUMS: dict[int, tuple[int, list[dict]]] = {}
+KEPT_YEARS = 256
+
+
+def kept_account_sums(budget_year_id: int, stamp: int) -> list[dict] | None:
+    kept = _KEPT_ACCOUNT_SUMS.get(budget_year_id)
+    return kept[1] if kept is not None and kept[0] == stamp else None
+
+
+def keep_account_sums(budget_year_id: int, stamp: int, rows: list[dict]) -> None:
+    if len(_KEPT_ACCOUNT_SUMS) >= KEPT_YEARS and budget_year_id not in _KEPT_ACCOUNT_SUMS:
+        _KEPT_ACCOUNT_SUMS.clear()
+    _KEPT_ACCOUNT_SUMS[budget_year_id] = (stamp, rows)
+
+
 async def sums_of_year(budget_year_id: int) -> list[Sum]:
     return sums_from_rows(await sums_of_year_query(budget_year_id).run())
 

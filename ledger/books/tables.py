@@ -74,6 +74,10 @@ class BudgetYear(Table):
     # The last day this year's money may be spent (the state's grant letter says it); a project
     # that runs longer is warned about while drafting and refused at the decision.
     spend_until = Date(null=True, default=None)
+    # A new random number from every booking that touches the year (`booking.book`, in the
+    # booking's transaction): the ledger is append-only, so while it stays the same the year's
+    # sums do too, and a process may keep them (`queries.kept_account_sums`).
+    entries_stamp = BigInt(default=0)
 
 
 class Account(Table, tablename="ledger_account"):

@@ -146,6 +146,7 @@ def years_query(network_id: int) -> Select:
         BudgetYear.themes_reserve_bp,
         BudgetYear.sisa_submitted_on,
         BudgetYear.spend_until,
+        BudgetYear.entries_stamp,
     ).where(BudgetYear.network == network_id)
 
 
@@ -304,17 +305,24 @@ async def coordinator_work(ctx: WorkContext) -> list[WorkList]:
 async def _reserves_near_floor(ctx: WorkContext, years: list[dict]) -> list[WorkItem]:
     """The reserves of the years still being accounted for (SiSa not yet handed in) whose money
     above the floor is less than `NEAR_FLOOR_BP` of the floor: the accounts of those years and
-    the sums of each, in one round of reads."""
+    the sums of each, in one round of reads (the sums of a year whose entries did not change
+    since this process last read them are taken as kept)."""
     if not years:
         return []
     years = sorted(years, key=lambda y: y["year"])
+    kept = {y["id"]: queries.kept_account_sums(y["id"], y["entries_stamp"]) for y in years}
+    stale = [y for y in years if kept[y["id"]] is None]
     accounts_read, *sums_read = await ctx.gather(
         ctx.read(accounts_of_years_query([y["id"] for y in years])),
-        *(ctx.read(queries.account_sums_of_year_query(y["id"])) for y in years),
+        *(ctx.read(queries.account_sums_of_year_query(y["id"])) for y in stale),
     )
+    for y, rows in zip(stale, sums_read, strict=True):
+        queries.keep_account_sums(y["id"], y["entries_stamp"], rows)
+        kept[y["id"]] = rows
     accounts = cast("list[AccountRow]", accounts_read)
     items = []
-    for y, sums in zip(years, sums_read, strict=True):
+    for y in years:
+        sums = kept[y["id"]] or []
         own = [a for a in accounts if a["budget_year"] == y["id"]]
         if not own:
             continue  # not divided yet: no reserves

@@ -468,3 +468,40 @@ async def test_an_entry_is_reversed_once_even_when_asked_at_once(year: Year) -> 
     assert sum(r is None for r in results) == 1
     assert all(isinstance(r, LedgerRefused) for r in results if r is not None)
     assert await Entry.count().where(Entry.reverses == entry_id) == 1
+
+
+async def test_every_booking_renews_the_stamp_of_each_year_it_touches(year: Year) -> None:
+    """`budget_year.entries_stamp` says the year's sums may have changed (a process keeps them
+    while it stays): each booking renews it on every year of its accounts, in its transaction;
+    a refused booking changes nothing."""
+    from ledger.books.tables import BudgetYear
+
+    next_year = await make_year(2022, network=year.network, coordinator=year.coordinator)
+
+    async def stamps() -> tuple[int, int]:
+        rows = {
+            r["id"]: r["entries_stamp"]
+            for r in await BudgetYear.select(BudgetYear.id, BudgetYear.entries_stamp)
+        }
+        return rows[year.budget_year], rows[next_year.budget_year]
+
+    before = await stamps()
+    await commit(year, "learning", 100_000)
+    after_commit = await stamps()
+    assert after_commit[0] != before[0] and after_commit[1] == before[1]
+    await services.move(
+        await year.actor(),
+        year.network,
+        year.budget_year,
+        "carry_over",
+        year.accounts["learning"],
+        next_year.accounts["learning"],
+        100_000,
+        "Loopt door",
+        "AO-2021-10",
+    )
+    after_move = await stamps()
+    assert after_move[0] != after_commit[0] and after_move[1] != after_commit[1]
+    with pytest.raises(LedgerRefused):
+        await commit(year, "learning", 100_000_000)  # more than the line holds
+    assert await stamps() == after_move

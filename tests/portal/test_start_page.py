@@ -414,3 +414,51 @@ async def test_recent_activity_names_and_links_its_object(
     # The region officer's report work on a project links to its report, not the books.
     officer = await start_of(client, scene.zw.officer_a)
     assert f'href="{BASE}/verantwoording/{scene.report_a}">project Project A</a>' in officer
+
+
+async def test_a_year_s_sums_are_kept_until_a_booking(
+    client: httpx.AsyncClient, scene: Scene, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reserves' sums of a year are read once per process while its entries stay the same
+    (`budget_year.entries_stamp`); the next booking of the year shows at once."""
+    from ledger.books import queries as ledger_queries
+
+    zw = scene.zw
+    read: list[int] = []
+    original = ledger_queries.account_sums_of_year_query
+
+    def counted(budget_year_id: int):
+        read.append(budget_year_id)
+        return original(budget_year_id)
+
+    monkeypatch.setattr(ledger_queries, "account_sums_of_year_query", counted)
+    first = work_lists(await start_of(client, zw.coordinator))
+    assert first["coordinator-reserves"].items == [
+        ("Onvoorzien 2021", f"{BASE}/begroting/{zw.budget_year}")
+    ]
+    again = work_lists(await start_of(client, zw.coordinator))
+    assert again["coordinator-reserves"].items == first["coordinator-reserves"].items
+    assert read.count(zw.budget_year) == 1  # the second view took the kept sums
+    # Money moved into the unforeseen reserve: above its floor now, off the list at once.
+    accounts = await ledger_queries.accounts_of(zw.budget_year)
+    figures, _ = await ledger_queries.year_figures(zw.budget_year)
+    free = {
+        a["id"]: figures[a["id"]].budget - figures[a["id"]].committed if a["id"] in figures else 0
+        for a in accounts
+    }
+    source = max((a["id"] for a in accounts if a["kind"] == "process"), key=free.__getitem__)
+    (unforeseen,) = (a["id"] for a in accounts if a["kind"] == "unforeseen")
+    await ledger.move(
+        await principal(zw.coordinator),
+        zw.network,
+        zw.budget_year,
+        "transfer",
+        source,
+        unforeseen,
+        min(free[source], 10_000_000),
+        "Buffer aangevuld",
+        "AB-2021-1",
+    )
+    after = work_lists(await start_of(client, zw.coordinator))
+    assert "coordinator-reserves" not in after
+    assert read.count(zw.budget_year) == 2
