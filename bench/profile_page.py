@@ -149,7 +149,8 @@ async def run(args: argparse.Namespace) -> None:
     print(f"{role} {path}: {len(response.content) / 1024:.0f} KB, {len(statements)} statements")
     print(f"the statements of one request, slowest first ({sum(t for t, _ in statements):.1f} ms):")
     for ms, sql in sorted(statements, reverse=True)[: args.slowest]:
-        print(f"  {ms:6.2f} ms  {' '.join(sql.split())[:150]}")
+        shown = sql if args.full else " ".join(sql.split())[:150]
+        print(f"  {ms:6.2f} ms  {shown}")
     print(
         f"{args.repeat} requests: median {statistics.median(times):.1f} ms, "
         f"min {min(times):.1f} ms, max {max(times):.1f} ms"
@@ -206,6 +207,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--profile", action="store_true", help="pyinstrument's call tree")
     parser.add_argument("--slowest", type=int, default=5, help="statements to show")
+    parser.add_argument("--full", action="store_true", help="whole statements, for EXPLAIN")
     asyncio.run(run(parser.parse_args()))
 
 

@@ -548,39 +548,6 @@ async def decisions_by_proposal(proposal_ids: list[int]) -> dict[int, dict]:
     return {row["proposal"]: row for row in rows}
 
 
-async def review_counts_per_round(round_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Per round: proposals under review, reviews assigned and submitted (two queries that
-    count in the database: a year of rounds holds thousands of reviews)."""
-    counts = {r: {"proposals": 0, "reviews": 0, "submitted": 0} for r in round_ids}
-    if not round_ids:
-        return counts
-    proposals = (
-        await Proposal.select(Proposal.round, Count(alias="n"))
-        .where(
-            (Proposal.round.is_in(round_ids))
-            & (Proposal.submitted_at.is_not_null())
-            & (Proposal.state != "withdrawn")
-        )
-        .group_by(Proposal.round)
-    )
-    for row in proposals:
-        counts[row["round"]]["proposals"] = row["n"]
-    reviews = (
-        await Review.select(Review.proposal.round.as_alias("round"), Review.state, Count(alias="n"))
-        .where(
-            (Review.proposal.round.is_in(round_ids))
-            & (Review.proposal.submitted_at.is_not_null())
-            & (Review.proposal.state != "withdrawn")
-        )
-        .group_by(Review.proposal.round, Review.state)
-    )
-    for row in reviews:
-        counts[row["round"]]["reviews"] += row["n"]
-        if row["state"] == "submitted":
-            counts[row["round"]]["submitted"] += row["n"]
-    return counts
-
-
 @compiled()
 def route_query(network_id: int) -> Select:
     return Network.select(Network.decision_route).where(Network.id == network_id)

@@ -23,7 +23,7 @@ from portal.lib.together import together
 from proposals import queries as proposal_queries
 from proposals import services as proposal_services
 from proposals.criteria import from_json
-from review import forms, queries, services
+from review import counts, forms, queries, services
 from review.aggregate import (
     aggregate,
 )
@@ -46,12 +46,7 @@ class RoundReviewController(Controller):
 
     @get("/", name="review:rounds", opt=COORDINATOR)
     async def rounds(self, request: Request, network_ref: NamedDependency[NetworkRef]) -> Template:
-        rounds = await proposal_queries.rounds_of(network_ref.id)
-        counts = await queries.review_counts_per_round([r["id"] for r in rounds])
-        for r in rounds:
-            r["proposal_count"] = counts[r["id"]]["proposals"]
-            r["review_count"] = counts[r["id"]]["reviews"]
-            r["submitted_count"] = counts[r["id"]]["submitted"]
+        rounds = await counts.rounds_with_counts(network_ref.id)
         return render(request, "review/rounds.html", rounds=rounds)
 
     async def _round(self, request: Request, round_id: int) -> dict:
