@@ -293,6 +293,8 @@ MAIN_PAGE_STATEMENTS = {
     ("/n/zuid-west/beoordelingen", "reviewer"): 2,
     # session, the proposal with its relation, the review page's parts
     ("/n/zuid-west/beoordeling/voorstellen/{proposal}", "coordinator"): 3,
+    # session, the rounds with their proposals and reviews counted
+    ("/n/zuid-west/beoordeling", "coordinator"): 2,
     # session, the round page's parts
     ("/n/zuid-west/beoordeling/rondes/{round}", "coordinator"): 2,
     ("/n/zuid-west/rondes", "coordinator"): 5,

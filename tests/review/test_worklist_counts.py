@@ -73,3 +73,28 @@ async def test_the_counts_are_piccolo_s(
     assert [{**r, "reviews": int(r["reviews"]), "done": int(r["done"])} for r in alone] == expected
     assert (await together(rows=in_review_counts_query(zw.network)))["rows"] == expected
     assert await read_alone(in_review_counts_query(zw.network + 1000)) == []
+
+
+async def test_the_rounds_overview_counts_submitted_proposals_and_all_their_reviews(
+    zw: Zuidwest, reviewers: dict[str, int], database: Engine
+) -> None:
+    from review.counts import rounds_with_counts
+
+    half = await zw.proposal(state="submitted", title="Half binnen")
+    again = await zw.proposal(state="submitted", title="Tweede versie")
+    gone = await zw.proposal(state="submitted", title="Ingetrokken")
+    draft = await zw.proposal(title="Concept")  # never submitted: not counted
+    await Proposal.update({Proposal.state: "withdrawn"}).where(Proposal.id == gone)
+    await Review.insert(
+        Review(proposal=half, reviewer=reviewers["ao_b"], state="submitted"),
+        Review(proposal=half, reviewer=reviewers["chair_b"], state="draft"),
+        # The overview counts every version's reviews (the start page only the current one's).
+        Review(proposal=again, reviewer=reviewers["ao_b"], version=1, state="submitted"),
+        Review(proposal=again, reviewer=reviewers["chair_b"], version=2, state="assigned"),
+        Review(proposal=gone, reviewer=reviewers["ao_c"], state="submitted"),
+        Review(proposal=draft, reviewer=reviewers["ao_b"], state="assigned"),
+    )
+    (only,) = await rounds_with_counts(zw.network)
+    assert only["id"] == zw.round
+    assert (only["proposal_count"], only["review_count"], only["submitted_count"]) == (2, 4, 2)
+    assert await rounds_with_counts(zw.network + 1000) == []
