@@ -38,6 +38,7 @@ from portal.controllers.repeats import already_processed_handler, repeat_target
 from portal.lib import db, once
 from portal.lib.formatting import datum, datumtijd
 from portal.lib.forms import TEXT_LIMIT, thousands
+from portal.lib.links import links_of
 from portal.lib.money import format_euros
 from portal.lib.observability import RequestIdMiddleware
 from portal.lib.settings import PROJECT_ROOT, Settings
@@ -64,6 +65,7 @@ def configure_jinja(engine: Jinja, settings: Settings | None = None) -> None:
     env.filters["thousands"] = thousands
     # URLs come from route names: Litestar's url_for('name', **path_params) for pages, these
     # two for static files and for the query strings of filters and pages.
+    env.globals["url_for"] = url_for
     env.globals["static_url"] = static_url
     env.globals["query"] = query
     env.globals["form_guard"] = form_guard
@@ -85,9 +87,16 @@ def _getattr(jinja_getattr: Callable[[Any, str], Any], obj: Any, attribute: str)
 
 
 @pass_context
+def url_for(context, route_name: str, /, **path_parameters: Any) -> str:
+    """Litestar's url_for for templates, through the app's kept addresses (portal/lib/links:
+    a table of two hundred rows links each)."""
+    return links_of(context["request"].app)(route_name, **path_parameters)
+
+
+@pass_context
 def static_url(context, path: str) -> str:
     """The address of a file under portal/static, through the static files router's name."""
-    return context["request"].app.route_reverse("static", file_path=path)
+    return links_of(context["request"].app)("static", file_path=path)
 
 
 @pass_context

@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.tables import Role
 from portal.lib.flash import FLASH_COOKIE, clear_flash_cookie, flash_cookie, read_flashes
+from portal.lib.links import links_of
 
 # (label, name of the route of a network's page, roles that see it); later domains add their
 # pages here.
@@ -59,7 +60,7 @@ def url(request: Request, route_name: str, /, **params: Any) -> str:
     network = getattr(request.state, "network", None)
     if network is not None:
         params.setdefault("network", network.slug)
-    return request.app.route_reverse(route_name, **params)
+    return links_of(request.app)(route_name, **params)
 
 
 def query(base: Request | Mapping[str, Any] | None = None, /, **changes: Any) -> str:
@@ -114,7 +115,7 @@ def navigation(request: Request) -> list[dict[str, Any]]:
     if principal is None:
         return []
     path = request.url.path
-    reverse = request.app.route_reverse
+    reverse = links_of(request.app)
     items: list[dict[str, Any]] = []
     network = current_network(request)
     if network is not None:

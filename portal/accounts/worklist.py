@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypeVar
 
 from piccolo.query import Select
@@ -65,28 +65,6 @@ class WorkList:
     empty: str = ""  # said when nothing waits in a list that is always shown
 
 
-# Numbers no route holds as an id, each written once in an address.
-_MARK = 7_319_000_000_000_000_000
-
-Link = tuple[list[str], list[str]] | None
-
-
-def _split_at_markers(address: str, numbers: list[str]) -> Link:
-    """The address's text around the markers and the parameters in the order they appear;
-    None when a marker is not in it exactly once (then the route is reversed each time)."""
-    marks = {str(_MARK + i): k for i, k in enumerate(numbers)}
-    if any(address.count(m) != 1 for m in marks):
-        return None
-    order = sorted(marks, key=address.index)
-    pieces: list[str] = []
-    rest = address
-    for mark in order:
-        before, _, rest = rest.partition(mark)
-        pieces.append(before)
-    pieces.append(rest)
-    return pieces, [marks[m] for m in order]
-
-
 def work_list(
     key: str,
     title: str,
@@ -106,14 +84,13 @@ class WorkContext:
     principal: Principal
     network: NetworkRef
     now: dt.datetime
-    # Route name and path parameters to an address (Litestar's route_reverse); `network` is
-    # filled in with the network's slug when not given.
+    # Route name and path parameters to an address (Litestar's route_reverse, kept by
+    # portal.lib.links: a list names hundreds of objects by one route); `network` is filled
+    # in with the network's slug when not given.
     reverse: Callable[..., str]
     # The start page's reads, shared by all sources (`portal.lib.together.Batch`): each
     # round of reads of every source is one statement. Without it each read runs alone.
     batch: Batch | None = None
-    # Per route name and parameters other than ids: the address split around its ids.
-    _links: dict[tuple, Link] = field(default_factory=dict, compare=False, repr=False)
 
     async def read(self, query: Part) -> list[dict]:
         return await (self.batch.read(query) if self.batch else read_alone(query))
@@ -128,26 +105,8 @@ class WorkContext:
         return self.now.date()
 
     def url(self, name: str, **params: object) -> str:
-        """The address of a route. A list names a few hundred objects by one route that
-        differ only in an id, and reversing each cost more than the rest of its item: so
-        the route is reversed once with marker numbers, and the ids go where the markers
-        were (a path parameter of type int is written as its digits)."""
         params.setdefault("network", self.network.slug)
-        numbers = sorted(k for k, v in params.items() if type(v) is int)
-        if not numbers:
-            return self.reverse(name, **params)
-        key = (name, *numbers, *sorted((k, v) for k, v in params.items() if k not in numbers))
-        if key not in self._links:
-            marked = params | {k: _MARK + i for i, k in enumerate(numbers)}
-            self._links[key] = _split_at_markers(self.reverse(name, **marked), numbers)
-        link = self._links[key]
-        if link is None:
-            return self.reverse(name, **params)
-        pieces, order = link
-        text = pieces[0]
-        for i, k in enumerate(order):
-            text += str(params[k]) + pieces[i + 1]
-        return text
+        return self.reverse(name, **params)
 
     def has_role(self, *roles: Role) -> bool:
         return self.principal.has_role(self.network.id, *roles)

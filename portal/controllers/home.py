@@ -17,6 +17,7 @@ from portal.accounts.queries import coordinators_query
 from portal.accounts.sessions import SESSION_COOKIE
 from portal.accounts.tables import Role
 from portal.lib import clock, db
+from portal.lib.links import links_of
 from portal.lib.together import Batch
 
 
@@ -56,7 +57,7 @@ class HomeController(Controller):
         # round of their reads is one statement (portal.lib.together.Batch).
         batch = Batch()
         ctx = worklist.WorkContext(
-            principal, network_ref, clock.now(), request.app.route_reverse, batch
+            principal, network_ref, clock.now(), links_of(request.app), batch
         )
         roles = principal.roles_in(network_ref.id)
 

@@ -106,6 +106,28 @@ async def test_declared_conflict_removes_the_assignment_and_hides_the_proposal(
     assert await Review.count() == 0
 
 
+async def test_a_conflict_is_declared_on_the_review_s_page_the_list_links_there(
+    client, zw, reviewers
+) -> None:
+    proposal_id = await zw.proposal(state="submitted", title="Wachtlijstbrug")
+    await assign(client, zw, proposal_id, reviewers["ao_b"])
+    review_id = (await Review.select(Review.id).first())["id"]
+    await as_user(client, reviewers["ao_b"])
+    listed = await client.get("/n/zuid-west/beoordelingen")
+    # No form per row: a link to the one form, beside the proposal.
+    assert "beoordelingen/conflict/" not in listed.text
+    assert f'href="/n/zuid-west/beoordelingen/{review_id}#belangenconflict"' in listed.text
+    page = await client.get(f"/n/zuid-west/beoordelingen/{review_id}")
+    assert 'id="belangenconflict"' in page.text
+    assert f'action="/n/zuid-west/beoordelingen/conflict/{proposal_id}"' in page.text
+    # Once submitted, there is nothing left to declare it for.
+    await Review.update({Review.state: "submitted"}).where(Review.id == review_id)
+    page = await client.get(f"/n/zuid-west/beoordelingen/{review_id}")
+    assert 'id="belangenconflict"' not in page.text
+    listed = await client.get("/n/zuid-west/beoordelingen")
+    assert "#belangenconflict" not in listed.text
+
+
 async def test_reviewer_never_sees_unassigned_proposals(client, zw, reviewers) -> None:
     assigned = await zw.proposal(state="submitted", title="Toegewezen")
     other = await zw.proposal(state="submitted", title="Niet toegewezen")
