@@ -341,16 +341,15 @@ async def entries_page(
     per_page: int = 50,
 ) -> EntriesPage:
     """The entries page of a budget year, in one statement."""
-    rows, count, shown = _entry_queries(
-        budget_year_id, kind, project_id, account_id, page, per_page
-    )
+    kind, project_id, account_id = _filters(kind, project_id, account_id)
+    offset = (page - 1) * per_page
     read = await together(
-        year=BudgetYear.select().where(
-            (BudgetYear.id == budget_year_id) & (BudgetYear.network == network_id)
+        year=year_of_network_query(network_id, budget_year_id),
+        rows=entry_rows_query(budget_year_id, kind, project_id, account_id, per_page, offset),
+        total=entry_count_query(budget_year_id, kind, project_id, account_id),
+        reversed=reversed_of_page_query(
+            budget_year_id, kind, project_id, account_id, per_page, offset
         ),
-        rows=rows,
-        total=count,
-        reversed=Entry.select(Entry.reverses).where(Entry.reverses.is_in(shown)),
         accounts=accounts_query(budget_year_id),
         projects=projects_of_year_query(budget_year_id),
     )
@@ -364,38 +363,77 @@ async def entries_page(
     )
 
 
-def _entry_queries(
+@compiled()
+def year_of_network_query(network_id: int, budget_year_id: int) -> Select:
+    return BudgetYear.select().where(
+        (BudgetYear.id == budget_year_id) & (BudgetYear.network == network_id)
+    )
+
+
+def _filters(
+    kind: str | None, project_id: int | None, account_id: int | None
+) -> tuple[str | None, int | None, int | None]:
+    """An empty filter (no kind, project 0) is no filter."""
+    return kind or None, project_id or None, account_id or None
+
+
+def _entries_of(
+    query: Select,
     budget_year_id: int,
     kind: str | None,
     project_id: int | None,
     account_id: int | None,
-    page: int,
+) -> Select:
+    """The year's entries, filtered (a filter that is None is left out: part of the compiled
+    shape, so no truth test on the values)."""
+    query = query.where(Entry.budget_year == budget_year_id)
+    if kind is not None:
+        query = query.where(Entry.kind == kind)
+    if project_id is not None:
+        query = query.where(Entry.project == project_id)
+    if account_id is not None:
+        query = query.where((Entry.account == account_id) | (Entry.counter_account == account_id))
+    return query
+
+
+def _newest_first(query: Select, per_page: int, offset: int) -> Select:
+    return query.order_by(Entry.id, ascending=False).limit(per_page).offset(offset)
+
+
+@compiled("per_page", "offset")
+def entry_rows_query(
+    budget_year_id: int,
+    kind: str | None,
+    project_id: int | None,
+    account_id: int | None,
     per_page: int,
-) -> tuple[Select, Select, Select]:
-    """One page of the year's entries (newest first, filtered), how many there are, and the
-    ids of the page's entries."""
+    offset: int,
+) -> Select:
+    """One page of the year's entries, newest first."""
+    query = _entries_of(Entry.select(*ENTRY_COLUMNS), budget_year_id, kind, project_id, account_id)
+    return _newest_first(query, per_page, offset)
 
-    def scoped(query):
-        query = query.where(Entry.budget_year == budget_year_id)
-        if kind:
-            query = query.where(Entry.kind == kind)
-        if project_id:
-            query = query.where(Entry.project == project_id)
-        if account_id:
-            query = query.where(
-                (Entry.account == account_id) | (Entry.counter_account == account_id)
-            )
-        return query
 
-    def paged(query):
-        return (
-            query.order_by(Entry.id, ascending=False).limit(per_page).offset((page - 1) * per_page)
-        )
+@compiled()
+def entry_count_query(
+    budget_year_id: int, kind: str | None, project_id: int | None, account_id: int | None
+) -> Select:
+    return _entries_of(Entry.select(Count(alias="n")), budget_year_id, kind, project_id, account_id)
 
-    return (
-        paged(scoped(Entry.select(*ENTRY_COLUMNS))),
-        scoped(Entry.select(Count(alias="n"))),
-        paged(scoped(Entry.select(Entry.id))),
+
+@compiled("per_page", "offset")
+def reversed_of_page_query(
+    budget_year_id: int,
+    kind: str | None,
+    project_id: int | None,
+    account_id: int | None,
+    per_page: int,
+    offset: int,
+) -> Select:
+    """Of one page of entries, those a later reversal corrects (their ids)."""
+    shown = _entries_of(Entry.select(Entry.id), budget_year_id, kind, project_id, account_id)
+    return Entry.select(Entry.reverses).where(
+        Entry.reverses.is_in(_newest_first(shown, per_page, offset))
     )
 
 
@@ -408,8 +446,12 @@ async def entries(
     page: int = 1,
     per_page: int = 50,
 ) -> tuple[list[EntryRow], int]:
-    rows, count, _ = _entry_queries(budget_year_id, kind, project_id, account_id, page, per_page)
-    return cast("list[EntryRow]", await rows), int((await count)[0]["n"])
+    kind, project_id, account_id = _filters(kind, project_id, account_id)
+    offset = (page - 1) * per_page
+    # Two statements, not one: an export asks for every entry of a year at once.
+    rows = await entry_rows_query(budget_year_id, kind, project_id, account_id, per_page, offset)
+    count = await entry_count_query(budget_year_id, kind, project_id, account_id)
+    return cast("list[EntryRow]", rows), int(count[0]["n"])
 
 
 async def entry_row(entry_id: int) -> EntryRow | None:
