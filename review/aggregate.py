@@ -200,8 +200,28 @@ def aggregate(
     )
 
 
+@dataclass(frozen=True)
+class ScoreShape:
+    """What `overall_score` needs of a set of criteria, worked out once for a round's
+    hundreds of proposals instead of once for each."""
+
+    codes: tuple[str, ...]  # the scored criteria
+    excluding: frozenset[str]  # pass/fail criteria whose "voldoet niet" excludes
+    weights: dict[str, int]
+
+    @classmethod
+    def of(cls, criteria: Criteria) -> ScoreShape:
+        return cls(
+            tuple(c.code for c in scored(criteria)),
+            frozenset(c.code for c in pass_fail(criteria) if c.excluding),
+            {c.code: c.weight for c in scored(criteria)},
+        )
+
+
 def overall_score(
-    scores: Iterable[Mapping[str, int | str | None]], criteria: Criteria = DEFAULT_CRITERIA
+    scores: Iterable[Mapping[str, int | str | None]],
+    criteria: Criteria = DEFAULT_CRITERIA,
+    shape: ScoreShape | None = None,
 ) -> OverallScore:
     """`aggregate(reviews).overall_mean`, `.overall_spread` and `.excluded`, from the answers
     of the same submitted reviews (each a mapping of criterion code to its score or, for a
@@ -212,8 +232,8 @@ def overall_score(
     the weighted mean of the criterion means that have data, rounded once; the largest
     criterion spread. Raises ValueError on a score outside 1..5 or an unknown criterion.
     """
-    codes = tuple(c.code for c in scored(criteria))
-    excluding = {c.code for c in pass_fail(criteria) if c.excluding}
+    shape = shape or ScoreShape.of(criteria)
+    codes, excluding = shape.codes, shape.excluding
     excluded = False
     # criterion -> [sum, count, lowest, highest] of its scores
     stats: dict[str, list[int]] = {}
@@ -233,7 +253,7 @@ def overall_score(
         return OverallScore(overall_mean=None, overall_spread=None, excluded=excluded)
     # The weighted sum of the criterion means (sum / count each) over a common denominator,
     # in ints: Fraction arithmetic made this the page's costliest loop again.
-    weights = {c.code: c.weight for c in scored(criteria)}
+    weights = shape.weights
     common = lcm(*(count for _, count, _, _ in stats.values()))
     numerator = sum(
         total * (common // count) * weights[code] for code, (total, count, _, _) in stats.items()

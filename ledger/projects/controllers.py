@@ -47,23 +47,10 @@ from portal.lib.forms import (
 from portal.lib.money import format_euros
 
 COORDINATOR = allow(Role.coordinator)
-REPORTERS = allow(Role.coordinator, Role.region_officer)
 # The auditor reads what the coordinator reads, and writes nothing.
 READERS = allow(Role.coordinator, Role.auditor)
-REPORT_READERS = allow(Role.coordinator, Role.region_officer, Role.auditor)
-# The report groups of the deadlines page in their order, with the query parameter of each
-# group's page number.
-REPORT_GROUPS: dict[str, str] = {
-    "overdue": "te_laat",
-    "due_soon": "binnenkort",
-    "received": "ontvangen",
-    "accepted": "goedgekeurd",
-    "later": "later",
-}
-REPORTS_PER_PAGE = 50
 # Projects a page within one account's group on the budget year page.
 PROJECTS_PER_PAGE = 50
-REPORT_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 class LedgerController(Controller):

@@ -16,6 +16,7 @@ from review.aggregate import (
     PRECONDITION_VALUES,
     RANK_SORTS,
     RECOMMENDATIONS,
+    ScoreShape,
     overall_score,
     rank_theme,
 )
@@ -26,8 +27,10 @@ from review.tables import REVIEW_STATE_LABELS
 REVIEWER = allow(Role.reviewer)
 COORDINATOR = allow(Role.coordinator)
 QUESTIONERS = allow(Role.reviewer, Role.coordinator)
-# Proposals per page of a round's progress matrix (one row each, a column per reviewer).
-MATRIX_PER_PAGE = 50
+# Proposals per page of a round's progress matrix (one row each, a column per reviewer):
+# 25 rows of a network's 20-30 reviewers are 500-750 cells, a screen or two; at 50 the matrix
+# was most of the round page's 88 KB and of its rendering (issue 19).
+MATRIX_PER_PAGE = 25
 # Rows of a theme's ranking on the round page, with a link to all of them: a theme of a full
 # round holds tens of proposals, and every ranking in full was most of that page's size and
 # time (issue 8).
@@ -65,6 +68,7 @@ def theme_ranking(
     `reviews` as `queries.round_review_scores` gives them; only the submitted reviews of a
     proposal's current version count."""
     items = []
+    shape = ScoreShape.of(criteria)
     for p in proposals:
         if p["theme"] != theme["id"]:
             continue
@@ -78,7 +82,7 @@ def theme_ranking(
                 p["id"],
                 p["title"],
                 p["requested_amount_cents"] or 0,
-                overall_score(answers, criteria),
+                overall_score(answers, criteria, shape),
             )
         )
     rows = rank_theme(items, theme["guide_budget_cents"], sort)

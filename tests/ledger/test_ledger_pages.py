@@ -493,7 +493,7 @@ async def test_deadlines_page_per_region(client, year: Year) -> None:
 
 async def test_deadlines_page_pages_each_group(client, year: Year, monkeypatch) -> None:
     """Every group of reports is paged on its own, with complete counts; a pager link keeps the
-    other groups' pages. Two rows a page here instead of 50, so that few projects suffice."""
+    other groups' pages. Two rows a page here instead of 25, so that few projects suffice."""
     from ledger.projects import report_controllers as controllers
     from portal.accounts.tables import Network
 
