@@ -165,7 +165,7 @@ async def refresh(project_id: int) -> None:
     }
     async with write_transaction():
         existing = (
-            await CatalogueEntry.select(CatalogueEntry.id)
+            await CatalogueEntry.select(CatalogueEntry.id, CatalogueEntry.shared)
             .where(CatalogueEntry.project == project_id)
             .first()
         )
@@ -181,11 +181,23 @@ async def refresh(project_id: int) -> None:
             entry_id = row[0]["id"]
         if is_sqlite():
             await CatalogueEntry.raw("DELETE FROM catalogue_fts WHERE rowid = {}", entry_id)
+            shared = bool(existing and existing["shared"])
             await CatalogueEntry.raw(
-                "INSERT INTO catalogue_fts (rowid, stems) VALUES ({}, {})",
+                "INSERT INTO catalogue_fts (rowid, stems, scope) VALUES ({}, {}, {})",
                 entry_id,
                 values["stems"],
+                fts_scope(project["network"], shared),
             )
+
+
+def fts_scope(network_id: int, shared: bool) -> str:
+    """Who sees an entry, as tokens of the SQLite index's `scope` column: its network's, and
+    every network's once shared (the search matches them with its words, in one MATCH)."""
+    return f"n{network_id} gedeeld" if shared else f"n{network_id}"
+
+
+def _scope_match(network_id: int) -> str:
+    return f'scope : ("n{network_id}" OR "gedeeld")'
 
 
 async def _grant_totals(project: ProjectRow) -> tuple[int, int]:
@@ -248,14 +260,14 @@ async def _ranked_rows(network_id: int, query: str, with_lists: bool) -> list[di
         query_stems = sorted(set(stems(query)))
         if not query_stems:
             return []
-        match = " ".join(f'"{s}"' for s in query_stems)
-        # bm25: lower is better.
+        words = " AND ".join(f'stems : "{s}"' for s in query_stems)
+        # Who may see an entry is part of the match (the index's scope column), so the index
+        # hands over only the visible matches; bm25 (lower is better) weighs that column 0.
         rows = await CatalogueEntry.raw(
-            f"SELECT {columns}, -bm25(catalogue_fts) AS rank FROM catalogue_fts "
+            f"SELECT {columns}, -bm25(catalogue_fts, 1.0, 0.0) AS rank FROM catalogue_fts "
             "JOIN catalogue_entry c ON c.id = catalogue_fts.rowid "
-            "WHERE catalogue_fts MATCH {} AND (c.network = {} OR c.shared)",
-            match,
-            network_id,
+            "WHERE catalogue_fts MATCH {}",
+            f"({words}) AND {_scope_match(network_id)}",
         )
     else:
         # c.search_document is the Dutch tsvector of title, summary, results and lessons, kept
@@ -425,6 +437,12 @@ async def set_shared(actor: Principal, network_id: int, entry_id: int, shared: b
         await CatalogueEntry.update({CatalogueEntry.shared: shared}).where(
             CatalogueEntry.id == entry_id
         )
+        if is_sqlite():
+            await CatalogueEntry.raw(
+                "UPDATE catalogue_fts SET scope = {} WHERE rowid = {}",
+                fts_scope(network_id, shared),
+                entry_id,
+            )
         await events.record(
             actor_id=actor.user_id,
             network_id=network_id,

@@ -162,6 +162,13 @@ async def test_sharing_crosses_networks_and_nothing_else(client, year: Year) -> 
     assert await catalogue.set_shared(await year.actor(), year.network, entry["id"], True) is None
     assert await titles(other.network) == ["Gedeelde aanpak jongvolwassenen"]
     assert await titles(other.network, "onderwijs") == ["Gedeelde aanpak jongvolwassenen"]
+    # The search's index follows sharing both ways, and a rebuilt entry stays shared.
+    assert await catalogue.set_shared(await year.actor(), year.network, entry["id"], False) is None
+    assert await titles(other.network, "onderwijs") == []
+    assert await titles(year.network, "onderwijs") == ["Gedeelde aanpak jongvolwassenen"]
+    assert await catalogue.set_shared(await year.actor(), year.network, entry["id"], True) is None
+    await catalogue.refresh(finished)
+    assert await titles(other.network, "onderwijs") == ["Gedeelde aanpak jongvolwassenen"]
     # Through the web: the other network's coordinator reads the shared page, nothing else.
     slug = (await Network.select(Network.slug).where(Network.id == other.network).first())["slug"]
     await log_in(client, await factories.email_of(other.coordinator))

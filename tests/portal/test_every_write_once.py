@@ -1304,7 +1304,7 @@ async def fresh_scene(engine: Engine, app: Litestar, settings: Settings) -> Scen
         fts = []
         if db.is_sqlite(engine):
             fts = await engine.run_querystring(
-                QueryString("SELECT rowid, stems FROM catalogue_fts")
+                QueryString("SELECT rowid, stems, scope FROM catalogue_fts")
             )
         stored = [r["stored_name"] for r in rows["attachment"] + rows["report_attachment"]]
         files = {name: (settings.upload_dir / name).read_bytes() for name in stored}
@@ -1331,9 +1331,10 @@ async def _restore(engine: Engine, saved: Saved) -> None:
     for row in saved.fts:
         await engine.run_querystring(
             QueryString(
-                "INSERT INTO catalogue_fts (rowid, stems) VALUES ({}, {})",
+                "INSERT INTO catalogue_fts (rowid, stems, scope) VALUES ({}, {}, {})",
                 row["rowid"],
                 row["stems"],
+                row["scope"],
             )
         )
     for name, content in saved.files.items():
