@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 
 from piccolo.query import Select
 
 from portal.accounts import worklist
 from portal.accounts.tables import Role
-from portal.accounts.worklist import WorkContext, WorkItem, WorkList, work_list
+from portal.accounts.worklist import WorkContext, WorkItem, WorkList, work_list, work_list_of
 from portal.lib import clock
 from portal.lib.compiled import compiled
 from portal.lib.formatting import datum
@@ -179,31 +180,58 @@ async def coordinator_work(ctx: WorkContext) -> list[WorkList]:
     unassigned, overdue, for_advice, for_decision = [], [], [], []
     for p in proposals:
         reviews, done = int(p["reviews"]), int(p["done"])
-        title = p["title"]
-        href = ctx.url("review:proposal", proposal_id=p["id"])
         deadline = deadlines.get(p["round"])
         if p["state"] == ProposalState.advised:
-            for_decision.append(WorkItem(title, href, "advies vastgelegd"))
+            for_decision.append(p)
         elif reviews == 0:
-            unassigned.append(WorkItem(title, href, "nog geen beoordelaars"))
+            unassigned.append(p)
         elif done == reviews:
-            for_advice.append(WorkItem(title, href, f"{done} van {reviews} beoordelingen binnen"))
+            for_advice.append(p)
         elif deadline is not None and deadline <= ctx.now:
-            overdue.append(
-                WorkItem(
-                    title,
-                    href,
-                    f"{reviews - done} van {reviews} beoordelingen te laat",
-                    due=deadline,
-                    late=True,
-                )
+            overdue.append(p)
+
+    def item(note: Callable[[int, int], str], late: bool = False) -> Callable[[dict], WorkItem]:
+        def made(p: dict) -> WorkItem:
+            href = ctx.url("review:proposal", proposal_id=p["id"])
+            due = deadlines.get(p["round"]) if late else None
+            return WorkItem(
+                p["title"], href, note(int(p["reviews"]), int(p["done"])), due, late=late
             )
+
+        return made
+
     rounds = ctx.url("review:rounds")
     return [
-        work_list("coordinator-unassigned", "Ingediend, zonder beoordelaars", unassigned, rounds),
-        work_list("coordinator-overdue-reviews", "Beoordelingen te laat", overdue, rounds),
-        work_list("coordinator-advice", "Klaar voor advies", for_advice, rounds),
-        work_list("coordinator-decision", "Klaar voor besluit", for_decision, rounds),
+        work_list_of(
+            "coordinator-unassigned",
+            "Ingediend, zonder beoordelaars",
+            unassigned,
+            item(lambda reviews, done: "nog geen beoordelaars"),
+            rounds,
+        ),
+        work_list_of(
+            "coordinator-overdue-reviews",
+            "Beoordelingen te laat",
+            overdue,
+            item(
+                lambda reviews, done: f"{reviews - done} van {reviews} beoordelingen te laat", True
+            ),
+            rounds,
+        ),
+        work_list_of(
+            "coordinator-advice",
+            "Klaar voor advies",
+            for_advice,
+            item(lambda reviews, done: f"{done} van {reviews} beoordelingen binnen"),
+            rounds,
+        ),
+        work_list_of(
+            "coordinator-decision",
+            "Klaar voor besluit",
+            for_decision,
+            item(lambda reviews, done: "advies vastgelegd"),
+            rounds,
+        ),
     ]
 
 

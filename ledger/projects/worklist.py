@@ -7,6 +7,8 @@ budget years in a person's recent activity."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import partial
 from typing import cast
 
 from piccolo.query import Select
@@ -28,7 +30,14 @@ from ledger.books.tables import (
 from ledger.projects import changes, payment_requests, reports
 from portal.accounts import worklist
 from portal.accounts.tables import Role
-from portal.accounts.worklist import ObjectLink, WorkContext, WorkItem, WorkList, work_list
+from portal.accounts.worklist import (
+    ObjectLink,
+    WorkContext,
+    WorkItem,
+    WorkList,
+    work_list,
+    work_list_of,
+)
 from portal.lib.compiled import compiled
 from portal.lib.money import format_euros
 from proposals.tables import ProposalAuthor
@@ -170,6 +179,10 @@ def _report_item(ctx: WorkContext, r: dict, note: str = "") -> WorkItem:
     )
 
 
+def _same(item: WorkItem) -> WorkItem:
+    return item
+
+
 def _pressing(ctx: WorkContext, r: dict) -> bool:
     """Returned, late or due within `DUE_SOON_DAYS`: a report due next year waits quietly."""
     if r["state"] == ReportState.returned:
@@ -236,13 +249,10 @@ async def coordinator_work(ctx: WorkContext) -> list[WorkList]:
         )
         for r in change_rows
     ]
-    received = [
-        _report_item(ctx, r, "ingediend, te beoordelen")
-        for r in report_rows
-        if r["state"] == ReportState.submitted
-    ]
-    deadlines = [
-        (r["due_date"], _report_item(ctx, r))
+    received = [r for r in report_rows if r["state"] == ReportState.submitted]
+    # (due date, what makes its item): only the items shown are made (work_list_of).
+    deadlines: list[tuple[dt.date, Callable[[], WorkItem]]] = [
+        (r["due_date"], partial(_report_item, ctx, r))
         for r in report_rows
         if r["state"] != ReportState.submitted
     ]
@@ -250,33 +260,25 @@ async def coordinator_work(ctx: WorkContext) -> list[WorkList]:
         href = ctx.url("ledger:year", year_id=y["id"])
         if y["sisa_submitted_on"] is None and sisa_due_date(y["year"]) <= horizon:
             due = sisa_due_date(y["year"])
-            deadlines.append(
-                (
-                    due,
-                    WorkItem(
-                        f"SiSa-verantwoording {y['year']} aan het Rijk",
-                        href,
-                        format_due(due),
-                        due=due,
-                        due_label="vóór",
-                        late=ctx.today >= due,
-                    ),
-                )
+            sisa = WorkItem(
+                f"SiSa-verantwoording {y['year']} aan het Rijk",
+                href,
+                format_due(due),
+                due=due,
+                due_label="vóór",
+                late=ctx.today >= due,
             )
+            deadlines.append((due, partial(_same, sisa)))
         spend_until = y["spend_until"]
         if spend_until is not None and ctx.today <= spend_until <= horizon:
-            deadlines.append(
-                (
-                    spend_until,
-                    WorkItem(
-                        f"Bestedingstermijn begroting {y['year']}",
-                        href,
-                        "het geld van dit jaar mag tot en met deze dag besteed worden",
-                        due=spend_until,
-                        due_label="t/m",
-                    ),
-                )
+            spending = WorkItem(
+                f"Bestedingstermijn begroting {y['year']}",
+                href,
+                "het geld van dit jaar mag tot en met deze dag besteed worden",
+                due=spend_until,
+                due_label="t/m",
             )
+            deadlines.append((spend_until, partial(_same, spending)))
     deadlines.sort(key=lambda pair: pair[0])
     reserves = await _reserves_near_floor(ctx, [y for y in years if y["sisa_submitted_on"] is None])
     reports_page = ctx.url("ledger:reports")
@@ -287,13 +289,18 @@ async def coordinator_work(ctx: WorkContext) -> list[WorkList]:
         work_list(
             "coordinator-changes", "Wijzigingsverzoeken te beslissen", change_items, change_page
         ),
-        work_list(
-            "coordinator-reports", "Verantwoordingsverslagen te beoordelen", received, reports_page
+        work_list_of(
+            "coordinator-reports",
+            "Verantwoordingsverslagen te beoordelen",
+            received,
+            partial(_report_item, ctx, note="ingediend, te beoordelen"),
+            reports_page,
         ),
-        work_list(
+        work_list_of(
             "coordinator-deadlines",
             f"Termijnen: te laat en de komende {DUE_SOON_DAYS} dagen",
-            [item for _, item in deadlines],
+            deadlines,
+            lambda pair: pair[1](),
             reports_page,
         ),
         work_list(
