@@ -16,7 +16,7 @@ from portal.accounts.deps import provide_network, provide_principal
 from portal.accounts.principal import NetworkRef, Principal
 from portal.lib.forms import clean, page_number, query_int
 from portal.lib.together import together
-from proposals import queries
+from proposals import listing, queries
 from proposals.access import actor_queries, actors_from, list_scope, may_view
 from proposals.rows import ProposalRow
 from proposals.rules import STATE_LABELS, Actor
@@ -68,7 +68,7 @@ class ProposalList:
     """Which list (mijn / regio / alle) with which filters: the list page and its downloads."""
 
     scope: str
-    filters: queries.ListFilter
+    filters: listing.ListFilter
 
 
 def provide_list(
@@ -85,7 +85,7 @@ def provide_list(
     # Numbers through the one parser: a mangled or huge value is no filter, never a query.
     return ProposalList(
         scope=list_scope(principal, network_ref.id, list_key),
-        filters=queries.ListFilter(
+        filters=listing.ListFilter(
             round_id=query_int(round_text),
             theme_id=query_int(theme_text),
             region_id=query_int(region_text),

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from portal.accounts.principal import Principal
 from portal.accounts.tables import Role
-from proposals import queries
+from proposals import listing
 from proposals.access import SCOPES
 from proposals.rules import FIELD_LABELS, STATE_LABELS
 from proposals.tables import Proposal
@@ -37,12 +37,12 @@ LIST_COLUMNS: list[tuple[str, str]] = [
 
 
 async def list_rows(
-    principal: Principal, network_id: int, scope: str, filters: queries.ListFilter
+    principal: Principal, network_id: int, scope: str, filters: listing.ListFilter
 ) -> list[list]:
     """Every proposal of the list page's selection (all pages), newest change first; `scope`
     is the list the page shows (`proposals.access.list_scope`)."""
     rows = (
-        await queries.list_proposals(
+        await listing.list_proposals(
             network_id,
             SCOPES[scope][0],
             principal.user_id,

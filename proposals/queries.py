@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from piccolo.query import Select
-from piccolo.query.functions.aggregate import Count, Sum
+from piccolo.query.functions.aggregate import Sum
 
 from portal.accounts.tables import Organisation, Region, User
 from portal.lib.compiled import compiled
-from portal.lib.db import contains
 from portal.lib.money import format_euros
 from portal.lib.together import Part, together
 from proposals import forms
@@ -458,102 +457,6 @@ async def snapshot(proposal: ProposalRow) -> dict:
         ],
         "attachments": [f"{a['display_name']} ({a['kind']})" for a in attachments],
     }
-
-
-@dataclass(frozen=True)
-class ListFilter:
-    round_id: int | None = None
-    theme_id: int | None = None
-    region_id: int | None = None
-    state: str | None = None
-    search: str = ""
-    page: int = 1
-    per_page: int = 25
-
-
-def _apply_filter(query: Select, f: ListFilter) -> Select:
-    if f.round_id:
-        query = query.where(Proposal.round == f.round_id)
-    if f.theme_id:
-        query = query.where(Proposal.theme == f.theme_id)
-    if f.region_id:
-        query = query.where(Proposal.region == f.region_id)
-    if f.state:
-        query = query.where(Proposal.state == f.state)
-    if f.search:
-        query = query.where(
-            contains(Proposal.title, f.search) | contains(Proposal.summary, f.search)
-        )
-    return query
-
-
-LIST_COLUMNS = (
-    Proposal.id,
-    Proposal.title,
-    Proposal.state,
-    Proposal.version,
-    Proposal.updated_at,
-    Proposal.submitted_at,
-    Proposal.requested_amount_cents,
-    Proposal.theme.name.as_alias("theme_name"),
-    Proposal.region.name.as_alias("region_name"),
-    Proposal.round.title.as_alias("round_title"),
-    Proposal.round.closes_at.as_alias("closes_at"),
-    Proposal.lead_organisation.name.as_alias("lead_organisation_name"),
-)
-
-
-async def list_proposals(
-    network_id: int, scope: str, user_id: int, region_ids: set[int], f: ListFilter
-) -> ProposalPage:
-    """One page of proposals for a list page (scope is mine / region / all) and its filters'
-    choices, in one statement."""
-
-    def base(query):
-        query = query.where(Proposal.network == network_id)
-        if scope == "mine":
-            authored = ProposalAuthor.select(ProposalAuthor.proposal).where(
-                ProposalAuthor.user == user_id
-            )
-            query = query.where(Proposal.id.is_in(authored))
-        elif scope == "region":
-            query = query.where(Proposal.region.is_in(list(region_ids) or [0])).where(
-                Proposal.ready_at.is_not_null()
-            )
-        else:
-            query = query.where(Proposal.submitted_at.is_not_null())
-        return _apply_filter(query, f)
-
-    read = await together(
-        rows=base(Proposal.select(*LIST_COLUMNS))
-        .order_by(Proposal.updated_at, ascending=False)
-        .limit(f.per_page)
-        .offset((f.page - 1) * f.per_page),
-        total=base(Proposal.select(Count(alias="n"))),
-        # The filters' choices, in the same statement: the network's rounds (newest first),
-        # their themes, its regions.
-        rounds=rounds_query(network_id),
-        themes=network_themes_query(network_id),
-        regions=region_names_query(network_id),
-    )
-    return ProposalPage(
-        rows=read["rows"],
-        total=int(read["total"][0]["n"]),
-        rounds=read["rounds"],
-        themes=read["themes"],
-        regions={r["id"]: r["name"] for r in read["regions"]},
-    )
-
-
-@dataclass(frozen=True)
-class ProposalPage:
-    """One page of a proposal list and the choices of its filters."""
-
-    rows: list[dict]
-    total: int
-    rounds: list[dict]
-    themes: list[dict]  # of all the rounds, each round's in their order
-    regions: dict[int, str]
 
 
 async def users_by_email(email: str) -> dict | None:

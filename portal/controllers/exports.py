@@ -26,6 +26,7 @@ from portal.lib.formatting import AMSTERDAM
 from portal.lib.forms import clean, query_int
 from portal.lib.xlsx import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, dutch_csv, xlsx_workbook
 from proposals import exports as proposal_exports
+from proposals import listing
 from proposals import queries as proposal_queries
 from proposals.access import SCOPES, list_scope
 from proposals.rules import STATE_LABELS
@@ -60,7 +61,7 @@ class ExportController(Controller):
     ) -> tuple[str, list[list]]:
         network_id = provide_network(request).id
         scope = list_scope(provide_principal(request), network_id, lijst)
-        filters = proposal_queries.ListFilter(
+        filters = listing.ListFilter(
             round_id=query_int(ronde),
             theme_id=query_int(thema),
             region_id=query_int(regio),

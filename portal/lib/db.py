@@ -257,11 +257,17 @@ async def ping() -> bool:
     return True
 
 
-def contains(column, text: str):
-    """Case-insensitive substring match: ILIKE on PostgreSQL; SQLite's LIKE already ignores case."""
-    term = (
+def substring_pattern(text: str) -> str:
+    """The LIKE pattern of a case-insensitive substring search for `text` (its wildcards and
+    escapes dropped, at most 100 characters): for `like_pattern` below."""
+    return (
         "%"
         + text.replace("\x00", "").replace("\\", "").replace("%", "").replace("_", "")[:100]
         + "%"
     )
-    return column.like(term) if is_sqlite() else column.ilike(term)
+
+
+def like_pattern(column, pattern: str):
+    """Case-insensitive LIKE: ILIKE on PostgreSQL; SQLite's LIKE already ignores case. Takes a
+    pattern made by `substring_pattern`, so that a compiled query receives it as an argument."""
+    return column.like(pattern) if is_sqlite() else column.ilike(pattern)

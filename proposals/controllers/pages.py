@@ -19,7 +19,7 @@ from portal.accounts.tables import Role
 from portal.accounts.view_log import ViewSubject
 from portal.lib import clock, privacy
 from portal.lib.forms import MAX_ID, optional_id, page_count, text, whole_number
-from proposals import queries, services
+from proposals import listing, queries, services
 from proposals.access import SCOPES, available_lists
 from proposals.controllers.common import (
     APPLICANT,
@@ -66,7 +66,7 @@ class ProposalController(Controller):
     ) -> Template:
         network_id = network_ref.id
         scope, filters = listed.scope, listed.filters
-        listed_page = await queries.list_proposals(
+        listed_page = await listing.list_proposals(
             network_id,
             SCOPES[scope][0],
             principal.user_id,

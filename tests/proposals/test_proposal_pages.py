@@ -10,7 +10,7 @@ import openpyxl
 
 from portal.accounts.tables import AuditEvent, OutboxMessage
 from portal.lib import clock
-from proposals import queries
+from proposals import listing
 from proposals.budget_reader import parse_budget_workbook
 from proposals.rules import Actor
 from proposals.tables import Attachment, BudgetLine, Proposal, ProposalVersion, Round
@@ -535,8 +535,8 @@ async def test_coordinator_list_filters_and_pages(client, zw: Zuidwest) -> None:
     assert mangled.status_code == 200
     hostile = await client.get("/n/zuid-west/voorstellen?zoek=%27%3B%20DROP%20TABLE%20proposal")
     assert hostile.status_code == 200 and "Geen voorstellen gevonden" in hostile.text
-    listed = await queries.list_proposals(
-        zw.network, "all", zw.coordinator, set(), queries.ListFilter(per_page=1, page=2)
+    listed = await listing.list_proposals(
+        zw.network, "all", zw.coordinator, set(), listing.ListFilter(per_page=1, page=2)
     )
     assert listed.total == 2 and len(listed.rows) == 1
 
