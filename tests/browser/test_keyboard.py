@@ -422,7 +422,7 @@ def test_reviewer_scores_a_proposal_with_the_keyboard_only(page: Page) -> None:
     kb = Keyboard(page)
     menu = page.get_by_role("navigation", name="Hoofdmenu")
     kb.press_on(menu.get_by_role("link", name="Mijn beoordelingen"))
-    kb.press_on(page.get_by_role("link", name=title))
+    kb.press_on(page.get_by_role("link", name=title, exact=True))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Beoordeling van {title}")
 
     # The proposal comes first, in its own column on a wide screen: the form's reading order

@@ -59,7 +59,7 @@ def coordinator_assigns_by_the_panel(page: Page) -> None:
 
 def ervaringsdeskundige_scores_on_limburgs_criteria(page: Page) -> None:
     go_to(page, "Mijn beoordelingen")
-    page.get_by_role("link", name=TO_ASSIGN).click()
+    page.get_by_role("link", name=TO_ASSIGN, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Beoordeling van {TO_ASSIGN}")
     main = page.locator("main")
     expect(main).not_to_contain_text("C1 Duurzame transformatie")

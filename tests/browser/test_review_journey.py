@@ -83,7 +83,7 @@ def running_mean(page: Page) -> Locator:
 def open_my_review(page: Page) -> None:
     go_to(page, "Mijn beoordelingen")
     expect(page.get_by_role("heading", level=1)).to_have_text("Mijn beoordelingen")
-    page.get_by_role("link", name=TITLE).click()
+    page.get_by_role("link", name=TITLE, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Beoordeling van {TITLE}")
 
 
