@@ -26,7 +26,6 @@ from portal.accounts.principal import Principal
 from portal.accounts.queries import coordinator_emails
 from portal.accounts.tables import Role
 from portal.lib import clock
-from portal.lib.compiled import Shaped, compiled
 from portal.lib.db import required, write_transaction
 from portal.lib.files import CheckedFile
 from portal.lib.money import format_euros
@@ -383,13 +382,6 @@ REPORT_LIST_COLUMNS = (
     Report.project.region_id.as_alias("region_id"),
     Report.project._.budget_year._.year.as_alias("budget_year"),
 )
-REPORT_KEY_COLUMNS = (
-    Report.id,
-    Report.due_date,
-    Report.state,
-    Report.project.recipient.as_alias("recipient"),
-    Report.project.region_id.as_alias("region_id"),
-)
 
 
 @dataclass(frozen=True)
@@ -455,28 +447,6 @@ def _scoped(scope: ReportScope | None) -> tuple[list[int] | None, list[int] | No
 async def reports_of_network(network_id: int, scope: ReportScope | None = None) -> list[dict]:
     query = _of_network(Report.select(*REPORT_LIST_COLUMNS), network_id, *_scoped(scope))
     return await query.order_by(Report.due_date)
-
-
-@compiled()
-def report_keys_query(
-    network_id: int, region_ids: list[int] | None, project_ids: list[int] | None
-) -> Select:
-    """What the deadlines page groups and sorts all of a network's reports by: a few short
-    columns, by due date. The rows it shows come from `reports_by_id_query`: reading every
-    report whole (its lessons are long texts) was most of that page's time (issue 8)."""
-    query = _of_network(Report.select(*REPORT_KEY_COLUMNS), network_id, region_ids, project_ids)
-    return query.order_by(Report.due_date)
-
-
-def report_keys_of_network(network_id: int, scope: ReportScope | None = None) -> Shaped:
-    """`report_keys_query` for what `scope` reads (None: all)."""
-    return report_keys_query(network_id, *_scoped(scope))
-
-
-@compiled()
-def reports_by_id_query(report_ids: list[int]) -> Select:
-    """The rows of `reports_of_network` for these reports (at least one)."""
-    return Report.select(*REPORT_LIST_COLUMNS).where(Report.id.is_in(report_ids))
 
 
 async def report_row(network_id: int, report_id: int) -> ReportRow | None:
