@@ -26,6 +26,7 @@ from portal.accounts.principal import Principal
 from portal.accounts.tables import Network, Region
 from portal.lib import clock
 from portal.lib.db import is_sqlite, write_transaction
+from portal.lib.together import Raw, together
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -48,17 +49,23 @@ def stems(text: str) -> list[str]:
 
 def highlight(text: str, query_stems: set[str]) -> Markup:
     """The text, escaped, with the words that match the query wrapped in <mark>."""
+    text = text or ""
     if not query_stems:
         return escape(text)
-    out, last = [], 0
-    for match in _WORD.finditer(text or ""):
+    # Pieces as plain strings, made markup once: a Markup per piece was a third of the search
+    # page's time in Python (sixty excerpts of forty words each).
+    out: list[str] = []
+    last = 0
+    for match in _WORD.finditer(text):
         word = match.group(0)
         if _stem(word.lower()) in query_stems:
             out.append(escape(text[last : match.start()]))
-            out.append(Markup("<mark>") + escape(word) + Markup("</mark>"))
+            out.append(f"<mark>{escape(word)}</mark>")
             last = match.end()
-    out.append(escape((text or "")[last:]))
-    return Markup("").join(out)
+    if not out:
+        return escape(text)
+    out.append(escape(text[last:]))
+    return Markup("".join(out))  # noqa: S704 - every piece of text above is escaped
 
 
 async def refresh(project_id: int) -> None:
@@ -313,14 +320,11 @@ async def facets(network_id: int) -> tuple[list[str], list[int]]:
     )
 
 
-async def search(
-    network_id: int,
-    query: str = "",
-    filters: Filters = Filters(),
-    page: int = 1,
-    per_page: int = 20,
-) -> tuple[list[dict], int]:
-    query = query.replace("\x00", "").strip()[:200]
+async def _page_in_python(
+    network_id: int, query: str, filters: Filters, page: int, per_page: int
+) -> tuple[list[int], int]:
+    """The ids of the page and the number of matches, filtered and sorted here: for the lists
+    of every entry (no words) and for the filters that look into the JSON lists."""
     # Filter and sort on the short columns of every match; the long texts are loaded for the
     # shown page only (a common word matches thousands of entries).
     ranks: dict[int, float] = {}
@@ -344,9 +348,77 @@ async def search(
             r["title"],
         )
     )
-    total = len(rows)
+    return [r["id"] for r in rows[(page - 1) * per_page : page * per_page]], len(rows)
+
+
+async def _ranked_page(
+    network_id: int, query: str, filters: Filters, page: int, per_page: int
+) -> tuple[list[int], int]:
+    """`_page_in_python` for words without the list filters, in the database: the matches are
+    counted, sorted and cut to the page there, in the same order (exact title first, rank,
+    newest year, title), so only the page's ids come back, not every match of a common word
+    (issue 19). SQLite's lower() folds ASCII letters only: a title in capitals with accented
+    letters counts as an exact match only as typed."""
+    conditions, args = [], []
+    for column, value in (
+        ("theme_name", filters.theme or None),
+        ("year", filters.year),
+        ("status", filters.status or None),
+    ):
+        if value is not None:
+            conditions.append(f" AND c.{column} = {{}}")
+            args.append(value)
+    where = "".join(conditions)
+    if is_sqlite():
+        query_stems = sorted(set(stems(query)))
+        if not query_stems:
+            return [], 0
+        words = " AND ".join(f'stems : "{s}"' for s in query_stems)
+        match = (
+            "FROM catalogue_fts JOIN catalogue_entry c ON c.id = catalogue_fts.rowid "
+            "WHERE catalogue_fts MATCH {}" + where
+        )
+        match_args = [f"({words}) AND {_scope_match(network_id)}", *args]
+        order = "bm25(catalogue_fts, 1.0, 0.0), c.year DESC, c.title"
+        order_args: list = []
+    else:
+        match = (
+            "FROM catalogue_entry c WHERE c.search_document @@ plainto_tsquery('dutch', {}) "
+            "AND (c.network = {} OR c.shared)" + where
+        )
+        match_args = [query, network_id, *args]
+        order = (
+            "ts_rank(c.search_document, plainto_tsquery('dutch', {})) DESC, c.year DESC, "
+            'c.title COLLATE "C"'
+        )
+        order_args = [query]
+    db = CatalogueEntry._meta.db
+    read = await together(
+        page=Raw(
+            f"SELECT c.id AS id {match} ORDER BY lower(c.title) <> {{}}, {order} "
+            "LIMIT {} OFFSET {}",
+            (*match_args, query.lower(), *order_args, per_page, (page - 1) * per_page),
+            ("id",),
+            db,
+        ),
+        total=Raw(f"SELECT COUNT(*) AS total {match}", tuple(match_args), ("total",), db),
+    )
+    return [r["id"] for r in read["page"]], int(read["total"][0]["total"])
+
+
+async def search(
+    network_id: int,
+    query: str = "",
+    filters: Filters = Filters(),
+    page: int = 1,
+    per_page: int = 20,
+) -> tuple[list[dict], int]:
+    query = query.replace("\x00", "").strip()[:200]
+    if query and not _needs_lists(filters):
+        page_ids, total = await _ranked_page(network_id, query, filters, page, per_page)
+    else:
+        page_ids, total = await _page_in_python(network_id, query, filters, page, per_page)
     query_stems = set(stems(query))
-    page_ids = [r["id"] for r in rows[(page - 1) * per_page : page * per_page]]
     full: dict[int, dict] = {}
     # In chunks: the yearly overview asks for every entry, and SQLite bounds the parameters.
     for start in range(0, len(page_ids), 1000):
