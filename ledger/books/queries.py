@@ -104,23 +104,31 @@ def account_sums_of_year_query(budget_year_id: int) -> Raw:
     return _of_year(_ACCOUNT_SUMS, budget_year_id)
 
 
-# A year's sums per account as this process last read them, with the year's `entries_stamp`
-# then. Every booking gives the years it touches a new stamp in its transaction, so rows kept
-# under the stamp a reader sees now are the year's sums now (read after the stamp, they can
-# only be newer). A few dozen rows a year; kept for at most `KEPT_YEARS` years.
-_KEPT_ACCOUNT_SUMS: dict[int, tuple[int, list[dict]]] = {}
+class KeptByStamp:
+    """A year's sums as this process last read them, with the year's `entries_stamp` then.
+
+    Every booking gives the years it touches a new stamp in its transaction, so rows kept
+    under the stamp a reader sees now are the year's sums now (read after the stamp, they can
+    only be newer). A few dozen rows a year; kept for at most `KEPT_YEARS` years. Only sums
+    of entries may be kept this way: nothing else changes the stamp."""
+
+    def __init__(self) -> None:
+        self._kept: dict[int, tuple[int, list[dict]]] = {}
+
+    def get(self, budget_year_id: int, stamp: int) -> list[dict] | None:
+        kept = self._kept.get(budget_year_id)
+        return kept[1] if kept is not None and kept[0] == stamp else None
+
+    def keep(self, budget_year_id: int, stamp: int, rows: list[dict]) -> None:
+        if len(self._kept) >= KEPT_YEARS and budget_year_id not in self._kept:
+            self._kept.clear()
+        self._kept[budget_year_id] = (stamp, rows)
+
+
 KEPT_YEARS = 256
-
-
-def kept_account_sums(budget_year_id: int, stamp: int) -> list[dict] | None:
-    kept = _KEPT_ACCOUNT_SUMS.get(budget_year_id)
-    return kept[1] if kept is not None and kept[0] == stamp else None
-
-
-def keep_account_sums(budget_year_id: int, stamp: int, rows: list[dict]) -> None:
-    if len(_KEPT_ACCOUNT_SUMS) >= KEPT_YEARS and budget_year_id not in _KEPT_ACCOUNT_SUMS:
-        _KEPT_ACCOUNT_SUMS.clear()
-    _KEPT_ACCOUNT_SUMS[budget_year_id] = (stamp, rows)
+# The sums per account (the start page's reserves) and per project account (the year page).
+KEPT_ACCOUNT_SUMS = KeptByStamp()
+KEPT_PROJECT_ACCOUNT_SUMS = KeptByStamp()
 
 
 async def sums_of_year(budget_year_id: int) -> list[Sum]:
@@ -211,12 +219,19 @@ class YearTotals:
     project_groups: dict[int, ProjectGroup]
 
 
-async def year_totals(budget_year_id: int) -> YearTotals:
+async def year_totals(budget_year_id: int, stamp: int | None = None) -> YearTotals:
     """Two statements, however many projects and entries the year has: the entries summed per
-    kind, account pair and project account, and the projects counted per account."""
-    rows = await Entry.raw(
-        _SUMS_PER_PROJECT_ACCOUNT, *[budget_year_id] * (_ENTRIES_OF_YEAR_PLACEHOLDERS + 1)
-    )
+    kind, account pair and project account, and the projects counted per account. Given the
+    year's `entries_stamp` as the caller read it, the sums read under that stamp before are
+    taken as they were (a year's page of 1.500 entries summed them on every view, issue 19);
+    the projects are counted each time (settling one books nothing when it ends even)."""
+    rows = KEPT_PROJECT_ACCOUNT_SUMS.get(budget_year_id, stamp) if stamp is not None else None
+    if rows is None:
+        rows = await Entry.raw(
+            _SUMS_PER_PROJECT_ACCOUNT, *[budget_year_id] * (_ENTRIES_OF_YEAR_PLACEHOLDERS + 1)
+        )
+        if stamp is not None:
+            KEPT_PROJECT_ACCOUNT_SUMS.keep(budget_year_id, stamp, rows)
     sums = [
         Sum(
             r["kind"],

@@ -93,7 +93,7 @@ class LedgerController(Controller):
                 f"Deel eerst de begroting van {year['year']} in.",
                 "info",
             )
-        totals = await queries.year_totals(year_id)
+        totals = await queries.year_totals(year_id, year["entries_stamp"])
         figures, groups = totals.accounts, totals.project_groups
         year_floors = floors(queries.year_info_of(year, accounts), figures)
         rows: list[dict[str, Any]] = []
@@ -175,7 +175,7 @@ class LedgerController(Controller):
                 path=f"{url(request, 'ledger:year', year_id=year_id)}{opened}#post-{account_id}",
                 status_code=303,
             )
-        totals = await queries.year_totals(year_id)
+        totals = await queries.year_totals(year_id, year["entries_stamp"])
         # account_id is the id of the account found above, never None here.
         group = totals.project_groups.get(account["id"], queries.ProjectGroup(account["id"]))
         rows = await self._project_rows(request, year, account, group, query_int(pagina))

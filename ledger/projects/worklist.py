@@ -317,14 +317,14 @@ async def _reserves_near_floor(ctx: WorkContext, years: list[dict]) -> list[Work
     if not years:
         return []
     years = sorted(years, key=lambda y: y["year"])
-    kept = {y["id"]: queries.kept_account_sums(y["id"], y["entries_stamp"]) for y in years}
+    kept = {y["id"]: queries.KEPT_ACCOUNT_SUMS.get(y["id"], y["entries_stamp"]) for y in years}
     stale = [y for y in years if kept[y["id"]] is None]
     accounts_read, *sums_read = await ctx.gather(
         ctx.read(accounts_of_years_query([y["id"] for y in years])),
         *(ctx.read(queries.account_sums_of_year_query(y["id"])) for y in stale),
     )
     for y, rows in zip(stale, sums_read, strict=True):
-        queries.keep_account_sums(y["id"], y["entries_stamp"], rows)
+        queries.KEPT_ACCOUNT_SUMS.keep(y["id"], y["entries_stamp"], rows)
         kept[y["id"]] = rows
     accounts = cast("list[AccountRow]", accounts_read)
     items = []

@@ -298,14 +298,16 @@ MAIN_PAGE_STATEMENTS = {
     # session, the round page's parts
     ("/n/zuid-west/beoordeling/rondes/{round}", "coordinator"): 2,
     ("/n/zuid-west/rondes", "coordinator"): 5,
-    ("/n/zuid-west/begroting/{year}", "coordinator"): 5,
+    # session, the year, its accounts, its projects per account (the entries' sums are kept
+    # under the year's stamp: a fifth statement on the first view after a booking)
+    ("/n/zuid-west/begroting/{year}", "coordinator"): 4,
     # session, the entries with their count, marks and filters
     ("/n/zuid-west/begroting/{year}/mutaties", "coordinator"): 2,
-    # session, the reports' keys with the regions and years, the shown reports whole
+    # session, the reports counted per group with the years, the rows of each group's page
     ("/n/zuid-west/verantwoording", "coordinator"): 3,
     ("/n/zuid-west/verantwoording", "officer"): 3,
     ("/n/zuid-west/projectenbank", "coordinator"): 5,
-    ("/n/zuid-west/projectenbank?q=project", "applicant"): 5,
+    ("/n/zuid-west/projectenbank?zoek=project", "applicant"): 5,
 }
 
 
