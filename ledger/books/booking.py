@@ -56,7 +56,7 @@ def _validate(draft: EntryDraft) -> None:
     ):
         raise LedgerRefused("Een inzet onvoorzien heeft een reden en een besluitkenmerk nodig.")
     if draft.reverses is not None and not draft.reason.strip():
-        raise LedgerRefused("Een correctieboeking heeft een reden nodig.")
+        raise LedgerRefused("Een correctieboeking heeft een reden nodig.", field="reason")
     if draft.kind in ("advance_payment", "final_payment", "recovery", "realised") and (
         draft.project_id is None
     ):

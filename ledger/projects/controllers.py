@@ -36,7 +36,6 @@ from portal.accounts.principal import NetworkRef, Principal
 from portal.accounts.rules import format_basis_points, reserve_percentage_problem
 from portal.accounts.tables import Role
 from portal.lib.forms import (
-    TooLong,
     money_field,
     optional_id,
     page_count,
@@ -45,6 +44,7 @@ from portal.lib.forms import (
     text,
 )
 from portal.lib.money import format_euros
+from portal.lib.refusals import form_errors
 
 COORDINATOR = allow(Role.coordinator)
 # The auditor reads what the coordinator reads, and writes nothing.
@@ -345,6 +345,45 @@ class LedgerController(Controller):
             reversed_ids=listed.reversed_ids,
         )
 
+    @get(
+        "/{year_id:int}/mutaties/{entry_id:int}/corrigeren",
+        name="ledger:entry_reverse_form",
+        opt=COORDINATOR,
+    )
+    async def reverse_form(
+        self, request: Request, year_id: FromPath[int], entry_id: FromPath[int]
+    ) -> Template:
+        year = await self._year(request, year_id)
+        return await self._reverse_page(request, year, entry_id, {}, {})
+
+    async def _reverse_page(
+        self,
+        request: Request,
+        year: dict,
+        entry_id: int,
+        values: dict,
+        errors: dict,
+        status_code: int = 200,
+    ) -> Template:
+        """One entry and the form that corrects it: on a page of its own rather than a form in
+        every row of the entries page (fifty forms with their one-time keys, issue 19), so that
+        a refused correction comes back with the reason as typed."""
+        entry = await queries.entry_row(entry_id)
+        if entry is None or entry["network"] != provide_network(request).id:
+            raise NotFoundException("Deze boeking bestaat niet in dit netwerk.")
+        return render(
+            request,
+            "ledger/entry_reverse.html",
+            status_code=status_code,
+            year=year,
+            entry=entry,
+            reversed=await queries.is_reversed(entry_id),
+            kinds=ENTRY_KINDS,
+            values=values,
+            errors=errors,
+            REASON_LIMIT=REASON_LIMIT,
+        )
+
     @post(
         "/{year_id:int}/mutaties/{entry_id:int}/corrigeren",
         name="ledger:entry_reverse",
@@ -357,17 +396,25 @@ class LedgerController(Controller):
         network_ref: NamedDependency[NetworkRef],
         year_id: FromPath[int],
         entry_id: FromPath[int],
-    ) -> Redirect:
-        await self._year(request, year_id)
+    ) -> Template | Redirect:
+        year = await self._year(request, year_id)
         form = await request.form()
-        back = url(request, "ledger:entries", year_id=year_id)
-        try:
-            await services.reverse(
-                principal, network_ref.id, entry_id, text(form, "reason", REASON_LIMIT)
+        errors: dict[str, str] = {}
+        reason = text(form, "reason", REASON_LIMIT, errors)
+        if not errors:
+            try:
+                await services.reverse(principal, network_ref.id, entry_id, reason)
+            except LedgerRefused as error:
+                errors = form_errors(error)
+        if errors:
+            return await self._reverse_page(
+                request, year, entry_id, {"reason": reason}, errors, 422
             )
-        except (LedgerRefused, TooLong) as error:
-            return redirect(request, back, str(error), "error")
-        return redirect(request, back, f"Boeking {entry_id} is gecorrigeerd.")
+        return redirect(
+            request,
+            url(request, "ledger:entries", year_id=year_id),
+            f"Boeking {entry_id} is gecorrigeerd.",
+        )
 
     @get("/{year_id:int}/herschikken", name="ledger:move", opt=COORDINATOR)
     async def move_form(self, request: Request, year_id: FromPath[int]) -> Template:

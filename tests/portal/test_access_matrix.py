@@ -17,7 +17,7 @@ from litestar import Litestar
 from litestar.routes import HTTPRoute
 
 from ledger.books import services as ledger
-from ledger.books.tables import CatalogueEntry, Report, ReportAttachment
+from ledger.books.tables import CatalogueEntry, Entry, Report, ReportAttachment
 from portal.accounts.guards import ALLOW_KEY, Allow
 from portal.accounts.tables import Membership, Role
 from portal.lib.settings import Settings
@@ -172,6 +172,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/n/{network:str}/begroting/{year_id:int}/mutaties"): "auditor,coordinator",
     ("GET", "/n/{network:str}/begroting/{year_id:int}/projecten"): "auditor,coordinator",
     ("GET", "/n/{network:str}/begroting/{year_id:int}/mutaties/export.csv"): "auditor,coordinator",
+    (
+        "GET",
+        "/n/{network:str}/begroting/{year_id:int}/mutaties/{entry_id:int}/corrigeren",
+    ): "coordinator",
     (
         "POST",
         "/n/{network:str}/begroting/{year_id:int}/mutaties/{entry_id:int}/corrigeren",
@@ -402,6 +406,7 @@ class World:
     # Per path fragment, ids whose name is shared by several routes.
     report_attachment: int
     catalogue_entry: int
+    ledger_entry: int
 
 
 @pytest.fixture
@@ -508,6 +513,9 @@ async def build_world(zw: Zuidwest, client: httpx.AsyncClient, settings: Setting
         },
         report_attachment=report_attachment["id"],
         catalogue_entry=entry["id"],
+        ledger_entry=(await Entry.select(Entry.id).where(Entry.project == project_id).first())[
+            "id"
+        ],
     )
 
 
@@ -521,6 +529,8 @@ def concrete(path: str, world: World) -> str:
         name = match.group(1)
         if name == "entry_id" and "/projectenbank/" in path:
             return str(world.catalogue_entry)
+        if name == "entry_id" and "/mutaties/" in path:
+            return str(world.ledger_entry)
         if name == "attachment_id" and "/verantwoording/" in path:
             return str(world.report_attachment)
         return str(world.values[name])
