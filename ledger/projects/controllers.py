@@ -44,7 +44,6 @@ from portal.lib.forms import (
     text,
 )
 from portal.lib.money import format_euros
-from portal.lib.refusals import form_errors
 
 COORDINATOR = allow(Role.coordinator)
 # The auditor reads what the coordinator reads, and writes nothing.
@@ -405,7 +404,8 @@ class LedgerController(Controller):
             try:
                 await services.reverse(principal, network_ref.id, entry_id, reason)
             except LedgerRefused as error:
-                errors = form_errors(error)
+                # On its field when it is about the reason; the summary names it once.
+                errors = {error.field or "form": str(error)}
         if errors:
             return await self._reverse_page(
                 request, year, entry_id, {"reason": reason}, errors, 422
