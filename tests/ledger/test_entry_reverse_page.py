@@ -17,7 +17,8 @@ from tests.ledger.test_ledger_pages import as_user, granted_project
 from tests.web import post_form
 
 
-async def _commitment(year: Year) -> tuple[str, int]:
+async def _commitment(year: Year) -> tuple[str, int, str]:
+    """A granted project's commitment: the network's slug, the entry and its correction page."""
     slug = (await Network.select(Network.slug).where(Network.id == year.network).first())["slug"]
     region = await factories.region(year.network, "Midden-Holland")
     project = await granted_project(
@@ -28,17 +29,17 @@ async def _commitment(year: Year) -> tuple[str, int]:
         .where((Entry.project == project["id"]) & (Entry.kind == "commitment"))
         .first()
     )
-    return slug, entry["id"]
+    page_url = f"/n/{slug}/begroting/{year.budget_year}/mutaties/{entry['id']}/corrigeren"
+    return slug, entry["id"], page_url
 
 
 async def test_the_entries_page_links_each_row_to_its_correction_page(
     client: httpx.AsyncClient, year: Year
 ) -> None:
-    slug, entry_id = await _commitment(year)
+    slug, entry_id, page_url = await _commitment(year)
     await as_user(client, year.coordinator)
     entries = await client.get(f"/n/{slug}/begroting/{year.budget_year}/mutaties")
     assert entries.status_code == 200
-    page_url = f"/n/{slug}/begroting/{year.budget_year}/mutaties/{entry_id}/corrigeren"
     assert f'href="{page_url}"' in entries.text
     assert '<form method="post"' not in entries.text  # no form per row any more
     page = await client.get(page_url)
@@ -50,9 +51,8 @@ async def test_the_entries_page_links_each_row_to_its_correction_page(
 async def test_a_refused_correction_keeps_the_reason_and_books_nothing(
     client: httpx.AsyncClient, year: Year
 ) -> None:
-    slug, entry_id = await _commitment(year)
+    _, entry_id, page_url = await _commitment(year)
     await as_user(client, year.coordinator)
-    page_url = f"/n/{slug}/begroting/{year.budget_year}/mutaties/{entry_id}/corrigeren"
     empty = await post_form(client, page_url, {"reason": "   "})
     assert empty.status_code == 422
     assert "Een correctieboeking heeft een reden nodig." in empty.text
@@ -67,9 +67,8 @@ async def test_a_refused_correction_keeps_the_reason_and_books_nothing(
 async def test_a_correction_books_once_and_then_the_form_is_gone(
     client: httpx.AsyncClient, year: Year
 ) -> None:
-    slug, entry_id = await _commitment(year)
+    slug, entry_id, page_url = await _commitment(year)
     await as_user(client, year.coordinator)
-    page_url = f"/n/{slug}/begroting/{year.budget_year}/mutaties/{entry_id}/corrigeren"
     done = await post_form(client, page_url, {"reason": "Dubbel geboekt"})
     assert done.status_code == 303
     assert done.headers["location"].endswith(f"/begroting/{year.budget_year}/mutaties")
@@ -88,10 +87,9 @@ async def test_a_correction_books_once_and_then_the_form_is_gone(
 async def test_only_the_coordinator_of_the_entry_s_network(
     client: httpx.AsyncClient, year: Year
 ) -> None:
-    slug, entry_id = await _commitment(year)
+    _, entry_id, page_url = await _commitment(year)
     auditor = await factories.member(year.network, Role.auditor)
     await as_user(client, auditor)
-    page_url = f"/n/{slug}/begroting/{year.budget_year}/mutaties/{entry_id}/corrigeren"
     assert (await client.get(page_url)).status_code == 403
     # Another network's coordinator, on their own year's address with this entry's number.
     other = await make_year(2021, network=await factories.network(slug="elders"))
