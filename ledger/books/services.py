@@ -440,7 +440,16 @@ async def move(
     )
 
 
-async def reverse(actor: Principal, network_id: int, entry_id: int, reason: str) -> None:
+async def reverse(
+    actor: Principal,
+    network_id: int,
+    entry_id: int,
+    reason: str,
+    *,
+    budget_year_id: int | None = None,
+) -> None:
+    """Book the reversal of an entry of this network (and, given, of this budget year: the
+    year in the address the form was sent from)."""
     # One transaction from the first question on: a repeat of the same form stops at its key
     # before anything is asked, and whether the entry was corrected already is decided in
     # `book` with the year locked.
@@ -448,6 +457,8 @@ async def reverse(actor: Principal, network_id: int, entry_id: int, reason: str)
         entry = await queries.entry_row(entry_id)
         if entry is None or entry["network"] != network_id:
             raise LedgerRefused("Deze boeking bestaat niet.")
+        if budget_year_id is not None and entry["budget_year"] != budget_year_id:
+            raise LedgerRefused("Deze boeking hoort niet bij dit begrotingsjaar.")
         if entry["reverses"] is not None:
             raise LedgerRefused(
                 "Een correctieboeking kan niet zelf worden gecorrigeerd; boek opnieuw."

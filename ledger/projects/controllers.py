@@ -368,8 +368,13 @@ class LedgerController(Controller):
         every row of the entries page (fifty forms with their one-time keys, issue 19), so that
         a refused correction comes back with the reason as typed."""
         entry = await queries.entry_row(entry_id)
-        if entry is None or entry["network"] != provide_network(request).id:
-            raise NotFoundException("Deze boeking bestaat niet in dit netwerk.")
+        # Only through the address of its own year, as the entries page lists it.
+        if (
+            entry is None
+            or entry["network"] != provide_network(request).id
+            or entry["budget_year"] != year["id"]
+        ):
+            raise NotFoundException("Deze boeking bestaat niet in dit begrotingsjaar.")
         return render(
             request,
             "ledger/entry_reverse.html",
@@ -402,7 +407,9 @@ class LedgerController(Controller):
         reason = text(form, "reason", REASON_LIMIT, errors)
         if not errors:
             try:
-                await services.reverse(principal, network_ref.id, entry_id, reason)
+                await services.reverse(
+                    principal, network_ref.id, entry_id, reason, budget_year_id=year_id
+                )
             except LedgerRefused as error:
                 # On its field when it is about the reason; the summary names it once.
                 errors = {error.field or "form": str(error)}

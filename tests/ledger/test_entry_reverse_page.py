@@ -99,3 +99,15 @@ async def test_only_the_coordinator_of_the_entry_s_network(
     refused = await post_form(client, foreign, {"reason": "Niet van mij"})
     assert refused.status_code in (404, 422)
     assert await Entry.count().where(Entry.reverses == entry_id) == 0
+
+
+async def test_only_through_the_address_of_the_entry_s_own_year(
+    client: httpx.AsyncClient, year: Year
+) -> None:
+    slug, entry_id, _ = await _commitment(year)
+    later = await make_year(2022, network=year.network, coordinator=year.coordinator)
+    await as_user(client, year.coordinator)
+    elsewhere = f"/n/{slug}/begroting/{later.budget_year}/mutaties/{entry_id}/corrigeren"
+    assert (await client.get(elsewhere)).status_code == 404
+    assert (await post_form(client, elsewhere, {"reason": "Via een ander jaar"})).status_code == 404
+    assert await Entry.count().where(Entry.reverses == entry_id) == 0
