@@ -74,7 +74,7 @@ class ReportController(Controller):
     ) -> Template:
         network_id = network_ref.id
         reads_books = principal.has_role(network_id, Role.coordinator, Role.auditor)
-        scope = report_groups.group_scope(await self._scope(request))
+        scope = await self._scope(request)
         today = clock.now().date()
         # How many reports each group holds, and the years; then the rows of each group's
         # page: the database groups, sorts and pages (issue 19: not all 800 keys in Python).

@@ -12,7 +12,6 @@ done in Python, on both databases.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from ledger.books.deadlines import DUE_SOON_DAYS
 from ledger.books.tables import Report, ReportState
@@ -36,24 +35,18 @@ FROM ledger_report r
 JOIN ledger_project p ON p.id = r.project"""
 
 
-@dataclass(frozen=True)
-class GroupScope:
-    """Which of a network's reports a reader sees: all (both None), or those of these regions
-    and these projects (`reports.ReportScope`)."""
-
-    region_ids: tuple[int, ...] | None = None
-    project_ids: tuple[int, ...] | None = None
-
-    def sql(self) -> tuple[str, tuple[int, ...]]:
-        if self.region_ids is None or self.project_ids is None:
-            return "", ()
-        regions = self.region_ids or (0,)
-        projects = self.project_ids or (0,)
-        marks = ", ".join("{}" for _ in regions), ", ".join("{}" for _ in projects)
-        return (
-            f" AND (p.region_id IN ({marks[0]}) OR r.project IN ({marks[1]}))",
-            (*regions, *projects),
-        )
+def scope_sql(scope: ReportScope | None) -> tuple[str, tuple[int, ...]]:
+    """The condition that keeps the reports `scope` reads (None: all), with its arguments; an
+    empty scope reads nothing rather than everything."""
+    if scope is None:
+        return "", ()
+    regions = tuple(sorted(scope.region_ids)) or (0,)
+    projects = tuple(sorted(scope.project_ids)) or (0,)
+    marks = ", ".join("{}" for _ in regions), ", ".join("{}" for _ in projects)
+    return (
+        f" AND (p.region_id IN ({marks[0]}) OR r.project IN ({marks[1]}))",
+        (*regions, *projects),
+    )
 
 
 def _status_args(today: dt.date) -> tuple[object, ...]:
@@ -63,14 +56,14 @@ def _status_args(today: dt.date) -> tuple[object, ...]:
             ReportState.accepted.value,
             ReportState.submitted.value,
             today.isoformat(),
-            (soon.isoformat()),
+            soon.isoformat(),
         )
     return ReportState.accepted.value, ReportState.submitted.value, today, soon
 
 
-def group_counts_query(network_id: int, scope: GroupScope, today: dt.date) -> Raw:
+def group_counts_query(network_id: int, scope: ReportScope | None, today: dt.date) -> Raw:
     """How many reports each group holds (a group without any has no row)."""
-    where, scope_args = scope.sql()
+    where, scope_args = scope_sql(scope)
     sql = (
         f"SELECT s.status AS status, COUNT(*) AS total FROM (SELECT {_STATUS} AS status "  # noqa: S608
         f"{_REPORTS} WHERE p.network = {{}}{where}) s GROUP BY s.status"
@@ -84,11 +77,11 @@ def group_counts_query(network_id: int, scope: GroupScope, today: dt.date) -> Ra
 
 
 def group_pages_query(
-    network_id: int, scope: GroupScope, today: dt.date, pages: dict[str, int], per_page: int
+    network_id: int, scope: ReportScope | None, today: dt.date, pages: dict[str, int], per_page: int
 ) -> Raw:
     """The rows of page `pages[group]` (from 1) of each group, by region (case left aside),
     due date and id; a group absent from `pages` shows nothing."""
-    where, scope_args = scope.sql()
+    where, scope_args = scope_sql(scope)
     # Region names compared by code point on both databases, as Python's sort would:
     # PostgreSQL's own collation may follow a language's rules instead.
     collate = "" if is_sqlite(Report._meta.db) else ' COLLATE "C"'
@@ -126,9 +119,3 @@ def shown_row(row: dict) -> dict:
     """A row of `group_pages_query` with the types the page expects (JSON gives text and
     numbers)."""
     return {**row, "due_date": dt.date.fromisoformat(row["due_date"]), "final": bool(row["final"])}
-
-
-def group_scope(scope: ReportScope | None) -> GroupScope:
-    if scope is None:
-        return GroupScope()
-    return GroupScope(tuple(sorted(scope.region_ids)), tuple(sorted(scope.project_ids)))
