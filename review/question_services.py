@@ -23,7 +23,7 @@ async def ask_question(
     actor: Principal, proposal: ProposalRow, question: str, settings: Settings
 ) -> None:
     if not question.strip():
-        raise ReviewRefused("Schrijf uw vraag.")
+        raise ReviewRefused("Schrijf uw vraag.", field="question")
     if problem := too_long(question.strip(), QUESTION_LIMIT):
         raise ReviewRefused(problem, field="question")
     link = await portal_link(settings, proposal["network"], f"/voorstellen/{proposal['id']}#vragen")
@@ -70,7 +70,7 @@ async def answer_question(
     actor: Principal, proposal: ProposalRow, question_id: int, answer: str, settings: Settings
 ) -> None:
     if not answer.strip():
-        raise ReviewRefused("Schrijf uw antwoord.")
+        raise ReviewRefused("Schrijf uw antwoord.", field="answer")
     if problem := too_long(answer.strip(), TEXT_LIMIT):
         raise ReviewRefused(problem, field="answer")
     row = (

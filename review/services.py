@@ -221,9 +221,9 @@ async def auto_assign(actor: Principal, round_row: dict, settings: Settings) -> 
 
 async def declare_conflict(actor: Principal, proposal: ProposalRow, kind: str, reason: str) -> None:
     if kind not in CONFLICT_KINDS:
-        raise ReviewRefused("Kies het soort belangenconflict.")
+        raise ReviewRefused("Kies het soort belangenconflict.", field="kind")
     if kind in ("personal", "other") and not reason.strip():
-        raise ReviewRefused("Licht het belangenconflict kort toe.")
+        raise ReviewRefused("Licht het belangenconflict kort toe.", field="reason")
     if problem := too_long(reason.strip(), REASON_LIMIT):
         raise ReviewRefused(problem, field="reason")
     async with write_transaction():

@@ -44,6 +44,7 @@ from portal.lib.forms import (
     text,
 )
 from portal.lib.money import format_euros
+from portal.lib.refusals import refusal_error
 
 COORDINATOR = allow(Role.coordinator)
 # The auditor reads what the coordinator reads, and writes nothing.
@@ -411,8 +412,7 @@ class LedgerController(Controller):
                     principal, network_ref.id, entry_id, reason, budget_year_id=year_id
                 )
             except LedgerRefused as error:
-                # On its field when it is about the reason; the summary names it once.
-                errors = {error.field or "form": str(error)}
+                errors = refusal_error(error)
         if errors:
             return await self._reverse_page(
                 request, year, entry_id, {"reason": reason}, errors, 422

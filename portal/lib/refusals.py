@@ -19,6 +19,12 @@ class Refused(ValueError):
         self.field = field
 
 
+def refusal_error(refusal: Refused) -> dict[str, str]:
+    """A refusal as a form's one error: on its field when it is about one (the summary links
+    to it), else about the form as a whole."""
+    return {refusal.field or "form": str(refusal)}
+
+
 def form_errors(refusal: Refused) -> dict[str, str]:
     """A refusal as a form's errors: at the top ("form"), and on its field too when it is about
     one, next to what was typed."""

@@ -14,7 +14,7 @@ from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import Principal
 from portal.lib import privacy
 from portal.lib.forms import TEXT_LIMIT, text
-from portal.lib.refusals import Refused
+from portal.lib.refusals import Refused, refusal_error
 from portal.lib.together import together
 from proposals.deps import load_proposal
 from proposals.rows import ProposalRow
@@ -54,7 +54,9 @@ class QuestionController(Controller):
                 principal, proposal, question, request.app.state.settings
             )
         except Refused as error:
-            return redirect(request, back, str(error), "error")
+            return _question_page(
+                request, proposal, back, None, {"question": question}, refusal_error(error), []
+            )
         return redirect(request, back, "Uw vraag is gesteld; de aanvragers krijgen een e-mail.")
 
     @post("/{question_id:int}/antwoord", name="review:question_answer", opt=INVOLVED)
@@ -73,6 +75,13 @@ class QuestionController(Controller):
         errors: dict[str, str] = {}
         answer = text(form, "answer", TEXT_LIMIT, errors)
         warnings = _privacy_problems(form, "answer", LABELS["answer"], errors)
+        if not (errors or warnings):
+            try:
+                await question_services.answer_question(
+                    principal, proposal, question_id, answer, request.app.state.settings
+                )
+            except Refused as error:
+                errors = refusal_error(error)
         if errors or warnings:
             question = next(
                 (q for q in await queries.questions_of(proposal_id) if q["id"] == question_id),
@@ -83,12 +92,6 @@ class QuestionController(Controller):
             return _question_page(
                 request, proposal, back, question, {"answer": answer}, errors, warnings
             )
-        try:
-            await question_services.answer_question(
-                principal, proposal, question_id, answer, request.app.state.settings
-            )
-        except Refused as error:
-            return redirect(request, back, str(error), "error")
         return redirect(request, back, "Uw antwoord is verstuurd.")
 
 

@@ -15,7 +15,7 @@ from portal.accounts.layout import redirect, render, url
 from portal.accounts.principal import NetworkRef, Principal
 from portal.lib import clock
 from portal.lib.forms import page_count, page_number, query_int, text
-from portal.lib.refusals import Refused
+from portal.lib.refusals import Refused, refusal_error
 from proposals import queries as proposal_queries
 from proposals.controllers.pages import sections_context
 from proposals.criteria import scored
@@ -148,13 +148,14 @@ class ReviewerController(Controller):
         form = await request.form()
         submit = text(form, "action") == "submit"
         values, errors = forms.parse_review(form, criteria_of(review), submit)
+        typed = {k: v for k, v in form.items() if k != "_csrf_token"}
         if errors:
-            typed = {k: v for k, v in form.items() if k != "_csrf_token"}
             return await self._page(request, review, read, typed, errors, 422)
         try:
             await services.save_review(principal, review, values, submit)
         except Refused as error:
-            return redirect(request, self._url(request, review_id), str(error), "error")
+            # The scores and notes as typed stay on the form, with why they were not saved.
+            return await self._page(request, review, read, typed, refusal_error(error), 422)
         message = (
             "Uw beoordeling is ingediend. U ziet nu ook de andere ingediende beoordelingen."
             if submit
@@ -173,17 +174,29 @@ class ReviewerController(Controller):
     @post("/conflict/{proposal_id:int}", name="review:conflict_declare", opt=REVIEWER)
     async def declare_conflict(
         self, request: Request, principal: NamedDependency[Principal], proposal_id: FromPath[int]
-    ) -> Redirect:
+    ) -> Template | Redirect:
         proposal, actors = await load_proposal(request, proposal_id)
         if Actor.reviewer not in actors:
             raise NotFoundException("Dit voorstel bestaat niet, of u heeft er geen toegang toe.")
         form = await request.form()
-        try:
-            await services.declare_conflict(
-                principal, proposal, text(form, "kind"), text(form, "reason", 2000)
+        errors: dict[str, str] = {}
+        kind, reason = text(form, "kind"), text(form, "reason", forms.REASON_LIMIT, errors)
+        if not errors:
+            try:
+                await services.declare_conflict(principal, proposal, kind, reason)
+            except Refused as error:
+                errors = refusal_error(error)
+        if errors:
+            # The form again, on a page of its own, with what was typed and why not.
+            return render(
+                request,
+                "review/conflict.html",
+                status_code=422,
+                p=proposal,
+                conflict_values={"kind": kind, "reason": reason},
+                conflict_errors=errors,
+                **vocab(),
             )
-        except Refused as error:
-            return redirect(request, url(request, "review:my_reviews"), str(error), "error")
         return redirect(
             request,
             url(request, "review:my_reviews"),

@@ -291,8 +291,10 @@ async def test_a_long_conflict_reason_is_refused_not_cut(client, zw, reviewers) 
         f"/n/zuid-west/beoordelingen/conflict/{proposal_id}",
         {"kind": "personal", "reason": "m" * 2001},
     )
-    page = await client.get(refused.headers["location"])
-    assert "Deze tekst is 2.001 tekens; er passen er ten hoogste 2.000 in." in page.text
+    # The form again, with the message on its field and the whole text as typed.
+    assert refused.status_code == 422
+    assert "Deze tekst is 2.001 tekens; er passen er ten hoogste 2.000 in." in refused.text
+    assert "m" * 2001 in refused.text and 'value="personal" selected' in refused.text
     assert await ConflictDeclaration.count() == 0 and await Review.count() == 1
 
 
