@@ -38,6 +38,7 @@ from portal.controllers.repeats import already_processed_handler, repeat_target
 from portal.lib import db, once
 from portal.lib.formatting import datum, datumtijd
 from portal.lib.forms import TEXT_LIMIT, thousands
+from portal.lib.kept_pages import KeptPages
 from portal.lib.links import links_of
 from portal.lib.money import format_euros
 from portal.lib.observability import RequestIdMiddleware
@@ -102,11 +103,47 @@ def static_url(context, path: str) -> str:
 @pass_context
 def form_guard(context) -> Markup:
     """What every form that changes something carries: the CSRF token and a one-time key, so
-    that a double-click or a browser retry has one effect (portal/lib/once.py)."""
-    field = Markup('<input type="hidden" name="{}" value="{}">').format(once.FIELD, once.new_key())
+    that a double-click or a browser retry has one effect (portal/lib/once.py). A page rendered
+    for keeping carries a placeholder, filled anew for each answer (portal/lib/kept_pages.py)."""
+    request = context["request"]
+    kept: KeptPages = request.app.state.kept_pages
+    field = Markup('<input type="hidden" name="{}" value="{}">').format(
+        once.FIELD, kept.form_key(request.scope)
+    )
     # csrf_input is Litestar's own hidden input, markup by design.
     return Markup(context.get("csrf_input", "")) + field  # noqa: S704
 
+
+# The pages rendered once and served again while the data and the minute are the same
+# (portal/lib/kept_pages.py): each role's start page, the lists and the pages opened most. Only
+# pages that change nothing when read: a page that writes on GET (a report, which logs who saw
+# it) or shows what changes without a write (a user's own sessions) is not one of them.
+# tests/portal/test_kept_pages.py reads each of them twice as every role that may.
+KEPT_ROUTES = frozenset(
+    {
+        "portal:network",
+        "proposals:list",
+        "proposals:detail",
+        "proposals:rounds",
+        "review:my_reviews",
+        "review:review",
+        "review:rounds",
+        "review:round",
+        "review:proposal",
+        "ledger:years",
+        "ledger:year",
+        "ledger:entries",
+        "ledger:project",
+        "ledger:reports",
+        "ledger:changes",
+        "ledger:payment_requests",
+        "catalogue:index",
+        "catalogue:detail",
+        "admin:index",
+        "admin:network",
+        "admin:users",
+    }
+)
 
 LOG_IN_PATHS = frozenset(
     {"/login", "/login/code", "/login/tweestaps-instellen", "/login/annuleren"}
@@ -133,6 +170,13 @@ async def expect_form_key(request: Request) -> None:
         # assigned", "wrong current password") instead of sending it after the first.
         if key is not None and await once.was_claimed(db.current_engine(), key):
             raise once.AlreadyProcessed(key)
+
+
+async def before_handler(request: Request) -> Response | None:
+    """Before a handler: a post's one-time key noted, or a kept page served instead."""
+    await expect_form_key(request)
+    kept: KeptPages = request.app.state.kept_pages
+    return await kept.serve(request)
 
 
 async def remember_form_result(response: Response) -> Response:
@@ -286,6 +330,7 @@ def create_app(settings: Settings | None = None, *, manage_engine: bool = True) 
                 await db.stop(engine)
 
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
+    kept_pages = KeptPages(KEPT_ROUTES, max_bytes=settings.kept_pages_mb * 1024 * 1024)
     return Litestar(
         route_handlers=[
             *routes(),
@@ -298,7 +343,7 @@ def create_app(settings: Settings | None = None, *, manage_engine: bool = True) 
             ),
         ],
         lifespan=[lifespan],
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "kept_pages": kept_pages}),
         guards=[enforce_access],
         dependencies=DEPENDENCIES,
         middleware=[
@@ -336,9 +381,9 @@ def create_app(settings: Settings | None = None, *, manage_engine: bool = True) 
             once.AlreadyProcessed: already_processed_handler,
             500: internal_error_handler,
         },
-        before_request=expect_form_key,
+        before_request=before_handler,
         after_request=remember_form_result,
-        before_send=[answer_repeats_as_repeats, security_headers(settings)],
+        before_send=[answer_repeats_as_repeats, security_headers(settings), kept_pages.keep],
         after_response=deliver_queued_mail,
         debug=False,
         # Logging is set up once by portal.lib.observability (key=value lines with request ids);

@@ -25,10 +25,15 @@ async def _with_engine(settings: Settings, work):
 async def migrate() -> bool:
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
+    from portal.lib import data_version
+
     result = await run_forwards(app_name="all", migration_id="all")
     if not result.success:
         print(f"Migratie mislukt: {result.message}", file=sys.stderr)
-    return result.success
+        return False
+    # After the migrations: a table that one of them made gets its trigger here.
+    await data_version.install(db.current_engine())
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:

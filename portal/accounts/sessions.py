@@ -16,6 +16,8 @@ from portal.accounts.panel import kind_names, panel_from_json
 from portal.accounts.principal import MembershipInfo, Principal
 from portal.accounts.tables import Membership, Role, SessionStage, User, UserSession
 from portal.lib import clock
+from portal.lib.data_version import VERSION_SQL
+from portal.lib.kept_pages import VERSION_KEY
 from portal.lib.settings import Settings
 from portal.lib.tokens import new_token, token_hash
 
@@ -115,30 +117,38 @@ def expired_session_cookie(settings: Settings) -> Cookie:
 # costs a connection of its own, so one statement instead of three (session, memberships, the
 # network of the path) is much of a cheap page's floor. A user without memberships still gets a
 # row (LEFT JOIN), with the membership columns NULL. Table names as in portal/accounts/tables.py.
-PRINCIPAL_SQL = """
+# The data version comes along, for the pages kept under it (portal/lib/kept_pages.py).
+PRINCIPAL_SQL = f"""
     SELECT s.id AS session_id, s.created_at, s.last_seen_at,
            u.id AS user_id, u.email, u.name, u.active,
            m.id AS membership_id, m.role, m.reviewer_kind,
            n.id AS network_id, n.slug AS network_slug, n.name AS network_name,
            n.coordinating_municipality AS network_municipality, n.panel AS network_panel,
            r.id AS region_id, r.name AS region_name,
-           o.id AS organisation_id, o.name AS organisation_name
+           o.id AS organisation_id, o.name AS organisation_name,
+           {VERSION_SQL} AS data_version
     FROM portal_session s
     JOIN portal_user u ON u.id = s."user"
     LEFT JOIN membership m ON m."user" = u.id
     LEFT JOIN network n ON n.id = m.network
     LEFT JOIN region r ON r.id = m.region
     LEFT JOIN organisation o ON o.id = m.organisation
-    WHERE s.token_hash = {} AND s.stage = {}
+    WHERE s.token_hash = {{}} AND s.stage = {{}}
     ORDER BY m.id
-"""
+"""  # noqa: S608 - a constant subquery; the token is a parameter
 
 
 async def load_principal(token: str, settings: Settings) -> Principal | None:
+    principal, _ = await load_session(token, settings)
+    return principal
+
+
+async def load_session(token: str, settings: Settings) -> tuple[Principal | None, str | None]:
+    """The session's user with their memberships, and the data version read with them."""
     # A session still waiting for its second factor is nobody yet.
     rows = await UserSession.raw(PRINCIPAL_SQL, token_hash(token), SessionStage.full.value)
     if not rows:
-        return None
+        return None, None
     row = rows[0]
     now = clock.now()
     idle = now - clock.as_utc(row["last_seen_at"])
@@ -149,18 +159,19 @@ async def load_principal(token: str, settings: Settings) -> Principal | None:
         or age > dt.timedelta(hours=settings.session_max_hours)
     ):
         await UserSession.delete().where(UserSession.id == row["session_id"])
-        return None
+        return None, None
     if idle > TOUCH_INTERVAL:
         await UserSession.update({UserSession.last_seen_at: now}).where(
             UserSession.id == row["session_id"]
         )
-    return Principal(
+    principal = Principal(
         user_id=row["user_id"],
         email=row["email"],
         name=row["name"],
         memberships=tuple(_membership(r) for r in rows if r["membership_id"] is not None),
         session_id=row["session_id"],
     )
+    return principal, row["data_version"]
 
 
 def _membership(r: dict) -> MembershipInfo:
@@ -224,7 +235,9 @@ class SessionMiddleware:
             scope["user"] = None
             token = _cookie(scope, SESSION_COOKIE)
             if token:
-                scope["user"] = await load_principal(token, self.settings)
+                scope["user"], scope[VERSION_KEY] = await load_session(  # type: ignore[literal-required]
+                    token, self.settings
+                )
         await self.app(scope, receive, send)
 
 

@@ -43,6 +43,8 @@ class Settings:
     login_lockout_minutes: int = 15
     reset_token_minutes: int = 60
     invitation_token_days: int = 7
+    # Rendered pages kept per worker (portal/lib/kept_pages.py), in MB; 0 keeps none.
+    kept_pages_mb: int = 32
     # argon2 cost; tests lower it so that a suite with many log-ins stays fast.
     password_hash_fast: bool = False
 
@@ -81,6 +83,7 @@ class Settings:
             environment=environment,
             smtp=smtp,
             session_idle_minutes=int(env.get("SESSION_IDLE_MINUTES", "30")),
+            kept_pages_mb=int(env.get("KEPT_PAGES_MB", "32")),
         )
 
 

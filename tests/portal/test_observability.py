@@ -49,7 +49,7 @@ async def test_unreachable_database_gives_a_dutch_try_again_page(
     async def down(*args, **kwargs):
         raise ConnectionRefusedError("database weg")
 
-    monkeypatch.setattr(sessions, "load_principal", down)
+    monkeypatch.setattr(sessions, "load_session", down)
     client.cookies.set("fp_session", "iets", domain="testserver.local")
     response = await client.get("/account")
     assert response.status_code == 503
