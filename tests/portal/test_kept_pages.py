@@ -311,3 +311,22 @@ async def test_csrf_token_is_made_for_a_first_visit(
     token = client.cookies.get("csrftoken")
     assert token and f'"x-csrftoken": "{token}"' in page.text
     assert await csrf_token(client) == token
+
+
+async def test_a_kept_page_costs_the_sessions_statement_only(
+    app: Litestar,
+    client: httpx.AsyncClient,
+    zw: Zuidwest,
+    database: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.portal.test_query_counts import counting
+
+    await log_in(client, "coord@example.org")
+    url = "/n/zuid-west/voorstellen"
+    assert (await client.get(url)).status_code == 200
+    with counting(database, monkeypatch) as counter:
+        assert (await client.get(url)).status_code == 200
+    assert kept_of(app).hits == 1
+    assert counter.count == 1, counter.statements
+    assert "data_version" in counter.statements[0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import httpx
 import pytest
@@ -119,6 +119,13 @@ class World:
                 await factories.member(
                     self.zw.network, Role.applicant, organisation_id=self.zw.org_y
                 )
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """What rendering a page costs is pinned here: a page served as kept (portal/lib/
+    kept_pages.py) runs only the session's statement (tests/portal/test_kept_pages.py)."""
+    return replace(settings, kept_pages_mb=0)
 
 
 @pytest.fixture
