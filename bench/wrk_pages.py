@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import http.client
 import json
 import os
@@ -233,7 +234,8 @@ async def _count_statements(
     env: dict[str, str], sessions: dict[str, str], pages: list[Page]
 ) -> dict[tuple[str, str], int]:
     """SQL statements of one request of each page, in-process (the app as `portal serve` runs
-    it, on the same database, with the sessions the servers handed out)."""
+    it, on the same database, with the sessions the servers handed out), rendered: a kept page
+    (portal/lib/kept_pages.py) answered again runs one, the session's."""
     import httpx
     from profile_page import _statement_recorder
 
@@ -242,7 +244,7 @@ async def _count_statements(
     from portal.lib.settings import Settings
 
     os.environ.update(env)
-    app = create_app(Settings.from_env())
+    app = create_app(dataclasses.replace(Settings.from_env(), kept_pages_mb=0))
     counts: dict[tuple[str, str], int] = {}
     transport = httpx.ASGITransport(app=app)
     async with (
