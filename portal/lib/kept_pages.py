@@ -38,8 +38,9 @@ VERSION_KEY = "data_version"  # scope key: set by the session middleware with th
 _PENDING = "kept_pages.pending"  # scope key: this request renders a page for keeping
 CSRF_LENGTH = 128  # Litestar's token: 64 hex digits of chance and 64 of its HMAC
 _HEX = re.compile(rb"[0-9a-f]{%d}" % CSRF_LENGTH)
-# Made anew for each answer: its cookies (the CSRF cookie of a first visit), length and type.
-_SKIPPED_HEADERS = frozenset({b"set-cookie", b"content-length", b"content-type"})
+# The page's own headers, kept with it; the others are each answer's own (its cookies, length,
+# request id) or added to every answer anyway (the security headers).
+_KEPT_HEADERS = frozenset({b"vary", b"cache-control", b"content-language"})
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ class KeptPages:
                 pending.headers = tuple(
                     (k.decode("latin-1"), v.decode("latin-1"))
                     for k, v in headers
-                    if k.lower() not in _SKIPPED_HEADERS
+                    if k.lower() in _KEPT_HEADERS
                 )
             return
         if message["type"] != "http.response.body":

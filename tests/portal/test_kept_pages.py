@@ -93,6 +93,8 @@ async def test_every_kept_page_is_read_twice_the_same_without_writing(
             assert second.headers["content-type"] == first.headers["content-type"]
             assert second.headers["vary"] == first.headers["vary"]
             assert "content-security-policy" in second.headers
+            assert len(second.headers.get_list("x-request-id")) == 1
+            assert second.headers["x-request-id"] != first.headers["x-request-id"]
             served.add(name)
     assert served == KEPT_ROUTES, f"never opened by anyone: {sorted(KEPT_ROUTES - served)}"
 
