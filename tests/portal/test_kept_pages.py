@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 
 import httpx
 import pytest
@@ -48,6 +50,21 @@ def without_keys(html: str) -> str:
 
 def no_placeholders(kept: KeptPages, html: str) -> bool:
     return kept.csrf_placeholder.decode() not in html and kept.form_key_placeholder not in html
+
+
+@asynccontextmanager
+async def logged_in(app: Litestar, *emails: str) -> AsyncIterator[list[httpx.AsyncClient]]:
+    """A browser of its own (a session and a CSRF cookie) per e-mail address, each logged in."""
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with AsyncExitStack() as stack:
+        clients = []
+        for email in emails:
+            client = await stack.enter_async_context(
+                httpx.AsyncClient(transport=transport, base_url="http://testserver")
+            )
+            await log_in(client, email)
+            clients.append(client)
+        yield clients
 
 
 def kept_templates(app: Litestar) -> dict[str, str]:
@@ -171,13 +188,7 @@ async def test_each_answer_carries_its_own_session_token_and_fresh_keys(
     kept = kept_of(app)
     proposal_id = await zw.proposal(state="submitted", region=zw.region_a)
     url = f"/n/zuid-west/voorstellen/{proposal_id}"
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with (
-        httpx.AsyncClient(transport=transport, base_url="http://testserver") as one,
-        httpx.AsyncClient(transport=transport, base_url="http://testserver") as two,
-    ):
-        await log_in(one, "coord@example.org")
-        await log_in(two, "coord@example.org")
+    async with logged_in(app, "coord@example.org", "coord@example.org") as (one, two):
         first = await one.get(url)
         hits = kept.hits
         again, other = await one.get(url), await two.get(url)
@@ -206,13 +217,7 @@ async def test_one_users_page_is_never_anothers(app: Litestar, zw: Zuidwest) -> 
     address, the same data version, another user."""
     mine = await zw.proposal(state="draft", region=zw.region_a, title="Concept van X")
     url = "/n/zuid-west/voorstellen"
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with (
-        httpx.AsyncClient(transport=transport, base_url="http://testserver") as x,
-        httpx.AsyncClient(transport=transport, base_url="http://testserver") as y,
-    ):
-        await log_in(x, "x@example.org")
-        await log_in(y, "y@example.org")
+    async with logged_in(app, "x@example.org", "y@example.org") as (x, y):
         assert "Concept van X" in (await x.get(url)).text
         hits = kept_of(app).hits
         assert "Concept van X" in (await x.get(url)).text
