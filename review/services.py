@@ -395,11 +395,13 @@ async def decide(
         )
     decision_date = data.decision_date
     if decision_date is None:  # the form asks for it; a decision without its date is none
-        raise ReviewRefused("Vul de datum van het besluit in.")
+        raise ReviewRefused("Vul de datum van het besluit in.", field="decision_date")
     if data.amount_cents is not None and data.amount_cents > (
         proposal["requested_amount_cents"] or 0
     ):
-        raise ReviewRefused("Het toegekende bedrag mag niet hoger zijn dan het gevraagde bedrag.")
+        raise ReviewRefused(
+            "Het toegekende bedrag mag niet hoger zijn dan het gevraagde bedrag.", field="amount"
+        )
     link = await portal_link(settings, proposal["network"], f"/voorstellen/{proposal['id']}")
     recipients = await proposal_queries.authors_of(proposal["id"])
     officers = await Membership.select(

@@ -40,6 +40,12 @@ from review.rows import ReviewRow
 LETTER_READERS = allow(Role.applicant, Role.region_officer, Role.coordinator, Role.auditor)
 
 
+# A refusal of the advice or the decision that is about the form as a whole (the proposal moved
+# on in another tab): shown over that form, or where it was (templates/review/proposal.html).
+ADVICE_FORM = "_advice"
+DECISION_FORM = "_decision"
+
+
 class ProposalReviewController(Controller):
     """One proposal's review as the coordinator runs it."""
 
@@ -211,10 +217,10 @@ class ProposalReviewController(Controller):
         try:
             await services.record_advice(principal, proposal, data)
         except Refused as error:
-            if error.field:  # about what was typed: the form again, with it
-                errors = {error.field: str(error)}
-                return await self._proposal_page(request, proposal, dict(form.items()), errors, 422)
-            return redirect(request, self._proposal_url(request, proposal_id), str(error), "error")
+            # The form again, with what was typed: the message on its field, or over the form
+            # (or where the form was, when the proposal moved on meanwhile).
+            errors = {error.field or ADVICE_FORM: str(error)}
+            return await self._proposal_page(request, proposal, dict(form.items()), errors, 422)
         return redirect(
             request,
             self._proposal_url(request, proposal_id) + "#besluit",
@@ -234,10 +240,8 @@ class ProposalReviewController(Controller):
         try:
             await services.decide(principal, proposal, data, request.app.state.settings)
         except Refused as error:
-            if error.field:  # about what was typed: the form again, with it
-                errors = {error.field: str(error)}
-                return await self._proposal_page(request, proposal, dict(form.items()), errors, 422)
-            return redirect(request, self._proposal_url(request, proposal_id), str(error), "error")
+            errors = {error.field or DECISION_FORM: str(error)}
+            return await self._proposal_page(request, proposal, dict(form.items()), errors, 422)
         return redirect(
             request,
             self._proposal_url(request, proposal_id),

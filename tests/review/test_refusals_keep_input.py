@@ -4,9 +4,13 @@ typed and why, on the field it is about: never a message on another page with th
 
 from __future__ import annotations
 
+import pytest
+
 from proposals.tables import Proposal
-from review.tables import ConflictDeclaration, Question, Review
-from tests.review.test_review_pages import as_user, assign, review_id_of
+from review import services
+from review.services import ReviewRefused
+from review.tables import Advice, ConflictDeclaration, Decision, Question, Review
+from tests.review.test_review_pages import _scored, as_user, assign, review_id_of
 from tests.web import post_form
 
 
@@ -75,3 +79,74 @@ async def test_a_second_answer_comes_back_with_its_text(client, zw, reviewers) -
     assert "Deze vraag is al beantwoord." in second.text
     assert "Acht weken, denk ik." in second.text
     assert (await Question.select(Question.answer).first())["answer"] == "Zes weken."
+
+
+DECISION = {
+    "outcome": "granted",
+    "amount": "8.000,00",
+    "decision_date": "2021-11-01",
+    "advice_date": "2021-10-20",
+    "advice_reference": "BA-2021-7",
+    "shared_advice": "Een sterk voorstel, met zorg geschreven.",
+}
+
+
+async def _advised(client, zw, reviewers) -> int:
+    proposal_id = await _scored(client, zw, reviewers, [{}, {}])
+    await as_user(client, zw.coordinator)
+    advice = await post_form(
+        client,
+        f"/n/zuid-west/beoordeling/voorstellen/{proposal_id}/advies",
+        {"body": "ao_chairs", "meeting_date": "2021-10-14", "advice": "Positief"},
+    )
+    assert advice.status_code == 303
+    return proposal_id
+
+
+async def test_a_decision_refused_as_a_whole_keeps_what_was_typed(client, zw, reviewers) -> None:
+    proposal_id = await _advised(client, zw, reviewers)
+    # A rule about the decision as a whole (no theme to book a grant on), not about a field.
+    await Proposal.update({Proposal.theme: None}).where(Proposal.id == proposal_id)
+    refused = await post_form(
+        client, f"/n/zuid-west/beoordeling/voorstellen/{proposal_id}/besluit", DECISION
+    )
+    assert refused.status_code == 422
+    assert "geen thema" in refused.text
+    assert "Een sterk voorstel, met zorg geschreven." in refused.text
+    assert 'value="8.000,00"' in refused.text
+    assert await Decision.count() == 0
+
+
+async def test_a_decision_on_a_proposal_decided_meanwhile_says_so_on_its_page(
+    client, zw, reviewers
+) -> None:
+    proposal_id = await _advised(client, zw, reviewers)
+    url = f"/n/zuid-west/beoordeling/voorstellen/{proposal_id}/besluit"
+    assert (await post_form(client, url, DECISION)).status_code == 303
+    # The same decision from a second tab, opened before the first was taken.
+    again = await post_form(client, url, {**DECISION, "amount": "7.000,00"})
+    assert again.status_code == 422
+    assert "Eerst het advies vastleggen" in again.text
+    assert 'data-outcome="granted"' in again.text, "the decision taken is on the page"
+    assert await Decision.count() == 1
+
+
+async def test_an_advice_refused_as_a_whole_keeps_its_text(
+    client, zw, reviewers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proposal_id = await _scored(client, zw, reviewers, [{}, {}])
+    await as_user(client, zw.coordinator)
+
+    async def refused_meanwhile(*args, **kwargs) -> None:
+        raise ReviewRefused("Dit voorstel is intussen verder gegaan.")
+
+    monkeypatch.setattr(services, "record_advice", refused_meanwhile)
+    refused = await post_form(
+        client,
+        f"/n/zuid-west/beoordeling/voorstellen/{proposal_id}/advies",
+        {"body": "ao_chairs", "meeting_date": "2021-10-14", "advice": "Positief, met zorg"},
+    )
+    assert refused.status_code == 422
+    assert "Dit voorstel is intussen verder gegaan." in refused.text
+    assert "Positief, met zorg" in refused.text
+    assert await Advice.count() == 0

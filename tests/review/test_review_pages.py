@@ -296,8 +296,9 @@ async def test_whole_flow_to_a_grant(client, zw, reviewers) -> None:
             "advice_reference": "BA-2021-7",
         },
     )
-    page = await client.get(early.headers["location"])
-    assert "Eerst het advies vastleggen" in page.text
+    # Not a flash on another page: the proposal's page, the reason where the form will be.
+    assert early.status_code == 422
+    assert "Eerst het advies vastleggen" in early.text
     advice = await post_form(
         client,
         review_url(proposal_id, "/advies"),
