@@ -18,7 +18,7 @@ from portal.lib import clock
 from portal.lib.db import required, write_transaction
 from portal.lib.formatting import from_local_input, to_local_input
 from portal.lib.forms import page_count, page_number, query_int, text, whole_number
-from portal.lib.refusals import Refused
+from portal.lib.refusals import Refused, refusal_error
 from portal.lib.together import together
 from proposals import queries as proposal_queries
 from proposals import services as proposal_services
@@ -340,23 +340,16 @@ class RoundReviewController(Controller):
                     try:
                         await services.decide(principal, full, data, request.app.state.settings)
                     except Refused as error:
-                        if not error.field:
-                            raise
-                        # About what was typed: the screen again, the message on its field.
-                        problems = {f"p{p['id']}_{error.field}": f"{p['title']}: {error}"}
+                        # The screen again with what was typed: the message on the field it
+                        # is about, else over the screen, naming the proposal (which is gone
+                        # from the screen when it was decided meanwhile).
+                        key = f"p{p['id']}_{error.field}" if error.field else "form"
+                        problems = {key: f"{p['title']}: {error}"}
                         errors = _on_shared_fields(problems, f"p{p['id']}_", shared)
                         raise
         except Refused as error:
-            if errors:
-                return await self._decisions_page(
-                    request, round_id, dict(form.items()), errors, 422
-                )
-            return redirect(
-                request,
-                url(request, "review:round_decisions", round_id=round_id),
-                str(error),
-                "error",
-            )
+            errors = errors or refusal_error(error)
+            return await self._decisions_page(request, round_id, dict(form.items()), errors, 422)
         return redirect(
             request, self._round_url(request, round_id), f"{len(decisions)} besluit(en) vastgelegd."
         )

@@ -150,3 +150,30 @@ async def test_an_advice_refused_as_a_whole_keeps_its_text(
     assert "Dit voorstel is intussen verder gegaan." in refused.text
     assert "Positief, met zorg" in refused.text
     assert await Advice.count() == 0
+
+
+async def test_a_round_screen_refused_for_one_proposal_keeps_the_whole_screen(
+    client, zw, reviewers
+) -> None:
+    first = await _advised(client, zw, reviewers)
+    second = await _advised(client, zw, reviewers)
+    await Proposal.update({Proposal.theme: None}).where(Proposal.id == second)
+    title = (await Proposal.select(Proposal.title).where(Proposal.id == second).first())["title"]
+    refused = await post_form(
+        client,
+        f"/n/zuid-west/beoordeling/rondes/{zw.round}/besluiten",
+        {
+            "decision_date": "2021-11-01",
+            "reference": "RTD-RONDE-7",
+            "advice_date": "2021-10-20",
+            "advice_reference": "BA",
+            f"p{first}_outcome": "granted",
+            f"p{first}_amount": "5.000,00",
+            f"p{second}_outcome": "granted",
+            f"p{second}_amount": "6.000,00",
+        },
+    )
+    assert refused.status_code == 422
+    assert f"{title}: " in refused.text and "geen thema" in refused.text
+    assert 'value="RTD-RONDE-7"' in refused.text and 'value="6.000,00"' in refused.text
+    assert await Decision.count() == 0, "all or nothing"
