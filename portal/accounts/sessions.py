@@ -138,11 +138,6 @@ PRINCIPAL_SQL = f"""
 """  # noqa: S608 - a constant subquery; the token is a parameter
 
 
-async def load_principal(token: str, settings: Settings) -> Principal | None:
-    principal, _ = await load_session(token, settings)
-    return principal
-
-
 async def load_session(token: str, settings: Settings) -> tuple[Principal | None, str | None]:
     """The session's user with their memberships, and the data version read with them."""
     # A session still waiting for its second factor is nobody yet.
@@ -196,7 +191,7 @@ def _membership(r: dict) -> MembershipInfo:
 
 
 async def memberships_of(user_id: int) -> tuple[MembershipInfo, ...]:
-    """The same memberships `load_principal` loads, for a user without a session (API tokens,
+    """The same memberships `load_session` loads, for a user without a session (API tokens,
     the demo, tests)."""
     rows = (
         await Membership.select(

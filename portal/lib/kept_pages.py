@@ -65,8 +65,7 @@ class KeptPages:
         self._pages: dict[tuple, _Kept] = {}
         self._bytes = 0
         self._generation: tuple[str, int, str] | None = None
-        self.hits = 0
-        self.stored = 0
+        self.hits = 0  # answers from the store, for the tests
         # Placeholders of the real values' lengths, unguessable (a proposal's title cannot be one).
         self.csrf_placeholder = ("kept" + secrets.token_hex(CSRF_LENGTH)).encode()[:CSRF_LENGTH]
         key_length = len(once.new_key())
@@ -176,7 +175,6 @@ class KeptPages:
             self._bytes -= len(evicted.body)
         self._pages[pending.key] = kept
         self._bytes += size
-        self.stored += 1
 
     def __len__(self) -> int:
         return len(self._pages)

@@ -19,10 +19,11 @@ class Refused(ValueError):
         self.field = field
 
 
-def refusal_error(refusal: Refused) -> dict[str, str]:
+def refusal_error(refusal: Refused, whole: str = "form") -> dict[str, str]:
     """A refusal as a form's one error: on its field when it is about one (the summary links
-    to it), else about the form as a whole."""
-    return {refusal.field or "form": str(refusal)}
+    to it), else about the form as a whole (`whole`: the key of that form's own message, where
+    a page has several forms)."""
+    return {refusal.field or whole: str(refusal)}
 
 
 def form_errors(refusal: Refused) -> dict[str, str]:

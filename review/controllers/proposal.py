@@ -21,7 +21,7 @@ from portal.lib import clock
 from portal.lib.db import required, write_transaction
 from portal.lib.downloads import download
 from portal.lib.forms import optional_id
-from portal.lib.refusals import Refused
+from portal.lib.refusals import Refused, refusal_error
 from portal.lib.together import together
 from proposals import queries as proposal_queries
 from proposals.deps import load_proposal
@@ -219,7 +219,7 @@ class ProposalReviewController(Controller):
         except Refused as error:
             # The form again, with what was typed: the message on its field, or over the form
             # (or where the form was, when the proposal moved on meanwhile).
-            errors = {error.field or ADVICE_FORM: str(error)}
+            errors = refusal_error(error, whole=ADVICE_FORM)
             return await self._proposal_page(request, proposal, dict(form.items()), errors, 422)
         return redirect(
             request,
@@ -240,7 +240,7 @@ class ProposalReviewController(Controller):
         try:
             await services.decide(principal, proposal, data, request.app.state.settings)
         except Refused as error:
-            errors = {error.field or DECISION_FORM: str(error)}
+            errors = refusal_error(error, whole=DECISION_FORM)
             return await self._proposal_page(request, proposal, dict(form.items()), errors, 422)
         return redirect(
             request,
